@@ -1,0 +1,168 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp, createServices } from './main.ts';
+import { systemClock } from './platform/clock.ts';
+import { type Config, loadConfig } from './platform/config.ts';
+import { connect } from './platform/db/database.ts';
+import { ConfigError } from './platform/errors.ts';
+import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
+
+const USAGE = `returnflow — returns, refunds and after-sales
+
+Usage:
+  returnflow serve                      start the server (migrates; seeds demo data on an empty database)
+  returnflow migrate                    bring the database schema up to date
+  returnflow tenants create --name NAME --kind merchant|purchasing_agent [--json]
+  returnflow tenants list [--json]
+  returnflow seed --demo                add the demo tenant with orders and returns
+
+Configuration (environment): PORT, HOST, DATABASE_URL (file:PATH or postgres://…), DATA_DIR,
+PUBLIC_URL, SEED_DEMO, LOG_LEVEL, PUBLIC_RATE_LIMIT. See README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate': {
+      const handle = await connect(config.database);
+      await handle.close();
+      console.log(`database is up to date (${config.database.dialect})`);
+      return 0;
+    }
+    case 'tenants': {
+      const { values } = parseArgs({
+        args: argv.slice(2),
+        options: { name: { type: 'string' }, kind: { type: 'string' }, json: { type: 'boolean', default: false } },
+      });
+      const handle = await connect(config.database);
+      try {
+        const services = createServices(handle, systemClock, config);
+        if (sub === 'create') {
+          if (!values.name?.trim()) throw new ConfigError('tenants create needs --name NAME');
+          if (values.kind !== 'merchant' && values.kind !== 'purchasing_agent') {
+            throw new ConfigError('tenants create needs --kind merchant or --kind purchasing_agent');
+          }
+          const t = await services.identity.createTenant({ name: values.name.trim(), kind: values.kind });
+          const out = { tenantId: t.tenantId, apiKey: t.apiKey, adminEmail: t.adminEmail, adminPassword: t.adminPassword };
+          console.log(values.json ? JSON.stringify(out) : formatCredentials(t.name, out));
+          return 0;
+        }
+        if (sub === 'list') {
+          const list = await services.identity.listTenants();
+          if (values.json) console.log(JSON.stringify(list));
+          else for (const t of list) console.log(`${t.id}  ${t.kind.padEnd(16)}  ${t.name}`);
+          return 0;
+        }
+        throw new ConfigError(`unknown tenants command "${sub ?? ''}" (create, list)`);
+      } finally {
+        await handle.close();
+      }
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: argv.slice(1), options: { demo: { type: 'boolean', default: false } } });
+      if (!values.demo) throw new ConfigError('seed needs --demo');
+      const handle = await connect(config.database);
+      try {
+        const creds = await seedDemo(createServices(handle, systemClock, config));
+        saveDemoCredentials(config, creds);
+        printDemo(config, creds);
+        return 0;
+      } finally {
+        await handle.close();
+      }
+    }
+    default:
+      throw new ConfigError(`unknown command "${command}"; run "returnflow help"`);
+  }
+}
+
+async function serve(config: Config): Promise<number> {
+  const handle = await connect(config.database);
+  const services = createServices(handle, systemClock, config);
+  if (config.seedDemo && (await services.identity.listTenants()).length === 0) {
+    saveDemoCredentials(config, await seedDemo(services));
+  }
+  const app = await buildApp(services, config);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    await handle.close();
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') throw new ConfigError(`port ${config.port} is already in use; set PORT to another one`);
+    throw e;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
+  console.log(`\nReturnflow is running at ${url}  (database: ${config.database.dialect})`);
+  console.log(`  API docs:  ${url}/api/docs`);
+  const creds = loadDemoCredentials(config);
+  if (creds) printDemo(config, creds, url);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: shutting down`);
+    await app.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  return -1;
+}
+
+function demoFile(config: Config) {
+  return join(config.dataDir, 'demo-credentials.json');
+}
+
+function saveDemoCredentials(config: Config, creds: DemoCredentials) {
+  mkdirSync(config.dataDir, { recursive: true });
+  writeFileSync(demoFile(config), JSON.stringify(creds, null, 2));
+  // Demo secrets only, but still not world-readable.
+  chmodSync(demoFile(config), 0o600);
+}
+
+function loadDemoCredentials(config: Config): DemoCredentials | null {
+  if (!existsSync(demoFile(config))) return null;
+  try {
+    return JSON.parse(readFileSync(demoFile(config), 'utf8')) as DemoCredentials;
+  } catch {
+    return null;
+  }
+}
+
+function printDemo(config: Config, c: DemoCredentials, url = config.publicUrl) {
+  console.log(`\n  Demo tenant "${c.name}" (${c.tenantId})`);
+  console.log(`    API key:   ${c.apiKey}`);
+  console.log(`    try:       curl -H "Authorization: Bearer ${c.apiKey}" ${url}/api/v1/returns`);
+  console.log('    logins:');
+  for (const u of c.users) console.log(`      ${u.role.padEnd(10)} ${u.email}  /  ${u.password}`);
+  console.log('');
+}
+
+function formatCredentials(name: string, o: Record<string, string>) {
+  return [`Tenant "${name}" created.`, ...Object.entries(o).map(([k, v]) => `  ${k.padEnd(14)} ${v}`)].join('\n');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e) => {
+    if (e instanceof ConfigError) {
+      console.error(`returnflow: ${e.message}`);
+      process.exit(1);
+    }
+    console.error(e);
+    process.exit(1);
+  },
+);

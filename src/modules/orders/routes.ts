@@ -1,0 +1,52 @@
+import { Type } from 'typebox';
+import { type AppInstance, authOf } from '../../platform/http/server.ts';
+import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
+import { OrderInput, OrderView } from './schemas.ts';
+import type { OrdersService } from './service.ts';
+
+export function registerOrderRoutes(app: AppInstance, orders: OrdersService): void {
+  app.post(
+    '/api/v1/orders',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Import an order (idempotent upsert by externalId)',
+        description:
+          'Creates the order (201). Posting the same externalId again answers the same order (200) and changes nothing when the body is identical; a changed body updates the order, but lines and amounts are frozen once any unit is in a return.',
+        body: OrderInput,
+        response: { 200: OrderView, 201: OrderView, ...errorResponses(409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { order, created } = await orders.upsertOrder(authOf(request).tenantId, request.body);
+      return reply.code(created ? 201 : 200).send(order);
+    },
+  );
+
+  app.get(
+    '/api/v1/orders/:id',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Get an order with, per line, the quantity already returned',
+        params: IdParams,
+        response: { 200: OrderView, ...errorResponses(404) },
+      },
+    },
+    async (request) => orders.requireOrder(authOf(request).tenantId, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/orders/by-number/:orderNumber',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Find an order by the number the customer knows',
+        params: Type.Object({ orderNumber: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: { 200: OrderView, ...errorResponses(404) },
+      },
+    },
+    async (request) =>
+      orders.requireOrderByNumber(authOf(request).tenantId, request.params.orderNumber),
+  );
+}

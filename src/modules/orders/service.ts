@@ -1,0 +1,314 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../platform/clock.ts';
+import { type Db, isForeignKeyViolation, isUniqueViolation } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { isCurrency } from '../../platform/money.ts';
+import { orderTotal } from '../refunds/refund-calculator.ts';
+import type { OrderInput, OrderView } from './schemas.ts';
+
+export type OrderLine = OrderView['lines'][number];
+export type Order = OrderView;
+
+type Executor = Kysely<Database>;
+
+export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
+  async function load(ex: Executor, tenantId: string, orderId: string): Promise<Order | null> {
+    const o = await ex
+      .selectFrom('orders')
+      .innerJoin('customers', (j) =>
+        j.onRef('customers.tenantId', '=', 'orders.tenantId').onRef('customers.id', '=', 'orders.customerId'),
+      )
+      .select([
+        'orders.id',
+        'orders.externalId',
+        'orders.orderNumber',
+        'orders.currency',
+        'orders.placedAt',
+        'orders.deliveredAt',
+        'orders.shippingAmount',
+        'orders.discountAmount',
+        'orders.taxAmount',
+        'orders.totalAmount',
+        'orders.createdAt',
+        'orders.updatedAt',
+        'customers.id as customerId',
+        'customers.email as customerEmail',
+        'customers.name as customerName',
+      ])
+      .where('orders.tenantId', '=', tenantId)
+      .where('orders.id', '=', orderId)
+      .executeTakeFirst();
+    if (!o) return null;
+    const lines = await ex
+      .selectFrom('orderLines')
+      .select(['id', 'externalId', 'sku', 'title', 'category', 'quantity', 'unitPrice', 'discountAmount', 'taxAmount', 'returnedQuantity'])
+      .where('tenantId', '=', tenantId)
+      .where('orderId', '=', orderId)
+      .orderBy('position')
+      .execute();
+    const { customerId, customerEmail, customerName, ...rest } = o;
+    return {
+      ...rest,
+      customer: { id: customerId, email: customerEmail, name: customerName },
+      lines: lines.map((l) => ({ ...l, returnableQuantity: l.quantity - l.returnedQuantity })),
+    };
+  }
+
+  async function upsertCustomer(ex: Executor, tenantId: string, email: string, name: string, now: string) {
+    const normalized = email.trim().toLowerCase();
+    const existing = await ex
+      .selectFrom('customers')
+      .select(['id', 'name'])
+      .where('tenantId', '=', tenantId)
+      .where('email', '=', normalized)
+      .executeTakeFirst();
+    if (existing) {
+      if (name && existing.name !== name) {
+        await ex.updateTable('customers').set({ name }).where('tenantId', '=', tenantId).where('id', '=', existing.id).execute();
+      }
+      return existing.id;
+    }
+    const id = newId('cus');
+    await ex.insertInto('customers').values({ tenantId, id, email: normalized, name, createdAt: now }).execute();
+    return id;
+  }
+
+  return {
+    getOrder: (tenantId: string, orderId: string, ex: Executor = db) => load(ex, tenantId, orderId),
+
+    async requireOrderByNumber(tenantId: string, orderNumber: string): Promise<Order> {
+      const row = await db
+        .selectFrom('orders')
+        .select('id')
+        .where('tenantId', '=', tenantId)
+        .where('orderNumber', '=', orderNumber)
+        .orderBy('createdAt', 'desc')
+        .executeTakeFirst();
+      const order = row && (await load(db, tenantId, row.id));
+      if (!order) throw notFound('Order');
+      return order;
+    },
+
+    async requireOrder(tenantId: string, orderId: string, ex: Executor = db): Promise<Order> {
+      const order = await load(ex, tenantId, orderId);
+      if (!order) throw notFound('Order');
+      return order;
+    },
+
+    /**
+     * Creates the order, or — for a known externalId — answers it unchanged when the body is the
+     * same, and updates it when the body changed (lines only while nothing has been returned).
+     */
+    async upsertOrder(tenantId: string, input: OrderInput): Promise<{ order: Order; created: boolean }> {
+      validateOrder(input);
+      const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await db.transaction().execute((trx) => upsertIn(trx, tenantId, input, requestHash));
+        } catch (e) {
+          // Two first imports of one order raced; the loser replays as an update.
+          if (attempt === 0 && isUniqueViolation(e)) continue;
+          throw e;
+        }
+      }
+    },
+
+    /**
+     * Takes `quantity` units of a line for a return. The guarded UPDATE (and the CHECK
+     * constraint behind it) make "returned <= bought" hold under any concurrency: on PostgreSQL
+     * the row lock serialises competitors, which re-check the condition after it is released.
+     */
+    async reserveQuantity(ex: Executor, tenantId: string, lineId: string, quantity: number): Promise<boolean> {
+      const r = await ex
+        .updateTable('orderLines')
+        .set((eb) => ({ returnedQuantity: eb('returnedQuantity', '+', quantity) }))
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', lineId)
+        .where((eb) => eb(eb('returnedQuantity', '+', quantity), '<=', eb.ref('quantity')))
+        .executeTakeFirst();
+      return r.numUpdatedRows === 1n;
+    },
+
+    /** Gives units back when a return is rejected or cancelled. */
+    async releaseQuantity(ex: Executor, tenantId: string, lineId: string, quantity: number): Promise<void> {
+      await ex
+        .updateTable('orderLines')
+        .set((eb) => ({ returnedQuantity: eb('returnedQuantity', '-', quantity) }))
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', lineId)
+        .execute();
+    },
+
+    /** Orders, returns and refunds of one customer, for the policy's customer-history conditions. */
+    async customerHistory(ex: Executor, tenantId: string, customerId: string) {
+      const bought = await ex
+        .selectFrom('orderLines')
+        .innerJoin('orders', (j) => j.onRef('orders.tenantId', '=', 'orderLines.tenantId').onRef('orders.id', '=', 'orderLines.orderId'))
+        .select((eb) => [
+          eb.fn.countAll<number>().as('lines'),
+          eb.fn.coalesce(eb.fn.sum<number>('orderLines.quantity'), eb.lit(0)).as('units'),
+          eb.fn.coalesce(eb.fn.sum<number>('orderLines.returnedQuantity'), eb.lit(0)).as('returned'),
+        ])
+        .where('orders.tenantId', '=', tenantId)
+        .where('orders.customerId', '=', customerId)
+        .executeTakeFirstOrThrow();
+      const orders = await ex
+        .selectFrom('orders')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenantId', '=', tenantId)
+        .where('customerId', '=', customerId)
+        .executeTakeFirstOrThrow();
+      const units = Number(bought.units);
+      return { orderCount: Number(orders.n), unitsBought: units, unitsReturned: Number(bought.returned) };
+    },
+  };
+
+  async function upsertIn(trx: Executor, tenantId: string, input: OrderInput, requestHash: string) {
+    const now = clock.now().toISOString();
+    const existing = await trx
+      .selectFrom('orders')
+      .select(['id', 'requestHash'])
+      .where('tenantId', '=', tenantId)
+      .where('externalId', '=', input.externalId)
+      .executeTakeFirst();
+    if (existing?.requestHash === requestHash) {
+      return { order: (await load(trx, tenantId, existing.id))!, created: false };
+    }
+    const customerId = await upsertCustomer(trx, tenantId, input.customer.email, input.customer.name ?? '', now);
+    const header = {
+      orderNumber: input.orderNumber,
+      currency: input.currency,
+      placedAt: new Date(input.placedAt).toISOString(),
+      deliveredAt: input.deliveredAt ? new Date(input.deliveredAt).toISOString() : null,
+      customerId,
+      shippingAmount: input.shippingAmount ?? 0,
+      discountAmount: input.discountAmount ?? 0,
+      taxAmount: input.taxAmount ?? 0,
+      totalAmount: totalOf(input),
+      requestHash,
+      updatedAt: now,
+    };
+    if (!existing) {
+      const orderId = newId('ord');
+      await trx.insertInto('orders').values({ tenantId, id: orderId, externalId: input.externalId, createdAt: now, ...header }).execute();
+      await trx
+        .insertInto('orderLines')
+        .values(input.lines.map((l, position) => ({ tenantId, id: newId('oli'), orderId, position, ...lineValues(l) })))
+        .execute();
+      return { order: (await load(trx, tenantId, orderId))!, created: true };
+    }
+
+    const current = (await load(trx, tenantId, existing.id))!;
+    const linesChanged =
+      current.currency !== input.currency ||
+      current.totalAmount !== header.totalAmount ||
+      current.lines.length !== input.lines.length ||
+      input.lines.some((l, i) => {
+        const c = current.lines[i];
+        const v = lineValues(l);
+        return !c || c.externalId !== v.externalId || c.sku !== v.sku || c.quantity !== v.quantity || c.unitPrice !== v.unitPrice ||
+          c.discountAmount !== v.discountAmount || c.taxAmount !== v.taxAmount || c.title !== v.title || c.category !== v.category;
+      });
+    if (linesChanged && current.lines.some((l) => l.returnedQuantity > 0)) {
+      throw new AppError(
+        409,
+        'order_has_returns',
+        'This order already has returns, so its lines, amounts and currency can no longer change; only dates and customer details can.',
+      );
+    }
+    await trx.updateTable('orders').set(header).where('tenantId', '=', tenantId).where('id', '=', existing.id).execute();
+    if (linesChanged) {
+      // Update lines in place (ids stay stable for integrators), add new ones, drop the missing.
+      for (const [position, l] of input.lines.entries()) {
+        const match = current.lines.find((c) => c.externalId === l.externalId);
+        if (match) {
+          await trx
+            .updateTable('orderLines')
+            .set({ position, ...lineValues(l) })
+            .where('tenantId', '=', tenantId)
+            .where('id', '=', match.id)
+            .execute();
+        } else {
+          await trx
+            .insertInto('orderLines')
+            .values({ tenantId, id: newId('oli'), orderId: existing.id, position, ...lineValues(l) })
+            .execute();
+        }
+      }
+      const kept = new Set(input.lines.map((l) => l.externalId));
+      const dropped = current.lines.filter((c) => !kept.has(c.externalId)).map((c) => c.id);
+      if (dropped.length) {
+        try {
+          await trx.deleteFrom('orderLines').where('tenantId', '=', tenantId).where('id', 'in', dropped).execute();
+        } catch (e) {
+          if (isForeignKeyViolation(e)) {
+            throw new AppError(409, 'order_has_returns', 'A line that has been in a return cannot be removed from the order.');
+          }
+          throw e;
+        }
+      }
+    }
+    return { order: (await load(trx, tenantId, existing.id))!, created: false };
+  }
+}
+
+function lineValues(l: OrderInput['lines'][number]) {
+  return {
+    externalId: l.externalId,
+    sku: l.sku,
+    title: l.title,
+    category: (l.category ?? 'general').trim().toLowerCase() || 'general',
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    discountAmount: l.discountAmount ?? 0,
+    taxAmount: l.taxAmount ?? 0,
+  };
+}
+
+function totalOf(input: OrderInput): number {
+  return orderTotal({
+    currency: input.currency,
+    shippingAmount: input.shippingAmount ?? 0,
+    discountAmount: input.discountAmount ?? 0,
+    taxAmount: input.taxAmount ?? 0,
+    lines: input.lines.map((l) => ({
+      id: l.externalId,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      discountAmount: l.discountAmount ?? 0,
+      taxAmount: l.taxAmount ?? 0,
+      returnedQuantity: 0,
+    })),
+  });
+}
+
+/** Business checks that a JSON schema cannot express; all problems are reported at once. */
+function validateOrder(input: OrderInput): void {
+  const problems: { path: string; message: string }[] = [];
+  if (!isCurrency(input.currency)) problems.push({ path: 'currency', message: `"${input.currency}" is not an ISO-4217 currency` });
+  if (input.deliveredAt && new Date(input.deliveredAt) < new Date(input.placedAt)) {
+    problems.push({ path: 'deliveredAt', message: 'is before placedAt' });
+  }
+  const seen = new Set<string>();
+  let net = 0;
+  input.lines.forEach((l, i) => {
+    if (seen.has(l.externalId)) problems.push({ path: `lines/${i}/externalId`, message: `"${l.externalId}" appears twice` });
+    seen.add(l.externalId);
+    const gross = l.unitPrice * l.quantity;
+    if (!Number.isSafeInteger(gross)) problems.push({ path: `lines/${i}`, message: 'unitPrice × quantity is too large' });
+    if ((l.discountAmount ?? 0) > gross) problems.push({ path: `lines/${i}/discountAmount`, message: 'is more than the line is worth' });
+    net += Math.max(0, gross - (l.discountAmount ?? 0));
+  });
+  if ((input.discountAmount ?? 0) > net) problems.push({ path: 'discountAmount', message: 'is more than the lines are worth after their discounts' });
+  if (!Number.isSafeInteger(net + (input.shippingAmount ?? 0) + (input.taxAmount ?? 0))) {
+    problems.push({ path: 'lines', message: 'the order total is too large' });
+  }
+  if (problems.length) {
+    throw unprocessable('invalid_order', `The order is not consistent: ${problems[0]!.path} ${problems[0]!.message}.`, problems);
+  }
+}
+
+export type OrdersService = ReturnType<typeof createOrdersService>;

@@ -1,0 +1,132 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/schema.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import type { Order, OrdersService } from '../orders/service.ts';
+import { type Assessment, assessReturn, type Decision, decideReturn, type EvalLine } from '../policy/evaluate-policy.ts';
+import type { Policy } from '../policy/policy-schema.ts';
+import type { PolicyService } from '../policy/service.ts';
+import { calculateRefundQuote, type RefundQuote } from '../refunds/refund-calculator.ts';
+import { countCustomerReturns } from './repo.ts';
+import type { ReturnRequest } from './schemas.ts';
+
+type Executor = Kysely<Database>;
+
+export type PreparedReturn = {
+  order: Order;
+  policy: Policy;
+  policyVersion: number;
+  evalLines: EvalLine[];
+  assessment: Assessment;
+  quote: RefundQuote | null;
+  decision: Decision | null;
+};
+
+/**
+ * Everything a return request would lead to, computed and not written: the same path serves
+ * the quote endpoint and the creating transaction, so a quote never disagrees with the return.
+ */
+export async function prepareReturn(
+  ex: Executor,
+  deps: { orders: OrdersService; policies: PolicyService },
+  tenantId: string,
+  input: ReturnRequest,
+  now: Date,
+): Promise<PreparedReturn> {
+  const order = await deps.orders.getOrder(tenantId, input.orderId, ex);
+  if (!order) throw notFound('Order');
+
+  const seen = new Set<string>();
+  const unknown: { orderLineId: string; code: string; reason: string }[] = [];
+  for (const l of input.lines) {
+    if (seen.has(l.orderLineId)) {
+      throw new AppError(400, 'duplicate_line', `Order line ${l.orderLineId} is listed twice; send it once with the total quantity.`);
+    }
+    seen.add(l.orderLineId);
+    if (!order.lines.some((ol) => ol.id === l.orderLineId)) {
+      unknown.push({ orderLineId: l.orderLineId, code: 'unknown_order_line', reason: 'This item is not part of the order.' });
+    }
+  }
+  if (unknown.length) {
+    throw new AppError(422, 'return_not_eligible', 'Some items cannot be returned.', { lines: unknown });
+  }
+
+  const { policy, version: policyVersion } = await deps.policies.currentPolicy(tenantId, ex);
+  const history = await deps.orders.customerHistory(ex, tenantId, order.customer.id);
+  const returnCount = await countCustomerReturns(ex, tenantId, order.customer.id);
+  const evalLines: EvalLine[] = input.lines.map((l) => {
+    const ol = order.lines.find((x) => x.id === l.orderLineId)!;
+    return {
+      orderLineId: ol.id,
+      sku: ol.sku,
+      title: ol.title,
+      category: ol.category,
+      unitPrice: ol.unitPrice,
+      boughtQuantity: ol.quantity,
+      remainingQuantity: ol.quantity - ol.returnedQuantity,
+      quantity: l.quantity,
+      reasonCode: l.reasonCode,
+      // Evidence uploads arrive with the customer portal; until then none is attached.
+      hasEvidence: false,
+    };
+  });
+  const assessment = assessReturn(policy, {
+    order: {
+      currency: order.currency,
+      total: order.totalAmount,
+      placedAt: order.placedAt,
+      deliveredAt: order.deliveredAt,
+      lineCount: order.lines.length,
+    },
+    lines: evalLines,
+    customer: {
+      orderCount: history.orderCount,
+      returnCount,
+      returnRate: history.unitsBought === 0 ? 0 : history.unitsReturned / history.unitsBought,
+    },
+    resolution: input.resolution ?? 'refund',
+    now,
+  });
+  if (!assessment.eligible) return { order, policy, policyVersion, evalLines, assessment, quote: null, decision: null };
+
+  const refundShipping = (merchantFault: boolean) =>
+    policy.refundShipping === 'always' || (policy.refundShipping === 'merchant_fault' && merchantFault);
+  const quote = calculateRefundQuote({
+    order: {
+      currency: order.currency,
+      shippingAmount: order.shippingAmount,
+      discountAmount: order.discountAmount,
+      taxAmount: order.taxAmount,
+      lines: order.lines.map((l) => ({
+        id: l.id,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+        discountAmount: l.discountAmount,
+        taxAmount: l.taxAmount,
+        returnedQuantity: l.returnedQuantity,
+      })),
+    },
+    lines: assessment.lines.map((a) => ({
+      orderLineId: a.orderLineId,
+      quantity: evalLines.find((e) => e.orderLineId === a.orderLineId)!.quantity,
+      feePercent: a.feePercent,
+      refundShipping: refundShipping(a.merchantFault),
+    })),
+    fees: [
+      ...(assessment.returnShippingFee > 0
+        ? [{ code: 'return_shipping', label: 'Return shipping', amount: assessment.returnShippingFee }]
+        : []),
+      ...assessment.extraFees,
+    ],
+  });
+  const decision = decideReturn(policy, assessment, { currency: order.currency, refundTotal: quote.total, lines: evalLines });
+  return { order, policy, policyVersion, evalLines, assessment, quote, decision };
+}
+
+/** The 422 details for a request with ineligible lines: one entry per refused line. */
+export function ineligibleDetails(p: PreparedReturn) {
+  return {
+    lines: p.assessment.lines
+      .filter((l) => !l.eligible)
+      .map((l) => ({ orderLineId: l.orderLineId, code: l.code ?? 'not_eligible', reason: l.reason ?? 'This item cannot be returned.' })),
+  };
+}

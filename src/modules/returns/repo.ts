@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import { type Database, parseJson } from '../../platform/db/schema.ts';
+import type { ReturnStatus } from './state-machine.ts';
+
+type Executor = Kysely<Database>;
+
+export type ReturnRow = Awaited<ReturnType<typeof findReturn>> & {};
+
+export async function findReturn(ex: Executor, tenantId: string, id: string) {
+  return ex.selectFrom('returns').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findReturnLines(ex: Executor, tenantId: string, returnId: string) {
+  return ex
+    .selectFrom('returnLines')
+    .innerJoin('orderLines', (j) =>
+      j.onRef('orderLines.tenantId', '=', 'returnLines.tenantId').onRef('orderLines.id', '=', 'returnLines.orderLineId'),
+    )
+    .select([
+      'returnLines.id',
+      'returnLines.orderLineId',
+      'orderLines.sku',
+      'orderLines.title',
+      'returnLines.quantity',
+      'returnLines.reasonCode',
+      'returnLines.note',
+      'returnLines.refundAmount',
+      'returnLines.acceptedQuantity',
+      'returnLines.condition',
+    ])
+    .where('returnLines.tenantId', '=', tenantId)
+    .where('returnLines.returnId', '=', returnId)
+    .orderBy('returnLines.position')
+    .execute();
+}
+
+export async function findEvents(ex: Executor, tenantId: string, returnId: string, customerOnly = false) {
+  let q = ex
+    .selectFrom('returnEvents')
+    .selectAll()
+    .where('tenantId', '=', tenantId)
+    .where('returnId', '=', returnId);
+  if (customerOnly) q = q.where('visibility', '=', 'customer');
+  // Ids are time-ordered and created in sequence within a transaction.
+  const rows = await q.orderBy('id').execute();
+  return rows.map((r) => ({ ...r, data: r.data === null ? null : parseJson<unknown>(r.data) }));
+}
+
+export async function countCustomerReturns(ex: Executor, tenantId: string, customerId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('returns')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', tenantId)
+    .where('customerId', '=', customerId)
+    .where('status', 'not in', ['cancelled'])
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Moves a return from `from` to `to` only if nobody moved it first; false when it lost the race. */
+export async function compareAndSetStatus(
+  ex: Executor,
+  tenantId: string,
+  id: string,
+  from: ReturnStatus,
+  to: ReturnStatus,
+  version: number,
+  now: string,
+  extra: Partial<{ refundTotal: number; shipment: string; decision: string }> = {},
+): Promise<boolean> {
+  const r = await ex
+    .updateTable('returns')
+    .set((eb) => ({ status: to, version: eb('version', '+', 1), updatedAt: now, ...extra }))
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return r.numUpdatedRows === 1n;
+}
+
+/** The next RMA number of the tenant, taken inside the creating transaction. */
+export async function nextRmaNumber(ex: Executor, tenantId: string): Promise<string> {
+  const row = await ex
+    .updateTable('tenants')
+    .set((eb) => ({ rmaSeq: eb('rmaSeq', '+', 1) }))
+    .where('id', '=', tenantId)
+    .returning('rmaSeq')
+    .executeTakeFirstOrThrow();
+  return `RMA-${String(row.rmaSeq).padStart(6, '0')}`;
+}

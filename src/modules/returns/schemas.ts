@@ -1,0 +1,199 @@
+import { type Static, Type } from 'typebox';
+import { RETURN_ACTIONS, RETURN_STATUSES } from './state-machine.ts';
+
+export const RESOLUTIONS = ['refund', 'store_credit', 'exchange', 'replacement', 'repair', 'keep_item'] as const;
+
+export const ReturnRequestLine = Type.Object(
+  {
+    orderLineId: Type.String({ minLength: 1, maxLength: 100 }),
+    quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    reasonCode: Type.String({ minLength: 1, maxLength: 64 }),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ReturnRequest = Type.Object(
+  {
+    orderId: Type.String({ minLength: 1, maxLength: 100 }),
+    resolution: Type.Enum(RESOLUTIONS, {
+      default: 'refund',
+      description: '`refund` for now; the other resolutions arrive with the refund engine.',
+    }),
+    lines: Type.Array(ReturnRequestLine, { minItems: 1, maxItems: 200 }),
+    customerNote: Type.Optional(Type.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+);
+export type ReturnRequest = Static<typeof ReturnRequest>;
+
+const RuleTraceView = Type.Object({
+  ruleId: Type.String(),
+  fired: Type.Boolean(),
+  action: Type.String(),
+  matchedLines: Type.Array(Type.String()),
+  note: Type.String(),
+});
+
+export const DecisionView = Type.Object({
+  outcome: Type.Union([Type.Literal('approved'), Type.Literal('needs_review'), Type.Literal('rejected')]),
+  automatic: Type.Boolean(),
+  returnless: Type.Boolean(),
+  explanation: Type.Array(Type.String(), { description: 'Plain-language sentences a customer can read.' }),
+  rules: Type.Array(RuleTraceView),
+  decidedBy: Type.Optional(Type.String()),
+  decidedAt: Type.Optional(Type.String()),
+});
+
+export const QuoteLineView = Type.Object({
+  orderLineId: Type.String(),
+  quantity: Type.Integer(),
+  itemAmount: Type.Integer(),
+  discount: Type.Integer(),
+  tax: Type.Integer(),
+  shipping: Type.Integer(),
+  restockingFee: Type.Integer(),
+  total: Type.Integer(),
+});
+
+export const RefundQuoteView = Type.Object({
+  currency: Type.String(),
+  lines: Type.Array(QuoteLineView),
+  subtotal: Type.Integer(),
+  restockingFees: Type.Integer(),
+  returnShippingFee: Type.Integer(),
+  fees: Type.Array(Type.Object({ code: Type.String(), label: Type.String(), amount: Type.Integer() })),
+  total: Type.Integer(),
+});
+
+export const LineEligibilityView = Type.Object({
+  orderLineId: Type.String(),
+  eligible: Type.Boolean(),
+  code: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String()),
+  windowEndsAt: Type.Optional(Type.String()),
+  returnableQuantity: Type.Integer(),
+});
+
+export const QuoteView = Type.Object({
+  eligible: Type.Boolean(),
+  lines: Type.Array(LineEligibilityView),
+  decision: Type.Union([DecisionView, Type.Null()]),
+  refundQuote: Type.Union([RefundQuoteView, Type.Null()]),
+  policyVersion: Type.Integer(),
+});
+
+export const ReturnLineView = Type.Object({
+  id: Type.String(),
+  orderLineId: Type.String(),
+  sku: Type.String(),
+  title: Type.String(),
+  quantity: Type.Integer(),
+  reasonCode: Type.String(),
+  note: Type.Union([Type.String(), Type.Null()]),
+  refundAmount: Type.Integer(),
+  acceptedQuantity: Type.Union([Type.Integer(), Type.Null()]),
+  condition: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const ShipmentView = Type.Object({
+  carrier: Type.Union([Type.String(), Type.Null()]),
+  trackingNumber: Type.Union([Type.String(), Type.Null()]),
+  shippedAt: Type.String(),
+});
+
+export const ReturnView = Type.Object({
+  id: Type.String(),
+  rmaNumber: Type.String(),
+  orderId: Type.String(),
+  customerId: Type.String(),
+  status: Type.Enum(RETURN_STATUSES),
+  resolution: Type.String(),
+  returnless: Type.Boolean(),
+  decision: DecisionView,
+  refundQuote: RefundQuoteView,
+  refundTotal: Type.Integer({ description: 'What will be (or was) refunded, after inspection adjustments.' }),
+  currency: Type.String(),
+  customerNote: Type.Union([Type.String(), Type.Null()]),
+  lines: Type.Array(ReturnLineView),
+  shipment: Type.Union([ShipmentView, Type.Null()]),
+  allowedActions: Type.Array(Type.String()),
+  policyVersion: Type.Integer(),
+  trackingToken: Type.String(),
+  trackingUrl: Type.String(),
+  version: Type.Integer({ description: 'Increases with every change; send it back as expectedVersion to refuse stale actions.' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type ReturnView = Static<typeof ReturnView>;
+
+export const ReturnSummaryView = Type.Object({
+  id: Type.String(),
+  rmaNumber: Type.String(),
+  orderId: Type.String(),
+  status: Type.String(),
+  resolution: Type.String(),
+  currency: Type.String(),
+  refundTotal: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const ReturnEventView = Type.Object({
+  id: Type.String(),
+  action: Type.String(),
+  fromStatus: Type.Union([Type.String(), Type.Null()]),
+  toStatus: Type.String(),
+  actor: Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]) }),
+  note: Type.Union([Type.String(), Type.Null()]),
+  visibility: Type.String(),
+  data: Type.Union([Type.Unknown(), Type.Null()]),
+  createdAt: Type.String(),
+});
+
+export const ActionParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100 }),
+  action: Type.Enum(RETURN_ACTIONS),
+});
+
+export const ActionBody = Type.Object(
+  {
+    note: Type.Optional(Type.String({ maxLength: 4000, description: 'Shown on the timeline.' })),
+    internal: Type.Optional(Type.Boolean({ description: 'Keep the note off the customer timeline.' })),
+    expectedVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'Refuse the action if the return changed since.' })),
+    carrier: Type.Optional(Type.String({ maxLength: 100, description: 'ship: the carrier.' })),
+    trackingNumber: Type.Optional(Type.String({ maxLength: 100, description: 'ship: the parcel number.' })),
+    lines: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            returnLineId: Type.String({ maxLength: 100 }),
+            acceptedQuantity: Type.Integer({ minimum: 0 }),
+            condition: Type.Optional(
+              Type.Enum(['new', 'like_new', 'used', 'damaged', 'missing_parts', 'wrong_item']),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 200, description: 'inspect: per line, the units accepted and their condition (default: all, as new).' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ActionBody = Static<typeof ActionBody>;
+
+export const TrackingView = Type.Object({
+  rmaNumber: Type.String(),
+  status: Type.String(),
+  returnless: Type.Boolean(),
+  timeline: Type.Array(
+    Type.Object({ status: Type.String(), action: Type.String(), note: Type.Union([Type.String(), Type.Null()]), at: Type.String() }),
+  ),
+  upcoming: Type.Array(Type.String()),
+  items: Type.Array(Type.Object({ title: Type.String(), quantity: Type.Integer() })),
+  refund: Type.Object({ currency: Type.String(), total: Type.Integer() }),
+  explanation: Type.Array(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});

@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import {
+  CamelCasePlugin,
+  Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.ts';
+import { ConfigError } from '../errors.ts';
+import { toSafeInteger } from '../money.ts';
+import { columnTypes } from './column-types.ts';
+import { core } from './migrations/0001-core.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+export type DatabaseHandle = {
+  db: Db;
+  dialect: 'sqlite' | 'postgres';
+  close: () => Promise<void>;
+};
+
+/** Opens the configured database; nothing is migrated here (see `migrateToLatest`). */
+export function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): DatabaseHandle {
+  const plugins = [new CamelCasePlugin()];
+  if (config.dialect === 'sqlite') {
+    if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
+    const sqlite = new SQLite(config.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    // A second process (the CLI while the server runs) waits instead of failing at once.
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url.replace(/[?&]schema=[^&]*/, ''),
+    max: options.poolSize ?? 10,
+    options: config.schema ? `-c search_path=${config.schema}` : undefined,
+    types: { getTypeParser: pgTypeParser as never },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+// pg hands int8 (bigint columns, count(*)) back as strings and timestamptz as Date: one
+// mapping for both engines keeps the repos free of per-dialect code.
+const INT8 = 20;
+const TIMESTAMPTZ = 1184;
+function pgTypeParser(oid: number, format?: string) {
+  if (oid === INT8) return (v: string) => toSafeInteger(v);
+  if (oid === TIMESTAMPTZ) return (v: string) => new Date(v).toISOString();
+  return pg.types.getTypeParser(oid, format as 'text');
+}
+
+function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
+  const t = columnTypes(dialect);
+  return {
+    '0001-core': core(t),
+  };
+}
+
+/** Brings the schema up to date; safe to run from several processes at once (Kysely's migration lock). */
+export async function migrateToLatest(handle: DatabaseHandle, schema?: string): Promise<string[]> {
+  if (handle.dialect === 'postgres' && schema) {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);
+  }
+  const provider: MigrationProvider = { getMigrations: async () => migrations(handle.dialect) };
+  const migrator = new Migrator({ db: handle.db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Opens and migrates; turns "cannot connect" into one clear line. */
+export async function connect(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<DatabaseHandle> {
+  let handle: DatabaseHandle;
+  try {
+    handle = openDatabase(config, options);
+  } catch (e) {
+    throw new ConfigError(`cannot open database ${config.url}: ${(e as Error).message}`);
+  }
+  try {
+    await migrateToLatest(handle, config.dialect === 'postgres' ? config.schema : undefined);
+  } catch (e) {
+    await handle.close().catch(() => {});
+    const msg = (e as Error).message;
+    if (/ECONNREFUSED|ENOTFOUND|password authentication|does not exist|timeout/i.test(msg)) {
+      throw new ConfigError(`cannot connect to the database (${redact(config.url)}): ${msg}`);
+    }
+    throw e;
+  }
+  return handle;
+}
+
+function redact(url: string): string {
+  return url.replace(/:[^:@/]*@/, ':***@');
+}
+
+/** True when a driver error is a unique-constraint violation (both engines). */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** True when a CHECK constraint refused a write (both engines). */
+export function isCheckViolation(e: unknown): boolean {
+  const err = e as { code?: string };
+  return err?.code === '23514' || err?.code === 'SQLITE_CONSTRAINT_CHECK';
+}
+
+/** True when a foreign key refused a write or delete (both engines). */
+export function isForeignKeyViolation(e: unknown): boolean {
+  const err = e as { code?: string };
+  return err?.code === '23503' || err?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}

@@ -1,0 +1,181 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table shapes, camelCase here and snake_case in SQL (CamelCasePlugin). Timestamps are ISO-8601
+ * UTC strings on both engines (timestamptz on PostgreSQL is parsed back to ISO text).
+ * JSON columns are jsonb on PostgreSQL and text on SQLite: read them with `parseJson`.
+ */
+type Json = ColumnType<unknown, string, string>;
+
+export type TenantKind = 'merchant' | 'purchasing_agent';
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  kind: TenantKind;
+  rmaSeq: Generated<number>;
+  createdAt: string;
+}
+
+export interface ApiKeysTable {
+  tenantId: string;
+  id: string;
+  prefix: string;
+  secretHash: string;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface UsersTable {
+  tenantId: string;
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'supervisor' | 'agent' | 'warehouse';
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface CustomersTable {
+  tenantId: string;
+  id: string;
+  email: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface OrdersTable {
+  tenantId: string;
+  id: string;
+  externalId: string;
+  orderNumber: string;
+  currency: string;
+  placedAt: string;
+  deliveredAt: string | null;
+  customerId: string;
+  shippingAmount: number;
+  discountAmount: number;
+  taxAmount: number;
+  totalAmount: number;
+  requestHash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OrderLinesTable {
+  tenantId: string;
+  id: string;
+  orderId: string;
+  externalId: string;
+  position: number;
+  sku: string;
+  title: string;
+  category: string;
+  quantity: number;
+  unitPrice: number;
+  discountAmount: number;
+  taxAmount: number;
+  returnedQuantity: Generated<number>;
+}
+
+export interface PoliciesTable {
+  tenantId: string;
+  version: number;
+  document: Json;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface ReturnsTable {
+  tenantId: string;
+  id: string;
+  rmaNumber: string;
+  orderId: string;
+  customerId: string;
+  status: string;
+  resolution: string;
+  returnless: number;
+  currency: string;
+  refundTotal: number;
+  decision: Json;
+  refundQuote: Json;
+  customerNote: string | null;
+  trackingToken: string;
+  policyVersion: number;
+  shipment: Json | null;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReturnLinesTable {
+  tenantId: string;
+  id: string;
+  returnId: string;
+  orderLineId: string;
+  position: number;
+  quantity: number;
+  reasonCode: string;
+  note: string | null;
+  refundAmount: number;
+  acceptedQuantity: number | null;
+  condition: string | null;
+}
+
+export interface ReturnEventsTable {
+  tenantId: string;
+  id: string;
+  returnId: string;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string;
+  actorType: 'customer' | 'staff' | 'api' | 'system';
+  actorId: string | null;
+  note: string | null;
+  visibility: 'customer' | 'internal';
+  data: Json | null;
+  createdAt: string;
+}
+
+export interface RefundsTable {
+  tenantId: string;
+  id: string;
+  returnId: string;
+  orderId: string;
+  amount: number;
+  currency: string;
+  provider: string;
+  providerRef: string | null;
+  status: 'pending' | 'succeeded' | 'failed';
+  createdAt: string;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  requestHash: string;
+  statusCode: number | null;
+  responseBody: string | null;
+  createdAt: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  apiKeys: ApiKeysTable;
+  users: UsersTable;
+  customers: CustomersTable;
+  orders: OrdersTable;
+  orderLines: OrderLinesTable;
+  policies: PoliciesTable;
+  returns: ReturnsTable;
+  returnLines: ReturnLinesTable;
+  returnEvents: ReturnEventsTable;
+  refunds: RefundsTable;
+  idempotencyKeys: IdempotencyKeysTable;
+}
+
+/** JSON columns come back as text from SQLite and as objects from PostgreSQL. */
+export function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

@@ -1,0 +1,118 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { installIdempotency } from './idempotency.ts';
+import { validatorCompiler } from './validators.ts';
+
+/** Who is calling: resolved once per request from the credentials it carries. */
+export type Auth = { tenantId: string; actorType: 'api' | 'staff' | 'customer'; actorId: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: Auth | null;
+  }
+  interface FastifyContextConfig {
+    /** Public routes skip authentication (tracking pages, health, docs). */
+    public?: boolean;
+  }
+}
+
+export type HttpDeps = {
+  config: Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'>;
+  db: Db;
+  /** Resolves a bearer token to the caller, or null when it is not a valid key. */
+  authenticateApiKey: (token: string) => Promise<Auth | null>;
+};
+
+/** The server type routes register on: TypeBox schemas give typed params, bodies and replies. */
+export type AppInstance = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export const BODY_LIMIT = 1_048_576;
+
+/** Fastify with the product's conventions: errors, validation, auth, idempotency, rate limits, OpenAPI. */
+export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as AppInstance;
+
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorHandler(app);
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: { code: 'rate_limited', message: `Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s.` },
+    }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Returnflow API',
+        version: '1.0.0',
+        description:
+          'Returns, refunds and after-sales. Money is in integer minor units with an ISO-4217 currency. ' +
+          'Errors answer `{"error": {"code", "message", "details"}}`. Every POST accepts an `Idempotency-Key` header.',
+      },
+      servers: [{ url: deps.config.publicUrl }],
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key: rf_…' } },
+      },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', logLevel: 'warn' });
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/v1/') || request.routeOptions.config?.public) return;
+    request.auth = await authenticate(request, deps);
+  });
+  installIdempotency(app, deps.db, (req) => (req.auth ? `tenant:${req.auth.tenantId}` : `ip:${req.ip}`));
+
+  app.get('/api/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'ok' }));
+  return app;
+}
+
+async function authenticate(request: FastifyRequest, deps: HttpDeps): Promise<Auth> {
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match) {
+    throw new AppError(401, 'unauthenticated', 'Send an API key as "Authorization: Bearer rf_…".');
+  }
+  const auth = await deps.authenticateApiKey(match[1]!);
+  if (!auth) throw new AppError(401, 'unauthenticated', 'The API key is not valid or has been revoked.');
+  return auth;
+}
+
+/** The caller of an authenticated route; routes that reach here always have one. */
+export function authOf(request: FastifyRequest): Auth {
+  if (!request.auth) throw new AppError(401, 'unauthenticated', 'Authentication required.');
+  return request.auth;
+}

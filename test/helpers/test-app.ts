@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { buildApp, createServices, type Services } from '../../src/main.ts';
+import { type Clock, systemClock } from '../../src/platform/clock.ts';
+import { type DatabaseConfig, parseDatabaseUrl } from '../../src/platform/config.ts';
+import { connect, type DatabaseHandle } from '../../src/platform/db/database.ts';
+import { newSecret } from '../../src/platform/ids.ts';
+
+/**
+ * A database of its own for one test file: a temporary SQLite file, or — when
+ * TEST_DATABASE_URL is a postgres:// URL — a fresh schema in that database, dropped afterwards.
+ */
+export function testDatabaseConfig(): { config: DatabaseConfig; dispose: (h: DatabaseHandle) => Promise<void> } {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const schema = `t_${newSecret(8).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+    const config = parseDatabaseUrl(`${url}${url.includes('?') ? '&' : '?'}schema=${schema}`);
+    return {
+      config,
+      dispose: async (h) => {
+        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(h.db);
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'returnflow-test-'));
+  return {
+    config: parseDatabaseUrl(`file:${join(dir, 'test.db')}`),
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export type ApiResponse<T = any> = { status: number; body: T; headers: Headers };
+
+export function apiClient(baseUrl: string, apiKey?: string) {
+  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+  return {
+    get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body ?? {}, headers),
+    put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('PUT', path, body, headers),
+    raw: call,
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+/** The real server on a loopback port over its own database, with one tenant ready. */
+export async function startTestApp(opts: { clock?: Clock; publicRateLimit?: number } = {}) {
+  const { config, dispose } = testDatabaseConfig();
+  const handle = await connect(config, { poolSize: 20 });
+  const clock = opts.clock ?? systemClock;
+  let baseUrl = 'http://127.0.0.1:0';
+  const services: Services = createServices(handle, clock, { get publicUrl() { return baseUrl; } });
+  const app = await buildApp(services, { logLevel: 'silent', publicRateLimit: opts.publicRateLimit ?? 100_000, publicUrl: baseUrl });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const tenant = await services.identity.createTenant({ name: 'Test Shop', kind: 'merchant' });
+  return {
+    baseUrl,
+    services,
+    handle,
+    clock,
+    tenant,
+    api: apiClient(baseUrl, tenant.apiKey),
+    anon: apiClient(baseUrl),
+    /** Another tenant with its own key, for isolation tests. */
+    async otherTenant() {
+      const t = await services.identity.createTenant({ name: 'Other Shop', kind: 'merchant' });
+      return { tenant: t, api: apiClient(baseUrl, t.apiKey) };
+    },
+    async close() {
+      await app.close();
+      await dispose(handle).catch(() => {});
+      await handle.close();
+    },
+  };
+}
