@@ -66,6 +66,8 @@ export type Assessment = {
   /** Forced by a rule; applies only if the request is approved. */
   returnless: boolean;
   explanation: string[];
+  /** The sentence in `explanation` that charges return shipping; a returnless decision replaces it. */
+  returnShippingSentence: string | null;
 };
 
 export type Decision = {
@@ -293,6 +295,7 @@ export function assessReturn(
   // --- return shipping: once per return, and only when nothing is our fault
   const faulty = input.lines.find((l) => reasons.get(l.reasonCode)?.merchantFault);
   let returnShippingFee = 0;
+  let returnShippingSentence: string | null = null;
   if (faulty) {
     explanation.push('Return shipping is free because the reason is a fault of ours.');
   } else if (waiveShipping) {
@@ -301,9 +304,8 @@ export function assessReturn(
     const fee = policy.returnShippingFee[currency];
     if (fee !== undefined && fee > 0) {
       returnShippingFee = fee;
-      explanation.push(
-        `Return shipping of ${formatMoney(fee, currency)} is deducted because the reason is not a fault of ours.`,
-      );
+      returnShippingSentence = `Return shipping of ${formatMoney(fee, currency)} is deducted because the reason is not a fault of ours.`;
+      explanation.push(returnShippingSentence);
     } else {
       explanation.push('Return shipping is free.');
     }
@@ -320,6 +322,7 @@ export function assessReturn(
     decidingRuleId: decisive?.id ?? null,
     returnless,
     explanation,
+    returnShippingSentence,
   };
 }
 
@@ -337,7 +340,13 @@ export function decideReturn(
     outcome,
     automatic: true,
     returnless,
-    explanation: [...assessment.explanation, ...sentences],
+    // Nothing travels back in a returnless refund, so return shipping is not charged.
+    explanation: [
+      ...assessment.explanation.map((e) =>
+        returnless && e === assessment.returnShippingSentence ? 'There is no return shipping fee because you keep the items.' : e,
+      ),
+      ...sentences,
+    ],
     rules: assessment.rules,
   });
   const approve = (sentence: string): Decision => {

@@ -90,7 +90,7 @@ export async function prepareReturn(
 
   const refundShipping = (merchantFault: boolean) =>
     policy.refundShipping === 'always' || (policy.refundShipping === 'merchant_fault' && merchantFault);
-  const quote = calculateRefundQuote({
+  const price = (withReturnShipping: boolean) => calculateRefundQuote({
     order: {
       currency: order.currency,
       shippingAmount: order.shippingAmount,
@@ -112,13 +112,16 @@ export async function prepareReturn(
       refundShipping: refundShipping(a.merchantFault),
     })),
     fees: [
-      ...(assessment.returnShippingFee > 0
+      ...(withReturnShipping && assessment.returnShippingFee > 0
         ? [{ code: 'return_shipping', label: 'Return shipping', amount: assessment.returnShippingFee }]
         : []),
       ...assessment.extraFees,
     ],
   });
+  let quote = price(true);
   const decision = decideReturn(policy, assessment, { currency: order.currency, refundTotal: quote.total, lines: evalLines });
+  // A returnless refund sends no parcel, so it is not charged return shipping.
+  if (decision.returnless && assessment.returnShippingFee > 0) quote = price(false);
   return { order, policy, policyVersion, evalLines, assessment, quote, decision };
 }
 
