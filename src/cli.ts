@@ -39,7 +39,11 @@ async function main(argv: string[]): Promise<number> {
     case 'tenants': {
       const { values } = parseArgs({
         args: argv.slice(2),
-        options: { name: { type: 'string' }, kind: { type: 'string' }, json: { type: 'boolean', default: false } },
+        options: {
+          name: { type: 'string' },
+          kind: { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
       });
       const handle = await connect(config.database);
       try {
@@ -50,7 +54,12 @@ async function main(argv: string[]): Promise<number> {
             throw new ConfigError('tenants create needs --kind merchant or --kind purchasing_agent');
           }
           const t = await services.identity.createTenant({ name: values.name.trim(), kind: values.kind });
-          const out = { tenantId: t.tenantId, apiKey: t.apiKey, adminEmail: t.adminEmail, adminPassword: t.adminPassword };
+          const out = {
+            tenantId: t.tenantId,
+            apiKey: t.apiKey,
+            adminEmail: t.adminEmail,
+            adminPassword: t.adminPassword,
+          };
           console.log(values.json ? JSON.stringify(out) : formatCredentials(t.name, out));
           return 0;
         }
@@ -66,7 +75,10 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'seed': {
-      const { values } = parseArgs({ args: argv.slice(1), options: { demo: { type: 'boolean', default: false } } });
+      const { values } = parseArgs({
+        args: argv.slice(1),
+        options: { demo: { type: 'boolean', default: false } },
+      });
       if (!values.demo) throw new ConfigError('seed needs --demo');
       const handle = await connect(config.database);
       try {
@@ -95,7 +107,8 @@ async function serve(config: Config): Promise<number> {
   } catch (e) {
     await handle.close();
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') throw new ConfigError(`port ${config.port} is already in use; set PORT to another one`);
+    if (err.code === 'EADDRINUSE')
+      throw new ConfigError(`port ${config.port} is already in use; set PORT to another one`);
     throw e;
   }
   const address = app.server.address();
@@ -150,7 +163,9 @@ function printDemo(config: Config, c: DemoCredentials, url = config.publicUrl) {
 }
 
 function formatCredentials(name: string, o: Record<string, string>) {
-  return [`Tenant "${name}" created.`, ...Object.entries(o).map(([k, v]) => `  ${k.padEnd(14)} ${v}`)].join('\n');
+  return [`Tenant "${name}" created.`, ...Object.entries(o).map(([k, v]) => `  ${k.padEnd(14)} ${v}`)].join(
+    '\n',
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -1,7 +1,3 @@
-import type { Clock } from './platform/clock.ts';
-import type { Config } from './platform/config.ts';
-import type { DatabaseHandle } from './platform/db/database.ts';
-import { createHttpServer } from './platform/http/server.ts';
 import { createIdentityService } from './modules/identity/service.ts';
 import { registerOrderRoutes } from './modules/orders/routes.ts';
 import { createOrdersService } from './modules/orders/service.ts';
@@ -11,6 +7,10 @@ import { createRefundsService } from './modules/refunds/service.ts';
 import { createReturnActions } from './modules/returns/return-actions.ts';
 import { registerReturnRoutes } from './modules/returns/routes.ts';
 import { createReturnsService } from './modules/returns/service.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Config } from './platform/config.ts';
+import type { DatabaseHandle } from './platform/db/database.ts';
+import { createHttpServer } from './platform/http/server.ts';
 
 export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'>;
 
@@ -18,7 +18,11 @@ export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl
 export function createServices(handle: DatabaseHandle, clock: Clock, config: Pick<Config, 'publicUrl'>) {
   const { db } = handle;
   const policies = createPolicyService({ db, clock });
-  const identity = createIdentityService({ db, clock, initTenant: (trx, tenantId) => policies.initTenant(trx, tenantId) });
+  const identity = createIdentityService({
+    db,
+    clock,
+    initTenant: (trx, tenantId) => policies.initTenant(trx, tenantId),
+  });
   const orders = createOrdersService({ db, clock });
   const refunds = createRefundsService({ clock });
   const returns = createReturnsService({ db, clock, orders, policies, publicUrl: config.publicUrl });
@@ -37,7 +41,9 @@ export async function buildApp(services: Services, config: AppConfig) {
   });
   registerOrderRoutes(app, services.orders);
   registerPolicyRoutes(app, services.policies);
-  registerReturnRoutes(app, services.returns, services.returnActions, { publicRateLimit: config.publicRateLimit });
+  registerReturnRoutes(app, services.returns, services.returnActions, {
+    publicRateLimit: config.publicRateLimit,
+  });
   await app.ready();
   return app;
 }

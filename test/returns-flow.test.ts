@@ -23,7 +23,12 @@ describe('orders', () => {
     expect(res.status).toBe(201);
     expect(res.body.id).toMatch(/^ord_/);
     expect(res.body.lines).toHaveLength(2);
-    expect(res.body.lines[0]).toMatchObject({ externalId: 'L1', quantity: 2, returnedQuantity: 0, returnableQuantity: 2 });
+    expect(res.body.lines[0]).toMatchObject({
+      externalId: 'L1',
+      quantity: 2,
+      returnedQuantity: 0,
+      returnableQuantity: 2,
+    });
     expect(res.body.totalAmount).toBe(2 * 3500 + 9000 + 500);
   });
 
@@ -43,7 +48,9 @@ describe('orders', () => {
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.deliveredAt).toBe(delivered);
-    expect(again.body.lines.map((l: { id: string }) => l.id)).toEqual(first.body.lines.map((l: { id: string }) => l.id));
+    expect(again.body.lines.map((l: { id: string }) => l.id)).toEqual(
+      first.body.lines.map((l: { id: string }) => l.id),
+    );
   });
 
   it('refuses an unknown currency and a discount larger than the line', async () => {
@@ -109,7 +116,10 @@ describe('returns', () => {
     });
     expect(tooMany.status).toBe(422);
     expect(tooMany.body.error.code).toBe('return_not_eligible');
-    expect(tooMany.body.error.details.lines[0]).toMatchObject({ orderLineId: order.lines[0].id, code: 'quantity_exceeds_remaining' });
+    expect(tooMany.body.error.details.lines[0]).toMatchObject({
+      orderLineId: order.lines[0].id,
+      code: 'quantity_exceeds_remaining',
+    });
     const unknownReason = await t.api.post('/api/v1/returns', {
       orderId: order.id,
       lines: [{ orderLineId: order.lines[0].id, quantity: 1, reasonCode: 'bored' }],
@@ -145,7 +155,10 @@ describe('returns', () => {
       lines: [{ orderLineId: order.lines[1].id, quantity: 1, reasonCode: 'not_as_described' }],
     });
     const id = created.body.id;
-    const ship = await t.api.post(`/api/v1/returns/${id}/actions/ship`, { carrier: 'UPS', trackingNumber: '1Z999' });
+    const ship = await t.api.post(`/api/v1/returns/${id}/actions/ship`, {
+      carrier: 'UPS',
+      trackingNumber: '1Z999',
+    });
     expect(ship.status).toBe(200);
     expect(ship.body.status).toBe('in_transit');
     expect(ship.body.shipment).toMatchObject({ carrier: 'UPS', trackingNumber: '1Z999' });
@@ -194,7 +207,9 @@ describe('returns', () => {
       orderId: order.id,
       lines: [{ orderLineId: line.id, quantity: 2, reasonCode: 'wrong_size' }],
     });
-    const cancelled = await t.api.post(`/api/v1/returns/${created.body.id}/actions/cancel`, { note: 'Kept them after all' });
+    const cancelled = await t.api.post(`/api/v1/returns/${created.body.id}/actions/cancel`, {
+      note: 'Kept them after all',
+    });
     expect(cancelled.body.status).toBe('cancelled');
     const ord = await t.api.get(`/api/v1/orders/${order.id}`);
     expect(ord.body.lines[0].returnedQuantity).toBe(0);
@@ -207,7 +222,10 @@ describe('returns', () => {
       customerNote: 'private words',
       lines: [{ orderLineId: order.lines[0].id, quantity: 1, reasonCode: 'wrong_size' }],
     });
-    await t.api.post(`/api/v1/returns/${created.body.id}/actions/ship`, { note: 'internal only', internal: true });
+    await t.api.post(`/api/v1/returns/${created.body.id}/actions/ship`, {
+      note: 'internal only',
+      internal: true,
+    });
     const res = await t.anon.get(`/api/v1/track/${created.body.trackingToken}`);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('in_transit');
@@ -224,7 +242,18 @@ describe('returns', () => {
 
   it('paginates newest first with a cursor', async () => {
     const order = await createOrder({
-      lines: [{ externalId: 'L1', sku: 'S', title: 'Sock', category: 'accessories', quantity: 5, unitPrice: 500, discountAmount: 0, taxAmount: 0 }],
+      lines: [
+        {
+          externalId: 'L1',
+          sku: 'S',
+          title: 'Sock',
+          category: 'accessories',
+          quantity: 5,
+          unitPrice: 500,
+          discountAmount: 0,
+          taxAmount: 0,
+        },
+      ],
     });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {

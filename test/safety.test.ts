@@ -22,7 +22,12 @@ async function orderWithReturn() {
 
 describe('authentication', () => {
   it('refuses requests without a key, with a malformed key and with an unknown key', async () => {
-    for (const header of [undefined, 'Bearer nope', `Bearer rf_${'a'.repeat(12)}_${'b'.repeat(43)}`, 'Basic abc']) {
+    for (const header of [
+      undefined,
+      'Bearer nope',
+      `Bearer rf_${'a'.repeat(12)}_${'b'.repeat(43)}`,
+      'Basic abc',
+    ]) {
       const res = await t.anon.get('/api/v1/returns', header ? { authorization: header } : {});
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthenticated');
@@ -37,13 +42,21 @@ describe('authentication', () => {
   });
 
   it('stores only a hash of the key', async () => {
-    const rows = await t.handle.db.selectFrom('apiKeys').selectAll().where('tenantId', '=', t.tenant.tenantId).execute();
+    const rows = await t.handle.db
+      .selectFrom('apiKeys')
+      .selectAll()
+      .where('tenantId', '=', t.tenant.tenantId)
+      .execute();
     const secret = t.tenant.apiKey.split('_').slice(2).join('_');
     expect(JSON.stringify(rows)).not.toContain(secret);
   });
 
   it('stores the admin password as a scrypt hash', async () => {
-    const user = await t.handle.db.selectFrom('users').selectAll().where('tenantId', '=', t.tenant.tenantId).executeTakeFirstOrThrow();
+    const user = await t.handle.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenantId', '=', t.tenant.tenantId)
+      .executeTakeFirstOrThrow();
     expect(user.passwordHash).toMatch(/^scrypt\$/);
     expect(user.passwordHash).not.toContain(t.tenant.adminPassword);
   });
@@ -98,17 +111,24 @@ describe('tenant isolation', () => {
 
 describe('bad input', () => {
   it('answers malformed JSON with 400 invalid_json', async () => {
-    const res = await t.api.raw('POST', '/api/v1/orders', '{"externalId": ', { 'content-type': 'application/json' });
+    const res = await t.api.raw('POST', '/api/v1/orders', '{"externalId": ', {
+      'content-type': 'application/json',
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_json');
   });
 
   it('answers wrong types, missing and unknown fields with 400 and the path', async () => {
     const body = orderBody();
-    const wrongType = await t.api.post('/api/v1/orders', { ...body, lines: [{ ...body.lines[0], quantity: '2' }] });
+    const wrongType = await t.api.post('/api/v1/orders', {
+      ...body,
+      lines: [{ ...body.lines[0], quantity: '2' }],
+    });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.error.code).toBe('validation_failed');
-    expect(wrongType.body.error.details.some((d: { path: string }) => d.path === 'body/lines/0/quantity')).toBe(true);
+    expect(
+      wrongType.body.error.details.some((d: { path: string }) => d.path === 'body/lines/0/quantity'),
+    ).toBe(true);
     const { currency: _c, ...missing } = body;
     const noCurrency = await t.api.post('/api/v1/orders', missing);
     expect(noCurrency.status).toBe(400);
@@ -118,7 +138,10 @@ describe('bad input', () => {
     expect(unknown.body.error.message).toContain('surprise');
     const float = await t.api.post('/api/v1/orders', { ...body, shippingAmount: 5.5 });
     expect(float.status).toBe(400);
-    const negative = await t.api.post('/api/v1/returns', { orderId: 'x', lines: [{ orderLineId: 'y', quantity: -1, reasonCode: 'z' }] });
+    const negative = await t.api.post('/api/v1/returns', {
+      orderId: 'x',
+      lines: [{ orderLineId: 'y', quantity: -1, reasonCode: 'z' }],
+    });
     expect(negative.status).toBe(400);
   });
 
@@ -130,7 +153,9 @@ describe('bad input', () => {
   });
 
   it('answers another content type with 415 and an unknown route with 404, in the error shape', async () => {
-    const res = await t.api.raw('POST', '/api/v1/orders', 'a=b', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await t.api.raw('POST', '/api/v1/orders', 'a=b', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('unsupported_media_type');
     const nf = await t.anon.get('/api/nothing-here');
@@ -145,7 +170,16 @@ describe('bad input', () => {
   });
 
   it('never answers 500 to a burst of hostile bodies', async () => {
-    const bodies = [null, [], 'str', 42, { orderId: {} }, { orderId: 'a', lines: 'x' }, { orderId: 'a', lines: [null] }, { lines: [{}] }];
+    const bodies = [
+      null,
+      [],
+      'str',
+      42,
+      { orderId: {} },
+      { orderId: 'a', lines: 'x' },
+      { orderId: 'a', lines: [null] },
+      { lines: [{}] },
+    ];
     for (const b of bodies) {
       for (const path of ['/api/v1/orders', '/api/v1/returns', '/api/v1/returns/quote']) {
         const res = await t.api.raw('POST', path, JSON.stringify(b), { 'content-type': 'application/json' });
@@ -160,7 +194,10 @@ describe('bad input', () => {
 describe('idempotency', () => {
   it('replays the first answer for the same key and body, and creates one return', async () => {
     const order = (await t.api.post('/api/v1/orders', orderBody())).body;
-    const body = { orderId: order.id, lines: [{ orderLineId: order.lines[1].id, quantity: 1, reasonCode: 'wrong_size' }] };
+    const body = {
+      orderId: order.id,
+      lines: [{ orderLineId: order.lines[1].id, quantity: 1, reasonCode: 'wrong_size' }],
+    };
     const key = `k-${Math.random()}`;
     const first = await t.api.post('/api/v1/returns', body, { 'idempotency-key': key });
     const again = await t.api.post('/api/v1/returns', body, { 'idempotency-key': key });
@@ -176,7 +213,11 @@ describe('idempotency', () => {
     const order = (await t.api.post('/api/v1/orders', orderBody())).body;
     const key = `k-${Math.random()}`;
     const line = order.lines[0].id;
-    await t.api.post('/api/v1/returns', { orderId: order.id, lines: [{ orderLineId: line, quantity: 1, reasonCode: 'wrong_size' }] }, { 'idempotency-key': key });
+    await t.api.post(
+      '/api/v1/returns',
+      { orderId: order.id, lines: [{ orderLineId: line, quantity: 1, reasonCode: 'wrong_size' }] },
+      { 'idempotency-key': key },
+    );
     const res = await t.api.post(
       '/api/v1/returns',
       { orderId: order.id, lines: [{ orderLineId: line, quantity: 2, reasonCode: 'wrong_size' }] },
@@ -188,9 +229,14 @@ describe('idempotency', () => {
 
   it('runs concurrent requests with one key once', async () => {
     const order = (await t.api.post('/api/v1/orders', orderBody())).body;
-    const body = { orderId: order.id, lines: [{ orderLineId: order.lines[0].id, quantity: 1, reasonCode: 'wrong_size' }] };
+    const body = {
+      orderId: order.id,
+      lines: [{ orderLineId: order.lines[0].id, quantity: 1, reasonCode: 'wrong_size' }],
+    };
     const key = `k-${Math.random()}`;
-    const results = await Promise.all(Array.from({ length: 8 }, () => t.api.post('/api/v1/returns', body, { 'idempotency-key': key })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => t.api.post('/api/v1/returns', body, { 'idempotency-key': key })),
+    );
     const created = results.filter((r) => r.status === 201);
     expect(created.length).toBeGreaterThanOrEqual(1);
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
@@ -216,16 +262,33 @@ describe('concurrency', () => {
       await t.api.post(
         '/api/v1/orders',
         orderBody({
-          lines: [{ externalId: 'L1', sku: 'ONE', title: 'Lamp', category: 'home', quantity: 3, unitPrice: 5000, discountAmount: 0, taxAmount: 0 }],
+          lines: [
+            {
+              externalId: 'L1',
+              sku: 'ONE',
+              title: 'Lamp',
+              category: 'home',
+              quantity: 3,
+              unitPrice: 5000,
+              discountAmount: 0,
+              taxAmount: 0,
+            },
+          ],
         }),
       )
     ).body;
     const line = order.lines[0].id;
-    const first = await t.api.post('/api/v1/returns', { orderId: order.id, lines: [{ orderLineId: line, quantity: 2, reasonCode: 'wrong_size' }] });
+    const first = await t.api.post('/api/v1/returns', {
+      orderId: order.id,
+      lines: [{ orderLineId: line, quantity: 2, reasonCode: 'wrong_size' }],
+    });
     expect(first.status).toBe(201);
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        t.api.post('/api/v1/returns', { orderId: order.id, lines: [{ orderLineId: line, quantity: 1, reasonCode: 'wrong_size' }] }),
+        t.api.post('/api/v1/returns', {
+          orderId: order.id,
+          lines: [{ orderLineId: line, quantity: 1, reasonCode: 'wrong_size' }],
+        }),
       ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
@@ -239,17 +302,26 @@ describe('concurrency', () => {
 
   it('lets exactly one of 20 parallel refund calls refund a return', async () => {
     const { ret } = await orderWithReturn();
-    for (const a of ['receive', 'inspect']) expect((await t.api.post(`/api/v1/returns/${ret.id}/actions/${a}`)).status).toBe(200);
-    const results = await Promise.all(Array.from({ length: 20 }, () => t.api.post(`/api/v1/returns/${ret.id}/actions/refund`)));
+    for (const a of ['receive', 'inspect'])
+      expect((await t.api.post(`/api/v1/returns/${ret.id}/actions/${a}`)).status).toBe(200);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => t.api.post(`/api/v1/returns/${ret.id}/actions/refund`)),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     for (const r of results.filter((x) => x.status !== 200)) expect(r.status).toBe(409);
-    const refunds = await t.handle.db.selectFrom('refunds').selectAll().where('returnId', '=', ret.id).execute();
+    const refunds = await t.handle.db
+      .selectFrom('refunds')
+      .selectAll()
+      .where('returnId', '=', ret.id)
+      .execute();
     expect(refunds).toHaveLength(1);
   });
 
   it('refuses a stale action when expectedVersion no longer matches', async () => {
     const { ret } = await orderWithReturn();
-    const res = await t.api.post(`/api/v1/returns/${ret.id}/actions/ship`, { expectedVersion: ret.version + 5 });
+    const res = await t.api.post(`/api/v1/returns/${ret.id}/actions/ship`, {
+      expectedVersion: ret.version + 5,
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('stale_return');
     const ok = await t.api.post(`/api/v1/returns/${ret.id}/actions/ship`, { expectedVersion: ret.version });
@@ -259,7 +331,11 @@ describe('concurrency', () => {
   it('the database itself refuses a returned quantity above the bought quantity', async () => {
     const { order } = await orderWithReturn();
     await expect(
-      t.handle.db.updateTable('orderLines').set({ returnedQuantity: 99 }).where('id', '=', order.lines[0].id).execute(),
+      t.handle.db
+        .updateTable('orderLines')
+        .set({ returnedQuantity: 99 })
+        .where('id', '=', order.lines[0].id)
+        .execute(),
     ).rejects.toThrow();
   });
 });
@@ -270,7 +346,18 @@ describe('returnless refunds', () => {
       await t.api.post(
         '/api/v1/orders',
         orderBody({
-          lines: [{ externalId: 'L1', sku: 'SOCK', title: 'Socks', category: 'accessories', quantity: 1, unitPrice: 900, discountAmount: 0, taxAmount: 0 }],
+          lines: [
+            {
+              externalId: 'L1',
+              sku: 'SOCK',
+              title: 'Socks',
+              category: 'accessories',
+              quantity: 1,
+              unitPrice: 900,
+              discountAmount: 0,
+              taxAmount: 0,
+            },
+          ],
         }),
       )
     ).body;

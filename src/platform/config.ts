@@ -33,7 +33,9 @@ export function loadConfig(env: Env = process.env): Config {
   const seedDemo = parseBoolVar(env, 'SEED_DEMO', true);
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+    throw new ConfigError(
+      `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`,
+    );
   }
   const publicRateLimit = parseIntVar(env, 'PUBLIC_RATE_LIMIT', 300, 1, 10_000_000);
   return { host, port, dataDir, database, publicUrl, seedDemo, logLevel, publicRateLimit };

@@ -7,10 +7,32 @@ export type Money = { amount: number; currency: string };
 
 /** ISO-4217 currencies whose minor unit is not 2 decimals; everything else has 2. */
 const EXPONENTS: Record<string, number> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
-  UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
 };
 
 const SUPPORTED = new Set(
@@ -98,7 +120,9 @@ export function unitSlice(total: number, quantity: number, from: number, to: num
 export function formatMoney(amount: number, currency: string): string {
   const exp = currencyExponent(currency);
   const sign = amount < 0 ? '-' : '';
-  const abs = Math.abs(amount).toString().padStart(exp + 1, '0');
+  const abs = Math.abs(amount)
+    .toString()
+    .padStart(exp + 1, '0');
   const major = exp === 0 ? abs : `${abs.slice(0, -exp)}.${abs.slice(-exp)}`;
   return `${currency} ${sign}${major}`;
 }

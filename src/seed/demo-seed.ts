@@ -4,13 +4,27 @@ import type { ReturnAction } from '../modules/returns/state-machine.ts';
 
 const DAY = 86_400_000;
 
-type DemoLine = { sku: string; title: string; category: string; unitPrice: number; quantity: number; discountAmount?: number; taxAmount?: number };
+type DemoLine = {
+  sku: string;
+  title: string;
+  category: string;
+  unitPrice: number;
+  quantity: number;
+  discountAmount?: number;
+  taxAmount?: number;
+};
 
 const CATALOG: DemoLine[] = [
   { sku: 'JKT-ALP-M', title: 'Alpine shell jacket, M', category: 'outerwear', unitPrice: 18900, quantity: 1 },
   { sku: 'TEE-ORG-L', title: 'Organic cotton tee, L', category: 'tops', unitPrice: 2900, quantity: 3 },
   { sku: 'SNK-TRL-42', title: 'Trail sneakers, EU 42', category: 'shoes', unitPrice: 12900, quantity: 1 },
-  { sku: 'HDP-NC-01', title: 'Noise-cancelling headphones', category: 'electronics', unitPrice: 24900, quantity: 1 },
+  {
+    sku: 'HDP-NC-01',
+    title: 'Noise-cancelling headphones',
+    category: 'electronics',
+    unitPrice: 24900,
+    quantity: 1,
+  },
   { sku: 'SCK-MRN-3P', title: 'Merino socks, 3-pack', category: 'accessories', unitPrice: 1900, quantity: 2 },
   { sku: 'BAG-DFL-40', title: 'Duffel bag 40 L', category: 'bags', unitPrice: 8900, quantity: 1 },
   { sku: 'BTL-STL-750', title: 'Steel bottle 750 ml', category: 'accessories', unitPrice: 1200, quantity: 1 },
@@ -60,7 +74,7 @@ export async function seedDemo(services: Services, now = new Date()): Promise<De
   const actor = { type: 'api' as const, id: 'demo-seed' };
   for (const [i, s] of SCENARIOS.entries()) {
     const [email, name] = customers[i % customers.length]!;
-    const placed = new Date(now.getTime() - (14 + i) * DAY);
+    const placed = new Date(now.getTime() - (6 + i) * DAY);
     const lines = s.lines.map((li, k) => ({ ...CATALOG[li]!, externalId: `L${k + 1}` }));
     const { order } = await services.orders.upsertOrder(tenant.tenantId, {
       externalId: `demo-${1001 + i}`,
@@ -72,14 +86,23 @@ export async function seedDemo(services: Services, now = new Date()): Promise<De
       shippingAmount: 795,
       discountAmount: i % 3 === 0 ? 1000 : 0,
       taxAmount: 0,
-      lines: lines.map((l) => ({ ...l, discountAmount: l.discountAmount ?? 0, taxAmount: Math.round(l.unitPrice * l.quantity * 0.08) })),
+      lines: lines.map((l) => ({
+        ...l,
+        discountAmount: l.discountAmount ?? 0,
+        taxAmount: Math.round(l.unitPrice * l.quantity * 0.08),
+      })),
     });
     const ret = await services.returns.requestReturn(
       tenant.tenantId,
       {
         orderId: order.id,
         resolution: 'refund',
-        lines: order.lines.map((l) => ({ orderLineId: l.id, quantity: l.quantity, reasonCode: s.reason, ...(s.note ? { note: s.note } : {}) })),
+        lines: order.lines.map((l) => ({
+          orderLineId: l.id,
+          quantity: l.quantity,
+          reasonCode: s.reason,
+          ...(s.note ? { note: s.note } : {}),
+        })),
         ...(s.note ? { customerNote: s.note } : {}),
       },
       { type: 'customer', id: order.customer.id },
@@ -87,10 +110,18 @@ export async function seedDemo(services: Services, now = new Date()): Promise<De
     for (const action of s.actions) {
       const current = await services.returns.getReturn(tenant.tenantId, ret.id);
       if (action !== 'reject' && action !== 'cancel' && current.status === 'needs_review') {
-        await services.returnActions.performAction(tenant.tenantId, ret.id, 'approve', { note: 'Looks fine.' }, actor);
+        await services.returnActions.performAction(
+          tenant.tenantId,
+          ret.id,
+          'approve',
+          { note: 'Looks fine.' },
+          actor,
+        );
       }
       const body =
-        action === 'ship' ? { carrier: 'UPS', trackingNumber: `1Z${String(100000 + i * 7919).padStart(8, '0')}` } : {};
+        action === 'ship'
+          ? { carrier: 'UPS', trackingNumber: `1Z${String(100000 + i * 7919).padStart(8, '0')}` }
+          : {};
       await services.returnActions.performAction(tenant.tenantId, ret.id, action, body, actor);
     }
   }

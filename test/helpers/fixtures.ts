@@ -16,8 +16,26 @@ export function orderBody(overrides: Record<string, unknown> = {}) {
     discountAmount: 0,
     taxAmount: 0,
     lines: [
-      { externalId: 'L1', sku: 'TEE-1', title: 'T-shirt', category: 'tops', quantity: 2, unitPrice: 3500, discountAmount: 0, taxAmount: 0 },
-      { externalId: 'L2', sku: 'JKT-1', title: 'Jacket', category: 'outerwear', quantity: 1, unitPrice: 9000, discountAmount: 0, taxAmount: 0 },
+      {
+        externalId: 'L1',
+        sku: 'TEE-1',
+        title: 'T-shirt',
+        category: 'tops',
+        quantity: 2,
+        unitPrice: 3500,
+        discountAmount: 0,
+        taxAmount: 0,
+      },
+      {
+        externalId: 'L2',
+        sku: 'JKT-1',
+        title: 'Jacket',
+        category: 'outerwear',
+        quantity: 1,
+        unitPrice: 9000,
+        discountAmount: 0,
+        taxAmount: 0,
+      },
     ],
     ...overrides,
   };

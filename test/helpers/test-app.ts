@@ -12,10 +12,15 @@ import { newSecret } from '../../src/platform/ids.ts';
  * A database of its own for one test file: a temporary SQLite file, or — when
  * TEST_DATABASE_URL is a postgres:// URL — a fresh schema in that database, dropped afterwards.
  */
-export function testDatabaseConfig(): { config: DatabaseConfig; dispose: (h: DatabaseHandle) => Promise<void> } {
+export function testDatabaseConfig(): {
+  config: DatabaseConfig;
+  dispose: (h: DatabaseHandle) => Promise<void>;
+} {
   const url = process.env.TEST_DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const schema = `t_${newSecret(8).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+    const schema = `t_${newSecret(8)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')}`;
     const config = parseDatabaseUrl(`${url}${url.includes('?') ? '&' : '?'}schema=${schema}`);
     return {
       config,
@@ -34,7 +39,12 @@ export function testDatabaseConfig(): { config: DatabaseConfig; dispose: (h: Dat
 export type ApiResponse<T = any> = { status: number; body: T; headers: Headers };
 
 export function apiClient(baseUrl: string, apiKey?: string) {
-  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
@@ -54,9 +64,12 @@ export function apiClient(baseUrl: string, apiKey?: string) {
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
   return {
-    get: <T = any>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),
-    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body ?? {}, headers),
-    put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('PUT', path, body, headers),
+    get: <T = any>(path: string, headers?: Record<string, string>) =>
+      call<T>('GET', path, undefined, headers),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, body ?? {}, headers),
+    put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('PUT', path, body, headers),
     raw: call,
   };
 }
@@ -69,8 +82,16 @@ export async function startTestApp(opts: { clock?: Clock; publicRateLimit?: numb
   const handle = await connect(config, { poolSize: 20 });
   const clock = opts.clock ?? systemClock;
   let baseUrl = 'http://127.0.0.1:0';
-  const services: Services = createServices(handle, clock, { get publicUrl() { return baseUrl; } });
-  const app = await buildApp(services, { logLevel: 'silent', publicRateLimit: opts.publicRateLimit ?? 100_000, publicUrl: baseUrl });
+  const services: Services = createServices(handle, clock, {
+    get publicUrl() {
+      return baseUrl;
+    },
+  });
+  const app = await buildApp(services, {
+    logLevel: 'silent',
+    publicRateLimit: opts.publicRateLimit ?? 100_000,
+    publicUrl: baseUrl,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

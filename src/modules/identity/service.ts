@@ -39,7 +39,10 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
       const adminPassword = input.adminPassword ?? generatePassword();
       const passwordHash = await hashPassword(adminPassword);
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('tenants').values({ id: tenantId, name: input.name, kind: input.kind, createdAt: now }).execute();
+        await trx
+          .insertInto('tenants')
+          .values({ id: tenantId, name: input.name, kind: input.kind, createdAt: now })
+          .execute();
         await trx
           .insertInto('apiKeys')
           .values({
@@ -54,7 +57,15 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
           .execute();
         await trx
           .insertInto('users')
-          .values({ tenantId, id: newId('usr'), email: adminEmail, name: 'Administrator', role: 'admin', passwordHash, createdAt: now })
+          .values({
+            tenantId,
+            id: newId('usr'),
+            email: adminEmail,
+            name: 'Administrator',
+            role: 'admin',
+            passwordHash,
+            createdAt: now,
+          })
           .execute();
         await initTenant(trx, tenantId);
       });
@@ -95,11 +106,19 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
     },
 
     async getTenant(tenantId: string) {
-      return db.selectFrom('tenants').select(['id', 'name', 'kind', 'createdAt']).where('id', '=', tenantId).executeTakeFirst();
+      return db
+        .selectFrom('tenants')
+        .select(['id', 'name', 'kind', 'createdAt'])
+        .where('id', '=', tenantId)
+        .executeTakeFirst();
     },
 
     async listTenants() {
-      return db.selectFrom('tenants').select(['id', 'name', 'kind', 'createdAt']).orderBy('createdAt').execute();
+      return db
+        .selectFrom('tenants')
+        .select(['id', 'name', 'kind', 'createdAt'])
+        .orderBy('createdAt')
+        .execute();
     },
   };
 }

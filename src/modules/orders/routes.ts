@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
+import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { OrderInput, OrderView } from './schemas.ts';
 import type { OrdersService } from './service.ts';
 
@@ -46,7 +46,6 @@ export function registerOrderRoutes(app: AppInstance, orders: OrdersService): vo
         response: { 200: OrderView, ...errorResponses(404) },
       },
     },
-    async (request) =>
-      orders.requireOrderByNumber(authOf(request).tenantId, request.params.orderNumber),
+    async (request) => orders.requireOrderByNumber(authOf(request).tenantId, request.params.orderNumber),
   );
 }

@@ -1,6 +1,7 @@
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 
-const Money = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+const Money = (description: string) =>
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
 const Text = (max: number, description?: string) =>
   Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
 
@@ -12,21 +13,37 @@ export const OrderLineInput = Type.Object(
     category: Type.String({ maxLength: 200, default: 'general' }),
     quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
     unitPrice: Money('Price of one unit before discounts, in minor units.'),
-    discountAmount: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Discount on this line (all units), minor units.' }),
-    taxAmount: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Tax on this line (all units), minor units.' }),
+    discountAmount: Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 0,
+      description: 'Discount on this line (all units), minor units.',
+    }),
+    taxAmount: Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 0,
+      description: 'Tax on this line (all units), minor units.',
+    }),
   },
   { additionalProperties: false },
 );
 
 export const OrderInput = Type.Object(
   {
-    externalId: Text(200, 'Your id for the order; a second POST with it updates or replays, never duplicates.'),
+    externalId: Text(
+      200,
+      'Your id for the order; a second POST with it updates or replays, never duplicates.',
+    ),
     orderNumber: Text(100, 'The number the customer knows, e.g. "#1001".'),
     currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO-4217 code.' }),
     placedAt: Type.String({ format: 'date-time' }),
     deliveredAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
     customer: Type.Object(
-      { email: Type.String({ format: 'email', maxLength: 320 }), name: Type.String({ maxLength: 200, default: '' }) },
+      {
+        email: Type.String({ format: 'email', maxLength: 320 }),
+        name: Type.String({ maxLength: 200, default: '' }),
+      },
       { additionalProperties: false },
     ),
     shippingAmount: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),

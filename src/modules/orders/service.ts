@@ -44,7 +44,18 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
     if (!o) return null;
     const lines = await ex
       .selectFrom('orderLines')
-      .select(['id', 'externalId', 'sku', 'title', 'category', 'quantity', 'unitPrice', 'discountAmount', 'taxAmount', 'returnedQuantity'])
+      .select([
+        'id',
+        'externalId',
+        'sku',
+        'title',
+        'category',
+        'quantity',
+        'unitPrice',
+        'discountAmount',
+        'taxAmount',
+        'returnedQuantity',
+      ])
       .where('tenantId', '=', tenantId)
       .where('orderId', '=', orderId)
       .orderBy('position')
@@ -67,12 +78,20 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
       .executeTakeFirst();
     if (existing) {
       if (name && existing.name !== name) {
-        await ex.updateTable('customers').set({ name }).where('tenantId', '=', tenantId).where('id', '=', existing.id).execute();
+        await ex
+          .updateTable('customers')
+          .set({ name })
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', existing.id)
+          .execute();
       }
       return existing.id;
     }
     const id = newId('cus');
-    await ex.insertInto('customers').values({ tenantId, id, email: normalized, name, createdAt: now }).execute();
+    await ex
+      .insertInto('customers')
+      .values({ tenantId, id, email: normalized, name, createdAt: now })
+      .execute();
     return id;
   }
 
@@ -121,7 +140,12 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
      * constraint behind it) make "returned <= bought" hold under any concurrency: on PostgreSQL
      * the row lock serialises competitors, which re-check the condition after it is released.
      */
-    async reserveQuantity(ex: Executor, tenantId: string, lineId: string, quantity: number): Promise<boolean> {
+    async reserveQuantity(
+      ex: Executor,
+      tenantId: string,
+      lineId: string,
+      quantity: number,
+    ): Promise<boolean> {
       const r = await ex
         .updateTable('orderLines')
         .set((eb) => ({ returnedQuantity: eb('returnedQuantity', '+', quantity) }))
@@ -146,7 +170,11 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
     async customerHistory(ex: Executor, tenantId: string, customerId: string) {
       const bought = await ex
         .selectFrom('orderLines')
-        .innerJoin('orders', (j) => j.onRef('orders.tenantId', '=', 'orderLines.tenantId').onRef('orders.id', '=', 'orderLines.orderId'))
+        .innerJoin('orders', (j) =>
+          j
+            .onRef('orders.tenantId', '=', 'orderLines.tenantId')
+            .onRef('orders.id', '=', 'orderLines.orderId'),
+        )
         .select((eb) => [
           eb.fn.countAll<number>().as('lines'),
           eb.fn.coalesce(eb.fn.sum<number>('orderLines.quantity'), eb.lit(0)).as('units'),
@@ -177,7 +205,13 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
     if (existing?.requestHash === requestHash) {
       return { order: (await load(trx, tenantId, existing.id))!, created: false };
     }
-    const customerId = await upsertCustomer(trx, tenantId, input.customer.email, input.customer.name ?? '', now);
+    const customerId = await upsertCustomer(
+      trx,
+      tenantId,
+      input.customer.email,
+      input.customer.name ?? '',
+      now,
+    );
     const header = {
       orderNumber: input.orderNumber,
       currency: input.currency,
@@ -193,10 +227,21 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
     };
     if (!existing) {
       const orderId = newId('ord');
-      await trx.insertInto('orders').values({ tenantId, id: orderId, externalId: input.externalId, createdAt: now, ...header }).execute();
+      await trx
+        .insertInto('orders')
+        .values({ tenantId, id: orderId, externalId: input.externalId, createdAt: now, ...header })
+        .execute();
       await trx
         .insertInto('orderLines')
-        .values(input.lines.map((l, position) => ({ tenantId, id: newId('oli'), orderId, position, ...lineValues(l) })))
+        .values(
+          input.lines.map((l, position) => ({
+            tenantId,
+            id: newId('oli'),
+            orderId,
+            position,
+            ...lineValues(l),
+          })),
+        )
         .execute();
       return { order: (await load(trx, tenantId, orderId))!, created: true };
     }
@@ -209,8 +254,17 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
       input.lines.some((l, i) => {
         const c = current.lines[i];
         const v = lineValues(l);
-        return !c || c.externalId !== v.externalId || c.sku !== v.sku || c.quantity !== v.quantity || c.unitPrice !== v.unitPrice ||
-          c.discountAmount !== v.discountAmount || c.taxAmount !== v.taxAmount || c.title !== v.title || c.category !== v.category;
+        return (
+          !c ||
+          c.externalId !== v.externalId ||
+          c.sku !== v.sku ||
+          c.quantity !== v.quantity ||
+          c.unitPrice !== v.unitPrice ||
+          c.discountAmount !== v.discountAmount ||
+          c.taxAmount !== v.taxAmount ||
+          c.title !== v.title ||
+          c.category !== v.category
+        );
       });
     if (linesChanged && current.lines.some((l) => l.returnedQuantity > 0)) {
       throw new AppError(
@@ -219,7 +273,12 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
         'This order already has returns, so its lines, amounts and currency can no longer change; only dates and customer details can.',
       );
     }
-    await trx.updateTable('orders').set(header).where('tenantId', '=', tenantId).where('id', '=', existing.id).execute();
+    await trx
+      .updateTable('orders')
+      .set(header)
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', existing.id)
+      .execute();
     if (linesChanged) {
       // Update lines in place (ids stay stable for integrators), add new ones, drop the missing.
       for (const [position, l] of input.lines.entries()) {
@@ -242,10 +301,18 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
       const dropped = current.lines.filter((c) => !kept.has(c.externalId)).map((c) => c.id);
       if (dropped.length) {
         try {
-          await trx.deleteFrom('orderLines').where('tenantId', '=', tenantId).where('id', 'in', dropped).execute();
+          await trx
+            .deleteFrom('orderLines')
+            .where('tenantId', '=', tenantId)
+            .where('id', 'in', dropped)
+            .execute();
         } catch (e) {
           if (isForeignKeyViolation(e)) {
-            throw new AppError(409, 'order_has_returns', 'A line that has been in a return cannot be removed from the order.');
+            throw new AppError(
+              409,
+              'order_has_returns',
+              'A line that has been in a return cannot be removed from the order.',
+            );
           }
           throw e;
         }
@@ -288,26 +355,38 @@ function totalOf(input: OrderInput): number {
 /** Business checks that a JSON schema cannot express; all problems are reported at once. */
 function validateOrder(input: OrderInput): void {
   const problems: { path: string; message: string }[] = [];
-  if (!isCurrency(input.currency)) problems.push({ path: 'currency', message: `"${input.currency}" is not an ISO-4217 currency` });
+  if (!isCurrency(input.currency))
+    problems.push({ path: 'currency', message: `"${input.currency}" is not an ISO-4217 currency` });
   if (input.deliveredAt && new Date(input.deliveredAt) < new Date(input.placedAt)) {
     problems.push({ path: 'deliveredAt', message: 'is before placedAt' });
   }
   const seen = new Set<string>();
   let net = 0;
   input.lines.forEach((l, i) => {
-    if (seen.has(l.externalId)) problems.push({ path: `lines/${i}/externalId`, message: `"${l.externalId}" appears twice` });
+    if (seen.has(l.externalId))
+      problems.push({ path: `lines/${i}/externalId`, message: `"${l.externalId}" appears twice` });
     seen.add(l.externalId);
     const gross = l.unitPrice * l.quantity;
-    if (!Number.isSafeInteger(gross)) problems.push({ path: `lines/${i}`, message: 'unitPrice × quantity is too large' });
-    if ((l.discountAmount ?? 0) > gross) problems.push({ path: `lines/${i}/discountAmount`, message: 'is more than the line is worth' });
+    if (!Number.isSafeInteger(gross))
+      problems.push({ path: `lines/${i}`, message: 'unitPrice × quantity is too large' });
+    if ((l.discountAmount ?? 0) > gross)
+      problems.push({ path: `lines/${i}/discountAmount`, message: 'is more than the line is worth' });
     net += Math.max(0, gross - (l.discountAmount ?? 0));
   });
-  if ((input.discountAmount ?? 0) > net) problems.push({ path: 'discountAmount', message: 'is more than the lines are worth after their discounts' });
+  if ((input.discountAmount ?? 0) > net)
+    problems.push({
+      path: 'discountAmount',
+      message: 'is more than the lines are worth after their discounts',
+    });
   if (!Number.isSafeInteger(net + (input.shippingAmount ?? 0) + (input.taxAmount ?? 0))) {
     problems.push({ path: 'lines', message: 'the order total is too large' });
   }
   if (problems.length) {
-    throw unprocessable('invalid_order', `The order is not consistent: ${problems[0]!.path} ${problems[0]!.message}.`, problems);
+    throw unprocessable(
+      'invalid_order',
+      `The order is not consistent: ${problems[0]!.path} ${problems[0]!.message}.`,
+      problems,
+    );
   }
 }
 

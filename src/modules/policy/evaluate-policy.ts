@@ -343,7 +343,9 @@ export function decideReturn(
     // Nothing travels back in a returnless refund, so return shipping is not charged.
     explanation: [
       ...assessment.explanation.map((e) =>
-        returnless && e === assessment.returnShippingSentence ? 'There is no return shipping fee because you keep the items.' : e,
+        returnless && e === assessment.returnShippingSentence
+          ? 'There is no return shipping fee because you keep the items.'
+          : e,
       ),
       ...sentences,
     ],

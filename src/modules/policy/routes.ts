@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponses } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
-import { type Policy, PolicySchema } from './policy-schema.ts';
+import { PolicySchema } from './policy-schema.ts';
 import type { PolicyService } from './service.ts';
 
 const PolicyVersionView = Type.Object({

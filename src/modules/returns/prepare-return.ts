@@ -2,7 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Order, OrdersService } from '../orders/service.ts';
-import { type Assessment, assessReturn, type Decision, decideReturn, type EvalLine } from '../policy/evaluate-policy.ts';
+import {
+  type Assessment,
+  assessReturn,
+  type Decision,
+  decideReturn,
+  type EvalLine,
+} from '../policy/evaluate-policy.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
 import { calculateRefundQuote, type RefundQuote } from '../refunds/refund-calculator.ts';
@@ -39,11 +45,19 @@ export async function prepareReturn(
   const unknown: { orderLineId: string; code: string; reason: string }[] = [];
   for (const l of input.lines) {
     if (seen.has(l.orderLineId)) {
-      throw new AppError(400, 'duplicate_line', `Order line ${l.orderLineId} is listed twice; send it once with the total quantity.`);
+      throw new AppError(
+        400,
+        'duplicate_line',
+        `Order line ${l.orderLineId} is listed twice; send it once with the total quantity.`,
+      );
     }
     seen.add(l.orderLineId);
     if (!order.lines.some((ol) => ol.id === l.orderLineId)) {
-      unknown.push({ orderLineId: l.orderLineId, code: 'unknown_order_line', reason: 'This item is not part of the order.' });
+      unknown.push({
+        orderLineId: l.orderLineId,
+        code: 'unknown_order_line',
+        reason: 'This item is not part of the order.',
+      });
     }
   }
   if (unknown.length) {
@@ -86,40 +100,46 @@ export async function prepareReturn(
     resolution: input.resolution ?? 'refund',
     now,
   });
-  if (!assessment.eligible) return { order, policy, policyVersion, evalLines, assessment, quote: null, decision: null };
+  if (!assessment.eligible)
+    return { order, policy, policyVersion, evalLines, assessment, quote: null, decision: null };
 
   const refundShipping = (merchantFault: boolean) =>
     policy.refundShipping === 'always' || (policy.refundShipping === 'merchant_fault' && merchantFault);
-  const price = (withReturnShipping: boolean) => calculateRefundQuote({
-    order: {
-      currency: order.currency,
-      shippingAmount: order.shippingAmount,
-      discountAmount: order.discountAmount,
-      taxAmount: order.taxAmount,
-      lines: order.lines.map((l) => ({
-        id: l.id,
-        quantity: l.quantity,
-        unitPrice: l.unitPrice,
-        discountAmount: l.discountAmount,
-        taxAmount: l.taxAmount,
-        returnedQuantity: l.returnedQuantity,
+  const price = (withReturnShipping: boolean) =>
+    calculateRefundQuote({
+      order: {
+        currency: order.currency,
+        shippingAmount: order.shippingAmount,
+        discountAmount: order.discountAmount,
+        taxAmount: order.taxAmount,
+        lines: order.lines.map((l) => ({
+          id: l.id,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          discountAmount: l.discountAmount,
+          taxAmount: l.taxAmount,
+          returnedQuantity: l.returnedQuantity,
+        })),
+      },
+      lines: assessment.lines.map((a) => ({
+        orderLineId: a.orderLineId,
+        quantity: evalLines.find((e) => e.orderLineId === a.orderLineId)!.quantity,
+        feePercent: a.feePercent,
+        refundShipping: refundShipping(a.merchantFault),
       })),
-    },
-    lines: assessment.lines.map((a) => ({
-      orderLineId: a.orderLineId,
-      quantity: evalLines.find((e) => e.orderLineId === a.orderLineId)!.quantity,
-      feePercent: a.feePercent,
-      refundShipping: refundShipping(a.merchantFault),
-    })),
-    fees: [
-      ...(withReturnShipping && assessment.returnShippingFee > 0
-        ? [{ code: 'return_shipping', label: 'Return shipping', amount: assessment.returnShippingFee }]
-        : []),
-      ...assessment.extraFees,
-    ],
-  });
+      fees: [
+        ...(withReturnShipping && assessment.returnShippingFee > 0
+          ? [{ code: 'return_shipping', label: 'Return shipping', amount: assessment.returnShippingFee }]
+          : []),
+        ...assessment.extraFees,
+      ],
+    });
   let quote = price(true);
-  const decision = decideReturn(policy, assessment, { currency: order.currency, refundTotal: quote.total, lines: evalLines });
+  const decision = decideReturn(policy, assessment, {
+    currency: order.currency,
+    refundTotal: quote.total,
+    lines: evalLines,
+  });
   // A returnless refund sends no parcel, so it is not charged return shipping.
   if (decision.returnless && assessment.returnShippingFee > 0) quote = price(false);
   return { order, policy, policyVersion, evalLines, assessment, quote, decision };
@@ -130,6 +150,10 @@ export function ineligibleDetails(p: PreparedReturn) {
   return {
     lines: p.assessment.lines
       .filter((l) => !l.eligible)
-      .map((l) => ({ orderLineId: l.orderLineId, code: l.code ?? 'not_eligible', reason: l.reason ?? 'This item cannot be returned.' })),
+      .map((l) => ({
+        orderLineId: l.orderLineId,
+        code: l.code ?? 'not_eligible',
+        reason: l.reason ?? 'This item cannot be returned.',
+      })),
   };
 }

@@ -7,14 +7,21 @@ type Executor = Kysely<Database>;
 export type ReturnRow = Awaited<ReturnType<typeof findReturn>> & {};
 
 export async function findReturn(ex: Executor, tenantId: string, id: string) {
-  return ex.selectFrom('returns').selectAll().where('tenantId', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  return ex
+    .selectFrom('returns')
+    .selectAll()
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function findReturnLines(ex: Executor, tenantId: string, returnId: string) {
   return ex
     .selectFrom('returnLines')
     .innerJoin('orderLines', (j) =>
-      j.onRef('orderLines.tenantId', '=', 'returnLines.tenantId').onRef('orderLines.id', '=', 'returnLines.orderLineId'),
+      j
+        .onRef('orderLines.tenantId', '=', 'returnLines.tenantId')
+        .onRef('orderLines.id', '=', 'returnLines.orderLineId'),
     )
     .select([
       'returnLines.id',
@@ -46,7 +53,11 @@ export async function findEvents(ex: Executor, tenantId: string, returnId: strin
   return rows.map((r) => ({ ...r, data: r.data === null ? null : parseJson<unknown>(r.data) }));
 }
 
-export async function countCustomerReturns(ex: Executor, tenantId: string, customerId: string): Promise<number> {
+export async function countCustomerReturns(
+  ex: Executor,
+  tenantId: string,
+  customerId: string,
+): Promise<number> {
   const r = await ex
     .selectFrom('returns')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { formatMoney, unitSlice } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
@@ -8,8 +9,7 @@ import type { RefundsService } from '../refunds/service.ts';
 import * as repo from './repo.ts';
 import type { ActionBody, ReturnView } from './schemas.ts';
 import type { Actor, EventInput, ReturnsService } from './service.ts';
-import { plan, type ReturnAction, releasesQuantity, type ReturnStatus } from './state-machine.ts';
-import { parseJson } from '../../platform/db/schema.ts';
+import { plan, type ReturnAction, type ReturnStatus, releasesQuantity } from './state-machine.ts';
 
 const CUSTOMER_NOTES: Partial<Record<string, string>> = {
   approve: 'Your return was approved.',
@@ -36,24 +36,40 @@ export function createReturnActions(deps: {
   const { db, clock, returns } = deps;
 
   return {
-    async performAction(tenantId: string, id: string, action: ReturnAction, body: ActionBody, actor: Actor): Promise<ReturnView> {
+    async performAction(
+      tenantId: string,
+      id: string,
+      action: ReturnAction,
+      body: ActionBody,
+      actor: Actor,
+    ): Promise<ReturnView> {
       await db.transaction().execute(async (trx) => {
         const r = await repo.findReturn(trx, tenantId, id);
         if (!r) throw notFound('Return');
         if (body.expectedVersion !== undefined && body.expectedVersion !== r.version) {
-          throw new AppError(409, 'stale_return', 'This return changed since you loaded it; reload to see what changed.', {
-            currentVersion: r.version,
-            status: r.status,
-          });
+          throw new AppError(
+            409,
+            'stale_return',
+            'This return changed since you loaded it; reload to see what changed.',
+            {
+              currentVersion: r.version,
+              status: r.status,
+            },
+          );
         }
         const status = r.status as ReturnStatus;
         const returnless = r.returnless === 1;
         const p = plan(status, action, { returnless });
         if (!p.ok) {
-          throw new AppError(409, 'illegal_transition', `A return that is ${status.replace('_', ' ')} cannot be given "${action}".`, {
-            status,
-            allowedActions: p.allowed,
-          });
+          throw new AppError(
+            409,
+            'illegal_transition',
+            `A return that is ${status.replace('_', ' ')} cannot be given "${action}".`,
+            {
+              status,
+              allowedActions: p.allowed,
+            },
+          );
         }
         const at = clock.now().toISOString();
         const visibility = body.internal ? 'internal' : 'customer';
@@ -66,7 +82,10 @@ export function createReturnActions(deps: {
             from: s.from,
             to: s.to,
             actor: s.action === action ? actor : { type: 'system', id: null },
-            note: s.action === action ? (body.note ?? CUSTOMER_NOTES[action] ?? null) : 'Return instructions were issued.',
+            note:
+              s.action === action
+                ? (body.note ?? CUSTOMER_NOTES[action] ?? null)
+                : 'Return instructions were issued.',
             visibility: s.action === action ? visibility : 'customer',
           });
         }
@@ -89,7 +108,11 @@ export function createReturnActions(deps: {
           if (action === 'reject') extra.refundTotal = 0;
         }
         if (action === 'ship') {
-          extra.shipment = JSON.stringify({ carrier: body.carrier ?? null, trackingNumber: body.trackingNumber ?? null, shippedAt: at });
+          extra.shipment = JSON.stringify({
+            carrier: body.carrier ?? null,
+            trackingNumber: body.trackingNumber ?? null,
+            shippedAt: at,
+          });
           events[0]!.data = { carrier: body.carrier ?? null, trackingNumber: body.trackingNumber ?? null };
         }
         if (action === 'inspect') {
@@ -116,14 +139,25 @@ export function createReturnActions(deps: {
             from: 'refund_pending',
             to: 'refunded',
             actor: { type: 'system', id: refund.provider },
-            note: body.note ?? `${formatMoney(r.refundTotal, r.currency)} has been refunded to your original payment method.`,
-            data: { refundId: refund.id, provider: refund.provider, amount: r.refundTotal, currency: r.currency },
+            note:
+              body.note ??
+              `${formatMoney(r.refundTotal, r.currency)} has been refunded to your original payment method.`,
+            data: {
+              refundId: refund.id,
+              provider: refund.provider,
+              amount: r.refundTotal,
+              currency: r.currency,
+            },
           });
           finalStatus = 'refunded';
         }
 
         if (!(await repo.compareAndSetStatus(trx, tenantId, id, status, finalStatus, r.version, at, extra))) {
-          throw new AppError(409, 'stale_return', 'This return was changed by someone else at the same moment; reload and try again.');
+          throw new AppError(
+            409,
+            'stale_return',
+            'This return was changed by someone else at the same moment; reload and try again.',
+          );
         }
         for (const e of events) await returns.appendEvent(trx, tenantId, id, e, at);
       });
@@ -149,12 +183,17 @@ async function inspect(
     }
   }
   let subtotal = 0;
-  const data: { returnLineId: string; acceptedQuantity: number; condition: string; refundAmount: number }[] = [];
+  const data: { returnLineId: string; acceptedQuantity: number; condition: string; refundAmount: number }[] =
+    [];
   for (const l of lines) {
     const given = byId.get(l.id);
     const accepted = given?.acceptedQuantity ?? l.quantity;
     if (accepted > l.quantity) {
-      throw new AppError(422, 'accepted_exceeds_returned', `Line ${l.id}: ${accepted} accepted but only ${l.quantity} returned.`);
+      throw new AppError(
+        422,
+        'accepted_exceeds_returned',
+        `Line ${l.id}: ${accepted} accepted but only ${l.quantity} returned.`,
+      );
     }
     const condition = given?.condition ?? 'new';
     const lineTotal = quote.lines.find((q) => q.orderLineId === l.orderLineId)?.total ?? l.refundAmount;

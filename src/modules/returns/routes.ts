@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { ErrorResponse, errorResponses, IdParams, PageQuery } from '../../platform/http/schemas.ts';
+import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { createReturnActions } from './return-actions.ts';
 import {
   ActionBody,
@@ -34,7 +34,8 @@ export function registerReturnRoutes(
       schema: {
         tags: ['returns'],
         summary: 'What a return would get, without filing it',
-        description: 'Per-line eligibility (with the reason when an item cannot be returned), the decision the policy would take, and the refund quote. Writes nothing.',
+        description:
+          'Per-line eligibility (with the reason when an item cannot be returned), the decision the policy would take, and the refund quote. Writes nothing.',
         body: ReturnRequest,
         response: { 200: QuoteView, ...errorResponses(404, 422) },
       },
@@ -71,7 +72,10 @@ export function registerReturnRoutes(
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ data: Type.Array(ReturnSummaryView), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            data: Type.Array(ReturnSummaryView),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
           ...errorResponses(),
         },
       },
@@ -82,7 +86,12 @@ export function registerReturnRoutes(
   app.get(
     '/api/v1/returns/:id',
     {
-      schema: { tags: ['returns'], summary: 'Get a return', params: IdParams, response: { 200: ReturnView, ...errorResponses(404) } },
+      schema: {
+        tags: ['returns'],
+        summary: 'Get a return',
+        params: IdParams,
+        response: { 200: ReturnView, ...errorResponses(404) },
+      },
     },
     async (request) => returns.getReturn(authOf(request).tenantId, request.params.id),
   );

@@ -1,7 +1,14 @@
 import { type Static, Type } from 'typebox';
 import { RETURN_ACTIONS, RETURN_STATUSES } from './state-machine.ts';
 
-export const RESOLUTIONS = ['refund', 'store_credit', 'exchange', 'replacement', 'repair', 'keep_item'] as const;
+export const RESOLUTIONS = [
+  'refund',
+  'store_credit',
+  'exchange',
+  'replacement',
+  'repair',
+  'keep_item',
+] as const;
 
 export const ReturnRequestLine = Type.Object(
   {
@@ -121,7 +128,9 @@ export const ReturnView = Type.Object({
   policyVersion: Type.Integer(),
   trackingToken: Type.String(),
   trackingUrl: Type.String(),
-  version: Type.Integer({ description: 'Increases with every change; send it back as expectedVersion to refuse stale actions.' }),
+  version: Type.Integer({
+    description: 'Increases with every change; send it back as expectedVersion to refuse stale actions.',
+  }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -160,7 +169,9 @@ export const ActionBody = Type.Object(
   {
     note: Type.Optional(Type.String({ maxLength: 4000, description: 'Shown on the timeline.' })),
     internal: Type.Optional(Type.Boolean({ description: 'Keep the note off the customer timeline.' })),
-    expectedVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'Refuse the action if the return changed since.' })),
+    expectedVersion: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Refuse the action if the return changed since.' }),
+    ),
     carrier: Type.Optional(Type.String({ maxLength: 100, description: 'ship: the carrier.' })),
     trackingNumber: Type.Optional(Type.String({ maxLength: 100, description: 'ship: the parcel number.' })),
     lines: Type.Optional(
@@ -175,7 +186,10 @@ export const ActionBody = Type.Object(
           },
           { additionalProperties: false },
         ),
-        { maxItems: 200, description: 'inspect: per line, the units accepted and their condition (default: all, as new).' },
+        {
+          maxItems: 200,
+          description: 'inspect: per line, the units accepted and their condition (default: all, as new).',
+        },
       ),
     ),
   },
@@ -188,7 +202,12 @@ export const TrackingView = Type.Object({
   status: Type.String(),
   returnless: Type.Boolean(),
   timeline: Type.Array(
-    Type.Object({ status: Type.String(), action: Type.String(), note: Type.Union([Type.String(), Type.Null()]), at: Type.String() }),
+    Type.Object({
+      status: Type.String(),
+      action: Type.String(),
+      note: Type.Union([Type.String(), Type.Null()]),
+      at: Type.String(),
+    }),
   ),
   upcoming: Type.Array(Type.String()),
   items: Type.Array(Type.Object({ title: Type.String(), quantity: Type.Integer() })),

@@ -123,7 +123,12 @@ export function createReturnsService(deps: ReturnsDeps) {
         const at = now.toISOString();
         const p = await prepareReturn(trx, deps, tenantId, input, now);
         if (!p.assessment.eligible || !p.quote || !p.decision) {
-          throw new AppError(422, 'return_not_eligible', 'Some items cannot be returned.', ineligibleDetails(p));
+          throw new AppError(
+            422,
+            'return_not_eligible',
+            'Some items cannot be returned.',
+            ineligibleDetails(p),
+          );
         }
         const { quote, decision } = p;
         const rejected = decision.outcome === 'rejected';
@@ -193,7 +198,8 @@ export function createReturnsService(deps: ReturnsDeps) {
             })),
           )
           .execute();
-        for (const e of decisionEvents(status, decision, quote, actor)) await appendEvent(trx, tenantId, id, e, at);
+        for (const e of decisionEvents(status, decision, quote, actor))
+          await appendEvent(trx, tenantId, id, e, at);
         return id;
       });
       return (await view(db, tenantId, id))!;
@@ -210,19 +216,39 @@ export function createReturnsService(deps: ReturnsDeps) {
       const limit = q.limit ?? 20;
       let query = db
         .selectFrom('returns')
-        .select(['id', 'rmaNumber', 'orderId', 'status', 'resolution', 'currency', 'refundTotal', 'createdAt', 'updatedAt'])
+        .select([
+          'id',
+          'rmaNumber',
+          'orderId',
+          'status',
+          'resolution',
+          'currency',
+          'refundTotal',
+          'createdAt',
+          'updatedAt',
+        ])
         .where('tenantId', '=', tenantId);
       if (q.status) query = query.where('status', '=', q.status);
       if (q.cursor) {
         const c = decodeCursor(q.cursor);
         query = query.where((eb) =>
-          eb.or([eb('createdAt', '<', c.createdAt), eb.and([eb('createdAt', '=', c.createdAt), eb('id', '<', c.id)])]),
+          eb.or([
+            eb('createdAt', '<', c.createdAt),
+            eb.and([eb('createdAt', '=', c.createdAt), eb('id', '<', c.id)]),
+          ]),
         );
       }
-      const rows = await query.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      const rows = await query
+        .orderBy('createdAt', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { data: page, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
+      return {
+        data: page,
+        nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      };
     },
 
     async listEvents(tenantId: string, id: string) {
@@ -244,7 +270,11 @@ export function createReturnsService(deps: ReturnsDeps) {
     /** The public view behind a tracking link: no names, emails, addresses or internal notes. */
     async trackReturn(token: string) {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw notFound('Return');
-      const r = await db.selectFrom('returns').selectAll().where('trackingToken', '=', token).executeTakeFirst();
+      const r = await db
+        .selectFrom('returns')
+        .selectAll()
+        .where('trackingToken', '=', token)
+        .executeTakeFirst();
       if (!r) throw notFound('Return');
       const [lines, events] = await Promise.all([
         repo.findReturnLines(db, r.tenantId, r.id),
@@ -256,7 +286,12 @@ export function createReturnsService(deps: ReturnsDeps) {
         rmaNumber: r.rmaNumber,
         status,
         returnless,
-        timeline: events.map((e) => ({ status: e.toStatus, action: e.action, note: e.note, at: e.createdAt })),
+        timeline: events.map((e) => ({
+          status: e.toStatus,
+          action: e.action,
+          note: e.note,
+          at: e.createdAt,
+        })),
         upcoming: isTerminal(status) ? [] : stepsAhead(status, { returnless }),
         items: lines.map((l) => ({ title: l.title, quantity: l.quantity })),
         refund: { currency: r.currency, total: r.refundTotal },
@@ -268,18 +303,51 @@ export function createReturnsService(deps: ReturnsDeps) {
   };
 }
 
-function decisionEvents(status: ReturnStatus, decision: Decision, quote: RefundQuote, actor: Actor): EventInput[] {
+function decisionEvents(
+  status: ReturnStatus,
+  decision: Decision,
+  quote: RefundQuote,
+  actor: Actor,
+): EventInput[] {
   const system: Actor = { type: 'system', id: 'policy' };
   const events: EventInput[] = [
-    { action: 'request', from: null, to: 'submitted', actor, note: 'Return requested.', data: { refundQuote: quote.total } },
+    {
+      action: 'request',
+      from: null,
+      to: 'submitted',
+      actor,
+      note: 'Return requested.',
+      data: { refundQuote: quote.total },
+    },
   ];
   const why = decision.explanation.join(' ');
   if (decision.outcome === 'rejected') {
-    events.push({ action: 'reject', from: 'submitted', to: 'rejected', actor: system, note: why, data: { rules: decision.rules } });
+    events.push({
+      action: 'reject',
+      from: 'submitted',
+      to: 'rejected',
+      actor: system,
+      note: why,
+      data: { rules: decision.rules },
+    });
   } else if (decision.outcome === 'needs_review') {
-    events.push({ action: 'review', from: 'submitted', to: 'needs_review', actor: system, note: why, data: { rules: decision.rules } });
+    events.push({
+      action: 'review',
+      from: 'submitted',
+      to: 'needs_review',
+      actor: system,
+      note: why,
+      data: { rules: decision.rules },
+    });
   } else {
-    events.push({ action: 'approve', from: 'submitted', to: 'approved', actor: system, note: why, data: { rules: decision.rules } });
+    events.push({
+      action: 'approve',
+      from: 'submitted',
+      to: 'approved',
+      actor: system,
+      note: why,
+      data: { rules: decision.rules },
+    });
     if (status === 'awaiting_shipment') {
       events.push({
         action: 'issue_instructions',

@@ -18,7 +18,16 @@ export const RETURN_STATUSES = [
 ] as const;
 export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
-export const RETURN_ACTIONS = ['approve', 'reject', 'cancel', 'ship', 'receive', 'inspect', 'refund', 'close'] as const;
+export const RETURN_ACTIONS = [
+  'approve',
+  'reject',
+  'cancel',
+  'ship',
+  'receive',
+  'inspect',
+  'refund',
+  'close',
+] as const;
 export type ReturnAction = (typeof RETURN_ACTIONS)[number];
 
 type Facts = { returnless: boolean };
@@ -66,7 +75,8 @@ export function plan(
   if (!FROM[action](status, facts)) return { ok: false, allowed: allowedActions(status, facts) };
   const to = TO[action];
   const steps: Step[] = [{ from: status, to, action }];
-  if (to === 'approved' && !facts.returnless) steps.push({ from: 'approved', to: 'awaiting_shipment', action: 'issue_instructions' });
+  if (to === 'approved' && !facts.returnless)
+    steps.push({ from: 'approved', to: 'awaiting_shipment', action: 'issue_instructions' });
   return { ok: true, steps };
 }
 
@@ -74,7 +84,17 @@ export function plan(
 export function stepsAhead(status: ReturnStatus, facts: Facts): ReturnStatus[] {
   const path: ReturnStatus[] = facts.returnless
     ? ['submitted', 'approved', 'refund_pending', 'refunded', 'closed']
-    : ['submitted', 'approved', 'awaiting_shipment', 'in_transit', 'received', 'inspected', 'refund_pending', 'refunded', 'closed'];
+    : [
+        'submitted',
+        'approved',
+        'awaiting_shipment',
+        'in_transit',
+        'received',
+        'inspected',
+        'refund_pending',
+        'refunded',
+        'closed',
+      ];
   if (status === 'needs_review') return path.slice(1);
   const i = path.indexOf(status);
   return i < 0 ? [] : path.slice(i + 1);

@@ -1,7 +1,12 @@
 import type { ColumnDataType } from 'kysely';
 
 /** The SQL types that differ between the two engines; one migration source uses these names. */
-export type ColumnTypes = { int: ColumnDataType; money: ColumnDataType; time: ColumnDataType; json: ColumnDataType };
+export type ColumnTypes = {
+  int: ColumnDataType;
+  money: ColumnDataType;
+  time: ColumnDataType;
+  json: ColumnDataType;
+};
 
 export function columnTypes(dialect: 'sqlite' | 'postgres'): ColumnTypes {
   return dialect === 'postgres'

@@ -74,7 +74,11 @@ export async function migrateToLatest(handle: DatabaseHandle, schema?: string): 
     await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);
   }
   const provider: MigrationProvider = { getMigrations: async () => migrations(handle.dialect) };
-  const migrator = new Migrator({ db: handle.db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const migrator = new Migrator({
+    db: handle.db,
+    provider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
@@ -84,7 +88,10 @@ export async function migrateToLatest(handle: DatabaseHandle, schema?: string): 
 }
 
 /** Opens and migrates; turns "cannot connect" into one clear line. */
-export async function connect(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<DatabaseHandle> {
+export async function connect(
+  config: DatabaseConfig,
+  options: { poolSize?: number } = {},
+): Promise<DatabaseHandle> {
   let handle: DatabaseHandle;
   try {
     handle = openDatabase(config, options);
@@ -111,7 +118,11 @@ function redact(url: string): string {
 /** True when a driver error is a unique-constraint violation (both engines). */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    err?.code === '23505' ||
+    err?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 /** True when a CHECK constraint refused a write (both engines). */

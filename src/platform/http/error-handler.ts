@@ -45,17 +45,23 @@ export function installErrorHandler(app: FastifyInstance): void {
           .code(415)
           .send(errorBody('unsupported_media_type', 'Send the request body as application/json.'));
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return reply.code(400).send(errorBody('bad_content_length', 'Content-Length does not match the body.'));
+        return reply
+          .code(400)
+          .send(errorBody('bad_content_length', 'Content-Length does not match the body.'));
     }
     const status = e.statusCode ?? 500;
     if (status === 429) {
-      return reply.code(429).send(errorBody('rate_limited', 'Too many requests; wait a moment and try again.'));
+      return reply
+        .code(429)
+        .send(errorBody('rate_limited', 'Too many requests; wait a moment and try again.'));
     }
     if (status >= 400 && status < 500) {
       return reply.code(status).send(errorBody('bad_request', e.message || 'Bad request.'));
     }
     request.log.error({ err }, 'unhandled error');
-    return reply.code(500).send(errorBody('internal_error', 'Something went wrong on our side; it has been logged.'));
+    return reply
+      .code(500)
+      .send(errorBody('internal_error', 'Something went wrong on our side; it has been logged.'));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -64,7 +70,8 @@ export function installErrorHandler(app: FastifyInstance): void {
 }
 
 function describeAjvError(v: { keyword: string; message?: string; params: Record<string, unknown> }): string {
-  if (v.keyword === 'additionalProperties') return `has an unknown field "${String(v.params.additionalProperty)}"`;
+  if (v.keyword === 'additionalProperties')
+    return `has an unknown field "${String(v.params.additionalProperty)}"`;
   if (v.keyword === 'required') return `is missing the field "${String(v.params.missingProperty)}"`;
   return v.message ?? 'is invalid';
 }

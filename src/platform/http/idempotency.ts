@@ -19,7 +19,11 @@ declare module 'fastify' {
  * is refused (422). The key is claimed before the handler runs, so two concurrent requests
  * with one key cannot both execute. 5xx answers are not stored: the client may retry.
  */
-export function installIdempotency(app: FastifyInstance, db: Db, scopeOf: (req: FastifyRequest) => string): void {
+export function installIdempotency(
+  app: FastifyInstance,
+  db: Db,
+  scopeOf: (req: FastifyRequest) => string,
+): void {
   app.decorateRequest('idempotency', null);
 
   app.addHook('preHandler', async (request, reply) => {
@@ -37,7 +41,14 @@ export function installIdempotency(app: FastifyInstance, db: Db, scopeOf: (req: 
     try {
       await db
         .insertInto('idempotencyKeys')
-        .values({ scope, key, requestHash, statusCode: null, responseBody: null, createdAt: now.toISOString() })
+        .values({
+          scope,
+          key,
+          requestHash,
+          statusCode: null,
+          responseBody: null,
+          createdAt: now.toISOString(),
+        })
         .execute();
       request.idempotency = { scope, key };
       return;
@@ -50,7 +61,12 @@ export function installIdempotency(app: FastifyInstance, db: Db, scopeOf: (req: 
       .where('scope', '=', scope)
       .where('key', '=', key)
       .executeTakeFirst();
-    if (!row) throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is in progress.');
+    if (!row)
+      throw new AppError(
+        409,
+        'idempotency_in_progress',
+        'A request with this Idempotency-Key is in progress.',
+      );
     if (row.requestHash !== requestHash) {
       throw new AppError(
         422,
@@ -72,7 +88,11 @@ export function installIdempotency(app: FastifyInstance, db: Db, scopeOf: (req: 
             .executeTakeFirst()
         ).numUpdatedRows === 1n;
       if (!takenOver) {
-        throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still in progress.');
+        throw new AppError(
+          409,
+          'idempotency_in_progress',
+          'A request with this Idempotency-Key is still in progress.',
+        );
       }
       request.idempotency = { scope, key };
       return;
@@ -86,7 +106,11 @@ export function installIdempotency(app: FastifyInstance, db: Db, scopeOf: (req: 
     request.idempotency = null;
     const q = db.updateTable('idempotencyKeys').where('scope', '=', claim.scope).where('key', '=', claim.key);
     if (reply.statusCode >= 500 || typeof payload !== 'string') {
-      await db.deleteFrom('idempotencyKeys').where('scope', '=', claim.scope).where('key', '=', claim.key).execute();
+      await db
+        .deleteFrom('idempotencyKeys')
+        .where('scope', '=', claim.scope)
+        .where('key', '=', claim.key)
+        .execute();
     } else {
       await q.set({ statusCode: reply.statusCode, responseBody: payload }).execute();
     }

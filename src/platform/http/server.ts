@@ -65,7 +65,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
     global: false,
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
-      error: { code: 'rate_limited', message: `Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s.` },
+      error: {
+        code: 'rate_limited',
+        message: `Too many requests; try again in ${Math.ceil(ctx.ttl / 1000)} s.`,
+      },
     }),
   });
 
@@ -81,13 +84,17 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
       },
       servers: [{ url: deps.config.publicUrl }],
       components: {
-        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key: rf_…' } },
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A tenant API key: rf_…' },
+        },
       },
       security: [{ apiKey: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', logLevel: 'warn' });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
+    app.swagger(),
+  );
 
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
@@ -96,7 +103,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
   });
   installIdempotency(app, deps.db, (req) => (req.auth ? `tenant:${req.auth.tenantId}` : `ip:${req.ip}`));
 
-  app.get('/api/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'ok' }));
+  app.get('/api/health', { schema: { hide: true }, config: { public: true } }, async () => ({
+    status: 'ok',
+  }));
   return app;
 }
 

@@ -9,7 +9,13 @@ const addFormats = ((formatsModule as { default: { default?: unknown } }).defaul
 function makeAjv(coerce: boolean) {
   // Bodies are not coerced: an integrator who sends "quantity": "2" hears about it instead of
   // having it guessed. Query strings and params are text on the wire, so they are coerced.
-  const ajv = new Ajv({ coerceTypes: coerce, removeAdditional: false, useDefaults: true, allErrors: true, strict: false });
+  const ajv = new Ajv({
+    coerceTypes: coerce,
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: true,
+    strict: false,
+  });
   addFormats(ajv);
   return ajv;
 }

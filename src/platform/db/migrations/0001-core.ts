@@ -76,8 +76,16 @@ export function core(t: ColumnTypes) {
           'id',
         ])
         .execute();
-      await db.schema.createIndex('orders_number_ix').on('orders').columns(['tenant_id', 'order_number']).execute();
-      await db.schema.createIndex('orders_customer_ix').on('orders').columns(['tenant_id', 'customer_id']).execute();
+      await db.schema
+        .createIndex('orders_number_ix')
+        .on('orders')
+        .columns(['tenant_id', 'order_number'])
+        .execute();
+      await db.schema
+        .createIndex('orders_customer_ix')
+        .on('orders')
+        .columns(['tenant_id', 'customer_id'])
+        .execute();
 
       await db.schema
         .createTable('order_lines')
@@ -99,7 +107,10 @@ export function core(t: ColumnTypes) {
         )
         .addPrimaryKeyConstraint('order_lines_pk', ['tenant_id', 'id'])
         .addUniqueConstraint('order_lines_external_uq', ['tenant_id', 'order_id', 'external_id'])
-        .addForeignKeyConstraint('order_lines_order_fk', ['tenant_id', 'order_id'], 'orders', ['tenant_id', 'id'])
+        .addForeignKeyConstraint('order_lines_order_fk', ['tenant_id', 'order_id'], 'orders', [
+          'tenant_id',
+          'id',
+        ])
         .execute();
 
       await db.schema
@@ -137,13 +148,21 @@ export function core(t: ColumnTypes) {
         .addUniqueConstraint('returns_rma_uq', ['tenant_id', 'rma_number'])
         .addForeignKeyConstraint('returns_order_fk', ['tenant_id', 'order_id'], 'orders', ['tenant_id', 'id'])
         .execute();
-      await db.schema.createIndex('returns_list_ix').on('returns').columns(['tenant_id', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('returns_list_ix')
+        .on('returns')
+        .columns(['tenant_id', 'created_at', 'id'])
+        .execute();
       await db.schema
         .createIndex('returns_status_ix')
         .on('returns')
         .columns(['tenant_id', 'status', 'created_at', 'id'])
         .execute();
-      await db.schema.createIndex('returns_order_ix').on('returns').columns(['tenant_id', 'order_id']).execute();
+      await db.schema
+        .createIndex('returns_order_ix')
+        .on('returns')
+        .columns(['tenant_id', 'order_id'])
+        .execute();
 
       await db.schema
         .createTable('return_lines')
@@ -159,13 +178,20 @@ export function core(t: ColumnTypes) {
         .addColumn('accepted_quantity', t.int)
         .addColumn('condition', 'text')
         .addPrimaryKeyConstraint('return_lines_pk', ['tenant_id', 'id'])
-        .addForeignKeyConstraint('return_lines_return_fk', ['tenant_id', 'return_id'], 'returns', ['tenant_id', 'id'])
+        .addForeignKeyConstraint('return_lines_return_fk', ['tenant_id', 'return_id'], 'returns', [
+          'tenant_id',
+          'id',
+        ])
         .addForeignKeyConstraint('return_lines_line_fk', ['tenant_id', 'order_line_id'], 'order_lines', [
           'tenant_id',
           'id',
         ])
         .execute();
-      await db.schema.createIndex('return_lines_return_ix').on('return_lines').columns(['tenant_id', 'return_id']).execute();
+      await db.schema
+        .createIndex('return_lines_return_ix')
+        .on('return_lines')
+        .columns(['tenant_id', 'return_id'])
+        .execute();
 
       await db.schema
         .createTable('return_events')
@@ -178,11 +204,16 @@ export function core(t: ColumnTypes) {
         .addColumn('actor_type', 'text', (c) => c.notNull())
         .addColumn('actor_id', 'text')
         .addColumn('note', 'text')
-        .addColumn('visibility', 'text', (c) => c.notNull().check(sql`visibility in ('customer', 'internal')`))
+        .addColumn('visibility', 'text', (c) =>
+          c.notNull().check(sql`visibility in ('customer', 'internal')`),
+        )
         .addColumn('data', t.json)
         .addColumn('created_at', t.time, (c) => c.notNull())
         .addPrimaryKeyConstraint('return_events_pk', ['tenant_id', 'id'])
-        .addForeignKeyConstraint('return_events_return_fk', ['tenant_id', 'return_id'], 'returns', ['tenant_id', 'id'])
+        .addForeignKeyConstraint('return_events_return_fk', ['tenant_id', 'return_id'], 'returns', [
+          'tenant_id',
+          'id',
+        ])
         .execute();
       await db.schema
         .createIndex('return_events_return_ix')
@@ -200,12 +231,17 @@ export function core(t: ColumnTypes) {
         .addColumn('currency', 'text', (c) => c.notNull())
         .addColumn('provider', 'text', (c) => c.notNull())
         .addColumn('provider_ref', 'text')
-        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'succeeded', 'failed')`))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('pending', 'succeeded', 'failed')`),
+        )
         .addColumn('created_at', t.time, (c) => c.notNull())
         .addPrimaryKeyConstraint('refunds_pk', ['tenant_id', 'id'])
         // One refund per return for now; the refund engine relaxes this with its ledger.
         .addUniqueConstraint('refunds_return_uq', ['tenant_id', 'return_id'])
-        .addForeignKeyConstraint('refunds_return_fk', ['tenant_id', 'return_id'], 'returns', ['tenant_id', 'id'])
+        .addForeignKeyConstraint('refunds_return_fk', ['tenant_id', 'return_id'], 'returns', [
+          'tenant_id',
+          'id',
+        ])
         .execute();
 
       await db.schema

@@ -1,0 +1,152 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type DatabaseHandle } from '../src/platform/db/database.ts';
+import { apiClient, testDatabaseConfig } from './helpers/test-app.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'returnflow.js');
+
+let dataDir: string;
+let databaseUrl: string;
+let dispose: (h: DatabaseHandle) => Promise<void>;
+let dbConfig: ReturnType<typeof testDatabaseConfig>['config'];
+
+beforeAll(() => {
+  const db = testDatabaseConfig();
+  dbConfig = db.config;
+  dispose = db.dispose;
+  databaseUrl = db.config.dialect === 'sqlite' ? `file:${db.config.file}` : db.config.url;
+  dataDir = mkdtempSync(join(tmpdir(), 'returnflow-cli-'));
+});
+
+afterAll(async () => {
+  const h = await connect(dbConfig);
+  await dispose(h);
+  await h.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function env(extra: Record<string, string> = {}) {
+  return { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...extra };
+}
+
+function run(args: string[], extra: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { env: env(extra), encoding: 'utf8', timeout: 60_000 });
+}
+
+/** Starts `returnflow serve` and resolves with the URL and demo key it prints. */
+function serve(): Promise<{ child: ChildProcess; url: string; apiKey: string | null; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve'], {
+    env: env({ PORT: '0' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const url = /running at (http:\/\/\S+)/.exec(out)?.[1];
+      if (url && /logins:[\s\S]*\n\n/.test(out)) {
+        clearTimeout(timer);
+        resolve({ child, url, apiKey: /API key:\s+(\S+)/.exec(out)?.[1] ?? null, output: () => out });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+describe('returnflow CLI', () => {
+  it('serves the demo on an empty database, and keeps data across a restart', async () => {
+    let kept = '';
+    let count = 0;
+    const first = await serve();
+    try {
+      expect(first.apiKey).toMatch(/^rf_/);
+      expect(first.output()).toMatch(/admin\s+admin@demo\.returnflow\.local/);
+      const api = apiClient(first.url, first.apiKey!);
+      const demo = await api.get('/api/v1/returns?limit=100');
+      expect(demo.status).toBe(200);
+      const statuses = new Set(demo.body.data.map((r: { status: string }) => r.status));
+      for (const s of [
+        'awaiting_shipment',
+        'in_transit',
+        'received',
+        'inspected',
+        'refunded',
+        'closed',
+        'needs_review',
+        'rejected',
+        'cancelled',
+      ]) {
+        expect(statuses, s).toContain(s);
+      }
+      kept = demo.body.data[0].id;
+      count = demo.body.data.length;
+    } finally {
+      await stop(first.child);
+    }
+    const second = await serve();
+    try {
+      const api = apiClient(second.url, second.apiKey!);
+      const again = await api.get('/api/v1/returns?limit=100');
+      expect(again.body.data.length).toBe(count);
+      expect((await api.get(`/api/v1/returns/${kept}`)).status).toBe(200);
+    } finally {
+      await stop(second.child);
+    }
+  }, 120_000);
+
+  it('migrates, then says the database is up to date', () => {
+    const r = run(['migrate']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('database is up to date');
+  });
+
+  it('creates a tenant and prints its credentials as JSON', async () => {
+    const r = run(['tenants', 'create', '--name', 'CLI Shop', '--kind', 'purchasing_agent', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim());
+    expect(Object.keys(out).sort()).toEqual(['adminEmail', 'adminPassword', 'apiKey', 'tenantId']);
+    expect(out.apiKey).toMatch(/^rf_/);
+    const list = run(['tenants', 'list', '--json']);
+    expect(JSON.parse(list.stdout).find((t: { id: string }) => t.id === out.tenantId).kind).toBe(
+      'purchasing_agent',
+    );
+  });
+
+  it('stops with one clear line on a bad configuration value or command', () => {
+    for (const [args, extra, text] of [
+      [['migrate'], { PORT: 'eighty' }, 'PORT must be a whole number'],
+      [['migrate'], { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must start with file:'],
+      [
+        ['tenants', 'create', '--name', 'X', '--kind', 'shop'],
+        {},
+        '--kind merchant or --kind purchasing_agent',
+      ],
+      [['frobnicate'], {}, 'unknown command'],
+    ] as const) {
+      const r = run([...args], { ...extra });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(text);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
