@@ -376,3 +376,22 @@ describe('returnless refunds', () => {
     expect(refunded.body.status).toBe('refunded');
   });
 });
+
+describe('rate limits', () => {
+  it('answers 429 in the error shape once a client passes the public limit', async () => {
+    const limited = await startTestApp({ publicRateLimit: 3 });
+    try {
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<typeof limited.anon.get>> | null = null;
+      for (let i = 0; i < 5; i++) {
+        last = await limited.anon.get(`/api/v1/track/${'A'.repeat(43)}`);
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([404, 404, 404, 429, 429]);
+      expect(last!.body.error.code).toBe('rate_limited');
+      expect(last!.headers.get('retry-after')).toBeTruthy();
+    } finally {
+      await limited.close();
+    }
+  });
+});
