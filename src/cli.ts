@@ -101,6 +101,7 @@ async function serve(config: Config): Promise<number> {
   if (config.seedDemo && (await services.identity.listTenants()).length === 0) {
     saveDemoCredentials(config, await seedDemo(services));
   }
+  if (config.worker.enabled) services.worker.start();
   const app = await buildApp(services, config);
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -124,6 +125,7 @@ async function serve(config: Config): Promise<number> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: shutting down`);
+    await services.worker.stop();
     await app.close();
     await handle.close();
     process.exit(0);

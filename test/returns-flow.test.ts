@@ -164,9 +164,20 @@ describe('returns', () => {
     expect(ship.body.shipment).toMatchObject({ carrier: 'UPS', trackingNumber: '1Z999' });
     expect((await t.api.post(`/api/v1/returns/${id}/actions/receive`)).body.status).toBe('received');
     expect((await t.api.post(`/api/v1/returns/${id}/actions/inspect`)).body.status).toBe('inspected');
-    const refunded = await t.api.post(`/api/v1/returns/${id}/actions/refund`);
-    expect(refunded.status).toBe(200);
-    expect(refunded.body.status).toBe('refunded');
+    const refunding = await t.api.post(`/api/v1/returns/${id}/actions/refund`);
+    expect(refunding.status).toBe(200);
+    expect(refunding.body.status).toBe('refund_pending');
+    expect(refunding.body.refund).toMatchObject({
+      status: 'pending',
+      provider: 'manual',
+      method: 'original_payment',
+    });
+    // The outbox worker pays it out through the manual provider and settles the return.
+    const refunded = await t.eventually(
+      () => t.api.get(`/api/v1/returns/${id}`),
+      (r) => r.body.status === 'refunded',
+    );
+    expect(refunded.body.refund.status).toBe('succeeded');
     const closed = await t.api.post(`/api/v1/returns/${id}/actions/close`);
     expect(closed.body.status).toBe('closed');
     expect(closed.body.allowedActions).toEqual([]);

@@ -15,6 +15,11 @@ export type Config = {
   logLevel: string;
   /** Requests per minute per client IP on public (unauthenticated) endpoints. */
   publicRateLimit: number;
+  /** Seals provider credentials; unset means DATA_DIR/secret.key. */
+  secretKey: string | undefined;
+  worker: { enabled: boolean; pollMs: number; leaseMs: number; maxAttempts: number; baseDelayMs: number };
+  /** How long one call to a payment provider may take. */
+  providerTimeoutMs: number;
 };
 
 type Env = Record<string, string | undefined>;
@@ -38,7 +43,31 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const publicRateLimit = parseIntVar(env, 'PUBLIC_RATE_LIMIT', 300, 1, 10_000_000);
-  return { host, port, dataDir, database, publicUrl, seedDemo, logLevel, publicRateLimit };
+  const secretKey = env.SECRET_KEY?.trim() || undefined;
+  if (secretKey !== undefined && secretKey.length < 16) {
+    throw new ConfigError('SECRET_KEY must be at least 16 characters (use a long random string)');
+  }
+  const worker = {
+    enabled: parseBoolVar(env, 'WORKER', true),
+    pollMs: parseIntVar(env, 'OUTBOX_POLL_MS', 500, 10, 60_000),
+    leaseMs: parseIntVar(env, 'OUTBOX_LEASE_MS', 30_000, 100, 3_600_000),
+    maxAttempts: parseIntVar(env, 'OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
+    baseDelayMs: parseIntVar(env, 'OUTBOX_RETRY_BASE_MS', 1_000, 1, 3_600_000),
+  };
+  const providerTimeoutMs = parseIntVar(env, 'PROVIDER_TIMEOUT_MS', 10_000, 100, 120_000);
+  return {
+    host,
+    port,
+    dataDir,
+    database,
+    publicUrl,
+    seedDemo,
+    logLevel,
+    publicRateLimit,
+    secretKey,
+    worker,
+    providerTimeoutMs,
+  };
 }
 
 /** `file:PATH` (SQLite; `file::memory:` for a throw-away database) or `postgres://…`. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { buildApp, createServices, type Services } from '../../src/main.ts';
+import { buildApp, createServices, type ServiceConfig, type Services } from '../../src/main.ts';
 import { type Clock, systemClock } from '../../src/platform/clock.ts';
 import { type DatabaseConfig, parseDatabaseUrl } from '../../src/platform/config.ts';
 import { connect, type DatabaseHandle } from '../../src/platform/db/database.ts';
@@ -77,16 +77,24 @@ export function apiClient(baseUrl: string, apiKey?: string) {
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 /** The real server on a loopback port over its own database, with one tenant ready. */
-export async function startTestApp(opts: { clock?: Clock; publicRateLimit?: number } = {}) {
+export async function startTestApp(
+  opts: { clock?: Clock; publicRateLimit?: number; worker?: Partial<ServiceConfig['worker']> } = {},
+) {
   const { config, dispose } = testDatabaseConfig();
   const handle = await connect(config, { poolSize: 20 });
   const clock = opts.clock ?? systemClock;
   let baseUrl = 'http://127.0.0.1:0';
+  const dataDir = mkdtempSync(join(tmpdir(), 'returnflow-data-'));
   const services: Services = createServices(handle, clock, {
     get publicUrl() {
       return baseUrl;
     },
+    dataDir,
+    secretKey: 'test-secret-key-not-for-production',
+    worker: { enabled: true, pollMs: 25, leaseMs: 5_000, maxAttempts: 4, baseDelayMs: 20, ...opts.worker },
+    providerTimeoutMs: 1_000,
   });
+  services.worker.start();
   const app = await buildApp(services, {
     logLevel: 'silent',
     publicRateLimit: opts.publicRateLimit ?? 100_000,
@@ -109,8 +117,21 @@ export async function startTestApp(opts: { clock?: Clock; publicRateLimit?: numb
       const t = await services.identity.createTenant({ name: 'Other Shop', kind: 'merchant' });
       return { tenant: t, api: apiClient(baseUrl, t.apiKey) };
     },
+    /** Waits until `check` passes (the worker settles refunds in the background). */
+    async eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const v = await read();
+        if (ok(v)) return v;
+        if (Date.now() > until)
+          throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async close() {
+      await services.worker.stop();
       await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
       await dispose(handle).catch(() => {});
       await handle.close();
     },

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
-import { OrderInput, OrderView } from './schemas.ts';
+import { OrderInput, OrderView, OrderWithPaymentView } from './schemas.ts';
 import type { OrdersService } from './service.ts';
 
 export function registerOrderRoutes(app: AppInstance, orders: OrdersService): void {
@@ -14,12 +14,13 @@ export function registerOrderRoutes(app: AppInstance, orders: OrdersService): vo
         description:
           'Creates the order (201). Posting the same externalId again answers the same order (200) and changes nothing when the body is identical; a changed body updates the order, but lines and amounts are frozen once any unit is in a return.',
         body: OrderInput,
-        response: { 200: OrderView, 201: OrderView, ...errorResponses(409, 422) },
+        response: { 200: OrderWithPaymentView, 201: OrderWithPaymentView, ...errorResponses(409, 422) },
       },
     },
     async (request, reply) => {
-      const { order, created } = await orders.upsertOrder(authOf(request).tenantId, request.body);
-      return reply.code(created ? 201 : 200).send(order);
+      const tenantId = authOf(request).tenantId;
+      const { order, created } = await orders.upsertOrder(tenantId, request.body);
+      return reply.code(created ? 201 : 200).send(await orders.orderWithPayment(tenantId, order.id));
     },
   );
 
@@ -28,12 +29,13 @@ export function registerOrderRoutes(app: AppInstance, orders: OrdersService): vo
     {
       schema: {
         tags: ['orders'],
-        summary: 'Get an order with, per line, the quantity already returned',
+        summary:
+          'Get an order: per line the quantity already returned; captured, refunded and refundable money',
         params: IdParams,
-        response: { 200: OrderView, ...errorResponses(404) },
+        response: { 200: OrderWithPaymentView, ...errorResponses(404) },
       },
     },
-    async (request) => orders.requireOrder(authOf(request).tenantId, request.params.id),
+    async (request) => orders.orderWithPayment(authOf(request).tenantId, request.params.id),
   );
 
   app.get(

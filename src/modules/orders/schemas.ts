@@ -60,6 +60,32 @@ export const OrderInput = Type.Object(
       description: 'Order-level tax not already on a line, shared across lines by largest remainder.',
     }),
     lines: Type.Array(OrderLineInput, { minItems: 1, maxItems: 500 }),
+    payment: Type.Optional(
+      Type.Object(
+        {
+          provider: Type.Enum(['manual', 'stripe'], {
+            default: 'manual',
+            description:
+              '`stripe` refunds through the Stripe account connected in /payment-providers; `manual` is paid back by hand.',
+          }),
+          reference: Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 200,
+              description: 'The provider payment id, e.g. a PaymentIntent pi_… or charge ch_….',
+            }),
+          ),
+          capturedAmount: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              maximum: Number.MAX_SAFE_INTEGER,
+              description: 'Minor units captured; defaults to the order total.',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -96,3 +122,20 @@ export const OrderView = Type.Object({
   updatedAt: Type.String(),
 });
 export type OrderView = Static<typeof OrderView>;
+
+export const PaymentView = Type.Object({
+  provider: Type.String(),
+  paymentRef: Type.Union([Type.String(), Type.Null()]),
+  currency: Type.String(),
+  capturedAmount: Type.Integer(),
+  refundedAmount: Type.Integer({ description: 'Refunds the provider confirmed.' }),
+  pendingRefundAmount: Type.Integer({ description: 'Refunds sent and not yet confirmed.' }),
+  creditIssuedAmount: Type.Integer({ description: 'Paid back as store credit (bonus not included).' }),
+  feesKeptAmount: Type.Integer({ description: 'Restocking and return shipping fees kept from returns.' }),
+  refundableAmount: Type.Integer({ description: 'What could still be paid back.' }),
+});
+
+export const OrderWithPaymentView = Type.Object({
+  ...OrderView.properties,
+  payment: Type.Union([PaymentView, Type.Null()]),
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Static } from 'typebox';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, isForeignKeyViolation, isUniqueViolation } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -7,14 +8,44 @@ import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { isCurrency } from '../../platform/money.ts';
 import { orderTotal } from '../refunds/refund-calculator.ts';
-import type { OrderInput, OrderView } from './schemas.ts';
+import type { OrderInput, OrderView, PaymentView } from './schemas.ts';
 
 export type OrderLine = OrderView['lines'][number];
 export type Order = OrderView;
 
 type Executor = Kysely<Database>;
 
-export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
+/** The refund engine's side of an order: recording its payment, and reading its money. */
+export type OrderPayments = {
+  recordCapture: (
+    ex: Executor,
+    p: {
+      tenantId: string;
+      orderId: string;
+      customerId: string;
+      currency: string;
+      provider: string;
+      paymentRef: string | null;
+      capturedAmount: number;
+    },
+    now: Date,
+  ) => Promise<void>;
+  orderMoney: (
+    tenantId: string,
+    orderId: string,
+    ex?: Executor,
+  ) => Promise<Static<typeof PaymentView> | null>;
+};
+
+export function createOrdersService({
+  db,
+  clock,
+  payments,
+}: {
+  db: Db;
+  clock: Clock;
+  payments: OrderPayments;
+}) {
   async function load(ex: Executor, tenantId: string, orderId: string): Promise<Order | null> {
     const o = await ex
       .selectFrom('orders')
@@ -98,6 +129,13 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
   return {
     getOrder: (tenantId: string, orderId: string, ex: Executor = db) => load(ex, tenantId, orderId),
 
+    /** The order with its money (captured, refunded, refundable), as the API shows it. */
+    async orderWithPayment(tenantId: string, orderId: string) {
+      const order = await load(db, tenantId, orderId);
+      if (!order) throw notFound('Order');
+      return { ...order, payment: await payments.orderMoney(tenantId, orderId) };
+    },
+
     async requireOrderByNumber(tenantId: string, orderNumber: string): Promise<Order> {
       const row = await db
         .selectFrom('orders')
@@ -109,6 +147,17 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
       const order = row && (await load(db, tenantId, row.id));
       if (!order) throw notFound('Order');
       return order;
+    },
+
+    async requireCustomer(tenantId: string, customerId: string) {
+      const c = await db
+        .selectFrom('customers')
+        .select(['id', 'email', 'name', 'createdAt'])
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', customerId)
+        .executeTakeFirst();
+      if (!c) throw notFound('Customer');
+      return c;
     },
 
     async requireOrder(tenantId: string, orderId: string, ex: Executor = db): Promise<Order> {
@@ -243,6 +292,7 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
           })),
         )
         .execute();
+      await recordPayment(trx, tenantId, orderId, customerId, input, header.totalAmount, now);
       return { order: (await load(trx, tenantId, orderId))!, created: true };
     }
 
@@ -318,7 +368,43 @@ export function createOrdersService({ db, clock }: { db: Db; clock: Clock }) {
         }
       }
     }
+    await recordPayment(trx, tenantId, existing.id, customerId, input, header.totalAmount, now);
     return { order: (await load(trx, tenantId, existing.id))!, created: false };
+  }
+
+  async function recordPayment(
+    trx: Executor,
+    tenantId: string,
+    orderId: string,
+    customerId: string,
+    input: OrderInput,
+    total: number,
+    now: string,
+  ) {
+    const captured = input.payment?.capturedAmount ?? total;
+    if (captured > total) {
+      throw unprocessable('invalid_order', 'payment.capturedAmount is more than the order total.', [
+        { path: 'payment/capturedAmount', message: 'is more than the order total' },
+      ]);
+    }
+    if (input.payment?.provider === 'stripe' && !input.payment.reference) {
+      throw unprocessable('invalid_order', 'A Stripe payment needs its reference (pi_… or ch_…).', [
+        { path: 'payment/reference', message: 'is required for stripe' },
+      ]);
+    }
+    await payments.recordCapture(
+      trx,
+      {
+        tenantId,
+        orderId,
+        customerId,
+        currency: input.currency,
+        provider: input.payment?.provider ?? 'manual',
+        paymentRef: input.payment?.reference ?? null,
+        capturedAmount: captured,
+      },
+      new Date(now),
+    );
   }
 }
 

@@ -40,6 +40,8 @@ export function defaultPolicy(): Policy {
       maxRefundAmount: { USD: 20_000, EUR: 20_000, GBP: 17_500, JPY: 30_000, CNY: 150_000 },
       reasons: [],
     },
+    resolutions: ['refund', 'store_credit', 'exchange', 'replacement', 'keep_item'],
+    storeCreditBonusPercent: 10,
     returnlessMaxAmount: { USD: 1_500, EUR: 1_500, GBP: 1_200, JPY: 2_000, CNY: 10_000 },
     rules: [
       {

@@ -200,6 +200,17 @@ export const CategoryRuleSchema = Type.Object(
 );
 export type CategoryRule = Static<typeof CategoryRuleSchema>;
 
+/** What a customer can ask for instead of (or as) a refund. */
+export const RESOLUTIONS = [
+  'refund',
+  'store_credit',
+  'exchange',
+  'replacement',
+  'repair',
+  'keep_item',
+] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
 export const PolicySchema = Type.Object(
   {
     returnWindowDays: Type.Integer({
@@ -243,6 +254,21 @@ export const PolicySchema = Type.Object(
     ),
     returnlessMaxAmount: MoneyByCurrencySchema,
     rules: Type.Array(RuleSchema, { maxItems: 200, description: 'Custom rules, checked in order.' }),
+    resolutions: Type.Optional(
+      Type.Array(Type.Enum(RESOLUTIONS), {
+        minItems: 1,
+        uniqueItems: true,
+        description: 'What customers may ask for; absent means all of them.',
+      }),
+    ),
+    storeCreditBonusPercent: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 100,
+        description:
+          'Extra credit, as a percent of the refund, for choosing store credit or an exchange (e.g. 10).',
+      }),
+    ),
   },
   { additionalProperties: false, description: "A tenant's return policy." },
 );
@@ -257,6 +283,9 @@ export type PolicyProblem = { path: string; message: string };
 export function validatePolicy(policy: Policy): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
+  if (policy.storeCreditBonusPercent !== undefined && !isBasisPoints(policy.storeCreditBonusPercent)) {
+    add('/storeCreditBonusPercent', 'use at most two decimals (10 or 7.5)');
+  }
 
   const codes = new Set<string>();
   policy.reasons.forEach((r, i) => {

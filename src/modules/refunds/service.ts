@@ -1,54 +1,791 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import { isUniqueViolation } from '../../platform/db/database.ts';
+import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { formatMoney } from '../../platform/money.ts';
+import { enqueue, type HandlerResult, type OutboxMessage } from '../../platform/outbox.ts';
+import { accountBalances, accounts, postTransfers, type Transfer } from './ledger.ts';
+import type { ProviderAccounts } from './provider-accounts.ts';
+import type { PaymentProvider, ProviderRefundResult } from './providers/payment-provider.ts';
+import type { ResolvedQuote } from './resolution-quote.ts';
 
 type Executor = Kysely<Database>;
 
+export const REFUND_EXECUTE = 'refund.execute';
+export const REFUND_POLL = 'refund.poll';
+
+/** What the returns module hears when a refund it started has settled. */
+export type RefundSettlement = {
+  tenantId: string;
+  returnId: string;
+  refundId: string;
+  outcome: 'succeeded' | 'failed';
+  amount: number;
+  currency: string;
+  method: string;
+  provider: string;
+  code?: string;
+  message?: string;
+};
+
+export type RefundsDeps = {
+  db: Db;
+  clock: Clock;
+  providerAccounts: ProviderAccounts;
+  /** Called inside the settling transaction, so the return's state moves with the money. */
+  onSettled: (trx: Executor, s: RefundSettlement) => Promise<void>;
+  /** Wakes the outbox worker after a commit that enqueued work. */
+  kick?: () => void;
+  /** After this many provider attempts that could not get an answer, the refund is failed for an agent. */
+  maxAttempts?: number;
+};
+
+export type PayoutStart = {
+  refundId: string | null;
+  status: 'pending' | 'succeeded';
+  method: ResolvedQuote['payout']['method'];
+  amount: number;
+};
+
 /**
- * Refund execution. For now one provider: `manual`, where the operator has paid the money
- * back by hand and the call records it. The ledger and real providers come with the refund engine.
+ * The refund engine: the guard rows and the ledger move in the caller's transaction; the
+ * provider is called later by the outbox worker with an idempotency key fixed per attempt,
+ * so a crash anywhere repeats the call and never the refund.
  */
-export function createRefundsService({ clock }: { clock: Clock }) {
+export function createRefundsService(deps: RefundsDeps) {
+  const { db, clock, providerAccounts } = deps;
+  const maxAttempts = deps.maxAttempts ?? 8;
+
+  async function payment(ex: Executor, tenantId: string, orderId: string) {
+    return ex
+      .selectFrom('orderPayments')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where('orderId', '=', orderId)
+      .executeTakeFirst();
+  }
+
+  /** Reserves `amount` of the captured payment; the CHECK constraint stands behind the WHERE. */
+  async function reserve(ex: Executor, tenantId: string, orderId: string, amount: number): Promise<boolean> {
+    const r = await ex
+      .updateTable('orderPayments')
+      .set((eb) => ({ refundedAmount: eb('refundedAmount', '+', amount) }))
+      .where('tenantId', '=', tenantId)
+      .where('orderId', '=', orderId)
+      .where((eb) => eb(eb('refundedAmount', '+', amount), '<=', eb.ref('capturedAmount')))
+      .executeTakeFirst();
+    return r.numUpdatedRows === 1n;
+  }
+
+  async function settle(
+    tenantId: string,
+    refundId: string,
+    attempt: number,
+    result:
+      | { outcome: 'succeeded'; providerRef: string | null }
+      | { outcome: 'failed'; code: string; message: string },
+  ): Promise<boolean> {
+    const now = clock.now();
+    return db.transaction().execute(async (trx) => {
+      const refund = await trx
+        .selectFrom('refunds')
+        .selectAll()
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', refundId)
+        .executeTakeFirst();
+      if (!refund || refund.status !== 'pending' || refund.attempt !== attempt) return false;
+      const cas = await trx
+        .updateTable('refunds')
+        .set({
+          status: result.outcome,
+          settledAt: now.toISOString(),
+          ...(result.outcome === 'succeeded'
+            ? {
+                providerRef: result.providerRef ?? refund.providerRef,
+                failureCode: null,
+                failureMessage: null,
+              }
+            : { failureCode: result.code, failureMessage: result.message }),
+        })
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', refundId)
+        .where('status', '=', 'pending')
+        .where('attempt', '=', attempt)
+        .executeTakeFirst();
+      if (cas.numUpdatedRows !== 1n) return false;
+      const common = {
+        amount: refund.amount,
+        currency: refund.currency,
+        orderId: refund.orderId,
+        returnId: refund.returnId,
+        refundId,
+        customerId: refund.customerId,
+      };
+      if (result.outcome === 'succeeded') {
+        await postTransfers(
+          trx,
+          tenantId,
+          [
+            {
+              kind: 'refund_succeeded',
+              debit: accounts.refundInFlight(refundId),
+              credit: accounts.provider(refund.provider),
+              ...common,
+            },
+          ],
+          now,
+        );
+      } else {
+        await postTransfers(
+          trx,
+          tenantId,
+          [
+            {
+              kind: 'refund_failed',
+              debit: accounts.refundInFlight(refundId),
+              credit: accounts.order(refund.orderId),
+              ...common,
+            },
+          ],
+          now,
+        );
+        await trx
+          .updateTable('orderPayments')
+          .set((eb) => ({ refundedAmount: eb('refundedAmount', '-', refund.amount) }))
+          .where('tenantId', '=', tenantId)
+          .where('orderId', '=', refund.orderId)
+          .execute();
+      }
+      await deps.onSettled(trx, {
+        tenantId,
+        returnId: refund.returnId,
+        refundId,
+        outcome: result.outcome,
+        amount: refund.amount,
+        currency: refund.currency,
+        method: refund.method,
+        provider: refund.provider,
+        ...(result.outcome === 'failed' ? { code: result.code, message: result.message } : {}),
+      });
+      return true;
+    });
+  }
+
+  async function providerFor(tenantId: string, providerId: string): Promise<PaymentProvider | null> {
+    return providerAccounts.providerFor(tenantId, providerId);
+  }
+
+  async function applyProviderResult(
+    m: { tenantId: string; refundId: string; attempt: number; attempts: number },
+    result: ProviderRefundResult,
+  ): Promise<HandlerResult> {
+    switch (result.status) {
+      case 'succeeded':
+        await settle(m.tenantId, m.refundId, m.attempt, {
+          outcome: 'succeeded',
+          providerRef: result.providerRefundId,
+        });
+        return { outcome: 'done' };
+      case 'pending': {
+        const now = clock.now();
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('refunds')
+            .set({ providerRef: result.providerRefundId })
+            .where('tenantId', '=', m.tenantId)
+            .where('id', '=', m.refundId)
+            .execute();
+          // The webhook normally settles it; a poll is the safety net if the webhook never comes.
+          await enqueue(
+            trx,
+            {
+              tenantId: m.tenantId,
+              topic: REFUND_POLL,
+              dedupeKey: `${m.refundId}:${m.attempt}`,
+              payload: { refundId: m.refundId, attempt: m.attempt },
+              availableAt: new Date(now.getTime() + 60_000).toISOString(),
+            },
+            now,
+          );
+        });
+        return { outcome: 'done' };
+      }
+      case 'failed':
+        await settle(m.tenantId, m.refundId, m.attempt, {
+          outcome: 'failed',
+          code: result.code,
+          message: result.message,
+        });
+        return { outcome: 'done' };
+      case 'retry':
+        if (m.attempts >= maxAttempts) {
+          await settle(m.tenantId, m.refundId, m.attempt, {
+            outcome: 'failed',
+            code: 'provider_unavailable',
+            message: `The payment provider did not answer after ${m.attempts} tries: ${result.message}`,
+          });
+          return { outcome: 'done' };
+        }
+        return {
+          outcome: 'retry',
+          error: `${result.code}: ${result.message}`,
+          ...(result.retryAfterMs ? { delayMs: result.retryAfterMs } : {}),
+        };
+    }
+  }
+
   return {
-    async issueRefund(
+    /** Records the payment of an imported order: the guard row and the capture transfer. */
+    async recordCapture(
       ex: Executor,
-      input: {
+      p: {
         tenantId: string;
-        returnId: string;
         orderId: string;
-        amount: number;
+        customerId: string;
         currency: string;
-        reference?: string;
+        provider: string;
+        paymentRef: string | null;
+        capturedAmount: number;
       },
-    ): Promise<{ id: string; provider: string; status: 'succeeded' }> {
-      const id = newId('ref');
-      try {
+      now: Date,
+    ): Promise<void> {
+      const existing = await payment(ex, p.tenantId, p.orderId);
+      if (!existing) {
         await ex
-          .insertInto('refunds')
+          .insertInto('orderPayments')
           .values({
-            tenantId: input.tenantId,
-            id,
-            returnId: input.returnId,
-            orderId: input.orderId,
-            amount: input.amount,
-            currency: input.currency,
-            provider: 'manual',
-            providerRef: input.reference ?? null,
-            status: 'succeeded',
-            createdAt: clock.now().toISOString(),
+            tenantId: p.tenantId,
+            orderId: p.orderId,
+            provider: p.provider,
+            paymentRef: p.paymentRef,
+            currency: p.currency,
+            capturedAmount: p.capturedAmount,
           })
           .execute();
-      } catch (e) {
-        if (isUniqueViolation(e))
-          throw new AppError(409, 'already_refunded', 'This return has already been refunded.');
-        throw e;
+        await postTransfers(
+          ex,
+          p.tenantId,
+          [
+            {
+              kind: 'capture',
+              debit: accounts.provider(p.provider),
+              credit: accounts.order(p.orderId),
+              amount: p.capturedAmount,
+              currency: p.currency,
+              orderId: p.orderId,
+              customerId: p.customerId,
+            },
+          ],
+          now,
+        );
+        return;
       }
-      return { id, provider: 'manual', status: 'succeeded' };
+      if (
+        existing.provider === p.provider &&
+        existing.paymentRef === p.paymentRef &&
+        existing.capturedAmount === p.capturedAmount &&
+        existing.currency === p.currency
+      ) {
+        return;
+      }
+      if (existing.refundedAmount > 0 || existing.currency !== p.currency) {
+        throw new AppError(
+          409,
+          'order_has_refunds',
+          'The payment of an order with refunds can no longer change.',
+        );
+      }
+      await ex
+        .updateTable('orderPayments')
+        .set({ provider: p.provider, paymentRef: p.paymentRef, capturedAmount: p.capturedAmount })
+        .where('tenantId', '=', p.tenantId)
+        .where('orderId', '=', p.orderId)
+        .execute();
+      // Corrections are new transfers; the ledger never rewrites history.
+      const delta = p.capturedAmount - existing.capturedAmount;
+      const base = {
+        currency: p.currency,
+        orderId: p.orderId,
+        customerId: p.customerId,
+        amount: Math.abs(delta),
+      };
+      if (existing.provider !== p.provider) {
+        await postTransfers(
+          ex,
+          p.tenantId,
+          [
+            {
+              kind: 'capture_moved',
+              debit: accounts.order(p.orderId),
+              credit: accounts.provider(existing.provider),
+              ...base,
+              amount: existing.capturedAmount,
+            },
+            {
+              kind: 'capture_moved',
+              debit: accounts.provider(p.provider),
+              credit: accounts.order(p.orderId),
+              ...base,
+              amount: p.capturedAmount,
+            },
+          ],
+          now,
+        );
+      } else if (delta !== 0) {
+        await postTransfers(
+          ex,
+          p.tenantId,
+          [
+            delta > 0
+              ? {
+                  kind: 'capture_adjusted',
+                  debit: accounts.provider(p.provider),
+                  credit: accounts.order(p.orderId),
+                  ...base,
+                }
+              : {
+                  kind: 'capture_adjusted',
+                  debit: accounts.order(p.orderId),
+                  credit: accounts.provider(p.provider),
+                  ...base,
+                },
+          ],
+          now,
+        );
+      }
+    },
+
+    /** Captured, refunded, in flight and still refundable for an order, all summed from the ledger. */
+    async orderMoney(tenantId: string, orderId: string, ex: Executor = db) {
+      const pay = await payment(ex, tenantId, orderId);
+      if (!pay) return null;
+      const rows = await ex
+        .selectFrom('ledgerEntries')
+        .select((eb) => ['kind', eb.fn.sum<number>('amount').as('total')])
+        .where('tenantId', '=', tenantId)
+        .where('orderId', '=', orderId)
+        .groupBy('kind')
+        .execute();
+      const sum = (...kinds: string[]) =>
+        rows.filter((r) => kinds.includes(r.kind)).reduce((a, r) => a + Number(r.total), 0);
+      const balance = (await accountBalances(ex, tenantId, accounts.order(orderId))).get(pay.currency) ?? 0;
+      const started = sum('refund_started');
+      const refunded = sum('refund_succeeded');
+      const failed = sum('refund_failed');
+      return {
+        provider: pay.provider,
+        paymentRef: pay.paymentRef,
+        currency: pay.currency,
+        capturedAmount: pay.capturedAmount,
+        refundedAmount: refunded,
+        pendingRefundAmount: started - refunded - failed,
+        creditIssuedAmount: sum('credit_issued'),
+        feesKeptAmount: sum('fee_kept'),
+        refundableAmount: balance,
+      };
+    },
+
+    /**
+     * Starts paying out a return in the caller's transaction: reserves the amount against the
+     * captured payment, writes the refund and its ledger transfers, and (for the original payment)
+     * queues the provider call. Store credit and no-money resolutions settle at once.
+     */
+    async startPayout(
+      trx: Executor,
+      p: { tenantId: string; returnId: string; orderId: string; customerId: string; quote: ResolvedQuote },
+    ): Promise<PayoutStart> {
+      const now = clock.now();
+      const { quote } = p;
+      const pay = await payment(trx, p.tenantId, p.orderId);
+      if (!pay) throw unprocessable('no_payment', 'This order has no recorded payment to refund.');
+      if (pay.currency !== quote.currency) {
+        throw unprocessable(
+          'currency_mismatch',
+          `The order was paid in ${pay.currency} but the refund is in ${quote.currency}; refunds go back in the currency paid.`,
+        );
+      }
+      const common = {
+        currency: quote.currency,
+        orderId: p.orderId,
+        returnId: p.returnId,
+        customerId: p.customerId,
+      };
+      const transfers: Transfer[] = [];
+      const existing = await trx
+        .selectFrom('refunds')
+        .selectAll()
+        .where('tenantId', '=', p.tenantId)
+        .where('returnId', '=', p.returnId)
+        .executeTakeFirst();
+      if (existing && existing.status !== 'failed') {
+        throw new AppError(409, 'already_refunded', 'This return already has a refund under way or paid.');
+      }
+      if (!existing) {
+        // Fees and exchanged value leave the customer's balance once, whatever happens to the payout.
+        for (const f of quote.fees) {
+          transfers.push({
+            kind: 'fee_kept',
+            debit: accounts.order(p.orderId),
+            credit: accounts.feeIncome(f.code),
+            amount: f.amount,
+            ...common,
+            memo: f.label,
+          });
+        }
+        transfers.push({
+          kind: 'fee_kept',
+          debit: accounts.order(p.orderId),
+          credit: accounts.feeIncome('restocking'),
+          amount: quote.restockingFees,
+          ...common,
+          memo: 'Restocking',
+        });
+        if (quote.exchange) {
+          // What was not paid back in cash went towards the new items.
+          transfers.push({
+            kind: 'exchange_applied',
+            debit: accounts.order(p.orderId),
+            credit: 'income:exchange_sale',
+            amount: quote.total - quote.payout.amount,
+            ...common,
+          });
+          transfers.push({
+            kind: 'exchange_bonus',
+            debit: accounts.bonusExpense,
+            credit: 'income:exchange_sale',
+            amount: quote.bonus,
+            ...common,
+          });
+        }
+      }
+      const amount = quote.payout.amount;
+      const method = quote.payout.method;
+      if (amount > 0 && !(await reserve(trx, p.tenantId, p.orderId, amount))) {
+        throw unprocessable(
+          'refund_exceeds_captured',
+          `A refund of ${formatMoney(amount, quote.currency)} would be more than what is left of the ${formatMoney(pay.capturedAmount, pay.currency)} paid.`,
+        );
+      }
+      if (method === 'none' || amount === 0) {
+        await postTransfers(trx, p.tenantId, transfers, now);
+        return { refundId: null, status: 'succeeded', method, amount: 0 };
+      }
+
+      const refundId = existing?.id ?? newId('ref');
+      const attempt = (existing?.attempt ?? 0) + 1;
+      const provider = method === 'store_credit' ? 'store_credit' : pay.provider;
+      const row = {
+        amount,
+        currency: quote.currency,
+        provider,
+        providerRef: null,
+        status: (method === 'store_credit' ? 'succeeded' : 'pending') as 'succeeded' | 'pending',
+        attempt,
+        method,
+        bonusAmount: method === 'store_credit' ? quote.bonus : 0,
+        idempotencyKey: `${refundId}-${attempt}`,
+        failureCode: null,
+        failureMessage: null,
+        settledAt: method === 'store_credit' ? now.toISOString() : null,
+        customerId: p.customerId,
+      };
+      if (existing) {
+        await trx
+          .updateTable('refunds')
+          .set(row)
+          .where('tenantId', '=', p.tenantId)
+          .where('id', '=', refundId)
+          .execute();
+      } else {
+        await trx
+          .insertInto('refunds')
+          .values({
+            tenantId: p.tenantId,
+            id: refundId,
+            returnId: p.returnId,
+            orderId: p.orderId,
+            createdAt: now.toISOString(),
+            ...row,
+          })
+          .execute();
+      }
+
+      if (method === 'store_credit') {
+        transfers.push(
+          {
+            kind: 'credit_issued',
+            debit: accounts.order(p.orderId),
+            credit: accounts.credit(p.customerId),
+            amount,
+            ...common,
+            refundId,
+          },
+          {
+            kind: 'credit_bonus',
+            debit: accounts.bonusExpense,
+            credit: accounts.credit(p.customerId),
+            amount: quote.bonus,
+            ...common,
+            refundId,
+          },
+        );
+        await postTransfers(trx, p.tenantId, transfers, now);
+        await adjustCreditBalance(trx, p.tenantId, p.customerId, quote.currency, amount + quote.bonus);
+        return { refundId, status: 'succeeded', method, amount };
+      }
+      transfers.push({
+        kind: 'refund_started',
+        debit: accounts.order(p.orderId),
+        credit: accounts.refundInFlight(refundId),
+        amount,
+        ...common,
+        refundId,
+      });
+      await postTransfers(trx, p.tenantId, transfers, now);
+      await enqueue(
+        trx,
+        {
+          tenantId: p.tenantId,
+          topic: REFUND_EXECUTE,
+          dedupeKey: `${refundId}:${attempt}`,
+          payload: { refundId, attempt },
+        },
+        now,
+      );
+      return { refundId, status: 'pending', method, amount };
+    },
+
+    /** Wakes the worker; call after the transaction that started a payout has committed. */
+    kick() {
+      deps.kick?.();
+    },
+
+    /** Outbox handler for `refund.execute`: one provider call with the attempt's idempotency key. */
+    async executeRefund(m: OutboxMessage): Promise<HandlerResult> {
+      const { refundId, attempt } = m.payload as { refundId: string; attempt: number };
+      const refund = await db
+        .selectFrom('refunds')
+        .innerJoin('orderPayments', (j) =>
+          j
+            .onRef('orderPayments.tenantId', '=', 'refunds.tenantId')
+            .onRef('orderPayments.orderId', '=', 'refunds.orderId'),
+        )
+        .select([
+          'refunds.status',
+          'refunds.attempt',
+          'refunds.amount',
+          'refunds.currency',
+          'refunds.provider',
+          'refunds.idempotencyKey',
+          'refunds.returnId',
+          'orderPayments.paymentRef',
+        ])
+        .where('refunds.tenantId', '=', m.tenantId)
+        .where('refunds.id', '=', refundId)
+        .executeTakeFirst();
+      // Already settled (a repeated message after a crash, or a webhook got there first).
+      if (!refund || refund.status !== 'pending' || refund.attempt !== attempt) return { outcome: 'done' };
+      const provider = await providerFor(m.tenantId, refund.provider);
+      const ctx = { tenantId: m.tenantId, refundId, attempt, attempts: m.attempts };
+      if (!provider) {
+        return applyProviderResult(ctx, {
+          status: 'failed',
+          code: 'provider_not_configured',
+          message: `No ${refund.provider} account is configured for this shop.`,
+        });
+      }
+      const result = await provider.refund({
+        paymentRef: refund.paymentRef ?? '',
+        amount: refund.amount,
+        currency: refund.currency,
+        idempotencyKey: refund.idempotencyKey ?? `${refundId}-${attempt}`,
+        metadata: { refundId, returnId: refund.returnId },
+      });
+      return applyProviderResult(ctx, result);
+    },
+
+    /** Outbox handler for `refund.poll`: asks the provider about a refund still pending. */
+    async pollRefund(m: OutboxMessage): Promise<HandlerResult> {
+      const { refundId, attempt } = m.payload as { refundId: string; attempt: number };
+      const refund = await db
+        .selectFrom('refunds')
+        .select(['status', 'attempt', 'provider', 'providerRef'])
+        .where('tenantId', '=', m.tenantId)
+        .where('id', '=', refundId)
+        .executeTakeFirst();
+      if (!refund || refund.status !== 'pending' || refund.attempt !== attempt || !refund.providerRef)
+        return { outcome: 'done' };
+      const provider = await providerFor(m.tenantId, refund.provider);
+      if (!provider?.getRefund) return { outcome: 'done' };
+      const result = await provider.getRefund(refund.providerRef);
+      if (result.status === 'pending')
+        return { outcome: 'retry', error: 'still pending', delayMs: 5 * 60_000 };
+      return applyProviderResult({ tenantId: m.tenantId, refundId, attempt, attempts: m.attempts }, result);
+    },
+
+    /** A provider webhook: verified with the tenant's secret, then the refund it names is settled. */
+    async handleWebhook(
+      providerId: string,
+      token: string,
+      rawBody: string,
+      headers: Record<string, string | string[] | undefined>,
+    ) {
+      const account = await providerAccounts.byWebhookToken(providerId, token);
+      if (!account) throw notFound('Webhook endpoint');
+      const provider = await providerFor(account.tenantId, providerId);
+      if (!provider?.parseWebhook) throw notFound('Webhook endpoint');
+      const event = provider.parseWebhook(rawBody, headers);
+      if (!event || event.status === 'pending') return { received: true, settled: false };
+      const refund = await db
+        .selectFrom('refunds')
+        .select(['id', 'attempt'])
+        .where('tenantId', '=', account.tenantId)
+        .where('provider', '=', providerId)
+        .where('providerRef', '=', event.providerRefundId)
+        .executeTakeFirst();
+      if (!refund) return { received: true, settled: false };
+      const settled = await settle(
+        account.tenantId,
+        refund.id,
+        refund.attempt,
+        event.status === 'succeeded'
+          ? { outcome: 'succeeded', providerRef: event.providerRefundId }
+          : {
+              outcome: 'failed',
+              code: 'provider_failed',
+              message: event.message ?? 'The payment provider could not complete the refund.',
+            },
+      );
+      return { received: true, settled };
+    },
+
+    async customerCredit(tenantId: string, customerId: string) {
+      const balances = await accountBalances(db, tenantId, accounts.credit(customerId));
+      const entries = await db
+        .selectFrom('ledgerEntries')
+        .select([
+          'id',
+          'kind',
+          'debitAccount',
+          'creditAccount',
+          'amount',
+          'currency',
+          'returnId',
+          'orderId',
+          'memo',
+          'createdAt',
+        ])
+        .where('tenantId', '=', tenantId)
+        .where((eb) =>
+          eb.or([
+            eb('creditAccount', '=', accounts.credit(customerId)),
+            eb('debitAccount', '=', accounts.credit(customerId)),
+          ]),
+        )
+        .orderBy('id', 'desc')
+        .limit(200)
+        .execute();
+      return {
+        customerId,
+        balances: [...balances].map(([currency, balance]) => ({ currency, balance })),
+        entries: entries.map((e) => ({
+          id: e.id,
+          kind: e.kind,
+          amount: e.creditAccount === accounts.credit(customerId) ? e.amount : -e.amount,
+          currency: e.currency,
+          returnId: e.returnId,
+          orderId: e.orderId,
+          memo: e.memo,
+          createdAt: e.createdAt,
+        })),
+      };
+    },
+
+    /** Spends store credit on a purchase; the guard row refuses to go below zero. */
+    async spendCredit(
+      tenantId: string,
+      customerId: string,
+      input: { amount: number; currency: string; reference: string },
+    ) {
+      await db.transaction().execute(async (trx) => {
+        const r = await trx
+          .updateTable('creditBalances')
+          .set((eb) => ({ balance: eb('balance', '-', input.amount) }))
+          .where('tenantId', '=', tenantId)
+          .where('customerId', '=', customerId)
+          .where('currency', '=', input.currency)
+          .where('balance', '>=', input.amount)
+          .executeTakeFirst();
+        if (r.numUpdatedRows !== 1n) {
+          throw unprocessable(
+            'insufficient_credit',
+            `The customer has less than ${formatMoney(input.amount, input.currency)} of store credit.`,
+          );
+        }
+        await postTransfers(
+          trx,
+          tenantId,
+          [
+            {
+              kind: 'credit_spent',
+              debit: accounts.credit(customerId),
+              credit: accounts.creditSpent,
+              amount: input.amount,
+              currency: input.currency,
+              customerId,
+              memo: input.reference,
+            },
+          ],
+          clock.now(),
+        );
+      });
+      return this.customerCredit(tenantId, customerId);
+    },
+
+    /** The latest refund of a return, for its view. */
+    async refundOfReturn(tenantId: string, returnId: string, ex: Executor = db) {
+      return ex
+        .selectFrom('refunds')
+        .select([
+          'id',
+          'status',
+          'amount',
+          'currency',
+          'method',
+          'provider',
+          'providerRef',
+          'attempt',
+          'bonusAmount',
+          'failureCode',
+          'failureMessage',
+          'createdAt',
+          'settledAt',
+        ])
+        .where('tenantId', '=', tenantId)
+        .where('returnId', '=', returnId)
+        .executeTakeFirst();
     },
   };
+}
+
+async function adjustCreditBalance(
+  trx: Executor,
+  tenantId: string,
+  customerId: string,
+  currency: string,
+  delta: number,
+) {
+  await trx
+    .insertInto('creditBalances')
+    .values({ tenantId, customerId, currency, balance: delta })
+    .onConflict((oc) =>
+      oc
+        .columns(['tenantId', 'customerId', 'currency'])
+        .doUpdateSet((eb) => ({ balance: eb('creditBalances.balance', '+', delta) })),
+    )
+    .execute();
 }
 
 export type RefundsService = ReturnType<typeof createRefundsService>;

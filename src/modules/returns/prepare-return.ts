@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { formatMoney } from '../../platform/money.ts';
 import type { Order, OrdersService } from '../orders/service.ts';
 import {
   type Assessment,
@@ -11,7 +12,8 @@ import {
 } from '../policy/evaluate-policy.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
-import { calculateRefundQuote, type RefundQuote } from '../refunds/refund-calculator.ts';
+import { calculateRefundQuote } from '../refunds/refund-calculator.ts';
+import { type ResolvedQuote, resolveQuote } from '../refunds/resolution-quote.ts';
 import { countCustomerReturns } from './repo.ts';
 import type { ReturnRequest } from './schemas.ts';
 
@@ -23,7 +25,7 @@ export type PreparedReturn = {
   policyVersion: number;
   evalLines: EvalLine[];
   assessment: Assessment;
-  quote: RefundQuote | null;
+  quote: ResolvedQuote | null;
   decision: Decision | null;
 };
 
@@ -65,6 +67,39 @@ export async function prepareReturn(
   }
 
   const { policy, version: policyVersion } = await deps.policies.currentPolicy(tenantId, ex);
+  const resolution = input.resolution ?? 'refund';
+  const offered = policy.resolutions ?? [
+    'refund',
+    'store_credit',
+    'exchange',
+    'replacement',
+    'repair',
+    'keep_item',
+  ];
+  if (!offered.includes(resolution)) {
+    throw new AppError(
+      422,
+      'resolution_not_offered',
+      `This shop does not offer "${resolution.replace('_', ' ')}" for returns.`,
+      {
+        offered,
+      },
+    );
+  }
+  if (resolution === 'exchange' && !input.exchange?.items.length) {
+    throw new AppError(
+      422,
+      'exchange_items_required',
+      'Say what you would like instead: an exchange needs at least one item.',
+    );
+  }
+  if (resolution !== 'exchange' && input.exchange) {
+    throw new AppError(
+      400,
+      'exchange_not_expected',
+      'Exchange items go only with the "exchange" resolution.',
+    );
+  }
   const history = await deps.orders.customerHistory(ex, tenantId, order.customer.id);
   const returnCount = await countCustomerReturns(ex, tenantId, order.customer.id);
   const evalLines: EvalLine[] = input.lines.map((l) => {
@@ -97,7 +132,7 @@ export async function prepareReturn(
       returnCount,
       returnRate: history.unitsBought === 0 ? 0 : history.unitsReturned / history.unitsBought,
     },
-    resolution: input.resolution ?? 'refund',
+    resolution,
     now,
   });
   if (!assessment.eligible)
@@ -134,14 +169,46 @@ export async function prepareReturn(
         ...assessment.extraFees,
       ],
     });
-  let quote = price(true);
-  const decision = decideReturn(policy, assessment, {
+  let priced = price(true);
+  let decision = decideReturn(policy, assessment, {
     currency: order.currency,
-    refundTotal: quote.total,
+    refundTotal: priced.total,
     lines: evalLines,
   });
+  if (resolution === 'keep_item' && !decision.returnless && decision.outcome !== 'rejected') {
+    // Keeping the item was asked for but the policy would want it back: a person decides.
+    decision = {
+      ...decision,
+      outcome: 'needs_review',
+      returnless: true,
+      explanation: [
+        ...decision.explanation,
+        'Keeping the item instead of sending it back needs our approval; an agent will look at it.',
+      ],
+    };
+  }
   // A returnless refund sends no parcel, so it is not charged return shipping.
-  if (decision.returnless && assessment.returnShippingFee > 0) quote = price(false);
+  if (decision.returnless && assessment.returnShippingFee > 0) priced = price(false);
+  const quote = resolveQuote(priced, {
+    resolution,
+    bonusPercent: policy.storeCreditBonusPercent ?? 0,
+    ...(input.exchange ? { exchangeItems: input.exchange.items } : {}),
+  });
+  const money = (n: number) => formatMoney(n, quote.currency);
+  const extra: string[] = [];
+  if (quote.bonus > 0) {
+    extra.push(
+      resolution === 'store_credit'
+        ? `You get ${money(quote.total + quote.bonus)} of store credit, including a bonus of ${money(quote.bonus)}.`
+        : `Your exchange includes a bonus of ${money(quote.bonus)}.`,
+    );
+  }
+  if (quote.exchange && quote.exchange.amountDue > 0) {
+    extra.push(
+      `The new items cost ${money(quote.exchange.amountDue)} more; that difference is due from you.`,
+    );
+  }
+  if (extra.length) decision = { ...decision, explanation: [...decision.explanation, ...extra] };
   return { order, policy, policyVersion, evalLines, assessment, quote, decision };
 }
 

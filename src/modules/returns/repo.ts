@@ -4,7 +4,7 @@ import type { ReturnStatus } from './state-machine.ts';
 
 type Executor = Kysely<Database>;
 
-export type ReturnRow = Awaited<ReturnType<typeof findReturn>> & {};
+export type ReturnRow = Awaited<ReturnType<typeof findReturn>>;
 
 export async function findReturn(ex: Executor, tenantId: string, id: string) {
   return ex
@@ -13,6 +13,22 @@ export async function findReturn(ex: Executor, tenantId: string, id: string) {
     .where('tenantId', '=', tenantId)
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+/**
+ * Reads a return for change, holding its row lock until the transaction ends: concurrent
+ * actions on one return queue up here (PostgreSQL) and each sees the status the previous one
+ * left. The no-op UPDATE takes the lock on both engines, where SELECT … FOR UPDATE would not
+ * parse on SQLite (whose single writer serialises anyway).
+ */
+export async function lockReturn(ex: Executor, tenantId: string, id: string) {
+  await ex
+    .updateTable('returns')
+    .set((eb) => ({ version: eb.ref('version') }))
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', id)
+    .execute();
+  return findReturn(ex, tenantId, id);
 }
 
 export async function findReturnLines(ex: Executor, tenantId: string, returnId: string) {
@@ -68,6 +84,15 @@ export async function countCustomerReturns(
   return Number(r.n);
 }
 
+export type ReturnChanges = Partial<{
+  refundTotal: number;
+  refundQuote: string;
+  shipment: string;
+  decision: string;
+  fulfillment: string;
+  adjustment: string;
+}>;
+
 /** Moves a return from `from` to `to` only if nobody moved it first; false when it lost the race. */
 export async function compareAndSetStatus(
   ex: Executor,
@@ -77,7 +102,7 @@ export async function compareAndSetStatus(
   to: ReturnStatus,
   version: number,
   now: string,
-  extra: Partial<{ refundTotal: number; shipment: string; decision: string }> = {},
+  extra: ReturnChanges = {},
 ): Promise<boolean> {
   const r = await ex
     .updateTable('returns')

@@ -1,15 +1,25 @@
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { parseJson } from '../../platform/db/schema.ts';
+import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { formatMoney, unitSlice } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
-import type { RefundQuote } from '../refunds/refund-calculator.ts';
-import type { RefundsService } from '../refunds/service.ts';
+import { type ResolvedQuote, resolveQuote } from '../refunds/resolution-quote.ts';
+import type { RefundSettlement, RefundsService } from '../refunds/service.ts';
 import * as repo from './repo.ts';
 import type { ActionBody, ReturnView } from './schemas.ts';
 import type { Actor, EventInput, ReturnsService } from './service.ts';
-import { plan, type ReturnAction, type ReturnStatus, releasesQuantity } from './state-machine.ts';
+import {
+  afterRefund,
+  plan,
+  type ReturnAction,
+  type ReturnStatus,
+  releasesQuantity,
+} from './state-machine.ts';
+
+type Executor = Kysely<Database>;
+type Fulfillment = NonNullable<ReturnView['fulfillment']>;
 
 const CUSTOMER_NOTES: Partial<Record<string, string>> = {
   approve: 'Your return was approved.',
@@ -18,13 +28,14 @@ const CUSTOMER_NOTES: Partial<Record<string, string>> = {
   ship: 'Your parcel is on its way back to us.',
   receive: 'We have received your parcel.',
   inspect: 'Your items have been inspected.',
+  ship_replacement: 'Your new items are on their way.',
   close: 'This return is complete.',
 };
 
 /**
  * One function moves a return through an action: plan with the state machine, then, in one
  * transaction, compare-and-set the status (a concurrent action loses with 409), write each
- * step's event and the action's side effects (quantity release, inspection, refund).
+ * step's event and the action's side effects (quantity release, inspection, payout).
  */
 export function createReturnActions(deps: {
   db: Db;
@@ -43,8 +54,9 @@ export function createReturnActions(deps: {
       body: ActionBody,
       actor: Actor,
     ): Promise<ReturnView> {
+      let startedPayout = false;
       await db.transaction().execute(async (trx) => {
-        const r = await repo.findReturn(trx, tenantId, id);
+        const r = await repo.lockReturn(trx, tenantId, id);
         if (!r) throw notFound('Return');
         if (body.expectedVersion !== undefined && body.expectedVersion !== r.version) {
           throw new AppError(
@@ -59,36 +71,32 @@ export function createReturnActions(deps: {
         }
         const status = r.status as ReturnStatus;
         const returnless = r.returnless === 1;
-        const p = plan(status, action, { returnless });
+        const fulfillment = r.fulfillment === null ? null : parseJson<Fulfillment>(r.fulfillment);
+        const facts = { returnless, fulfillment: fulfillment?.status ?? ('none' as const) };
+        const p = plan(status, action, facts);
         if (!p.ok) {
-          throw new AppError(
-            409,
-            'illegal_transition',
-            `A return that is ${status.replace('_', ' ')} cannot be given "${action}".`,
-            {
-              status,
-              allowedActions: p.allowed,
-            },
-          );
+          const why =
+            action === 'close' && status === 'refunded' && facts.fulfillment === 'pending'
+              ? 'The replacement has not shipped yet, so the return cannot close.'
+              : `A return that is ${status.replaceAll('_', ' ')} cannot be given "${action}".`;
+          throw new AppError(409, 'illegal_transition', why, { status, allowedActions: p.allowed });
         }
-        const at = clock.now().toISOString();
+        const now = clock.now();
+        const at = now.toISOString();
         const visibility = body.internal ? 'internal' : 'customer';
-        const events: EventInput[] = [];
-        const extra: { refundTotal?: number; shipment?: string; decision?: string } = {};
+        const events: EventInput[] = p.steps.map((s) => ({
+          action: s.action,
+          from: s.from,
+          to: s.to,
+          actor: s.action === action ? actor : { type: 'system', id: null },
+          note:
+            s.action === action
+              ? (body.note ?? CUSTOMER_NOTES[action] ?? null)
+              : 'Return instructions were issued.',
+          visibility: s.action === action ? visibility : 'customer',
+        }));
         let finalStatus = p.steps[p.steps.length - 1]!.to;
-        for (const s of p.steps) {
-          events.push({
-            action: s.action,
-            from: s.from,
-            to: s.to,
-            actor: s.action === action ? actor : { type: 'system', id: null },
-            note:
-              s.action === action
-                ? (body.note ?? CUSTOMER_NOTES[action] ?? null)
-                : 'Return instructions were issued.',
-            visibility: s.action === action ? visibility : 'customer',
-          });
-        }
+        const extra: repo.ReturnChanges = {};
 
         if (action === 'approve' || action === 'reject') {
           const decision = parseJson<Record<string, unknown>>(r.decision);
@@ -115,41 +123,72 @@ export function createReturnActions(deps: {
           });
           events[0]!.data = { carrier: body.carrier ?? null, trackingNumber: body.trackingNumber ?? null };
         }
+        if (action === 'ship_replacement' && fulfillment) {
+          extra.fulfillment = JSON.stringify({
+            ...fulfillment,
+            status: 'shipped',
+            carrier: body.carrier ?? null,
+            trackingNumber: body.trackingNumber ?? null,
+            shippedAt: at,
+          } satisfies Fulfillment);
+          events[0]!.data = {
+            carrier: body.carrier ?? null,
+            trackingNumber: body.trackingNumber ?? null,
+            items: fulfillment.items,
+          };
+        }
         if (action === 'inspect') {
-          const adjusted = await inspect(trx, tenantId, id, r.refundQuote, body);
-          extra.refundTotal = adjusted.refundTotal;
-          events[0]!.data = adjusted.data;
-          if (adjusted.refundTotal !== r.refundTotal) {
-            events[0]!.note =
-              body.note ??
-              `Your items have been inspected. Not everything could be accepted, so the refund is now ${formatMoney(adjusted.refundTotal, r.currency)}.`;
+          const inspected = await inspect(trx, tenantId, r, body, actor, at);
+          Object.assign(extra, inspected.changes);
+          events[0]!.data = inspected.data;
+          if (inspected.payout !== r.refundTotal && !body.note) {
+            events[0]!.note = inspected.adjustment
+              ? `Your items have been inspected. ${inspected.adjustment.reason} The refund is now ${formatMoney(inspected.payout, r.currency)}.`
+              : `Your items have been inspected. Not everything could be accepted, so the refund is now ${formatMoney(inspected.payout, r.currency)}.`;
           }
         }
         if (action === 'refund') {
-          const refund = await deps.refunds.issueRefund(trx, {
+          const quote = parseJson<ResolvedQuote>(r.refundQuote);
+          const start = await deps.refunds.startPayout(trx, {
             tenantId,
             returnId: id,
             orderId: r.orderId,
-            amount: r.refundTotal,
-            currency: r.currency,
-          });
-          events[0]!.note = `Refund of ${formatMoney(r.refundTotal, r.currency)} started.`;
-          events.push({
-            action: 'refund_succeeded',
-            from: 'refund_pending',
-            to: 'refunded',
-            actor: { type: 'system', id: refund.provider },
-            note:
-              body.note ??
-              `${formatMoney(r.refundTotal, r.currency)} has been refunded to your original payment method.`,
-            data: {
-              refundId: refund.id,
-              provider: refund.provider,
-              amount: r.refundTotal,
-              currency: r.currency,
+            customerId: r.customerId,
+            quote: {
+              ...quote,
+              payout: { method: quote.payout?.method ?? 'original_payment', amount: r.refundTotal },
             },
           });
-          finalStatus = 'refunded';
+          const money = formatMoney(start.amount, r.currency);
+          events[0]!.note = payoutNote(start.method, money, quote);
+          events[0]!.data = {
+            refundId: start.refundId,
+            method: start.method,
+            amount: start.amount,
+            breakdown: quote,
+          };
+          if (start.status === 'succeeded') {
+            // Store credit and exchanges without money to send settle here and now.
+            events.push({
+              action: 'refund_succeeded',
+              from: 'refund_pending',
+              to: 'refunded',
+              actor: { type: 'system', id: start.method },
+              note:
+                start.method === 'store_credit'
+                  ? `${formatMoney(start.amount + quote.bonus, r.currency)} of store credit has been added to your account.`
+                  : 'Nothing to refund: your return is settled.',
+              data: {
+                refundId: start.refundId,
+                method: start.method,
+                amount: start.amount,
+                bonus: quote.bonus,
+              },
+            });
+            finalStatus = 'refunded';
+          } else {
+            startedPayout = true;
+          }
         }
 
         if (!(await repo.compareAndSetStatus(trx, tenantId, id, status, finalStatus, r.version, at, extra))) {
@@ -161,30 +200,110 @@ export function createReturnActions(deps: {
         }
         for (const e of events) await returns.appendEvent(trx, tenantId, id, e, at);
       });
-      return returns.getReturn(tenantId, id);
+      const view = await returns.getReturn(tenantId, id);
+      // Woken after the answer is read, so the answer shows the payout as it was started.
+      if (startedPayout) deps.refunds.kick();
+      return view;
+    },
+
+    /** The refund engine settled a payout: move the return with it, in the settling transaction. */
+    async refundSettled(trx: Executor, s: RefundSettlement): Promise<void> {
+      const r = await repo.lockReturn(trx, s.tenantId, s.returnId);
+      if (!r || r.status !== 'refund_pending') return;
+      const step = afterRefund(s.outcome, { returnless: r.returnless === 1 });
+      const at = clock.now().toISOString();
+      if (
+        !(await repo.compareAndSetStatus(
+          trx,
+          s.tenantId,
+          s.returnId,
+          'refund_pending',
+          step.to,
+          r.version,
+          at,
+        ))
+      ) {
+        throw new AppError(409, 'stale_return', 'The return changed while its refund settled.');
+      }
+      const money = formatMoney(s.amount, s.currency);
+      if (s.outcome === 'succeeded') {
+        await returns.appendEvent(
+          trx,
+          s.tenantId,
+          s.returnId,
+          {
+            action: step.action,
+            from: step.from,
+            to: step.to,
+            actor: { type: 'system', id: s.provider },
+            note: `${money} has been refunded to your original payment method.`,
+            data: { refundId: s.refundId, provider: s.provider, amount: s.amount, currency: s.currency },
+          },
+          at,
+        );
+        return;
+      }
+      await returns.appendEvent(
+        trx,
+        s.tenantId,
+        s.returnId,
+        {
+          action: step.action,
+          from: step.from,
+          to: step.to,
+          actor: { type: 'system', id: s.provider },
+          note: `Refund of ${money} failed at ${s.provider}: ${s.message ?? s.code ?? 'no reason given'} (${s.code ?? 'error'}). Check the payment and refund again.`,
+          visibility: 'internal',
+          data: { refundId: s.refundId, code: s.code, message: s.message },
+        },
+        at,
+      );
+      await returns.appendEvent(
+        trx,
+        s.tenantId,
+        s.returnId,
+        {
+          action: 'refund_delayed',
+          from: step.to,
+          to: step.to,
+          actor: { type: 'system', id: null },
+          note: 'We could not complete your refund yet. Our team has been told and will sort it out.',
+        },
+        at,
+      );
     },
   };
 }
 
-/** Records accepted units and condition per line; the refund shrinks pro rata for units not accepted. */
+function payoutNote(method: string, money: string, quote: ResolvedQuote): string {
+  if (method === 'store_credit') return `Store credit of ${money} is being issued.`;
+  if (method === 'none')
+    return quote.exchange ? 'Your exchange has been settled.' : 'Your return has been settled.';
+  return `Refund of ${money} started.`;
+}
+
+/**
+ * Records accepted units and condition per line, re-prices what was accepted, and applies an
+ * agent's partial refund (never above what inspection allows, always with a reason).
+ */
 async function inspect(
-  trx: Parameters<typeof repo.findReturnLines>[0],
+  trx: Executor,
   tenantId: string,
-  returnId: string,
-  quoteJson: unknown,
+  r: NonNullable<repo.ReturnRow>,
   body: ActionBody,
+  actor: Actor,
+  at: string,
 ) {
-  const lines = await repo.findReturnLines(trx, tenantId, returnId);
-  const quote = parseJson<RefundQuote>(quoteJson);
+  const lines = await repo.findReturnLines(trx, tenantId, r.id);
+  const quote = parseJson<ResolvedQuote>(r.refundQuote);
   const byId = new Map((body.lines ?? []).map((l) => [l.returnLineId, l]));
   for (const id of byId.keys()) {
-    if (!lines.some((l) => l.id === id)) {
+    if (!lines.some((l) => l.id === id))
       throw new AppError(422, 'unknown_return_line', `Return line ${id} is not part of this return.`);
-    }
   }
-  let subtotal = 0;
   const data: { returnLineId: string; acceptedQuantity: number; condition: string; refundAmount: number }[] =
     [];
+  const repriced: ResolvedQuote['lines'] = [];
   for (const l of lines) {
     const given = byId.get(l.id);
     const accepted = given?.acceptedQuantity ?? l.quantity;
@@ -196,9 +315,23 @@ async function inspect(
       );
     }
     const condition = given?.condition ?? 'new';
-    const lineTotal = quote.lines.find((q) => q.orderLineId === l.orderLineId)?.total ?? l.refundAmount;
-    const refundAmount = unitSlice(lineTotal, l.quantity, 0, accepted);
-    subtotal += refundAmount;
+    const q = quote.lines.find((x) => x.orderLineId === l.orderLineId);
+    // Units not accepted go back to the customer: their share of every component drops out exactly.
+    const slice = (v: number) => unitSlice(v, l.quantity, 0, accepted);
+    const line = q
+      ? {
+          ...q,
+          quantity: accepted,
+          itemAmount: slice(q.itemAmount),
+          discount: slice(q.discount),
+          tax: slice(q.tax),
+          shipping: slice(q.shipping),
+          restockingFee: slice(q.restockingFee),
+          total: slice(q.total),
+        }
+      : null;
+    if (line) repriced.push(line);
+    const refundAmount = line?.total ?? 0;
     data.push({ returnLineId: l.id, acceptedQuantity: accepted, condition, refundAmount });
     await trx
       .updateTable('returnLines')
@@ -207,6 +340,59 @@ async function inspect(
       .where('id', '=', l.id)
       .execute();
   }
-  const fees = quote.fees.reduce((a, f) => a + f.amount, 0);
-  return { refundTotal: Math.max(0, subtotal - fees), data: { lines: data } };
+  const subtotal = repriced.reduce((a, l) => a + l.total, 0);
+  let left = subtotal;
+  const fees = quote.fees.map((f) => {
+    const amount = Math.min(f.amount, left);
+    left -= amount;
+    return { ...f, amount };
+  });
+  const base = {
+    currency: quote.currency,
+    lines: repriced,
+    subtotal,
+    restockingFees: repriced.reduce((a, l) => a + l.restockingFee, 0),
+    returnShippingFee: fees.filter((f) => f.code === 'return_shipping').reduce((a, f) => a + f.amount, 0),
+    fees,
+    total: left,
+  };
+  const bonusPercent =
+    quote.total > 0 && quote.resolution === 'store_credit' ? (quote.bonus * 100) / quote.total : 0;
+  let resolved = resolveQuote(base, {
+    resolution: quote.resolution ?? 'refund',
+    bonusPercent: quote.resolution === 'store_credit' ? Math.floor(bonusPercent * 100) / 100 : 0,
+    ...(quote.exchange ? { exchangeItems: quote.exchange.items } : {}),
+  });
+  if (quote.exchange)
+    resolved = { ...resolved, bonus: Math.min(quote.bonus, resolved.exchange?.itemsTotal ?? 0) };
+
+  let adjustment: { amount: number; reason: string; by: string; at: string } | null = null;
+  if (body.refundAmount !== undefined) {
+    if (!body.reason)
+      throw new AppError(422, 'reason_required', 'A partial refund needs a reason the customer can read.');
+    if (body.refundAmount > resolved.payout.amount) {
+      throw new AppError(
+        422,
+        'refund_above_inspection',
+        `The refund cannot be more than the ${formatMoney(resolved.payout.amount, quote.currency)} inspection allows.`,
+      );
+    }
+    adjustment = {
+      amount: body.refundAmount,
+      reason: body.reason,
+      by: `${actor.type}:${actor.id ?? ''}`,
+      at,
+    };
+    resolved = { ...resolved, payout: { ...resolved.payout, amount: body.refundAmount } };
+  }
+  return {
+    payout: resolved.payout.amount,
+    adjustment,
+    changes: {
+      refundTotal: resolved.payout.amount,
+      refundQuote: JSON.stringify(resolved),
+      ...(adjustment ? { adjustment: JSON.stringify(adjustment) } : {}),
+    },
+    data: { lines: data, refundTotal: resolved.payout.amount, adjustment },
+  };
 }

@@ -1,14 +1,6 @@
 import { type Static, Type } from 'typebox';
+import { RESOLUTIONS } from '../policy/policy-schema.ts';
 import { RETURN_ACTIONS, RETURN_STATUSES } from './state-machine.ts';
-
-export const RESOLUTIONS = [
-  'refund',
-  'store_credit',
-  'exchange',
-  'replacement',
-  'repair',
-  'keep_item',
-] as const;
 
 export const ReturnRequestLine = Type.Object(
   {
@@ -20,15 +12,39 @@ export const ReturnRequestLine = Type.Object(
   { additionalProperties: false },
 );
 
+export const ExchangeItem = Type.Object(
+  {
+    sku: Type.String({ minLength: 1, maxLength: 200 }),
+    title: Type.String({ minLength: 1, maxLength: 500 }),
+    unitPrice: Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'Minor units, order currency.',
+    }),
+    quantity: Type.Integer({ minimum: 1, maximum: 1000 }),
+  },
+  { additionalProperties: false },
+);
+
 export const ReturnRequest = Type.Object(
   {
     orderId: Type.String({ minLength: 1, maxLength: 100 }),
     resolution: Type.Enum(RESOLUTIONS, {
       default: 'refund',
-      description: '`refund` for now; the other resolutions arrive with the refund engine.',
+      description:
+        'What the customer wants: money back, store credit (with the policy bonus), an exchange, a replacement, a repair, or to keep the item (returnless).',
     }),
     lines: Type.Array(ReturnRequestLine, { minItems: 1, maxItems: 200 }),
     customerNote: Type.Optional(Type.String({ maxLength: 4000 })),
+    exchange: Type.Optional(
+      Type.Object(
+        { items: Type.Array(ExchangeItem, { minItems: 1, maxItems: 50 }) },
+        {
+          additionalProperties: false,
+          description: 'exchange only: what the customer gets instead, priced in the order currency.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -70,7 +86,23 @@ export const RefundQuoteView = Type.Object({
   restockingFees: Type.Integer(),
   returnShippingFee: Type.Integer(),
   fees: Type.Array(Type.Object({ code: Type.String(), label: Type.String(), amount: Type.Integer() })),
-  total: Type.Integer(),
+  total: Type.Integer({ description: 'The value of what comes back, after fees.' }),
+  resolution: Type.Optional(Type.String()),
+  bonus: Type.Optional(
+    Type.Integer({ description: 'Bonus credit for store credit, or the part of it spent on an exchange.' }),
+  ),
+  payout: Type.Optional(
+    Type.Object({
+      method: Type.Enum(['original_payment', 'store_credit', 'none']),
+      amount: Type.Integer({ description: 'What is paid out, to the method.' }),
+    }),
+  ),
+  exchange: Type.Optional(
+    Type.Union([
+      Type.Object({ items: Type.Array(ExchangeItem), itemsTotal: Type.Integer(), amountDue: Type.Integer() }),
+      Type.Null(),
+    ]),
+  ),
 });
 
 export const LineEligibilityView = Type.Object({
@@ -124,6 +156,38 @@ export const ReturnView = Type.Object({
   customerNote: Type.Union([Type.String(), Type.Null()]),
   lines: Type.Array(ReturnLineView),
   shipment: Type.Union([ShipmentView, Type.Null()]),
+  refund: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      status: Type.Enum(['pending', 'succeeded', 'failed']),
+      amount: Type.Integer(),
+      currency: Type.String(),
+      method: Type.String(),
+      provider: Type.String(),
+      providerRef: Type.Union([Type.String(), Type.Null()]),
+      attempt: Type.Integer(),
+      bonusAmount: Type.Integer(),
+      failureCode: Type.Union([Type.String(), Type.Null()]),
+      failureMessage: Type.Union([Type.String(), Type.Null()]),
+      createdAt: Type.String(),
+      settledAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+  fulfillment: Type.Union([
+    Type.Object({
+      status: Type.Enum(['pending', 'shipped']),
+      items: Type.Array(Type.Object({ sku: Type.String(), title: Type.String(), quantity: Type.Integer() })),
+      carrier: Type.Union([Type.String(), Type.Null()]),
+      trackingNumber: Type.Union([Type.String(), Type.Null()]),
+      shippedAt: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+  adjustment: Type.Union([
+    Type.Object({ amount: Type.Integer(), reason: Type.String(), by: Type.String(), at: Type.String() }),
+    Type.Null(),
+  ]),
   allowedActions: Type.Array(Type.String()),
   policyVersion: Type.Integer(),
   trackingToken: Type.String(),
@@ -172,6 +236,17 @@ export const ActionBody = Type.Object(
     expectedVersion: Type.Optional(
       Type.Integer({ minimum: 1, description: 'Refuse the action if the return changed since.' }),
     ),
+    refundAmount: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description:
+          'inspect: a partial refund decided by the agent (at most what inspection allows); needs `reason`.',
+      }),
+    ),
+    reason: Type.Optional(
+      Type.String({ minLength: 3, maxLength: 1000, description: 'inspect: why the refund is partial.' }),
+    ),
     carrier: Type.Optional(Type.String({ maxLength: 100, description: 'ship: the carrier.' })),
     trackingNumber: Type.Optional(Type.String({ maxLength: 100, description: 'ship: the parcel number.' })),
     lines: Type.Optional(
@@ -211,7 +286,14 @@ export const TrackingView = Type.Object({
   ),
   upcoming: Type.Array(Type.String()),
   items: Type.Array(Type.Object({ title: Type.String(), quantity: Type.Integer() })),
-  refund: Type.Object({ currency: Type.String(), total: Type.Integer() }),
+  refund: Type.Object({
+    currency: Type.String(),
+    total: Type.Integer(),
+    method: Type.String(),
+    bonus: Type.Integer(),
+    status: Type.Union([Type.String(), Type.Null()]),
+    breakdown: Type.Array(Type.Object({ label: Type.String(), amount: Type.Integer() })),
+  }),
   explanation: Type.Array(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),

@@ -8,7 +8,8 @@ import { formatMoney } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
 import type { Decision } from '../policy/evaluate-policy.ts';
 import type { PolicyService } from '../policy/service.ts';
-import type { RefundQuote } from '../refunds/refund-calculator.ts';
+import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
+import type { RefundsService } from '../refunds/service.ts';
 import { ineligibleDetails, prepareReturn } from './prepare-return.ts';
 import * as repo from './repo.ts';
 import type { ReturnRequest, ReturnView } from './schemas.ts';
@@ -23,8 +24,11 @@ export type ReturnsDeps = {
   clock: Clock;
   orders: OrdersService;
   policies: PolicyService;
-  publicUrl: string;
+  refunds: RefundsService;
+  publicUrl: () => string;
 };
+
+type Fulfillment = NonNullable<ReturnView['fulfillment']>;
 
 export type EventInput = {
   action: string;
@@ -65,6 +69,8 @@ export function createReturnsService(deps: ReturnsDeps) {
     const lines = await repo.findReturnLines(ex, tenantId, id);
     const status = r.status as ReturnStatus;
     const returnless = r.returnless === 1;
+    const fulfillment = r.fulfillment === null ? null : parseJson<Fulfillment>(r.fulfillment);
+    const refund = await deps.refunds.refundOfReturn(tenantId, id, ex);
     return {
       id: r.id,
       rmaNumber: r.rmaNumber,
@@ -80,10 +86,13 @@ export function createReturnsService(deps: ReturnsDeps) {
       customerNote: r.customerNote,
       lines,
       shipment: r.shipment === null ? null : parseJson(r.shipment),
-      allowedActions: allowedActions(status, { returnless }),
+      refund: refund ?? null,
+      fulfillment,
+      adjustment: r.adjustment === null ? null : parseJson(r.adjustment),
+      allowedActions: allowedActions(status, { returnless, fulfillment: fulfillment?.status ?? 'none' }),
       policyVersion: r.policyVersion,
       trackingToken: r.trackingToken,
-      trackingUrl: `${deps.publicUrl}/t/${r.trackingToken}`,
+      trackingUrl: `${deps.publicUrl()}/t/${r.trackingToken}`,
       version: r.version,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
@@ -169,13 +178,18 @@ export function createReturnsService(deps: ReturnsDeps) {
             resolution: input.resolution ?? 'refund',
             returnless: decision.returnless ? 1 : 0,
             currency: quote.currency,
-            refundTotal: rejected ? 0 : quote.total,
+            refundTotal: rejected ? 0 : quote.payout.amount,
             decision: JSON.stringify({ ...decision, decidedBy: 'policy', decidedAt: at }),
             refundQuote: JSON.stringify(quote),
             customerNote: input.customerNote ?? null,
             trackingToken: newSecret(32),
             policyVersion: p.policyVersion,
             shipment: null,
+            exchange: quote.exchange ? JSON.stringify(quote.exchange) : null,
+            fulfillment: needsFulfillment(input.resolution ?? 'refund')
+              ? JSON.stringify(fulfillmentFor(quote, p.evalLines))
+              : null,
+            adjustment: null,
             createdAt: at,
             updatedAt: at,
           })
@@ -276,10 +290,12 @@ export function createReturnsService(deps: ReturnsDeps) {
         .where('trackingToken', '=', token)
         .executeTakeFirst();
       if (!r) throw notFound('Return');
-      const [lines, events] = await Promise.all([
+      const [lines, events, refund] = await Promise.all([
         repo.findReturnLines(db, r.tenantId, r.id),
         repo.findEvents(db, r.tenantId, r.id, true),
+        deps.refunds.refundOfReturn(r.tenantId, r.id),
       ]);
+      const quote = parseJson<ResolvedQuote>(r.refundQuote);
       const status = r.status as ReturnStatus;
       const returnless = r.returnless === 1;
       return {
@@ -294,7 +310,14 @@ export function createReturnsService(deps: ReturnsDeps) {
         })),
         upcoming: isTerminal(status) ? [] : stepsAhead(status, { returnless }),
         items: lines.map((l) => ({ title: l.title, quantity: l.quantity })),
-        refund: { currency: r.currency, total: r.refundTotal },
+        refund: {
+          currency: r.currency,
+          total: r.refundTotal,
+          method: quote.payout?.method ?? 'original_payment',
+          bonus: quote.bonus ?? 0,
+          status: refund?.status ?? null,
+          breakdown: breakdownOf(quote, r.refundTotal),
+        },
         explanation: parseJson<Decision>(r.decision).explanation,
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,
@@ -303,10 +326,25 @@ export function createReturnsService(deps: ReturnsDeps) {
   };
 }
 
+function needsFulfillment(resolution: string): boolean {
+  return resolution === 'exchange' || resolution === 'replacement' || resolution === 'repair';
+}
+
+/** What goes back to the customer: the new items of an exchange, else the returned items themselves. */
+function fulfillmentFor(
+  quote: ResolvedQuote,
+  lines: { sku: string; title: string; quantity: number }[],
+): Fulfillment {
+  const items = quote.exchange
+    ? quote.exchange.items.map((i) => ({ sku: i.sku, title: i.title, quantity: i.quantity }))
+    : lines.map((l) => ({ sku: l.sku, title: l.title, quantity: l.quantity }));
+  return { status: 'pending', items, carrier: null, trackingNumber: null, shippedAt: null };
+}
+
 function decisionEvents(
   status: ReturnStatus,
   decision: Decision,
-  quote: RefundQuote,
+  quote: ResolvedQuote,
   actor: Actor,
 ): EventInput[] {
   const system: Actor = { type: 'system', id: 'policy' };
@@ -317,7 +355,12 @@ function decisionEvents(
       to: 'submitted',
       actor,
       note: 'Return requested.',
-      data: { refundQuote: quote.total },
+      data: {
+        resolution: quote.resolution,
+        refundQuote: quote.total,
+        payout: quote.payout,
+        bonus: quote.bonus,
+      },
     },
   ];
   const why = decision.explanation.join(' ');
@@ -354,11 +397,48 @@ function decisionEvents(
         from: 'approved',
         to: 'awaiting_shipment',
         actor: system,
-        note: `Please send the items back. Your refund of ${formatMoney(quote.total, quote.currency)} follows once they are inspected.`,
+        note: instructionsNote(quote),
       });
     }
   }
   return events;
+}
+
+/** The refund in plain lines for a customer: items, deductions, bonus, and the total. */
+function breakdownOf(q: ResolvedQuote, finalTotal: number): { label: string; amount: number }[] {
+  const sum = (f: (l: ResolvedQuote['lines'][number]) => number) => q.lines.reduce((a, l) => a + f(l), 0);
+  const rows = [
+    { label: 'Items', amount: sum((l) => l.itemAmount) },
+    { label: 'Discounts', amount: -sum((l) => l.discount) },
+    { label: 'Tax', amount: sum((l) => l.tax) },
+    { label: 'Shipping', amount: sum((l) => l.shipping) },
+    { label: 'Restocking fees', amount: -q.restockingFees },
+    ...q.fees.map((f) => ({ label: f.label, amount: -f.amount })),
+  ];
+  if (q.exchange) rows.push({ label: 'New items', amount: -q.exchange.itemsTotal });
+  if (q.bonus) rows.push({ label: 'Bonus credit', amount: q.bonus });
+  const shown = rows.reduce((a, r) => a + r.amount, 0);
+  if (q.exchange) rows.push({ label: 'Due from you', amount: q.exchange.amountDue });
+  // An agent's partial refund or units not accepted at inspection show as their own line.
+  const expected = q.resolution === 'store_credit' ? finalTotal + q.bonus : finalTotal;
+  if (!q.exchange && shown !== expected)
+    rows.push({ label: 'Adjusted at inspection', amount: expected - shown });
+  return rows.filter((r) => r.amount !== 0);
+}
+
+function instructionsNote(quote: ResolvedQuote): string {
+  const money = (n: number) => formatMoney(n, quote.currency);
+  switch (quote.resolution) {
+    case 'store_credit':
+      return `Please send the items back. Your store credit of ${money(quote.total + quote.bonus)} follows once they are inspected.`;
+    case 'exchange':
+      return 'Please send the items back. Your new items ship once the return is inspected.';
+    case 'replacement':
+    case 'repair':
+      return 'Please send the items back. We will send them back to you replaced or repaired.';
+    default:
+      return `Please send the items back. Your refund of ${money(quote.payout.amount)} follows once they are inspected.`;
+  }
 }
 
 function encodeCursor(createdAt: string, id: string): string {

@@ -26,11 +26,17 @@ export const RETURN_ACTIONS = [
   'receive',
   'inspect',
   'refund',
+  'ship_replacement',
   'close',
 ] as const;
 export type ReturnAction = (typeof RETURN_ACTIONS)[number];
 
-type Facts = { returnless: boolean };
+/**
+ * What the machine needs to know besides the status: a returnless refund skips the parcel;
+ * exchanges, replacements and repairs send something back to the customer (`fulfillment`),
+ * which must have shipped before the return can close.
+ */
+export type Facts = { returnless: boolean; fulfillment?: 'none' | 'pending' | 'shipped' };
 
 /** Where each action may start; `refund` from `approved` only for a returnless refund. */
 const FROM: Record<ReturnAction, (s: ReturnStatus, f: Facts) => boolean> = {
@@ -43,10 +49,12 @@ const FROM: Record<ReturnAction, (s: ReturnStatus, f: Facts) => boolean> = {
   receive: (s) => s === 'in_transit' || s === 'awaiting_shipment',
   inspect: (s) => s === 'received',
   refund: (s, f) => s === 'inspected' || (s === 'approved' && f.returnless),
-  close: (s) => s === 'refunded',
+  ship_replacement: (s, f) =>
+    f.fulfillment === 'pending' && (s === 'inspected' || s === 'refund_pending' || s === 'refunded'),
+  close: (s, f) => s === 'refunded' && f.fulfillment !== 'pending',
 };
 
-const TO: Record<ReturnAction, ReturnStatus> = {
+const TO: Record<Exclude<ReturnAction, 'ship_replacement'>, ReturnStatus> = {
   approve: 'approved',
   reject: 'rejected',
   cancel: 'cancelled',
@@ -73,11 +81,18 @@ export function plan(
   facts: Facts,
 ): { ok: true; steps: Step[] } | { ok: false; allowed: ReturnAction[] } {
   if (!FROM[action](status, facts)) return { ok: false, allowed: allowedActions(status, facts) };
-  const to = TO[action];
+  // Shipping the replacement is recorded on the timeline without moving the status.
+  const to = action === 'ship_replacement' ? status : TO[action];
   const steps: Step[] = [{ from: status, to, action }];
   if (to === 'approved' && !facts.returnless)
     steps.push({ from: 'approved', to: 'awaiting_shipment', action: 'issue_instructions' });
   return { ok: true, steps };
+}
+
+/** Where a refund's settlement takes the return: paid, or back to where an agent can retry. */
+export function afterRefund(outcome: 'succeeded' | 'failed', facts: Facts): Step {
+  if (outcome === 'succeeded') return { from: 'refund_pending', to: 'refunded', action: 'refund_succeeded' };
+  return { from: 'refund_pending', to: facts.returnless ? 'approved' : 'inspected', action: 'refund_failed' };
 }
 
 /** The path still ahead, for the tracking page. */

@@ -17,6 +17,7 @@ import { ConfigError } from '../errors.ts';
 import { toSafeInteger } from '../money.ts';
 import { columnTypes } from './column-types.ts';
 import { core } from './migrations/0001-core.ts';
+import { refundEngine } from './migrations/0002-refund-engine.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -65,6 +66,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
   const t = columnTypes(dialect);
   return {
     '0001-core': core(t),
+    '0002-refund-engine': refundEngine(t),
   };
 }
 

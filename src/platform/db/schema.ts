@@ -104,6 +104,9 @@ export interface ReturnsTable {
   trackingToken: string;
   policyVersion: number;
   shipment: Json | null;
+  exchange: Json | null;
+  fulfillment: Json | null;
+  adjustment: Json | null;
   version: Generated<number>;
   createdAt: string;
   updatedAt: string;
@@ -149,6 +152,72 @@ export interface RefundsTable {
   providerRef: string | null;
   status: 'pending' | 'succeeded' | 'failed';
   createdAt: string;
+  attempt: Generated<number>;
+  method: Generated<'original_payment' | 'store_credit'>;
+  bonusAmount: Generated<number>;
+  idempotencyKey: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  settledAt: string | null;
+  customerId: string | null;
+}
+
+export interface OrderPaymentsTable {
+  tenantId: string;
+  orderId: string;
+  provider: string;
+  paymentRef: string | null;
+  currency: string;
+  capturedAmount: number;
+  refundedAmount: Generated<number>;
+}
+
+/** One balanced transfer: `amount` leaves `debitAccount` and reaches `creditAccount`. */
+export interface LedgerEntriesTable {
+  tenantId: string;
+  id: string;
+  kind: string;
+  debitAccount: string;
+  creditAccount: string;
+  amount: number;
+  currency: string;
+  orderId: string | null;
+  returnId: string | null;
+  refundId: string | null;
+  customerId: string | null;
+  memo: string | null;
+  createdAt: string;
+}
+
+export interface ProviderAccountsTable {
+  tenantId: string;
+  provider: string;
+  sealedConfig: string;
+  webhookToken: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreditBalancesTable {
+  tenantId: string;
+  customerId: string;
+  currency: string;
+  balance: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  tenantId: string;
+  topic: string;
+  dedupeKey: string;
+  payload: Json;
+  status: 'pending' | 'done' | 'dead';
+  attempts: Generated<number>;
+  availableAt: string;
+  lockedUntil: string | null;
+  lastError: string | null;
+  createdAt: string;
+  doneAt: string | null;
 }
 
 export interface IdempotencyKeysTable {
@@ -173,6 +242,11 @@ export interface Database {
   returnEvents: ReturnEventsTable;
   refunds: RefundsTable;
   idempotencyKeys: IdempotencyKeysTable;
+  orderPayments: OrderPaymentsTable;
+  ledgerEntries: LedgerEntriesTable;
+  creditBalances: CreditBalancesTable;
+  outbox: OutboxTable;
+  providerAccounts: ProviderAccountsTable;
 }
 
 /** JSON columns come back as text from SQLite and as objects from PostgreSQL. */

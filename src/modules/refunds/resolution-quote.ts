@@ -1,0 +1,56 @@
+import { mulDivFloor } from '../../platform/money.ts';
+import type { Resolution } from '../policy/policy-schema.ts';
+import type { RefundQuote } from './refund-calculator.ts';
+
+export type ExchangeItem = { sku: string; title: string; unitPrice: number; quantity: number };
+
+/** Where the money of a return goes. */
+export type Payout = { method: 'original_payment' | 'store_credit' | 'none'; amount: number };
+
+export type ResolvedQuote = RefundQuote & {
+  resolution: Resolution;
+  /** Bonus credit granted for store credit, or the part of it spent on an exchange. */
+  bonus: number;
+  /** Money paid out: to the original payment, as store credit (plus the bonus), or none. */
+  payout: Payout;
+  exchange: { items: ExchangeItem[]; itemsTotal: number; amountDue: number } | null;
+};
+
+/**
+ * Turns a priced return into what the customer receives for the chosen resolution. Pure.
+ * - refund / keep_item: the total back to the original payment;
+ * - store_credit: the total as credit, plus a bonus of `bonusPercent` (credit only, never cash);
+ * - exchange: the total and the bonus pay for the new items; what is left is refunded, and what
+ *   is missing is due from the customer. The bonus only ever pays for new items;
+ * - replacement / repair: the same item again or mended; no money moves.
+ */
+export function resolveQuote(
+  quote: RefundQuote,
+  input: { resolution: Resolution; bonusPercent: number; exchangeItems?: ExchangeItem[] },
+): ResolvedQuote {
+  const bonusFull = mulDivFloor(quote.total, Math.round(input.bonusPercent * 100), 10_000);
+  const base = { ...quote, resolution: input.resolution, exchange: null };
+  switch (input.resolution) {
+    case 'refund':
+    case 'keep_item':
+      return { ...base, bonus: 0, payout: { method: 'original_payment', amount: quote.total } };
+    case 'store_credit':
+      return { ...base, bonus: bonusFull, payout: { method: 'store_credit', amount: quote.total } };
+    case 'replacement':
+    case 'repair':
+      return { ...base, bonus: 0, payout: { method: 'none', amount: 0 } };
+    case 'exchange': {
+      const items = input.exchangeItems ?? [];
+      const itemsTotal = items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
+      if (!Number.isSafeInteger(itemsTotal)) throw new RangeError('exchange items total is too large');
+      const bonus = Math.min(bonusFull, itemsTotal);
+      const left = quote.total + bonus - itemsTotal;
+      return {
+        ...base,
+        bonus,
+        payout: { method: left > 0 ? 'original_payment' : 'none', amount: Math.max(0, left) },
+        exchange: { items, itemsTotal, amountDue: Math.max(0, -left) },
+      };
+    }
+  }
+}

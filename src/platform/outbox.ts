@@ -1,0 +1,216 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.ts';
+import type { Db } from './db/database.ts';
+import { type Database, parseJson } from './db/schema.ts';
+import { newId } from './ids.ts';
+
+type Executor = Kysely<Database>;
+
+export type OutboxMessage = {
+  id: string;
+  tenantId: string;
+  topic: string;
+  dedupeKey: string;
+  payload: unknown;
+  attempts: number;
+};
+
+/** What a handler answers: done, or try again later (optionally after a given delay). */
+export type HandlerResult = { outcome: 'done' } | { outcome: 'retry'; error: string; delayMs?: number };
+export type OutboxHandler = (message: OutboxMessage) => Promise<HandlerResult>;
+
+/**
+ * Writes a message in the caller's transaction, so it exists exactly when the change that
+ * caused it commits. `dedupeKey` names the business event (e.g. refund id + attempt): a second
+ * enqueue of the same event is ignored, so retries upstream never produce a second message.
+ */
+export async function enqueue(
+  ex: Executor,
+  msg: { tenantId: string; topic: string; dedupeKey: string; payload: unknown; availableAt?: string },
+  now: Date,
+): Promise<void> {
+  await ex
+    .insertInto('outbox')
+    .values({
+      id: newId('msg'),
+      tenantId: msg.tenantId,
+      topic: msg.topic,
+      dedupeKey: msg.dedupeKey,
+      payload: JSON.stringify(msg.payload),
+      status: 'pending',
+      availableAt: msg.availableAt ?? now.toISOString(),
+      lockedUntil: null,
+      lastError: null,
+      createdAt: now.toISOString(),
+      doneAt: null,
+    })
+    .onConflict((oc) => oc.columns(['topic', 'dedupeKey']).doNothing())
+    .execute();
+}
+
+export type OutboxWorkerOptions = {
+  db: Db;
+  dialect: 'sqlite' | 'postgres';
+  clock: Clock;
+  handlers: Record<string, OutboxHandler>;
+  /** How long a claimed message stays invisible to other workers; a crashed worker's claim expires. */
+  leaseMs?: number;
+  pollMs?: number;
+  batchSize?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  onError?: (err: unknown, message?: OutboxMessage) => void;
+};
+
+/** Exponential back-off with full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/**
+ * Delivers outbox messages at least once. Each worker claims a batch by setting a lease
+ * (`FOR UPDATE SKIP LOCKED` on PostgreSQL keeps workers in several processes off each other's
+ * rows; SQLite has one writer), runs the handler outside any transaction, then marks the
+ * message done, schedules a retry, or after `maxAttempts` moves it to `dead` for staff to replay.
+ * Handlers must be idempotent: a crash between the side effect and `done` repeats the message.
+ */
+export function createOutboxWorker(opts: OutboxWorkerOptions) {
+  const { db, dialect, clock, handlers } = opts;
+  const leaseMs = opts.leaseMs ?? 30_000;
+  const pollMs = opts.pollMs ?? 500;
+  const batchSize = opts.batchSize ?? 10;
+  const maxAttempts = opts.maxAttempts ?? 8;
+  const baseDelayMs = opts.baseDelayMs ?? 1_000;
+  const maxDelayMs = opts.maxDelayMs ?? 10 * 60_000;
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let stopped = true;
+  let again = false;
+  let current: Promise<number> | null = null;
+
+  async function claim(): Promise<OutboxMessage[]> {
+    const now = clock.now();
+    const nowIso = now.toISOString();
+    const topics = Object.keys(handlers);
+    if (topics.length === 0) return [];
+    let due = db
+      .selectFrom('outbox')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('topic', 'in', topics)
+      .where('availableAt', '<=', nowIso)
+      .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', nowIso)]))
+      .orderBy('availableAt')
+      .limit(batchSize);
+    if (dialect === 'postgres') due = due.forUpdate().skipLocked();
+    const rows = await db
+      .updateTable('outbox')
+      .set((eb) => ({
+        lockedUntil: new Date(now.getTime() + leaseMs).toISOString(),
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('id', 'in', due)
+      .returning(['id', 'tenantId', 'topic', 'dedupeKey', 'payload', 'attempts'])
+      .execute();
+    return rows.map((r) => ({ ...r, payload: parseJson<unknown>(r.payload) }));
+  }
+
+  async function settle(m: OutboxMessage, result: HandlerResult) {
+    const now = clock.now();
+    if (result.outcome === 'done') {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'done', doneAt: now.toISOString(), lockedUntil: null, lastError: null })
+        .where('id', '=', m.id)
+        .execute();
+      return;
+    }
+    const dead = m.attempts >= maxAttempts;
+    const delay = result.delayMs ?? backoffDelay(m.attempts, baseDelayMs, maxDelayMs);
+    await db
+      .updateTable('outbox')
+      .set({
+        status: dead ? 'dead' : 'pending',
+        availableAt: new Date(now.getTime() + delay).toISOString(),
+        lockedUntil: null,
+        lastError: result.error.slice(0, 2000),
+      })
+      .where('id', '=', m.id)
+      .execute();
+  }
+
+  /** Claims and handles one batch; answers how many messages it handled. */
+  async function runOnce(): Promise<number> {
+    const batch = await claim();
+    for (const m of batch) {
+      let result: HandlerResult;
+      try {
+        result = await handlers[m.topic]!(m);
+      } catch (e) {
+        opts.onError?.(e, m);
+        result = { outcome: 'retry', error: e instanceof Error ? e.message : String(e) };
+      }
+      await settle(m, result);
+    }
+    return batch.length;
+  }
+
+  async function loop() {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        current = runOnce();
+        const n = await current;
+        if (n > 0) again = true;
+      } while (again && !stopped);
+    } catch (e) {
+      opts.onError?.(e);
+    } finally {
+      current = null;
+      running = false;
+      if (!stopped) timer = setTimeout(loop, pollMs);
+    }
+  }
+
+  return {
+    runOnce,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      timer = setTimeout(loop, 0);
+    },
+    /** Wakes the worker now (after a commit that enqueued work) instead of at the next poll. */
+    kick() {
+      if (stopped) return;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      void loop();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await current?.catch(() => {});
+    },
+    /** Staff action: a dead message becomes pending again with a fresh attempt budget. */
+    async replay(id: string): Promise<boolean> {
+      const r = await db
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: 0, availableAt: clock.now().toISOString(), lockedUntil: null })
+        .where('id', '=', id)
+        .where('status', '=', 'dead')
+        .executeTakeFirst();
+      return r.numUpdatedRows === 1n;
+    },
+  };
+}
+
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
