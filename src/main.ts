@@ -18,7 +18,7 @@ import { createSealer, loadSecretKey } from './platform/secrets.ts';
 
 export type ServiceConfig = Pick<
   Config,
-  'publicUrl' | 'dataDir' | 'secretKey' | 'worker' | 'providerTimeoutMs'
+  'publicUrl' | 'dataDir' | 'secretKey' | 'worker' | 'providerTimeoutMs' | 'allowProviderBaseUrl'
 >;
 export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'>;
 
@@ -38,6 +38,7 @@ export function createServices(handle: DatabaseHandle, clock: Clock, config: Ser
     sealer,
     publicUrl: () => config.publicUrl,
     timeoutMs: config.providerTimeoutMs,
+    allowBaseUrl: config.allowProviderBaseUrl,
   });
   const refunds = createRefundsService({
     db,
@@ -46,7 +47,9 @@ export function createServices(handle: DatabaseHandle, clock: Clock, config: Ser
     maxAttempts: config.worker.maxAttempts,
     // Late-bound: the return actions are built below and settle returns with their refunds.
     onSettled: (trx, s) => returnActions.refundSettled(trx, s),
+    onNeedsAttention: (trx, n) => returnActions.refundNeedsAttention(trx, n),
     kick: () => worker.kick(),
+    replayMessage: (topic, key) => worker.replayByKey(topic, key),
   });
   const orders = createOrdersService({ db, clock, payments: refunds });
   const returns = createReturnsService({

@@ -20,6 +20,12 @@ export type Config = {
   worker: { enabled: boolean; pollMs: number; leaseMs: number; maxAttempts: number; baseDelayMs: number };
   /** How long one call to a payment provider may take. */
   providerTimeoutMs: number;
+  /**
+   * Whether a tenant may point a provider account at another base URL (a Stripe-compatible
+   * gateway, or a local fake in tests). Off by default: a tenant-chosen URL would let it make
+   * our server call internal addresses.
+   */
+  allowProviderBaseUrl: boolean;
 };
 
 type Env = Record<string, string | undefined>;
@@ -55,6 +61,7 @@ export function loadConfig(env: Env = process.env): Config {
     baseDelayMs: parseIntVar(env, 'OUTBOX_RETRY_BASE_MS', 1_000, 1, 3_600_000),
   };
   const providerTimeoutMs = parseIntVar(env, 'PROVIDER_TIMEOUT_MS', 10_000, 100, 120_000);
+  const allowProviderBaseUrl = parseBoolVar(env, 'ALLOW_PROVIDER_BASE_URL', false);
   return {
     host,
     port,
@@ -67,6 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey,
     worker,
     providerTimeoutMs,
+    allowProviderBaseUrl,
   };
 }
 

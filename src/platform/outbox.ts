@@ -210,6 +210,18 @@ export function createOutboxWorker(opts: OutboxWorkerOptions) {
         .executeTakeFirst();
       return r.numUpdatedRows === 1n;
     },
+
+    /** The same, found by the business event it carries. */
+    async replayByKey(topic: string, dedupeKey: string): Promise<boolean> {
+      const r = await db
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: 0, availableAt: clock.now().toISOString(), lockedUntil: null })
+        .where('topic', '=', topic)
+        .where('dedupeKey', '=', dedupeKey)
+        .where('status', '=', 'dead')
+        .executeTakeFirst();
+      return r.numUpdatedRows === 1n;
+    },
   };
 }
 

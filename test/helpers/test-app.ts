@@ -93,6 +93,7 @@ export async function startTestApp(
     secretKey: 'test-secret-key-not-for-production',
     worker: { enabled: true, pollMs: 25, leaseMs: 5_000, maxAttempts: 4, baseDelayMs: 20, ...opts.worker },
     providerTimeoutMs: 1_000,
+    allowProviderBaseUrl: true,
   });
   services.worker.start();
   const app = await buildApp(services, {

@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
 import { newSecret } from '../../platform/ids.ts';
 import type { Sealer } from '../../platform/secrets.ts';
 import { createManualProvider } from './providers/manual-provider.ts';
@@ -19,6 +20,7 @@ export function createProviderAccounts(deps: {
   sealer: Sealer;
   publicUrl: () => string;
   timeoutMs?: number;
+  allowBaseUrl?: boolean;
 }) {
   const { db, sealer } = deps;
   const manual = createManualProvider();
@@ -57,6 +59,13 @@ export function createProviderAccounts(deps: {
     },
 
     async configureStripe(tenantId: string, cfg: StripeAccountConfig) {
+      if (cfg.baseUrl && !deps.allowBaseUrl) {
+        throw new AppError(
+          400,
+          'base_url_not_allowed',
+          'This server only talks to api.stripe.com; a different baseUrl needs ALLOW_PROVIDER_BASE_URL=true.',
+        );
+      }
       const now = deps.clock.now().toISOString();
       const sealedConfig = sealer.seal(JSON.stringify(cfg));
       const existing = await db

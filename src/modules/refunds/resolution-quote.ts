@@ -9,6 +9,8 @@ export type Payout = { method: 'original_payment' | 'store_credit' | 'none'; amo
 
 export type ResolvedQuote = RefundQuote & {
   resolution: Resolution;
+  /** The policy's bonus percent when the return was filed, kept so re-pricing later agrees. */
+  bonusPercent: number;
   /** Bonus credit granted for store credit, or the part of it spent on an exchange. */
   bonus: number;
   /** Money paid out: to the original payment, as store credit (plus the bonus), or none. */
@@ -29,7 +31,7 @@ export function resolveQuote(
   input: { resolution: Resolution; bonusPercent: number; exchangeItems?: ExchangeItem[] },
 ): ResolvedQuote {
   const bonusFull = mulDivFloor(quote.total, Math.round(input.bonusPercent * 100), 10_000);
-  const base = { ...quote, resolution: input.resolution, exchange: null };
+  const base = { ...quote, resolution: input.resolution, bonusPercent: input.bonusPercent, exchange: null };
   switch (input.resolution) {
     case 'refund':
     case 'keep_item':

@@ -85,6 +85,24 @@ export function registerRefundRoutes(
     },
   );
 
+  app.post(
+    '/api/v1/refunds/:id/retry',
+    {
+      schema: {
+        tags: ['refunds'],
+        summary: 'Retry a refund that got no definite answer from the provider',
+        description:
+          "For a refund flagged `needs_reconciliation`: sends the same attempt again with the same idempotency key, so a refund the provider already made is not repeated. A refund that failed outright is retried with the return's `refund` action instead.",
+        params: IdParams,
+        response: {
+          200: Type.Object({ id: Type.String(), status: Type.String() }),
+          ...errorResponses(404, 409),
+        },
+      },
+    },
+    async (request) => refunds.retryStuckRefund(authOf(request).tenantId, request.params.id),
+  );
+
   app.get(
     '/api/v1/payment-providers',
     {

@@ -36,8 +36,15 @@ export type RefundsDeps = {
   providerAccounts: ProviderAccounts;
   /** Called inside the settling transaction, so the return's state moves with the money. */
   onSettled: (trx: Executor, s: RefundSettlement) => Promise<void>;
+  /** Called when a refund needs a person (no definite answer from the provider). */
+  onNeedsAttention?: (
+    trx: Executor,
+    n: { tenantId: string; returnId: string; refundId: string; message: string },
+  ) => Promise<void>;
   /** Wakes the outbox worker after a commit that enqueued work. */
   kick?: () => void;
+  /** Makes a dead outbox message pending again (staff retry). */
+  replayMessage?: (topic: string, dedupeKey: string) => Promise<boolean>;
   /** After this many provider attempts that could not get an answer, the refund is failed for an agent. */
   maxAttempts?: number;
 };
@@ -221,12 +228,31 @@ export function createRefundsService(deps: RefundsDeps) {
         return { outcome: 'done' };
       case 'retry':
         if (m.attempts >= maxAttempts) {
-          await settle(m.tenantId, m.refundId, m.attempt, {
-            outcome: 'failed',
-            code: 'provider_unavailable',
-            message: `The payment provider did not answer after ${m.attempts} tries: ${result.message}`,
+          // We cannot tell whether the money moved, so the refund is neither failed (a retry with
+          // a new key could pay twice) nor succeeded. It stays pending, flagged for a person who
+          // can look at the provider's dashboard; the outbox message goes dead until they replay it.
+          await db.transaction().execute(async (trx) => {
+            const message = `No definite answer from the payment provider after ${m.attempts} tries (${result.code}: ${result.message}). Check the refund at the provider, then retry it.`;
+            await trx
+              .updateTable('refunds')
+              .set({ failureCode: 'needs_reconciliation', failureMessage: message })
+              .where('tenantId', '=', m.tenantId)
+              .where('id', '=', m.refundId)
+              .execute();
+            const r = await trx
+              .selectFrom('refunds')
+              .select('returnId')
+              .where('tenantId', '=', m.tenantId)
+              .where('id', '=', m.refundId)
+              .executeTakeFirst();
+            if (r)
+              await deps.onNeedsAttention?.(trx, {
+                tenantId: m.tenantId,
+                returnId: r.returnId,
+                refundId: m.refundId,
+                message,
+              });
           });
-          return { outcome: 'done' };
         }
         return {
           outcome: 'retry',
@@ -555,6 +581,37 @@ export function createRefundsService(deps: RefundsDeps) {
         now,
       );
       return { refundId, status: 'pending', method, amount };
+    },
+
+    /**
+     * Staff retry of a refund whose provider call gave no definite answer: the same attempt is
+     * sent again with the same idempotency key, so a refund the provider did make is not repeated.
+     */
+    async retryStuckRefund(tenantId: string, refundId: string) {
+      const refund = await db
+        .selectFrom('refunds')
+        .select(['id', 'status', 'attempt', 'failureCode'])
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', refundId)
+        .executeTakeFirst();
+      if (!refund) throw notFound('Refund');
+      if (refund.status !== 'pending' || refund.failureCode !== 'needs_reconciliation') {
+        throw new AppError(
+          409,
+          'refund_not_stuck',
+          "Only a pending refund waiting for reconciliation can be retried here; a failed refund is retried with the return's refund action.",
+        );
+      }
+      const replayed = (await deps.replayMessage?.(REFUND_EXECUTE, `${refundId}:${refund.attempt}`)) ?? false;
+      if (!replayed) throw new AppError(409, 'refund_in_progress', 'This refund is already being retried.');
+      await db
+        .updateTable('refunds')
+        .set({ failureCode: null, failureMessage: null })
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', refundId)
+        .execute();
+      deps.kick?.();
+      return { id: refundId, status: 'pending' as const };
     },
 
     /** Wakes the worker; call after the transaction that started a payout has committed. */

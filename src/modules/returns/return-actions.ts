@@ -156,6 +156,7 @@ export function createReturnActions(deps: {
             customerId: r.customerId,
             quote: {
               ...quote,
+              currency: body.currency ?? quote.currency,
               payout: { method: quote.payout?.method ?? 'original_payment', amount: r.refundTotal },
             },
           });
@@ -204,6 +205,31 @@ export function createReturnActions(deps: {
       // Woken after the answer is read, so the answer shows the payout as it was started.
       if (startedPayout) deps.refunds.kick();
       return view;
+    },
+
+    /** A refund waits for a person: say so on the internal timeline (the status does not move). */
+    async refundNeedsAttention(
+      trx: Executor,
+      n: { tenantId: string; returnId: string; refundId: string; message: string },
+    ) {
+      const r = await repo.findReturn(trx, n.tenantId, n.returnId);
+      if (!r) return;
+      const status = r.status as ReturnStatus;
+      await returns.appendEvent(
+        trx,
+        n.tenantId,
+        n.returnId,
+        {
+          action: 'refund_needs_attention',
+          from: status,
+          to: status,
+          actor: { type: 'system', id: null },
+          note: n.message,
+          visibility: 'internal',
+          data: { refundId: n.refundId },
+        },
+        clock.now().toISOString(),
+      );
     },
 
     /** The refund engine settled a payout: move the return with it, in the settling transaction. */
@@ -356,15 +382,11 @@ async function inspect(
     fees,
     total: left,
   };
-  const bonusPercent =
-    quote.total > 0 && quote.resolution === 'store_credit' ? (quote.bonus * 100) / quote.total : 0;
   let resolved = resolveQuote(base, {
     resolution: quote.resolution ?? 'refund',
-    bonusPercent: quote.resolution === 'store_credit' ? Math.floor(bonusPercent * 100) / 100 : 0,
+    bonusPercent: quote.bonusPercent ?? 0,
     ...(quote.exchange ? { exchangeItems: quote.exchange.items } : {}),
   });
-  if (quote.exchange)
-    resolved = { ...resolved, bonus: Math.min(quote.bonus, resolved.exchange?.itemsTotal ?? 0) };
 
   let adjustment: { amount: number; reason: string; by: string; at: string } | null = null;
   if (body.refundAmount !== undefined) {

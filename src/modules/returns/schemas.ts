@@ -247,6 +247,12 @@ export const ActionBody = Type.Object(
     reason: Type.Optional(
       Type.String({ minLength: 3, maxLength: 1000, description: 'inspect: why the refund is partial.' }),
     ),
+    currency: Type.Optional(
+      Type.String({
+        pattern: '^[A-Z]{3}$',
+        description: 'refund: the currency you expect to refund in; 422 if the order was paid in another.',
+      }),
+    ),
     carrier: Type.Optional(Type.String({ maxLength: 100, description: 'ship: the carrier.' })),
     trackingNumber: Type.Optional(Type.String({ maxLength: 100, description: 'ship: the parcel number.' })),
     lines: Type.Optional(
