@@ -78,7 +78,12 @@ export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 /** The real server on a loopback port over its own database, with one tenant ready. */
 export async function startTestApp(
-  opts: { clock?: Clock; publicRateLimit?: number; worker?: Partial<ServiceConfig['worker']> } = {},
+  opts: {
+    clock?: Clock;
+    publicRateLimit?: number;
+    worker?: Partial<ServiceConfig['worker']>;
+    allowProviderBaseUrl?: boolean;
+  } = {},
 ) {
   const { config, dispose } = testDatabaseConfig();
   const handle = await connect(config, { poolSize: 20 });
@@ -93,7 +98,7 @@ export async function startTestApp(
     secretKey: 'test-secret-key-not-for-production',
     worker: { enabled: true, pollMs: 25, leaseMs: 5_000, maxAttempts: 4, baseDelayMs: 20, ...opts.worker },
     providerTimeoutMs: 1_000,
-    allowProviderBaseUrl: true,
+    allowProviderBaseUrl: opts.allowProviderBaseUrl ?? true,
   });
   services.worker.start();
   const app = await buildApp(services, {

@@ -199,7 +199,7 @@ export function createReturnActions(deps: {
             'This return was changed by someone else at the same moment; reload and try again.',
           );
         }
-        for (const e of events) await returns.appendEvent(trx, tenantId, id, e, at);
+        await returns.appendEvents(trx, tenantId, id, events, at);
       });
       const view = await returns.getReturn(tenantId, id);
       // Woken after the answer is read, so the answer shows the payout as it was started.

@@ -43,25 +43,38 @@ export type EventInput = {
 export function createReturnsService(deps: ReturnsDeps) {
   const { db, clock } = deps;
 
-  async function appendEvent(ex: Executor, tenantId: string, returnId: string, e: EventInput, at: string) {
+  /** Appends timeline events in one statement, in the given order (ids are monotonic). */
+  async function appendEvents(
+    ex: Executor,
+    tenantId: string,
+    returnId: string,
+    events: EventInput[],
+    at: string,
+  ) {
+    if (events.length === 0) return;
     await ex
       .insertInto('returnEvents')
-      .values({
-        tenantId,
-        id: newId('evt'),
-        returnId,
-        action: e.action,
-        fromStatus: e.from,
-        toStatus: e.to,
-        actorType: e.actor.type,
-        actorId: e.actor.id,
-        note: e.note ?? null,
-        visibility: e.visibility ?? 'customer',
-        data: e.data === undefined ? null : JSON.stringify(e.data),
-        createdAt: at,
-      })
+      .values(
+        events.map((e) => ({
+          tenantId,
+          id: newId('evt'),
+          returnId,
+          action: e.action,
+          fromStatus: e.from,
+          toStatus: e.to,
+          actorType: e.actor.type,
+          actorId: e.actor.id,
+          note: e.note ?? null,
+          visibility: e.visibility ?? 'customer',
+          data: e.data === undefined ? null : JSON.stringify(e.data),
+          createdAt: at,
+        })),
+      )
       .execute();
   }
+
+  const appendEvent = (ex: Executor, tenantId: string, returnId: string, e: EventInput, at: string) =>
+    appendEvents(ex, tenantId, returnId, [e], at);
 
   async function view(ex: Executor, tenantId: string, id: string): Promise<ReturnView | null> {
     const r = await repo.findReturn(ex, tenantId, id);
@@ -101,6 +114,7 @@ export function createReturnsService(deps: ReturnsDeps) {
 
   return {
     appendEvent,
+    appendEvents,
     view,
 
     /** What a request would get: eligibility per line, decision and refund quote. Writes nothing. */
@@ -212,8 +226,7 @@ export function createReturnsService(deps: ReturnsDeps) {
             })),
           )
           .execute();
-        for (const e of decisionEvents(status, decision, quote, actor))
-          await appendEvent(trx, tenantId, id, e, at);
+        await appendEvents(trx, tenantId, id, decisionEvents(status, decision, quote, actor), at);
         return id;
       });
       return (await view(db, tenantId, id))!;
