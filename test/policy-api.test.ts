@@ -102,6 +102,12 @@ describe('API documentation', () => {
       '/api/v1/returns/{id}/events',
       '/api/v1/returns/{id}/actions/{action}',
       '/api/v1/track/{token}',
+      '/api/v1/customers/{id}/credit',
+      '/api/v1/customers/{id}/credit/spend',
+      '/api/v1/payment-providers',
+      '/api/v1/payment-providers/stripe',
+      '/api/v1/refunds/{id}/retry',
+      '/api/v1/webhooks/payments/{provider}/{token}',
     ]) {
       expect(res.body.paths[path], path).toBeDefined();
     }
