@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import type { DatabaseConfig } from '../src/platform/config.ts';
-import type { DatabaseHandle } from '../src/platform/db/database.ts';
-import { openWithWhatIf, type WhatIf } from './whatif.ts';
+import { type DatabaseHandle, openDatabase } from '../src/platform/db/database.ts';
 
 /** The scratch table of the floor: one row per request, no foreign keys, no secondary index. */
 type FloorDb = {
@@ -30,12 +29,8 @@ async function listen(app: FastifyInstance): Promise<string> {
  * (`openDatabase`: better-sqlite3 file with the same pragmas / pg Pool of the same size), in the
  * same database file or schema. POST /floor is one INSERT, GET /floor/:id one SELECT by key.
  */
-export async function startFloor(
-  config: DatabaseConfig,
-  seedRows: number,
-  whatIf: WhatIf = { index: false, stmtCache: false },
-): Promise<Floor> {
-  const handle: DatabaseHandle = openWithWhatIf(config, whatIf);
+export async function startFloor(config: DatabaseConfig, seedRows: number): Promise<Floor> {
+  const handle: DatabaseHandle = openDatabase(config);
   const db = handle.db as unknown as Kysely<FloorDb>;
   await sql`create table if not exists bench_floor (id text primary key, tenant_id text, payload text, created_at text)`.execute(
     db,

@@ -8,7 +8,6 @@ import { startEmpty, startFloor } from './floor.ts';
 import { type LoadGenerator, type LoadResult, startLoadGenerator } from './load.ts';
 import { createQueryTimer } from './query-timer.ts';
 import { benchDatabase, startTarget } from './target.ts';
-import { parseWhatIf } from './whatif.ts';
 
 function intEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name]?.trim();
@@ -26,7 +25,6 @@ const ORDERS = intEnv('BENCH_ORDERS', 16, 1, 1000);
 const TRACKED = intEnv('BENCH_TRACKED', 200, 1, 10_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const PROFILE_REQUESTS = 2_000;
-const WHATIF = parseWhatIf(process.env.BENCH_WHATIF);
 
 function pgUrl(): string | null {
   const url = process.env.BENCH_DATABASE_URL?.trim() || process.env.TEST_DATABASE_URL?.trim();
@@ -100,8 +98,8 @@ async function benchDatabaseEngine(load: LoadGenerator, url: string | null): Pro
   console.log(
     `\n== ${label} (${config.dialect === 'sqlite' ? config.file : config.url.replace(/:[^:@/]*@/, ':***@')})`,
   );
-  const target = await startTarget(config, { orderCount: ORDERS, trackedReturns: TRACKED, whatIf: WHATIF });
-  const floor = await startFloor(config, TRACKED, WHATIF);
+  const target = await startTarget(config, { orderCount: ORDERS, trackedReturns: TRACKED });
+  const floor = await startFloor(config, TRACKED);
   const rows: Row[] = [];
   const profile: string[] = [];
   let growth = '';
@@ -171,7 +169,7 @@ async function benchDatabaseEngine(load: LoadGenerator, url: string | null): Pro
 /** One connection, a fixed number of create-return requests, every statement timed (see query-timer.ts). */
 async function profileCreateReturn(load: LoadGenerator, config: Parameters<typeof startTarget>[0]) {
   const timer = createQueryTimer();
-  const target = await startTarget(config, { orderCount: ORDERS, trackedReturns: 1, timer, whatIf: WHATIF });
+  const target = await startTarget(config, { orderCount: ORDERS, trackedReturns: 1, timer });
   try {
     timer.start();
     const r = await load.run({
@@ -215,11 +213,6 @@ async function main() {
     `load:  autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s measured per scenario, ` +
       `${ORDERS} orders rotated, ${TRACKED} tracking tokens rotated; client in its own process`,
   );
-  if (WHATIF.index || WHATIF.stmtCache) {
-    console.log(
-      `what-if: ${[WHATIF.index && 'index', WHATIF.stmtCache && 'stmt-cache'].filter(Boolean).join(', ')} (NOT the shipped code)`,
-    );
-  }
 
   const load = await startLoadGenerator();
   const reports: DbReport[] = [];

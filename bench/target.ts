@@ -8,7 +8,6 @@ import { systemClock } from '../src/platform/clock.ts';
 import { type DatabaseConfig, loadConfig, parseDatabaseUrl } from '../src/platform/config.ts';
 import { connect, type DatabaseHandle } from '../src/platform/db/database.ts';
 import type { QueryTimer } from './query-timer.ts';
-import { connectWithWhatIf, type WhatIf } from './whatif.ts';
 
 /** A database of the bench's own: a temp SQLite file, or a fresh schema in the given PostgreSQL database. */
 export function benchDatabase(pgUrl: string | null): {
@@ -81,11 +80,10 @@ function bigOrder(i: number) {
  */
 export async function startTarget(
   config: DatabaseConfig,
-  opts: { orderCount: number; trackedReturns: number; timer?: QueryTimer; whatIf?: WhatIf },
+  opts: { orderCount: number; trackedReturns: number; timer?: QueryTimer },
 ) {
-  // Default pool size (10), like `returnflow serve`; the what-ifs only when asked for.
-  const w = opts.whatIf;
-  const handle = w && (w.index || w.stmtCache) ? await connectWithWhatIf(config, w) : await connect(config);
+  // Default pool size (10), like `returnflow serve`.
+  const handle = await connect(config);
   let baseUrl = 'http://127.0.0.1:0';
   // Everything else as `returnflow serve` runs with an empty environment (worker on, default
   // timeouts); the data dir (secret key file) is a temp dir of its own.

@@ -95,13 +95,13 @@ export function createProviderAccounts(deps: {
           })
           .execute();
       }
-      return this.describe(tenantId, 'stripe', webhookToken, cfg, now);
+      return this.describe('stripe', webhookToken, cfg, now);
     },
 
-    describe(tenantId: string, provider: string, token: string, cfg: StripeAccountConfig, updatedAt: string) {
+    describe(provider: string, token: string, cfg: StripeAccountConfig, updatedAt: string) {
       return {
         provider,
-        tenantId,
+        configured: true,
         // Only the last characters, so staff can tell keys apart.
         apiKeyHint: `…${cfg.apiKey.slice(-4)}`,
         baseUrl: cfg.baseUrl ?? 'https://api.stripe.com',
@@ -125,18 +125,14 @@ export function createProviderAccounts(deps: {
           webhookUrl: null,
           updatedAt: null,
         },
-        ...rows.map((r) => {
-          const cfg = JSON.parse(sealer.open(r.sealedConfig)) as StripeAccountConfig;
-          const d = this.describe(tenantId, r.provider, r.webhookToken, cfg, r.updatedAt);
-          return {
-            provider: d.provider,
-            configured: true,
-            apiKeyHint: d.apiKeyHint,
-            baseUrl: d.baseUrl,
-            webhookUrl: d.webhookUrl,
-            updatedAt: d.updatedAt,
-          };
-        }),
+        ...rows.map((r) =>
+          this.describe(
+            r.provider,
+            r.webhookToken,
+            JSON.parse(sealer.open(r.sealedConfig)) as StripeAccountConfig,
+            r.updatedAt,
+          ),
+        ),
       ];
     },
   };

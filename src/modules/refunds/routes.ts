@@ -136,17 +136,7 @@ export function registerRefundRoutes(
         response: { 200: ProviderView, ...errorResponses() },
       },
     },
-    async (request) => {
-      const d = await providerAccounts.configureStripe(authOf(request).tenantId, request.body);
-      return {
-        provider: d.provider,
-        configured: true,
-        apiKeyHint: d.apiKeyHint,
-        baseUrl: d.baseUrl,
-        webhookUrl: d.webhookUrl,
-        updatedAt: d.updatedAt,
-      };
-    },
+    async (request) => providerAccounts.configureStripe(authOf(request).tenantId, request.body),
   );
 
   // Webhooks are verified against the raw bytes, so this scope keeps the body as text.

@@ -10,7 +10,7 @@ import {
   decideReturn,
   type EvalLine,
 } from '../policy/evaluate-policy.ts';
-import type { Policy } from '../policy/policy-schema.ts';
+import { type Policy, RESOLUTIONS } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
 import { calculateRefundQuote } from '../refunds/refund-calculator.ts';
 import { type ResolvedQuote, resolveQuote } from '../refunds/resolution-quote.ts';
@@ -68,14 +68,7 @@ export async function prepareReturn(
 
   const { policy, version: policyVersion } = await deps.policies.currentPolicy(tenantId, ex);
   const resolution = input.resolution ?? 'refund';
-  const offered = policy.resolutions ?? [
-    'refund',
-    'store_credit',
-    'exchange',
-    'replacement',
-    'repair',
-    'keep_item',
-  ];
+  const offered = policy.resolutions ?? RESOLUTIONS;
   if (!offered.includes(resolution)) {
     throw new AppError(
       422,

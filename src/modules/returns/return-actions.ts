@@ -269,32 +269,28 @@ export function createReturnActions(deps: {
         );
         return;
       }
-      await returns.appendEvent(
+      await returns.appendEvents(
         trx,
         s.tenantId,
         s.returnId,
-        {
-          action: step.action,
-          from: step.from,
-          to: step.to,
-          actor: { type: 'system', id: s.provider },
-          note: `Refund of ${money} failed at ${s.provider}: ${s.message ?? s.code ?? 'no reason given'} (${s.code ?? 'error'}). Check the payment and refund again.`,
-          visibility: 'internal',
-          data: { refundId: s.refundId, code: s.code, message: s.message },
-        },
-        at,
-      );
-      await returns.appendEvent(
-        trx,
-        s.tenantId,
-        s.returnId,
-        {
-          action: 'refund_delayed',
-          from: step.to,
-          to: step.to,
-          actor: { type: 'system', id: null },
-          note: 'We could not complete your refund yet. Our team has been told and will sort it out.',
-        },
+        [
+          {
+            action: step.action,
+            from: step.from,
+            to: step.to,
+            actor: { type: 'system', id: s.provider },
+            note: `Refund of ${money} failed at ${s.provider}: ${s.message ?? s.code ?? 'no reason given'} (${s.code ?? 'error'}). Check the payment and refund again.`,
+            visibility: 'internal',
+            data: { refundId: s.refundId, code: s.code, message: s.message },
+          },
+          {
+            action: 'refund_delayed',
+            from: step.to,
+            to: step.to,
+            actor: { type: 'system', id: null },
+            note: 'We could not complete your refund yet. Our team has been told and will sort it out.',
+          },
+        ],
         at,
       );
     },
