@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildApp, createServices } from './main.ts';
+import { buildApp, createRealtime, createServices } from './main.ts';
 import { systemClock } from './platform/clock.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { connect } from './platform/db/database.ts';
@@ -97,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
 
 async function serve(config: Config): Promise<number> {
   const handle = await connect(config.database);
-  const services = createServices(handle, systemClock, config);
+  const realtime = await createRealtime(config.database);
+  const services = createServices(handle, systemClock, config, realtime);
   if (config.seedDemo && (await services.identity.listTenants()).length === 0) {
     saveDemoCredentials(config, await seedDemo(services));
   }
@@ -127,6 +128,7 @@ async function serve(config: Config): Promise<number> {
     console.log(`\n${signal}: shutting down`);
     await services.worker.stop();
     await app.close();
+    await realtime.close();
     await handle.close();
     process.exit(0);
   };

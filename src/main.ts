@@ -1,16 +1,31 @@
+import { createHash } from 'node:crypto';
 import { createIdentityService } from './modules/identity/service.ts';
+import { createSmtpSender } from './modules/notify/email-sender.ts';
+import { notificationFor } from './modules/notify/notify-rules.ts';
+import { registerNotifyRoutes } from './modules/notify/routes.ts';
+import {
+  createNotifyService,
+  DELIVER_DIGEST,
+  DELIVER_EMAIL,
+  DELIVER_SMS,
+  DELIVER_WEBHOOK,
+  NOTIFY_DISPATCH,
+} from './modules/notify/service.ts';
+import { createNotifySettings } from './modules/notify/settings.ts';
+import { createWebhookService } from './modules/notify/webhooks.ts';
 import { registerOrderRoutes } from './modules/orders/routes.ts';
 import { createOrdersService } from './modules/orders/service.ts';
 import { registerPolicyRoutes } from './modules/policy/routes.ts';
 import { createPolicyService } from './modules/policy/service.ts';
+import { createLocalRealtime, createPgRealtime, type Realtime } from './modules/realtime/hub.ts';
 import { createProviderAccounts } from './modules/refunds/provider-accounts.ts';
 import { registerRefundRoutes } from './modules/refunds/routes.ts';
 import { createRefundsService, REFUND_EXECUTE, REFUND_POLL } from './modules/refunds/service.ts';
 import { createReturnActions } from './modules/returns/return-actions.ts';
 import { registerReturnRoutes } from './modules/returns/routes.ts';
-import { createReturnsService } from './modules/returns/service.ts';
+import { type ChangeHooks, createReturnsService } from './modules/returns/service.ts';
 import type { Clock } from './platform/clock.ts';
-import type { Config } from './platform/config.ts';
+import type { Config, DatabaseConfig } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { createHttpServer } from './platform/http/server.ts';
 import { createOutboxWorker } from './platform/outbox.ts';
@@ -18,14 +33,35 @@ import { createSealer, loadSecretKey } from './platform/secrets.ts';
 
 export type ServiceConfig = Pick<
   Config,
-  'publicUrl' | 'dataDir' | 'secretKey' | 'worker' | 'providerTimeoutMs' | 'allowProviderBaseUrl'
+  | 'publicUrl'
+  | 'dataDir'
+  | 'secretKey'
+  | 'worker'
+  | 'providerTimeoutMs'
+  | 'allowProviderBaseUrl'
+  | 'smtpUrl'
+  | 'allowPrivateWebhookUrls'
 >;
 export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'>;
 
+/** One process on SQLite hears only itself; processes sharing PostgreSQL hear each other (LISTEN/NOTIFY). */
+export async function createRealtime(db: DatabaseConfig): Promise<Realtime> {
+  return db.dialect === 'postgres'
+    ? createPgRealtime({ connectionString: db.url, ...(db.schema ? { schema: db.schema } : {}) })
+    : createLocalRealtime();
+}
+
 /** The composition root: every service built once from its dependencies, and the outbox worker. */
-export function createServices(handle: DatabaseHandle, clock: Clock, config: ServiceConfig) {
+export function createServices(
+  handle: DatabaseHandle,
+  clock: Clock,
+  config: ServiceConfig,
+  realtime: Realtime = createLocalRealtime(),
+) {
   const { db } = handle;
-  const sealer = createSealer(loadSecretKey(config.secretKey, config.dataDir));
+  const secretKey = loadSecretKey(config.secretKey, config.dataDir);
+  const sealer = createSealer(secretKey);
+  const unsubscribeKey = createHash('sha256').update(secretKey).update('unsubscribe').digest();
   const policies = createPolicyService({ db, clock });
   const identity = createIdentityService({
     db,
@@ -52,6 +88,59 @@ export function createServices(handle: DatabaseHandle, clock: Clock, config: Ser
     replayMessage: (topic, key) => worker.replayByKey(topic, key),
   });
   const orders = createOrdersService({ db, clock, payments: refunds });
+
+  const settings = createNotifySettings({
+    db,
+    clock,
+    sealer,
+    allowProviderBaseUrl: config.allowProviderBaseUrl,
+  });
+  const webhooks = createWebhookService({
+    db,
+    clock,
+    sealer,
+    allowPrivateUrls: config.allowPrivateWebhookUrls,
+  });
+  const notify = createNotifyService({
+    db,
+    clock,
+    settings,
+    webhooks,
+    realtime,
+    email: config.smtpUrl ? createSmtpSender(config.smtpUrl) : null,
+    loadReturnContext: async (tenantId, returnId) => {
+      const tenant = await identity.getTenant(tenantId);
+      return returns.returnContext(tenantId, returnId, tenant?.name ?? '');
+    },
+    publicUrl: () => config.publicUrl,
+    unsubscribeKey,
+    maxAttempts: config.worker.maxAttempts,
+    kick: () => worker.kick(),
+    replayMessage: (topic, key) => worker.replayByKey(topic, key),
+  });
+
+  // Every committed change of a return: its notification is written in the same transaction;
+  // the live update goes out after the commit.
+  const onChange: ChangeHooks = {
+    async inTransaction(trx, change) {
+      const n = notificationFor(change.steps, { method: change.method });
+      if (!n) return;
+      const note =
+        [...change.steps].reverse().find((s) => s.visibility !== 'internal' && s.note)?.note ?? null;
+      await notify.notifyReturnChange(trx, change.tenantId, {
+        ...n,
+        returnId: change.returnId,
+        eventKey: `${change.returnId}:${change.status}:v${change.version}`,
+        note,
+      });
+    },
+    afterCommit(change) {
+      const data = { returnId: change.returnId, status: change.status, version: change.version };
+      void realtime.publish({ channel: `return:${change.returnId}`, event: 'return.updated', data });
+      void realtime.publish({ channel: `tenant:${change.tenantId}:queue`, event: 'return.updated', data });
+      worker.kick();
+    },
+  };
   const returns = createReturnsService({
     db,
     clock,
@@ -59,8 +148,10 @@ export function createServices(handle: DatabaseHandle, clock: Clock, config: Ser
     policies,
     refunds,
     publicUrl: () => config.publicUrl,
+    onChange,
+    deliveriesOfReturn: (tenantId, returnId) => notify.deliveriesOfReturn(tenantId, returnId),
   });
-  const returnActions = createReturnActions({ db, clock, returns, orders, refunds });
+  const returnActions = createReturnActions({ db, clock, returns, orders, refunds, onChange });
   const worker = createOutboxWorker({
     db,
     dialect: handle.dialect,
@@ -68,13 +159,33 @@ export function createServices(handle: DatabaseHandle, clock: Clock, config: Ser
     handlers: {
       [REFUND_EXECUTE]: (m) => refunds.executeRefund(m),
       [REFUND_POLL]: (m) => refunds.pollRefund(m),
+      [NOTIFY_DISPATCH]: (m) => notify.dispatch(m),
+      [DELIVER_EMAIL]: (m) => notify.deliverEmail(m),
+      [DELIVER_SMS]: (m) => notify.deliverSms(m),
+      [DELIVER_WEBHOOK]: (m) => notify.deliverWebhook(m),
+      [DELIVER_DIGEST]: (m) => notify.deliverDigest(m),
     },
     pollMs: config.worker.pollMs,
     leaseMs: config.worker.leaseMs,
     maxAttempts: config.worker.maxAttempts,
     baseDelayMs: config.worker.baseDelayMs,
   });
-  return { db, policies, identity, orders, refunds, providerAccounts, returns, returnActions, worker };
+  return {
+    db,
+    policies,
+    identity,
+    orders,
+    refunds,
+    providerAccounts,
+    returns,
+    returnActions,
+    settings,
+    webhooks,
+    notify,
+    realtime,
+    worker,
+    unsubscribeKey,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -95,6 +206,19 @@ export async function buildApp(services: Services, config: AppConfig) {
     refunds: services.refunds,
     providerAccounts: services.providerAccounts,
     requireCustomer: (tenantId, id) => services.orders.requireCustomer(tenantId, id),
+    publicRateLimit: config.publicRateLimit,
+  });
+  registerNotifyRoutes(app, {
+    notify: services.notify,
+    settings: services.settings,
+    webhooks: services.webhooks,
+    realtime: services.realtime,
+    resolveTracking: (token) => services.returns.resolveTracking(token),
+    customers: {
+      require: (tenantId, id) => services.orders.requireCustomer(tenantId, id),
+      updateContact: (tenantId, id, c) => services.orders.updateCustomerContact(tenantId, id, c),
+    },
+    unsubscribeKey: services.unsubscribeKey,
     publicRateLimit: config.publicRateLimit,
   });
   await app.ready();

@@ -182,7 +182,11 @@ describe('returns', () => {
     expect(closed.body.status).toBe('closed');
     expect(closed.body.allowedActions).toEqual([]);
 
-    const events = await t.api.get(`/api/v1/returns/${id}/events`);
+    const all = await t.api.get(`/api/v1/returns/${id}/events`);
+    // Notification deliveries share the internal timeline; the transitions are the rest.
+    const events = {
+      body: { data: all.body.data.filter((e: { action: string }) => !e.action.startsWith('notify_')) },
+    };
     expect(events.body.data.map((e: { toStatus: string }) => e.toStatus)).toEqual([
       'submitted',
       'approved',

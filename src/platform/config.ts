@@ -26,6 +26,10 @@ export type Config = {
    * our server call internal addresses.
    */
   allowProviderBaseUrl: boolean;
+  /** smtp:// or smtps:// URL; unset keeps emails in the stored outbox (readable through the API). */
+  smtpUrl: string | undefined;
+  /** Let webhook endpoints point at private or loopback addresses (single-machine setups, tests). */
+  allowPrivateWebhookUrls: boolean;
 };
 
 type Env = Record<string, string | undefined>;
@@ -62,6 +66,11 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const providerTimeoutMs = parseIntVar(env, 'PROVIDER_TIMEOUT_MS', 10_000, 100, 120_000);
   const allowProviderBaseUrl = parseBoolVar(env, 'ALLOW_PROVIDER_BASE_URL', false);
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) {
+    throw new ConfigError('SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465');
+  }
+  const allowPrivateWebhookUrls = parseBoolVar(env, 'ALLOW_PRIVATE_WEBHOOK_URLS', false);
   return {
     host,
     port,
@@ -75,6 +84,8 @@ export function loadConfig(env: Env = process.env): Config {
     worker,
     providerTimeoutMs,
     allowProviderBaseUrl,
+    smtpUrl,
+    allowPrivateWebhookUrls,
   };
 }
 

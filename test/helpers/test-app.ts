@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { buildApp, createServices, type ServiceConfig, type Services } from '../../src/main.ts';
+import {
+  buildApp,
+  createRealtime,
+  createServices,
+  type ServiceConfig,
+  type Services,
+} from '../../src/main.ts';
 import { type Clock, systemClock } from '../../src/platform/clock.ts';
 import { type DatabaseConfig, parseDatabaseUrl } from '../../src/platform/config.ts';
 import { connect, type DatabaseHandle } from '../../src/platform/db/database.ts';
@@ -83,6 +89,7 @@ export async function startTestApp(
     publicRateLimit?: number;
     worker?: Partial<ServiceConfig['worker']>;
     allowProviderBaseUrl?: boolean;
+    smtpUrl?: string;
   } = {},
 ) {
   const { config, dispose } = testDatabaseConfig();
@@ -90,16 +97,24 @@ export async function startTestApp(
   const clock = opts.clock ?? systemClock;
   let baseUrl = 'http://127.0.0.1:0';
   const dataDir = mkdtempSync(join(tmpdir(), 'returnflow-data-'));
-  const services: Services = createServices(handle, clock, {
-    get publicUrl() {
-      return baseUrl;
+  const realtime = await createRealtime(config);
+  const services: Services = createServices(
+    handle,
+    clock,
+    {
+      get publicUrl() {
+        return baseUrl;
+      },
+      dataDir,
+      secretKey: 'test-secret-key-not-for-production',
+      worker: { enabled: true, pollMs: 25, leaseMs: 5_000, maxAttempts: 4, baseDelayMs: 20, ...opts.worker },
+      providerTimeoutMs: 1_000,
+      allowProviderBaseUrl: opts.allowProviderBaseUrl ?? true,
+      smtpUrl: opts.smtpUrl,
+      allowPrivateWebhookUrls: true,
     },
-    dataDir,
-    secretKey: 'test-secret-key-not-for-production',
-    worker: { enabled: true, pollMs: 25, leaseMs: 5_000, maxAttempts: 4, baseDelayMs: 20, ...opts.worker },
-    providerTimeoutMs: 1_000,
-    allowProviderBaseUrl: opts.allowProviderBaseUrl ?? true,
-  });
+    realtime,
+  );
   services.worker.start();
   const app = await buildApp(services, {
     logLevel: 'silent',
@@ -137,6 +152,7 @@ export async function startTestApp(
     async close() {
       await services.worker.stop();
       await app.close();
+      await realtime.close();
       rmSync(dataDir, { recursive: true, force: true });
       await dispose(handle).catch(() => {});
       await handle.close();

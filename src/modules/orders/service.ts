@@ -152,12 +152,30 @@ export function createOrdersService({
     async requireCustomer(tenantId: string, customerId: string) {
       const c = await db
         .selectFrom('customers')
-        .select(['id', 'email', 'name', 'createdAt'])
+        .select(['id', 'email', 'name', 'phone', 'locale', 'timeZone', 'createdAt'])
         .where('tenantId', '=', tenantId)
         .where('id', '=', customerId)
         .executeTakeFirst();
       if (!c) throw notFound('Customer');
       return c;
+    },
+
+    /** Contact details that notifications use; `undefined` leaves a field as it is, `null` clears it. */
+    async updateCustomerContact(
+      tenantId: string,
+      customerId: string,
+      contact: { phone?: string | null; locale?: string | null; timeZone?: string | null },
+    ) {
+      const set = Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined));
+      if (Object.keys(set).length) {
+        await db
+          .updateTable('customers')
+          .set(set)
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', customerId)
+          .execute();
+      }
+      return this.requireCustomer(tenantId, customerId);
     },
 
     async requireOrder(tenantId: string, orderId: string, ex: Executor = db): Promise<Order> {

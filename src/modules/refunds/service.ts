@@ -34,8 +34,11 @@ export type RefundsDeps = {
   db: Db;
   clock: Clock;
   providerAccounts: ProviderAccounts;
-  /** Called inside the settling transaction, so the return's state moves with the money. */
-  onSettled: (trx: Executor, s: RefundSettlement) => Promise<void>;
+  /**
+   * Called inside the settling transaction, so the return's state moves with the money; what it
+   * answers runs after the commit.
+   */
+  onSettled: (trx: Executor, s: RefundSettlement) => Promise<(() => void) | undefined>;
   /** Called when a refund needs a person (no definite answer from the provider). */
   onNeedsAttention?: (
     trx: Executor,
@@ -95,7 +98,8 @@ export function createRefundsService(deps: RefundsDeps) {
       | { outcome: 'failed'; code: string; message: string },
   ): Promise<boolean> {
     const now = clock.now();
-    return db.transaction().execute(async (trx) => {
+    let afterCommit: (() => void) | undefined;
+    const settled = await db.transaction().execute(async (trx) => {
       const refund = await trx
         .selectFrom('refunds')
         .selectAll()
@@ -165,7 +169,7 @@ export function createRefundsService(deps: RefundsDeps) {
           .where('orderId', '=', refund.orderId)
           .execute();
       }
-      await deps.onSettled(trx, {
+      afterCommit = await deps.onSettled(trx, {
         tenantId,
         returnId: refund.returnId,
         refundId,
@@ -178,6 +182,8 @@ export function createRefundsService(deps: RefundsDeps) {
       });
       return true;
     });
+    afterCommit?.();
+    return settled;
   }
 
   async function providerFor(tenantId: string, providerId: string): Promise<PaymentProvider | null> {

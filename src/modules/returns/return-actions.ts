@@ -9,7 +9,7 @@ import { type ResolvedQuote, resolveQuote } from '../refunds/resolution-quote.ts
 import type { RefundSettlement, RefundsService } from '../refunds/service.ts';
 import * as repo from './repo.ts';
 import type { ActionBody, ReturnView } from './schemas.ts';
-import type { Actor, EventInput, ReturnsService } from './service.ts';
+import type { Actor, ChangeHooks, EventInput, ReturnChange, ReturnsService } from './service.ts';
 import {
   afterRefund,
   plan,
@@ -43,6 +43,7 @@ export function createReturnActions(deps: {
   returns: ReturnsService;
   orders: OrdersService;
   refunds: RefundsService;
+  onChange?: ChangeHooks;
 }) {
   const { db, clock, returns } = deps;
 
@@ -55,6 +56,7 @@ export function createReturnActions(deps: {
       actor: Actor,
     ): Promise<ReturnView> {
       let startedPayout = false;
+      let change: ReturnChange | null = null;
       await db.transaction().execute(async (trx) => {
         const r = await repo.lockReturn(trx, tenantId, id);
         if (!r) throw notFound('Return');
@@ -200,9 +202,20 @@ export function createReturnActions(deps: {
           );
         }
         await returns.appendEvents(trx, tenantId, id, events, at);
+        change = {
+          tenantId,
+          returnId: id,
+          status: finalStatus,
+          version: r.version + 1,
+          steps: events,
+          method: r.refundQuote ? parseJson<ResolvedQuote>(r.refundQuote).payout?.method : undefined,
+        };
+        await deps.onChange?.inTransaction(trx, change);
       });
       const view = await returns.getReturn(tenantId, id);
-      // Woken after the answer is read, so the answer shows the payout as it was started.
+      // Announced (and the worker woken) after the answer is read, so the answer shows the
+      // change itself, not what the worker made of it a moment later.
+      if (change) deps.onChange?.afterCommit(change);
       if (startedPayout) deps.refunds.kick();
       return view;
     },
@@ -232,8 +245,11 @@ export function createReturnActions(deps: {
       );
     },
 
-    /** The refund engine settled a payout: move the return with it, in the settling transaction. */
-    async refundSettled(trx: Executor, s: RefundSettlement): Promise<void> {
+    /**
+     * The refund engine settled a payout: move the return with it, in the settling transaction.
+     * Answers what to run once that transaction has committed (live updates).
+     */
+    async refundSettled(trx: Executor, s: RefundSettlement): Promise<(() => void) | undefined> {
       const r = await repo.lockReturn(trx, s.tenantId, s.returnId);
       if (!r || r.status !== 'refund_pending') return;
       const step = afterRefund(s.outcome, { returnless: r.returnless === 1 });
@@ -252,47 +268,47 @@ export function createReturnActions(deps: {
         throw new AppError(409, 'stale_return', 'The return changed while its refund settled.');
       }
       const money = formatMoney(s.amount, s.currency);
-      if (s.outcome === 'succeeded') {
-        await returns.appendEvent(
-          trx,
-          s.tenantId,
-          s.returnId,
-          {
-            action: step.action,
-            from: step.from,
-            to: step.to,
-            actor: { type: 'system', id: s.provider },
-            note: `${money} has been refunded to your original payment method.`,
-            data: { refundId: s.refundId, provider: s.provider, amount: s.amount, currency: s.currency },
-          },
-          at,
-        );
-        return;
-      }
-      await returns.appendEvents(
-        trx,
-        s.tenantId,
-        s.returnId,
-        [
-          {
-            action: step.action,
-            from: step.from,
-            to: step.to,
-            actor: { type: 'system', id: s.provider },
-            note: `Refund of ${money} failed at ${s.provider}: ${s.message ?? s.code ?? 'no reason given'} (${s.code ?? 'error'}). Check the payment and refund again.`,
-            visibility: 'internal',
-            data: { refundId: s.refundId, code: s.code, message: s.message },
-          },
-          {
-            action: 'refund_delayed',
-            from: step.to,
-            to: step.to,
-            actor: { type: 'system', id: null },
-            note: 'We could not complete your refund yet. Our team has been told and will sort it out.',
-          },
-        ],
-        at,
-      );
+      const steps: EventInput[] =
+        s.outcome === 'succeeded'
+          ? [
+              {
+                action: step.action,
+                from: step.from,
+                to: step.to,
+                actor: { type: 'system', id: s.provider },
+                note: `${money} has been refunded to your original payment method.`,
+                data: { refundId: s.refundId, provider: s.provider, amount: s.amount, currency: s.currency },
+              },
+            ]
+          : [
+              {
+                action: step.action,
+                from: step.from,
+                to: step.to,
+                actor: { type: 'system', id: s.provider },
+                note: `Refund of ${money} failed at ${s.provider}: ${s.message ?? s.code ?? 'no reason given'} (${s.code ?? 'error'}). Check the payment and refund again.`,
+                visibility: 'internal',
+                data: { refundId: s.refundId, code: s.code, message: s.message },
+              },
+              {
+                action: 'refund_delayed',
+                from: step.to,
+                to: step.to,
+                actor: { type: 'system', id: null },
+                note: 'We could not complete your refund yet. Our team has been told and will sort it out.',
+              },
+            ];
+      await returns.appendEvents(trx, s.tenantId, s.returnId, steps, at);
+      const change: ReturnChange = {
+        tenantId: s.tenantId,
+        returnId: s.returnId,
+        status: step.to,
+        version: r.version + 1,
+        steps,
+        method: s.method,
+      };
+      await deps.onChange?.inTransaction(trx, change);
+      return () => deps.onChange?.afterCommit(change);
     },
   };
 }

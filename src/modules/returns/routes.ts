@@ -132,6 +132,31 @@ export function registerReturnRoutes(
       ),
   );
 
+  app.post(
+    '/api/v1/returns/:id/messages',
+    {
+      schema: {
+        tags: ['returns'],
+        summary: 'Write to the customer about this return',
+        description:
+          'Appears on the customer timeline and tracking page, and goes out through the channels the customer chose.',
+        params: IdParams,
+        body: Type.Object(
+          { message: Type.String({ minLength: 1, maxLength: 4000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: ReturnView, ...errorResponses(404) },
+      },
+    },
+    async (request) =>
+      returns.sendMessage(
+        authOf(request).tenantId,
+        request.params.id,
+        request.body.message,
+        actorOf(request),
+      ),
+  );
+
   app.get(
     '/api/v1/track/:token',
     {

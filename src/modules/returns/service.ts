@@ -26,6 +26,40 @@ export type ReturnsDeps = {
   policies: PolicyService;
   refunds: RefundsService;
   publicUrl: () => string;
+  /** Notification deliveries of a return, shown on its internal timeline. */
+  deliveriesOfReturn?: (
+    tenantId: string,
+    returnId: string,
+  ) => Promise<
+    {
+      id: string;
+      event: string;
+      channel: string;
+      recipient: string;
+      status: string;
+      attempts: number;
+      lastError: string | null;
+      createdAt: string;
+    }[]
+  >;
+  /** Who hears about a change: notifications inside its transaction, live updates after commit. */
+  onChange?: ChangeHooks;
+};
+
+/** One committed change of a return, as the communication side sees it. */
+export type ReturnChange = {
+  tenantId: string;
+  returnId: string;
+  status: ReturnStatus;
+  version: number;
+  steps: EventInput[];
+  /** The payout method when the change settled one (store credit reads differently). */
+  method?: string;
+};
+
+export type ChangeHooks = {
+  inTransaction: (trx: Executor, change: ReturnChange) => Promise<void>;
+  afterCommit: (change: ReturnChange) => void;
 };
 
 type Fulfillment = NonNullable<ReturnView['fulfillment']>;
@@ -141,6 +175,7 @@ export function createReturnsService(deps: ReturnsDeps) {
      * lines, and the return, its lines and its first events are written in one transaction.
      */
     async requestReturn(tenantId: string, input: ReturnRequest, actor: Actor): Promise<ReturnView> {
+      let change: ReturnChange | null = null;
       const id = await db.transaction().execute(async (trx) => {
         const now = clock.now();
         const at = now.toISOString();
@@ -226,9 +261,71 @@ export function createReturnsService(deps: ReturnsDeps) {
             })),
           )
           .execute();
-        await appendEvents(trx, tenantId, id, decisionEvents(status, decision, quote, actor), at);
+        const steps = decisionEvents(status, decision, quote, actor);
+        await appendEvents(trx, tenantId, id, steps, at);
+        change = { tenantId, returnId: id, status, version: 1, steps };
+        await deps.onChange?.inTransaction(trx, change);
         return id;
       });
+      if (change) deps.onChange?.afterCommit(change);
+      return (await view(db, tenantId, id))!;
+    },
+
+    /** What notifications say about a return: its numbers, items, customer and latest note. */
+    async returnContext(tenantId: string, returnId: string, tenantName: string) {
+      const r = await repo.findReturn(db, tenantId, returnId);
+      if (!r) return null;
+      const [order, customer, lines, events] = await Promise.all([
+        deps.orders.getOrder(tenantId, r.orderId),
+        deps.orders.requireCustomer(tenantId, r.customerId),
+        repo.findReturnLines(db, tenantId, returnId),
+        repo.findEvents(db, tenantId, returnId, true),
+      ]);
+      const last = events[events.length - 1];
+      return {
+        tenantId,
+        tenantName,
+        returnId,
+        rmaNumber: r.rmaNumber,
+        status: r.status,
+        resolution: r.resolution,
+        orderId: r.orderId,
+        orderNumber: order?.orderNumber ?? '',
+        currency: r.currency,
+        refundTotal: r.refundTotal,
+        trackingToken: r.trackingToken,
+        items: lines.map((l) => ({ title: l.title, quantity: l.quantity })),
+        note: last?.note ?? null,
+        shipment:
+          r.shipment === null
+            ? null
+            : parseJson<{ carrier: string | null; trackingNumber: string | null }>(r.shipment),
+        customer,
+      };
+    },
+
+    /** A message from staff to the customer: on the timeline and through the customer's channels. */
+    async sendMessage(tenantId: string, id: string, message: string, actor: Actor) {
+      let change: ReturnChange | null = null;
+      await db.transaction().execute(async (trx) => {
+        const r = await repo.lockReturn(trx, tenantId, id);
+        if (!r) throw notFound('Return');
+        const status = r.status as ReturnStatus;
+        const at = clock.now().toISOString();
+        const steps: EventInput[] = [
+          { action: 'staff_message', from: status, to: status, actor, note: message },
+        ];
+        await appendEvents(trx, tenantId, id, steps, at);
+        await trx
+          .updateTable('returns')
+          .set((eb) => ({ version: eb('version', '+', 1), updatedAt: at }))
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', id)
+          .execute();
+        change = { tenantId, returnId: id, status, version: r.version + 1, steps };
+        await deps.onChange?.inTransaction(trx, change);
+      });
+      if (change) deps.onChange?.afterCommit(change);
       return (await view(db, tenantId, id))!;
     },
 
@@ -278,10 +375,24 @@ export function createReturnsService(deps: ReturnsDeps) {
       };
     },
 
+    /** The internal timeline: every event, and each notification with its delivery status. */
     async listEvents(tenantId: string, id: string) {
-      if (!(await repo.findReturn(db, tenantId, id))) throw notFound('Return');
+      const r = await repo.findReturn(db, tenantId, id);
+      if (!r) throw notFound('Return');
       const events = await repo.findEvents(db, tenantId, id);
-      return events.map((e) => ({
+      const deliveries = (await deps.deliveriesOfReturn?.(tenantId, id)) ?? [];
+      const notes = deliveries.map((d) => ({
+        id: d.id,
+        action: `notify_${d.channel}`,
+        fromStatus: null,
+        toStatus: r.status,
+        actor: { type: 'system', id: 'notify' },
+        note: `${d.event.replaceAll('_', ' ')} by ${d.channel.replace('_', '-')} to ${mask(d.recipient, d.channel)}: ${d.status}${d.lastError ? ` (${d.lastError})` : ''}`,
+        visibility: 'internal',
+        data: { deliveryId: d.id, channel: d.channel, status: d.status, attempts: d.attempts },
+        createdAt: d.createdAt,
+      }));
+      const timeline = events.map((e) => ({
         id: e.id,
         action: e.action,
         fromStatus: e.fromStatus,
@@ -292,6 +403,20 @@ export function createReturnsService(deps: ReturnsDeps) {
         data: e.data,
         createdAt: e.createdAt,
       }));
+      // Ids are time-ordered across both kinds, so one sort interleaves them.
+      return [...timeline, ...notes].sort((a, b) => (a.id.slice(4) < b.id.slice(4) ? -1 : 1));
+    },
+
+    /** Who a tracking token speaks for; 404 for anything else. */
+    async resolveTracking(token: string) {
+      if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw notFound('Return');
+      const r = await db
+        .selectFrom('returns')
+        .select(['tenantId', 'id', 'customerId'])
+        .where('trackingToken', '=', token)
+        .executeTakeFirst();
+      if (!r) throw notFound('Return');
+      return { tenantId: r.tenantId, returnId: r.id, customerId: r.customerId };
     },
 
     /** The public view behind a tracking link: no names, emails, addresses or internal notes. */
@@ -337,6 +462,13 @@ export function createReturnsService(deps: ReturnsDeps) {
       };
     },
   };
+}
+
+/** Enough of an address for staff to recognise it, not enough to copy it off a screen. */
+function mask(recipient: string, channel: string): string {
+  if (channel === 'email') return recipient.replace(/^(.).*?(@.*)$/, '$1***$2');
+  if (channel === 'sms') return `${recipient.slice(0, 3)}***${recipient.slice(-2)}`;
+  return channel === 'webhook' ? `endpoint ${recipient}` : 'the customer inbox';
 }
 
 function needsFulfillment(resolution: string): boolean {

@@ -20,6 +20,7 @@ import { columnTypes } from './column-types.ts';
 import { core } from './migrations/0001-core.ts';
 import { refundEngine } from './migrations/0002-refund-engine.ts';
 import { returnIndexes } from './migrations/0003-return-indexes.ts';
+import { notify } from './migrations/0004-notify.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -94,6 +95,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0001-core': core(t),
     '0002-refund-engine': refundEngine(t),
     '0003-return-indexes': returnIndexes(),
+    '0004-notify': notify(t),
   };
 }
 
