@@ -207,9 +207,10 @@ export function createNotifySettings(deps: {
         .execute();
       const prefs: ChannelPrefs = {};
       for (const r of rows) {
-        const p = (prefs[r.channel] ??= {});
+        const p = prefs[r.channel] ?? {};
+        prefs[r.channel] = p;
         if (r.category === '*') p.enabled = r.enabled === 1;
-        else (p.categories ??= {})[r.category as Category] = r.enabled === 1;
+        else p.categories = { ...p.categories, [r.category as Category]: r.enabled === 1 };
       }
       return prefs;
     },

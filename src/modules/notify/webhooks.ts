@@ -272,7 +272,7 @@ export function createWebhookService(deps: {
         .where('tenantId', '=', tenantId)
         .where('id', '=', endpointId)
         .executeTakeFirst();
-      if (!r || r.active !== 1) {
+      if (r?.active !== 1) {
         return {
           status: 'failed',
           code: 'endpoint_gone',

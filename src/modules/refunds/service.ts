@@ -106,7 +106,7 @@ export function createRefundsService(deps: RefundsDeps) {
         .where('tenantId', '=', tenantId)
         .where('id', '=', refundId)
         .executeTakeFirst();
-      if (!refund || refund.status !== 'pending' || refund.attempt !== attempt) return false;
+      if (refund?.status !== 'pending' || refund.attempt !== attempt) return false;
       const cas = await trx
         .updateTable('refunds')
         .set({
@@ -649,7 +649,7 @@ export function createRefundsService(deps: RefundsDeps) {
         .where('refunds.id', '=', refundId)
         .executeTakeFirst();
       // Already settled (a repeated message after a crash, or a webhook got there first).
-      if (!refund || refund.status !== 'pending' || refund.attempt !== attempt) return { outcome: 'done' };
+      if (refund?.status !== 'pending' || refund.attempt !== attempt) return { outcome: 'done' };
       const provider = await providerFor(m.tenantId, refund.provider);
       const ctx = { tenantId: m.tenantId, refundId, attempt, attempts: m.attempts };
       if (!provider) {
@@ -678,7 +678,7 @@ export function createRefundsService(deps: RefundsDeps) {
         .where('tenantId', '=', m.tenantId)
         .where('id', '=', refundId)
         .executeTakeFirst();
-      if (!refund || refund.status !== 'pending' || refund.attempt !== attempt || !refund.providerRef)
+      if (refund?.status !== 'pending' || refund.attempt !== attempt || !refund.providerRef)
         return { outcome: 'done' };
       const provider = await providerFor(m.tenantId, refund.provider);
       if (!provider?.getRefund) return { outcome: 'done' };

@@ -251,7 +251,7 @@ export function createReturnActions(deps: {
      */
     async refundSettled(trx: Executor, s: RefundSettlement): Promise<(() => void) | undefined> {
       const r = await repo.lockReturn(trx, s.tenantId, s.returnId);
-      if (!r || r.status !== 'refund_pending') return;
+      if (r?.status !== 'refund_pending') return;
       const step = afterRefund(s.outcome, { returnless: r.returnless === 1 });
       const at = clock.now().toISOString();
       if (
