@@ -6,7 +6,9 @@
 import { cpus, platform, release, totalmem } from 'node:os';
 import { startEmpty, startFloor } from './floor.ts';
 import { type LoadGenerator, type LoadResult, startLoadGenerator } from './load.ts';
+import { outboxTable, runOutboxBench } from './outbox-throughput.ts';
 import { createQueryTimer } from './query-timer.ts';
+import { runSseFanoutBench } from './sse-fanout.ts';
 import { benchDatabase, startTarget } from './target.ts';
 
 function intEnv(name: string, fallback: number, min: number, max: number): number {
@@ -24,6 +26,8 @@ const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 10, 1, 1000);
 const ORDERS = intEnv('BENCH_ORDERS', 16, 1, 1000);
 const TRACKED = intEnv('BENCH_TRACKED', 200, 1, 10_000);
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const OUTBOX_MESSAGES = intEnv('BENCH_OUTBOX_MESSAGES', 300, 1, 100_000);
+const SSE_CLIENTS = intEnv('BENCH_SSE_CLIENTS', 5_000, 1, 50_000);
 const PROFILE_REQUESTS = 2_000;
 
 function pgUrl(): string | null {
@@ -242,10 +246,21 @@ async function main() {
     await load.close();
   }
 
+  console.log(`\n== outbox throughput (${OUTBOX_MESSAGES} notifications to a loopback SMTP server)`);
+  const outbox = await runOutboxBench({ messages: OUTBOX_MESSAGES, pgUrl: pgUrl() });
+  console.log(`\n== SSE fan-out (${SSE_CLIENTS} clients)`);
+  const fanout = await runSseFanoutBench({
+    clients: SSE_CLIENTS,
+    pgUrl: pgUrl(),
+    log: (l) => console.log(`  ${l}`),
+  });
+
   console.log('\n== results');
   for (const r of reports) {
     console.log(`\n${r.label}\n${table(r.rows)}`);
   }
+  console.log(`\nOutbox → SMTP\n${outboxTable(outbox)}`);
+  console.log(`\nSSE fan-out\n${fanout.table}`);
   if (ceiling) {
     console.log(
       `\nceiling (bare Fastify, empty route): ${fmt.rps(ceiling.reqPerSec)} req/s, p99 ${fmt.ms(ceiling.p99)} ms`,

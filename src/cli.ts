@@ -126,7 +126,7 @@ async function serve(config: Config): Promise<number> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: shutting down`);
-    await services.worker.stop();
+    await services.shutdown();
     await app.close();
     await realtime.close();
     await handle.close();

@@ -101,13 +101,14 @@ export function createServices(
     sealer,
     allowPrivateUrls: config.allowPrivateWebhookUrls,
   });
+  const email = config.smtpUrl ? createSmtpSender(config.smtpUrl) : null;
   const notify = createNotifyService({
     db,
     clock,
     settings,
     webhooks,
     realtime,
-    email: config.smtpUrl ? createSmtpSender(config.smtpUrl) : null,
+    email,
     loadReturnContext: async (tenantId, returnId) => {
       const tenant = await identity.getTenant(tenantId);
       return returns.returnContext(tenantId, returnId, tenant?.name ?? '');
@@ -185,6 +186,11 @@ export function createServices(
     realtime,
     worker,
     unsubscribeKey,
+    /** Stops background work and closes outgoing connections (the database is the caller's). */
+    async shutdown() {
+      await worker.stop();
+      await email?.close?.();
+    },
   };
 }
 

@@ -150,7 +150,7 @@ export async function startTestApp(
       }
     },
     async close() {
-      await services.worker.stop();
+      await services.shutdown();
       await app.close();
       await realtime.close();
       rmSync(dataDir, { recursive: true, force: true });
