@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { registerAuthRoutes } from './modules/identity/routes.ts';
 import { createIdentityService } from './modules/identity/service.ts';
+import { createSessions } from './modules/identity/sessions.ts';
 import { createSmtpSender } from './modules/notify/email-sender.ts';
 import { notificationFor } from './modules/notify/notify-rules.ts';
 import { registerNotifyRoutes } from './modules/notify/routes.ts';
@@ -12,6 +14,7 @@ import {
   NOTIFY_DISPATCH,
 } from './modules/notify/service.ts';
 import { createNotifySettings } from './modules/notify/settings.ts';
+import { escapeHtml } from './modules/notify/templates.ts';
 import { createWebhookService } from './modules/notify/webhooks.ts';
 import { registerOrderRoutes } from './modules/orders/routes.ts';
 import { createOrdersService } from './modules/orders/service.ts';
@@ -68,6 +71,7 @@ export function createServices(
     clock,
     initTenant: (trx, tenantId) => policies.initTenant(trx, tenantId),
   });
+  const sessions = createSessions({ db, clock });
   const providerAccounts = createProviderAccounts({
     db,
     clock,
@@ -116,6 +120,7 @@ export function createServices(
     publicUrl: () => config.publicUrl,
     unsubscribeKey,
     maxAttempts: config.worker.maxAttempts,
+    staffFor: (tenantId) => sessions.staffWithRoles(tenantId, ['admin', 'supervisor', 'agent']),
     kick: () => worker.kick(),
     replayMessage: (topic, key) => worker.replayByKey(topic, key),
   });
@@ -175,6 +180,7 @@ export function createServices(
     db,
     policies,
     identity,
+    sessions,
     orders,
     refunds,
     providerAccounts,
@@ -202,6 +208,29 @@ export async function buildApp(services: Services, config: AppConfig) {
     config,
     db: services.db,
     authenticateApiKey: (token) => services.identity.authenticateApiKey(token),
+    authenticateSession: async (cookie) => {
+      const s = await services.sessions.resolve(cookie);
+      return s
+        ? {
+            auth: { tenantId: s.user.tenantId, actorType: 'staff', actorId: s.user.id, role: s.user.role },
+            csrfToken: s.csrfToken,
+          }
+        : null;
+    },
+  });
+  registerAuthRoutes(app, {
+    sessions: services.sessions,
+    tenantOf: (tenantId) => services.identity.getTenant(tenantId),
+    sendPasswordReset: (tenantId, to, name, link) =>
+      services.notify.sendSystemEmail(tenantId, {
+        event: 'password_reset',
+        to,
+        subject: 'Reset your Returnflow password',
+        text: `Hello ${name},\n\nSomeone (hopefully you) asked to reset your password. This link works for one hour, once:\n${link}\n\nIf it was not you, ignore this email; your password stays as it is.`,
+        html: `<p>Hello ${escapeHtml(name)},</p><p>Someone (hopefully you) asked to reset your password. This link works for one hour, once:</p><p><a href="${escapeHtml(link)}">Choose a new password</a></p><p>If it was not you, ignore this email; your password stays as it is.</p>`,
+      }),
+    publicUrl: () => config.publicUrl,
+    publicRateLimit: config.publicRateLimit,
   });
   registerOrderRoutes(app, services.orders);
   registerPolicyRoutes(app, services.policies);

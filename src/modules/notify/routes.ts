@@ -164,6 +164,8 @@ const DeliveryView = Type.Object({
   updatedAt: Type.String(),
 });
 
+const ADMIN = { roles: ['admin' as const] };
+
 export type TrackingAccess = { tenantId: string; returnId: string; customerId: string };
 
 export function registerNotifyRoutes(
@@ -236,6 +238,7 @@ export function registerNotifyRoutes(
   app.put(
     '/api/v1/notification-settings',
     {
+      config: ADMIN,
       schema: {
         tags: ['notifications'],
         summary: 'Change notification settings (fields left out stay as they are)',
@@ -260,6 +263,7 @@ export function registerNotifyRoutes(
   app.put(
     '/api/v1/notification-templates/:event/:locale',
     {
+      config: ADMIN,
       schema: {
         tags: ['notifications'],
         summary: "Rewrite a notification's subject, text, HTML body or SMS for one language",
@@ -283,6 +287,7 @@ export function registerNotifyRoutes(
   app.delete(
     '/api/v1/notification-templates/:event/:locale',
     {
+      config: ADMIN,
       schema: {
         tags: ['notifications'],
         summary: 'Go back to the default template',
@@ -415,6 +420,7 @@ export function registerNotifyRoutes(
   app.post(
     '/api/v1/webhooks',
     {
+      config: ADMIN,
       schema: {
         tags: ['webhooks'],
         summary: 'Register a webhook endpoint (the signing secret is shown once)',
@@ -451,6 +457,7 @@ export function registerNotifyRoutes(
   app.put(
     '/api/v1/webhooks/:id',
     {
+      config: ADMIN,
       schema: {
         tags: ['webhooks'],
         summary: 'Change a webhook endpoint',
@@ -472,6 +479,7 @@ export function registerNotifyRoutes(
   app.delete(
     '/api/v1/webhooks/:id',
     {
+      config: ADMIN,
       schema: {
         tags: ['webhooks'],
         summary: 'Remove a webhook endpoint',
@@ -487,6 +495,7 @@ export function registerNotifyRoutes(
   app.post(
     '/api/v1/webhooks/:id/rotate-secret',
     {
+      config: ADMIN,
       schema: {
         tags: ['webhooks'],
         summary: 'Rotate the signing secret (the old one keeps signing for 24 hours)',
@@ -661,6 +670,67 @@ export function registerNotifyRoutes(
       streamSse(request, reply, {
         realtime: deps.realtime,
         channels: [`tenant:${authOf(request).tenantId}:queue`],
+      });
+    },
+  );
+
+  // --- staff: own inbox and live stream ------------------------------------------------------
+  const staffOnly = (request: Parameters<typeof authOf>[0]) => {
+    const a = authOf(request);
+    if (a.actorType !== 'staff')
+      throw new AppError(403, 'staff_only', 'Sign in as a staff user: an API key has no inbox.');
+    return a;
+  };
+  app.get(
+    '/api/v1/me/inbox',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: "The signed-in user's inbox (returns that need them), newest first",
+        response: { 200: InboxView, ...errorResponses(403) },
+      },
+    },
+    async (request) => {
+      const a = staffOnly(request);
+      return notify.inbox(a.tenantId, { type: 'user', id: a.actorId });
+    },
+  );
+  app.post(
+    '/api/v1/me/inbox/read',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Mark inbox items read',
+        body: Type.Object(
+          {
+            ids: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 200 })),
+            all: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: InboxView, ...errorResponses(403) },
+      },
+    },
+    async (request) => {
+      const a = staffOnly(request);
+      const who = { type: 'user' as const, id: a.actorId };
+      await notify.markRead(a.tenantId, who, request.body.all ? 'all' : (request.body.ids ?? []));
+      return notify.inbox(a.tenantId, who);
+    },
+  );
+  app.get(
+    '/api/v1/me/stream',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: "The signed-in user's inbox items and the tenant's queue changes, live (SSE)",
+      },
+    },
+    async (request, reply) => {
+      const a = staffOnly(request);
+      streamSse(request, reply, {
+        realtime: deps.realtime,
+        channels: [`inbox:user:${a.actorId}`, `tenant:${a.tenantId}:queue`],
       });
     },
   );

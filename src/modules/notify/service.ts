@@ -72,6 +72,8 @@ export type NotifyDeps = {
   publicUrl: () => string;
   unsubscribeKey: Buffer;
   maxAttempts: number;
+  /** Staff who hear about returns that need a person (admins, supervisors, agents). */
+  staffFor?: (tenantId: string) => Promise<{ id: string }[]>;
   kick?: () => void;
   replayMessage: (topic: string, dedupeKey: string) => Promise<boolean>;
 };
@@ -81,6 +83,12 @@ type SmsContent = { kind: 'sms'; to: string; body: string };
 type InAppContent = { kind: 'in_app'; title: string; body: string; url: string };
 type WebhookContent = { kind: 'webhook'; endpointId: string; type: string; body: string };
 type DigestPart = { kind: 'digest_part'; locale: Locale; line: string; to: string; vars: TemplateVars };
+
+/** What staff are told, in their inbox, about events that need a person. */
+const STAFF_NOTES: Partial<Record<string, string>> = {
+  return_needs_review: 'needs review',
+  refund_delayed: 'refund failed — check the payment and refund again',
+};
 
 const TOPIC_OF: Record<'email' | 'sms' | 'webhook', string> = {
   email: DELIVER_EMAIL,
@@ -295,6 +303,9 @@ export function createNotifyService(deps: NotifyDeps) {
       const created: { channel: 'email' | 'sms' | 'webhook'; id: string; availableAt?: string }[] = [];
       const digests: { key: string; sendAt: string }[] = [];
       const inbox: { id: string; title: string; body: string }[] = [];
+      const staffNote = STAFF_NOTES[event];
+      const staff = staffNote ? ((await deps.staffFor?.(m.tenantId)) ?? []) : [];
+      const staffItems: { userId: string; id: string; title: string; body: string }[] = [];
 
       // Rendered before the transaction: on SQLite a query outside it would wait for it forever.
       const rendered = new Map<string, { vars: TemplateVars; r: Awaited<ReturnType<typeof renderFor>> }>();
@@ -474,6 +485,48 @@ export function createNotifyService(deps: NotifyDeps) {
             created.push({ channel: 'webhook', id });
           }
         }
+        // Staff inboxes: one item per person, keyed like deliveries so a repeated dispatch adds none.
+        for (const u of staff) {
+          const title = `${ctx.rmaNumber}: ${staffNote}`;
+          const body = p.note ?? '';
+          const fresh = await insertDelivery(
+            trx,
+            {
+              tenantId: m.tenantId,
+              eventKey: p.eventKey,
+              event,
+              returnId: ctx.returnId,
+              customerId: ctx.customer.id,
+              digestKey: null,
+              sendAfter: null,
+              id: newId('dlv'),
+              channel: 'in_app',
+              recipient: `user:${u.id}`,
+              status: 'delivered',
+              content: { kind: 'in_app', title, body, url: `/console/returns/${ctx.returnId}` },
+            },
+            nowIso,
+          );
+          if (!fresh) continue;
+          const id = newId('inb');
+          await trx
+            .insertInto('inboxItems')
+            .values({
+              tenantId: m.tenantId,
+              id,
+              recipientType: 'user',
+              recipientId: u.id,
+              returnId: ctx.returnId,
+              event,
+              title,
+              body,
+              url: `/console/returns/${ctx.returnId}`,
+              readAt: null,
+              createdAt: nowIso,
+            })
+            .execute();
+          staffItems.push({ userId: u.id, id, title, body });
+        }
         for (const c of created) {
           await enqueue(
             trx,
@@ -510,8 +563,64 @@ export function createNotifyService(deps: NotifyDeps) {
           })
           .catch(() => {});
       }
+      for (const item of staffItems) {
+        await deps.realtime
+          .publish({
+            channel: `inbox:user:${item.userId}`,
+            event: 'inbox.item',
+            data: { id: item.id, title: item.title, body: item.body, returnId: ctx.returnId },
+          })
+          .catch(() => {});
+      }
       if (created.length) deps.kick?.();
       return { outcome: 'done' };
+    },
+
+    /** An email that is not about a return (password resets): one delivery, sent by the worker. */
+    async sendSystemEmail(
+      tenantId: string,
+      input: { event: string; to: string; subject: string; text: string; html: string },
+    ) {
+      const s = await settings.settings(tenantId);
+      const id = newId('dlv');
+      const now = clock.now();
+      const content: EmailContent = {
+        kind: 'email',
+        message: {
+          from: `${s.senderName} <${s.senderEmail}>`,
+          to: input.to,
+          subject: input.subject,
+          text: input.text,
+          html: input.html,
+          messageId: `<${id}@returnflow>`,
+        },
+      };
+      await db.transaction().execute(async (trx) => {
+        await insertDelivery(
+          trx,
+          {
+            tenantId,
+            id,
+            eventKey: `${input.event}:${id}`,
+            event: input.event,
+            channel: 'email',
+            recipient: input.to,
+            returnId: null,
+            customerId: null,
+            status: 'queued',
+            content,
+            digestKey: null,
+            sendAfter: null,
+          },
+          now.toISOString(),
+        );
+        await enqueue(
+          trx,
+          { tenantId, topic: DELIVER_EMAIL, dedupeKey: id, payload: { deliveryId: id } },
+          now,
+        );
+      });
+      deps.kick?.();
     },
 
     async deliverEmail(m: OutboxMessage): Promise<HandlerResult> {

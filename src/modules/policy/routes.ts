@@ -29,6 +29,7 @@ export function registerPolicyRoutes(app: AppInstance, policies: PolicyService):
   app.put(
     '/api/v1/policy',
     {
+      config: { roles: ['admin'] },
       schema: {
         tags: ['policy'],
         summary: 'Publish a new policy version',

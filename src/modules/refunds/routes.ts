@@ -118,6 +118,7 @@ export function registerRefundRoutes(
   app.put(
     '/api/v1/payment-providers/stripe',
     {
+      config: { roles: ['admin'] },
       schema: {
         tags: ['refunds'],
         summary: 'Connect a Stripe account for refunds',

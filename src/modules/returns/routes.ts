@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { AppError } from '../../platform/errors.ts';
 import { ErrorResponse, errorResponses, IdParams, PageQuery } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { createReturnActions } from './return-actions.ts';
@@ -16,6 +17,9 @@ import type { Actor, ReturnsService } from './service.ts';
 import { RETURN_STATUSES } from './state-machine.ts';
 
 type ReturnActions = ReturnType<typeof createReturnActions>;
+
+const WAREHOUSE_ACTIONS = new Set(['ship', 'receive', 'inspect', 'ship_replacement']);
+const DESK = { roles: ['admin' as const, 'supervisor' as const, 'agent' as const] };
 
 export function registerReturnRoutes(
   app: AppInstance,
@@ -122,19 +126,30 @@ export function registerReturnRoutes(
         response: { 200: ReturnView, ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) =>
-      actions.performAction(
+    async (request) => {
+      const auth = authOf(request);
+      // The warehouse handles parcels; decisions and money are for agents and above.
+      if (auth.role === 'warehouse' && !WAREHOUSE_ACTIONS.has(request.params.action)) {
+        throw new AppError(
+          403,
+          'forbidden',
+          `The warehouse role cannot "${request.params.action}" a return.`,
+        );
+      }
+      return actions.performAction(
         authOf(request).tenantId,
         request.params.id,
         request.params.action,
         request.body ?? {},
         actorOf(request),
-      ),
+      );
+    },
   );
 
   app.post(
     '/api/v1/returns/:id/messages',
     {
+      config: DESK,
       schema: {
         tags: ['returns'],
         summary: 'Write to the customer about this return',

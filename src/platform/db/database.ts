@@ -21,6 +21,7 @@ import { core } from './migrations/0001-core.ts';
 import { refundEngine } from './migrations/0002-refund-engine.ts';
 import { returnIndexes } from './migrations/0003-return-indexes.ts';
 import { notify } from './migrations/0004-notify.ts';
+import { staffAuth } from './migrations/0005-staff-auth.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -96,6 +97,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0002-refund-engine': refundEngine(t),
     '0003-return-indexes': returnIndexes(),
     '0004-notify': notify(t),
+    '0005-staff-auth': staffAuth(t),
   };
 }
 

@@ -328,6 +328,32 @@ export interface DeliveryAttemptsTable {
   createdAt: string;
 }
 
+export interface SessionsTable {
+  idHash: string;
+  tenantId: string;
+  userId: string;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  lockedUntil: string | null;
+  updatedAt: string;
+}
+
+export interface PasswordResetsTable {
+  tokenHash: string;
+  tenantId: string;
+  userId: string;
+  expiresAt: string;
+  usedAt: string | null;
+  createdAt: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apiKeys: ApiKeysTable;
@@ -353,6 +379,9 @@ export interface Database {
   inboxItems: InboxItemsTable;
   webhookEndpoints: WebhookEndpointsTable;
   deliveryAttempts: DeliveryAttemptsTable;
+  sessions: SessionsTable;
+  loginThrottle: LoginThrottleTable;
+  passwordResets: PasswordResetsTable;
 }
 
 /** JSON columns come back as text from SQLite and as objects from PostgreSQL. */

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,12 +14,20 @@ import Fastify, {
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { readCookie } from './cookies.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { installIdempotency } from './idempotency.ts';
 import { validatorCompiler } from './validators.ts';
 
 /** Who is calling: resolved once per request from the credentials it carries. */
-export type Auth = { tenantId: string; actorType: 'api' | 'staff' | 'customer'; actorId: string };
+export type Auth = {
+  tenantId: string;
+  actorType: 'api' | 'staff' | 'customer';
+  actorId: string;
+  role?: StaffRole;
+};
+
+export type StaffRole = 'admin' | 'supervisor' | 'agent' | 'warehouse';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,6 +36,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Public routes skip authentication (tracking pages, health, docs). */
     public?: boolean;
+    /**
+     * Staff roles that may call the route (signed-in users). Tenant API keys are integrations
+     * with full access and are not limited by it. Absent: every staff role.
+     */
+    roles?: StaffRole[];
   }
 }
 
@@ -35,7 +49,11 @@ export type HttpDeps = {
   db: Db;
   /** Resolves a bearer token to the caller, or null when it is not a valid key. */
   authenticateApiKey: (token: string) => Promise<Auth | null>;
+  /** Resolves a staff session cookie to the caller and its CSRF token, or null. */
+  authenticateSession?: (cookie: string) => Promise<{ auth: Auth; csrfToken: string } | null>;
 };
+
+export const SESSION_COOKIE = 'rf_session';
 
 /** The server type routes register on: TypeBox schemas give typed params, bodies and replies. */
 export type AppInstance = FastifyInstance<
@@ -102,6 +120,10 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/v1/') || request.routeOptions.config?.public) return;
     request.auth = await authenticate(request, deps);
+    const roles = request.routeOptions.config?.roles;
+    if (request.auth.actorType === 'staff' && roles && !roles.includes(request.auth.role!)) {
+      throw new AppError(403, 'forbidden', `This needs one of the roles: ${roles.join(', ')}.`);
+    }
   });
   installIdempotency(app, deps.db, (req) => (req.auth ? `tenant:${req.auth.tenantId}` : `ip:${req.ip}`));
 
@@ -113,6 +135,30 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
 
 async function authenticate(request: FastifyRequest, deps: HttpDeps): Promise<Auth> {
   const header = request.headers.authorization;
+  if (header === undefined && deps.authenticateSession) {
+    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+    const session = cookie ? await deps.authenticateSession(cookie) : null;
+    if (session) {
+      // Cookies ride along on cross-site requests; a header a foreign page cannot read or set
+      // (the token comes from /auth/me) proves the request came from our own pages.
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+        const sent = request.headers['x-csrf-token'];
+        if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
+          throw new AppError(
+            403,
+            'csrf_failed',
+            'Send the X-CSRF-Token header from /api/v1/auth/me with changes.',
+          );
+        }
+      }
+      return session.auth;
+    }
+    throw new AppError(
+      401,
+      'unauthenticated',
+      'Sign in, or send an API key as "Authorization: Bearer rf_…".',
+    );
+  }
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match) {
     throw new AppError(401, 'unauthenticated', 'Send an API key as "Authorization: Bearer rf_…".');
@@ -120,6 +166,12 @@ async function authenticate(request: FastifyRequest, deps: HttpDeps): Promise<Au
   const auth = await deps.authenticateApiKey(match[1]!);
   if (!auth) throw new AppError(401, 'unauthenticated', 'The API key is not valid or has been revoked.');
   return auth;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The caller of an authenticated route; routes that reach here always have one. */
