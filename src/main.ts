@@ -24,6 +24,9 @@ import { createLocalRealtime, createPgRealtime, type Realtime } from './modules/
 import { createProviderAccounts } from './modules/refunds/provider-accounts.ts';
 import { registerRefundRoutes } from './modules/refunds/routes.ts';
 import { createRefundsService, REFUND_EXECUTE, REFUND_POLL } from './modules/refunds/service.ts';
+import { createEvidenceService } from './modules/returns/evidence.ts';
+import { createPortal } from './modules/returns/portal.ts';
+import { registerPortalRoutes } from './modules/returns/portal-routes.ts';
 import { createReturnActions } from './modules/returns/return-actions.ts';
 import { registerReturnRoutes } from './modules/returns/routes.ts';
 import { type ChangeHooks, createReturnsService } from './modules/returns/service.ts';
@@ -33,6 +36,7 @@ import type { DatabaseHandle } from './platform/db/database.ts';
 import { createHttpServer } from './platform/http/server.ts';
 import { createOutboxWorker } from './platform/outbox.ts';
 import { createSealer, loadSecretKey } from './platform/secrets.ts';
+import { createLocalStorage } from './platform/storage.ts';
 
 export type ServiceConfig = Pick<
   Config,
@@ -147,12 +151,15 @@ export function createServices(
       worker.kick();
     },
   };
+  const evidence = createEvidenceService({ db, clock, storage: createLocalStorage(config.dataDir) });
+  const portal = createPortal({ db, clock, orders, policies, publicUrl: () => config.publicUrl });
   const returns = createReturnsService({
     db,
     clock,
     orders,
     policies,
     refunds,
+    evidence,
     publicUrl: () => config.publicUrl,
     onChange,
     deliveriesOfReturn: (tenantId, returnId) => notify.deliveriesOfReturn(tenantId, returnId),
@@ -186,6 +193,8 @@ export function createServices(
     providerAccounts,
     returns,
     returnActions,
+    evidence,
+    portal,
     settings,
     webhooks,
     notify,
@@ -235,6 +244,13 @@ export async function buildApp(services: Services, config: AppConfig) {
   registerOrderRoutes(app, services.orders);
   registerPolicyRoutes(app, services.policies);
   registerReturnRoutes(app, services.returns, services.returnActions, {
+    publicRateLimit: config.publicRateLimit,
+  });
+  registerPortalRoutes(app, {
+    portal: services.portal,
+    returns: services.returns,
+    evidence: services.evidence,
+    publicUrl: () => config.publicUrl,
     publicRateLimit: config.publicRateLimit,
   });
   registerRefundRoutes(app, {

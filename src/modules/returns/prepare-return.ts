@@ -107,8 +107,8 @@ export async function prepareReturn(
       remainingQuantity: ol.quantity - ol.returnedQuantity,
       quantity: l.quantity,
       reasonCode: l.reasonCode,
-      // Evidence uploads arrive with the customer portal; until then none is attached.
-      hasEvidence: false,
+      // Checked against the uploads when the return is filed (evidence.attach).
+      hasEvidence: (l.evidenceIds?.length ?? 0) > 0,
     };
   });
   const assessment = assessReturn(policy, {

@@ -8,6 +8,12 @@ export const ReturnRequestLine = Type.Object(
     quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
     reasonCode: Type.String({ minLength: 1, maxLength: 64 }),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
+    evidenceIds: Type.Optional(
+      Type.Array(Type.String({ maxLength: 100 }), {
+        maxItems: 5,
+        description: 'Photos uploaded for this order (POST …/evidence).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -184,6 +190,15 @@ export const ReturnView = Type.Object({
     }),
     Type.Null(),
   ]),
+  evidence: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      orderLineId: Type.Union([Type.String(), Type.Null()]),
+      contentType: Type.String(),
+      size: Type.Integer(),
+      url: Type.String(),
+    }),
+  ),
   adjustment: Type.Union([
     Type.Object({ amount: Type.Integer(), reason: Type.String(), by: Type.String(), at: Type.String() }),
     Type.Null(),

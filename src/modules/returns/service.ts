@@ -10,6 +10,7 @@ import type { Decision } from '../policy/evaluate-policy.ts';
 import type { PolicyService } from '../policy/service.ts';
 import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
 import type { RefundsService } from '../refunds/service.ts';
+import type { EvidenceService } from './evidence.ts';
 import { ineligibleDetails, prepareReturn } from './prepare-return.ts';
 import * as repo from './repo.ts';
 import type { ReturnRequest, ReturnView } from './schemas.ts';
@@ -25,6 +26,7 @@ export type ReturnsDeps = {
   orders: OrdersService;
   policies: PolicyService;
   refunds: RefundsService;
+  evidence: EvidenceService;
   publicUrl: () => string;
   /** Notification deliveries of a return, shown on its internal timeline. */
   deliveriesOfReturn?: (
@@ -118,6 +120,7 @@ export function createReturnsService(deps: ReturnsDeps) {
     const returnless = r.returnless === 1;
     const fulfillment = r.fulfillment === null ? null : parseJson<Fulfillment>(r.fulfillment);
     const refund = await deps.refunds.refundOfReturn(tenantId, id, ex);
+    const evidence = await deps.evidence.listForReturn(tenantId, id, ex);
     return {
       id: r.id,
       rmaNumber: r.rmaNumber,
@@ -136,6 +139,7 @@ export function createReturnsService(deps: ReturnsDeps) {
       refund: refund ?? null,
       fulfillment,
       adjustment: r.adjustment === null ? null : parseJson(r.adjustment),
+      evidence: evidence.map((e) => ({ ...e, url: `/api/v1/evidence/${e.id}` })),
       allowedActions: allowedActions(status, { returnless, fulfillment: fulfillment?.status ?? 'none' }),
       policyVersion: r.policyVersion,
       trackingToken: r.trackingToken,
@@ -261,6 +265,7 @@ export function createReturnsService(deps: ReturnsDeps) {
             })),
           )
           .execute();
+        await deps.evidence.attach(trx, tenantId, p.order.id, id, input.lines);
         const steps = decisionEvents(status, decision, quote, actor);
         await appendEvents(trx, tenantId, id, steps, at);
         change = { tenantId, returnId: id, status, version: 1, steps };
@@ -405,6 +410,13 @@ export function createReturnsService(deps: ReturnsDeps) {
       }));
       // Ids are time-ordered across both kinds, so one sort interleaves them.
       return [...timeline, ...notes].sort((a, b) => (a.id.slice(4) < b.id.slice(4) ? -1 : 1));
+    },
+
+    /** The order an upload belongs to, checked against the tenant. */
+    async orderForEvidence(tenantId: string, orderId: string): Promise<string> {
+      const order = await deps.orders.getOrder(tenantId, orderId);
+      if (!order) throw notFound('Order');
+      return order.id;
     },
 
     /** Who a tracking token speaks for; 404 for anything else. */

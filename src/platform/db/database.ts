@@ -22,6 +22,7 @@ import { refundEngine } from './migrations/0002-refund-engine.ts';
 import { returnIndexes } from './migrations/0003-return-indexes.ts';
 import { notify } from './migrations/0004-notify.ts';
 import { staffAuth } from './migrations/0005-staff-auth.ts';
+import { portal } from './migrations/0006-portal.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -98,6 +99,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0003-return-indexes': returnIndexes(),
     '0004-notify': notify(t),
     '0005-staff-auth': staffAuth(t),
+    '0006-portal': portal(t),
   };
 }
 

@@ -354,6 +354,29 @@ export interface PasswordResetsTable {
   createdAt: string;
 }
 
+export interface CustomerSessionsTable {
+  idHash: string;
+  tenantId: string;
+  orderId: string;
+  customerId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface EvidenceTable {
+  tenantId: string;
+  id: string;
+  orderId: string;
+  returnId: string | null;
+  orderLineId: string | null;
+  contentType: 'image/jpeg' | 'image/png' | 'image/webp';
+  size: number;
+  sha256: string;
+  storageKey: string;
+  uploadedBy: string;
+  createdAt: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apiKeys: ApiKeysTable;
@@ -382,6 +405,8 @@ export interface Database {
   sessions: SessionsTable;
   loginThrottle: LoginThrottleTable;
   passwordResets: PasswordResetsTable;
+  customerSessions: CustomerSessionsTable;
+  evidence: EvidenceTable;
 }
 
 /** JSON columns come back as text from SQLite and as objects from PostgreSQL. */
