@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { registerAuthRoutes } from './modules/identity/routes.ts';
 import { createIdentityService } from './modules/identity/service.ts';
 import { createSessions } from './modules/identity/sessions.ts';
@@ -34,6 +36,7 @@ import type { Clock } from './platform/clock.ts';
 import type { Config, DatabaseConfig } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { createHttpServer } from './platform/http/server.ts';
+import { registerWeb } from './platform/http/web.ts';
 import { createOutboxWorker } from './platform/outbox.ts';
 import { createSealer, loadSecretKey } from './platform/secrets.ts';
 import { createLocalStorage } from './platform/storage.ts';
@@ -49,7 +52,13 @@ export type ServiceConfig = Pick<
   | 'smtpUrl'
   | 'allowPrivateWebhookUrls'
 >;
-export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'>;
+export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'> & {
+  /** The built web app to serve at `/`; default `dist/web` when it has been built, null for none. */
+  webDir?: string | null;
+};
+
+/** Where `npm run build:web` (and `npm start`, first) puts the web app. */
+export const WEB_DIST_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
 
 /** One process on SQLite hears only itself; processes sharing PostgreSQL hear each other (LISTEN/NOTIFY). */
 export async function createRealtime(db: DatabaseConfig): Promise<Realtime> {
@@ -272,6 +281,8 @@ export async function buildApp(services: Services, config: AppConfig) {
     unsubscribeKey: services.unsubscribeKey,
     publicRateLimit: config.publicRateLimit,
   });
+  const webDir = config.webDir === undefined ? WEB_DIST_DIR : config.webDir;
+  if (webDir && existsSync(`${webDir}/index.html`)) await registerWeb(app, { distDir: webDir });
   await app.ready();
   return app;
 }

@@ -8,6 +8,7 @@ import {
   createServices,
   type ServiceConfig,
   type Services,
+  WEB_DIST_DIR,
 } from '../../src/main.ts';
 import { type Clock, systemClock } from '../../src/platform/clock.ts';
 import { type DatabaseConfig, parseDatabaseUrl } from '../../src/platform/config.ts';
@@ -90,6 +91,8 @@ export async function startTestApp(
     worker?: Partial<ServiceConfig['worker']>;
     allowProviderBaseUrl?: boolean;
     smtpUrl?: string;
+    /** Serve the built web app at `/` (test/e2e/global-setup.ts builds it once per run). */
+    web?: boolean;
   } = {},
 ) {
   const { config, dispose } = testDatabaseConfig();
@@ -120,6 +123,7 @@ export async function startTestApp(
     logLevel: 'silent',
     publicRateLimit: opts.publicRateLimit ?? 100_000,
     publicUrl: baseUrl,
+    webDir: opts.web ? WEB_DIST_DIR : null,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

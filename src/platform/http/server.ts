@@ -72,7 +72,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
     bodyLimit: BODY_LIMIT,
     // Unsubscribe tokens carry tenant, customer and a signature (about 130 characters).
-    maxParamLength: 400,
+    routerOptions: { maxParamLength: 400 },
     trustProxy: false,
     return503OnClosing: true,
     forceCloseConnections: true,

@@ -1,0 +1,72 @@
+import { Badge, Group, Stack, Table, Text } from '@mantine/core';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import type { TrackingView } from '../api/tracking-api.ts';
+import { breakdownKey } from './status-text.ts';
+
+const METHOD_KEYS = {
+  original_payment: 'refund.method.original_payment',
+  store_credit: 'refund.method.store_credit',
+  none: 'refund.method.none',
+} as const;
+const REFUND_STATUS_KEYS = {
+  pending: 'refund.status.pending',
+  succeeded: 'refund.status.succeeded',
+  failed: 'refund.status.failed',
+} as const;
+
+/** Every line of the breakdown and the total, with where the money goes. */
+export function RefundBreakdown({ refund }: { refund: TrackingView['refund'] }) {
+  const { t, money } = useI18n();
+  const methodKey = METHOD_KEYS[refund.method as keyof typeof METHOD_KEYS];
+  const statusKey = refund.status
+    ? (REFUND_STATUS_KEYS[refund.status as keyof typeof REFUND_STATUS_KEYS] ?? 'refund.status.unknown')
+    : null;
+  return (
+    <Stack gap="sm">
+      <Table data-testid="refund-breakdown" verticalSpacing="xs" horizontalSpacing="sm">
+        <caption className="visually-hidden">{t('refund.caption')}</caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('refund.col.line')}</Table.Th>
+            <Table.Th scope="col" className="money">
+              {t('refund.col.amount')}
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {refund.breakdown.map((line, i) => {
+            const key = breakdownKey(line.label);
+            return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: labels may repeat; the order is the server's
+              <Table.Tr key={i}>
+                <Table.Th scope="row" fw={400}>
+                  {key ? t(key) : <span lang="en">{line.label}</span>}
+                </Table.Th>
+                <Table.Td className="money">{money(line.amount, refund.currency)}</Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+        <Table.Tfoot>
+          <Table.Tr>
+            <Table.Th scope="row">{t('refund.total')}</Table.Th>
+            <Table.Td className="money" fw={700} data-testid="refund-total">
+              {money(refund.total, refund.currency)}
+            </Table.Td>
+          </Table.Tr>
+        </Table.Tfoot>
+      </Table>
+      <Group gap="xs" justify="space-between" wrap="wrap">
+        {methodKey && <Text size="sm">{t(methodKey)}</Text>}
+        {statusKey && (
+          <Badge variant="filled" color={refund.status === 'failed' ? 'red.9' : 'brand'}>
+            {t(statusKey)}
+          </Badge>
+        )}
+      </Group>
+      {refund.bonus > 0 && (
+        <Text size="sm">{t('refund.bonus', { amount: money(refund.bonus, refund.currency) })}</Text>
+      )}
+    </Stack>
+  );
+}
