@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { registerAdminRoutes } from './modules/identity/admin-routes.ts';
 import { registerAuthRoutes } from './modules/identity/routes.ts';
 import { createIdentityService } from './modules/identity/service.ts';
 import { createSessions } from './modules/identity/sessions.ts';
@@ -26,12 +27,16 @@ import { createLocalRealtime, createPgRealtime, type Realtime } from './modules/
 import { createProviderAccounts } from './modules/refunds/provider-accounts.ts';
 import { registerRefundRoutes } from './modules/refunds/routes.ts';
 import { createRefundsService, REFUND_EXECUTE, REFUND_POLL } from './modules/refunds/service.ts';
+import { createConsoleQueries } from './modules/returns/console-queries.ts';
 import { createEvidenceService } from './modules/returns/evidence.ts';
+import { previewPolicy } from './modules/returns/policy-preview.ts';
 import { createPortal } from './modules/returns/portal.ts';
 import { registerPortalRoutes } from './modules/returns/portal-routes.ts';
 import { createReturnActions } from './modules/returns/return-actions.ts';
 import { registerReturnRoutes } from './modules/returns/routes.ts';
 import { type ChangeHooks, createReturnsService } from './modules/returns/service.ts';
+import { createMacros } from './modules/support/macros.ts';
+import { registerSupportRoutes } from './modules/support/routes.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Config, DatabaseConfig } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
@@ -204,6 +209,9 @@ export function createServices(
     returnActions,
     evidence,
     portal,
+    macros: createMacros({ db, clock }),
+    consoleQueries: createConsoleQueries(db),
+    clock,
     settings,
     webhooks,
     notify,
@@ -262,6 +270,24 @@ export async function buildApp(services: Services, config: AppConfig) {
     publicUrl: () => config.publicUrl,
     publicRateLimit: config.publicRateLimit,
   });
+  registerSupportRoutes(app, {
+    consoleQueries: services.consoleQueries,
+    returns: services.returns,
+    actions: services.returnActions,
+    orders: services.orders,
+    macros: services.macros,
+    realtime: services.realtime,
+    now: () => services.clock.now(),
+    userName: (tenantId, userId) => services.identity.userName(tenantId, userId),
+    previewPolicy: (tenantId, policy, now) =>
+      previewPolicy(
+        { db: services.db, orders: services.orders, policies: services.policies },
+        tenantId,
+        policy,
+        now,
+      ),
+  });
+  registerAdminRoutes(app, services.identity);
   registerRefundRoutes(app, {
     refunds: services.refunds,
     providerAccounts: services.providerAccounts,

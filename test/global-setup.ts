@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
  * than web/ (a no-op in milliseconds otherwise), so the browser tests see the current pages.
  */
 export default function setup(): void {
+  // For backend-only runs while web/ is mid-edit; CI never sets it.
+  if (process.env.RETURNFLOW_SKIP_WEB_BUILD === '1') return;
   const script = fileURLToPath(new URL('../bin/build-web.js', import.meta.url));
   execFileSync(process.execPath, [script], { stdio: 'inherit' });
 }

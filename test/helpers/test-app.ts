@@ -77,6 +77,8 @@ export function apiClient(baseUrl: string, apiKey?: string) {
       call<T>('POST', path, body ?? {}, headers),
     put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
       call<T>('PUT', path, body, headers),
+    delete: <T = any>(path: string, headers?: Record<string, string>) =>
+      call<T>('DELETE', path, undefined, headers),
     raw: call,
   };
 }

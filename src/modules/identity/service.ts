@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database, TenantKind, UsersTable } from '../../platform/db/schema.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import type { Auth } from '../../platform/http/server.ts';
 import { newId } from '../../platform/ids.ts';
 import { generateApiKey, parseApiKey, secretMatches } from './api-keys.ts';
@@ -105,6 +106,125 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
       return { tenantId: row.tenantId, actorType: 'api', actorId: row.id };
     },
 
+    async listUsers(tenantId: string) {
+      return db
+        .selectFrom('users')
+        .select(['id', 'email', 'name', 'role', 'createdAt'])
+        .where('tenantId', '=', tenantId)
+        .orderBy('createdAt')
+        .execute();
+    },
+
+    async userName(tenantId: string, userId: string): Promise<string | null> {
+      const u = await db
+        .selectFrom('users')
+        .select('name')
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      return u?.name ?? null;
+    },
+
+    /** Changes a user's name or role; the last admin cannot be demoted (someone must hold the keys). */
+    async updateUser(tenantId: string, userId: string, input: { name?: string; role?: UsersTable['role'] }) {
+      return db.transaction().execute(async (trx) => {
+        const user = await trx
+          .selectFrom('users')
+          .select(['id', 'role'])
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        if (!user) throw notFound('User');
+        if (user.role === 'admin' && input.role && input.role !== 'admin')
+          await assertAnotherAdmin(trx, tenantId, userId);
+        await trx
+          .updateTable('users')
+          .set({ ...(input.name ? { name: input.name } : {}), ...(input.role ? { role: input.role } : {}) })
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', userId)
+          .execute();
+        // A changed role takes effect at once: sessions carry the old one otherwise.
+        if (input.role && input.role !== user.role)
+          await trx
+            .deleteFrom('sessions')
+            .where('tenantId', '=', tenantId)
+            .where('userId', '=', userId)
+            .execute();
+        return trx
+          .selectFrom('users')
+          .select(['id', 'email', 'name', 'role', 'createdAt'])
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', userId)
+          .executeTakeFirstOrThrow();
+      });
+    },
+
+    async removeUser(tenantId: string, userId: string) {
+      await db.transaction().execute(async (trx) => {
+        const user = await trx
+          .selectFrom('users')
+          .select(['id', 'role'])
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        if (!user) throw notFound('User');
+        if (user.role === 'admin') await assertAnotherAdmin(trx, tenantId, userId);
+        await trx
+          .deleteFrom('sessions')
+          .where('tenantId', '=', tenantId)
+          .where('userId', '=', userId)
+          .execute();
+        await trx.deleteFrom('users').where('tenantId', '=', tenantId).where('id', '=', userId).execute();
+      });
+    },
+
+    async listApiKeys(tenantId: string) {
+      const rows = await db
+        .selectFrom('apiKeys')
+        .select(['id', 'prefix', 'name', 'createdAt', 'revokedAt'])
+        .where('tenantId', '=', tenantId)
+        .orderBy('createdAt')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        hint: `rf_${r.prefix}_…`,
+        createdAt: r.createdAt,
+        revokedAt: r.revokedAt,
+      }));
+    },
+
+    /** A new key, shown once. */
+    async createApiKey(tenantId: string, name: string) {
+      const key = generateApiKey();
+      const id = newId('key');
+      const createdAt = clock.now().toISOString();
+      await db
+        .insertInto('apiKeys')
+        .values({
+          tenantId,
+          id,
+          prefix: key.prefix,
+          secretHash: key.secretHash,
+          name,
+          createdAt,
+          revokedAt: null,
+        })
+        .execute();
+      return { id, name, hint: `rf_${key.prefix}_…`, createdAt, revokedAt: null, apiKey: key.token };
+    },
+
+    async revokeApiKey(tenantId: string, id: string) {
+      const r = await db
+        .updateTable('apiKeys')
+        .set({ revokedAt: clock.now().toISOString() })
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', id)
+        .where('revokedAt', 'is', null)
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) throw notFound('API key');
+    },
+
     async getTenant(tenantId: string) {
       return db
         .selectFrom('tenants')
@@ -121,6 +241,19 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
         .execute();
     },
   };
+}
+
+async function assertAnotherAdmin(trx: Transaction<Database>, tenantId: string, userId: string) {
+  const others = await trx
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', tenantId)
+    .where('role', '=', 'admin')
+    .where('id', '!=', userId)
+    .executeTakeFirstOrThrow();
+  if (Number(others.n) === 0) {
+    throw new AppError(409, 'last_admin', 'This is the only admin; make someone else admin first.');
+  }
 }
 
 export type IdentityService = ReturnType<typeof createIdentityService>;

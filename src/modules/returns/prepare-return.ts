@@ -8,6 +8,7 @@ import {
   assessReturn,
   type Decision,
   decideReturn,
+  type EvalCustomer,
   type EvalLine,
 } from '../policy/evaluate-policy.ts';
 import { type Policy, RESOLUTIONS } from '../policy/policy-schema.ts';
@@ -95,6 +96,41 @@ export async function prepareReturn(
   }
   const history = await deps.orders.customerHistory(ex, tenantId, order.customer.id);
   const returnCount = await countCustomerReturns(ex, tenantId, order.customer.id);
+  const customer = {
+    orderCount: history.orderCount,
+    returnCount,
+    returnRate: history.unitsBought === 0 ? 0 : history.unitsReturned / history.unitsBought,
+  };
+  const { evalLines, assessment, quote, decision } = evaluateRequest(policy, order, input, customer, now);
+  return { order, policy, policyVersion, evalLines, assessment, quote, decision };
+}
+
+/** The 422 details for a request with ineligible lines: one entry per refused line. */
+export function ineligibleDetails(p: PreparedReturn) {
+  return {
+    lines: p.assessment.lines
+      .filter((l) => !l.eligible)
+      .map((l) => ({
+        orderLineId: l.orderLineId,
+        code: l.code ?? 'not_eligible',
+        reason: l.reason ?? 'This item cannot be returned.',
+      })),
+  };
+}
+
+/**
+ * The policy and the calculator applied to one request, with nothing loaded or written: the
+ * creating transaction, the quote and the policy preview (replaying past returns under a new
+ * policy) all price a request through here.
+ */
+export function evaluateRequest(
+  policy: Policy,
+  order: Order,
+  input: Pick<ReturnRequest, 'lines' | 'resolution' | 'exchange'>,
+  customer: EvalCustomer,
+  now: Date,
+): { evalLines: EvalLine[]; assessment: Assessment; quote: ResolvedQuote | null; decision: Decision | null } {
+  const resolution = input.resolution ?? 'refund';
   const evalLines: EvalLine[] = input.lines.map((l) => {
     const ol = order.lines.find((x) => x.id === l.orderLineId)!;
     return {
@@ -120,16 +156,11 @@ export async function prepareReturn(
       lineCount: order.lines.length,
     },
     lines: evalLines,
-    customer: {
-      orderCount: history.orderCount,
-      returnCount,
-      returnRate: history.unitsBought === 0 ? 0 : history.unitsReturned / history.unitsBought,
-    },
+    customer,
     resolution,
     now,
   });
-  if (!assessment.eligible)
-    return { order, policy, policyVersion, evalLines, assessment, quote: null, decision: null };
+  if (!assessment.eligible) return { evalLines, assessment, quote: null, decision: null };
 
   const refundShipping = (merchantFault: boolean) =>
     policy.refundShipping === 'always' || (policy.refundShipping === 'merchant_fault' && merchantFault);
@@ -202,18 +233,5 @@ export async function prepareReturn(
     );
   }
   if (extra.length) decision = { ...decision, explanation: [...decision.explanation, ...extra] };
-  return { order, policy, policyVersion, evalLines, assessment, quote, decision };
-}
-
-/** The 422 details for a request with ineligible lines: one entry per refused line. */
-export function ineligibleDetails(p: PreparedReturn) {
-  return {
-    lines: p.assessment.lines
-      .filter((l) => !l.eligible)
-      .map((l) => ({
-        orderLineId: l.orderLineId,
-        code: l.code ?? 'not_eligible',
-        reason: l.reason ?? 'This item cannot be returned.',
-      })),
-  };
+  return { evalLines, assessment, quote, decision };
 }

@@ -309,6 +309,21 @@ export function createReturnsService(deps: ReturnsDeps) {
       };
     },
 
+    /** An internal note on the timeline: staff only, no notification, no status change. */
+    async addNote(tenantId: string, id: string, note: string, actor: Actor) {
+      const r = await repo.findReturn(db, tenantId, id);
+      if (!r) throw notFound('Return');
+      const status = r.status as ReturnStatus;
+      await appendEvents(
+        db,
+        tenantId,
+        id,
+        [{ action: 'note', from: status, to: status, actor, note, visibility: 'internal' }],
+        clock.now().toISOString(),
+      );
+      return this.listEvents(tenantId, id);
+    },
+
     /** A message from staff to the customer: on the timeline and through the customer's channels. */
     async sendMessage(tenantId: string, id: string, message: string, actor: Actor) {
       let change: ReturnChange | null = null;

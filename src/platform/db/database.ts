@@ -23,6 +23,7 @@ import { returnIndexes } from './migrations/0003-return-indexes.ts';
 import { notify } from './migrations/0004-notify.ts';
 import { staffAuth } from './migrations/0005-staff-auth.ts';
 import { portal } from './migrations/0006-portal.ts';
+import { support } from './migrations/0007-support.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -100,6 +101,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0004-notify': notify(t),
     '0005-staff-auth': staffAuth(t),
     '0006-portal': portal(t),
+    '0007-support': support(t),
   };
 }
 

@@ -377,6 +377,16 @@ export interface EvidenceTable {
   createdAt: string;
 }
 
+export interface MacrosTable {
+  tenantId: string;
+  id: string;
+  name: string;
+  body: string;
+  action: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   apiKeys: ApiKeysTable;
@@ -407,6 +417,7 @@ export interface Database {
   passwordResets: PasswordResetsTable;
   customerSessions: CustomerSessionsTable;
   evidence: EvidenceTable;
+  macros: MacrosTable;
 }
 
 /** JSON columns come back as text from SQLite and as objects from PostgreSQL. */

@@ -1,0 +1,191 @@
+import type { Db } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+
+/** How long a person may take, per queue; at risk from three quarters of it. */
+export const SLA_HOURS = { needs_review: 24, received: 48 } as const;
+const AT_RISK = 0.75;
+
+export const QUEUES = ['needs_review', 'awaiting_inspection', 'refund_failed', 'sla_at_risk', 'all'] as const;
+export type Queue = (typeof QUEUES)[number];
+
+/**
+ * The console's read side: queue counts and the searchable case list. It joins returns with
+ * their orders, customers and refunds in one query each, because an agent scanning a queue needs
+ * all of it at once; every write still goes through the services.
+ */
+export function createConsoleQueries(db: Db) {
+  function base(tenantId: string) {
+    return db
+      .selectFrom('returns as r')
+      .innerJoin('orders as o', (j) =>
+        j.onRef('o.tenantId', '=', 'r.tenantId').onRef('o.id', '=', 'r.orderId'),
+      )
+      .innerJoin('customers as c', (j) =>
+        j.onRef('c.tenantId', '=', 'r.tenantId').onRef('c.id', '=', 'r.customerId'),
+      )
+      .leftJoin('refunds as f', (j) =>
+        j.onRef('f.tenantId', '=', 'r.tenantId').onRef('f.returnId', '=', 'r.id'),
+      )
+      .where('r.tenantId', '=', tenantId);
+  }
+
+  function riskCutoffs(now: Date) {
+    const hours = (h: number) => new Date(now.getTime() - h * AT_RISK * 3_600_000).toISOString();
+    return { review: hours(SLA_HOURS.needs_review), inspection: hours(SLA_HOURS.received) };
+  }
+
+  function inQueue<Q extends ReturnType<typeof base>>(q: Q, queue: Queue, now: Date): Q {
+    const cut = riskCutoffs(now);
+    switch (queue) {
+      case 'needs_review':
+        return q.where('r.status', '=', 'needs_review') as Q;
+      case 'awaiting_inspection':
+        return q.where('r.status', '=', 'received') as Q;
+      case 'refund_failed':
+        return q.where((eb) =>
+          eb.or([
+            eb('f.status', '=', 'failed'),
+            eb.and([eb('f.status', '=', 'pending'), eb('f.failureCode', '=', 'needs_reconciliation')]),
+          ]),
+        ) as Q;
+      case 'sla_at_risk':
+        return q.where((eb) =>
+          eb.or([
+            eb.and([eb('r.status', '=', 'needs_review'), eb('r.createdAt', '<=', cut.review)]),
+            eb.and([eb('r.status', '=', 'received'), eb('r.updatedAt', '<=', cut.inspection)]),
+          ]),
+        ) as Q;
+      default:
+        return q;
+    }
+  }
+
+  function slaOf(status: string, createdAt: string, updatedAt: string, now: Date) {
+    const hours =
+      status === 'needs_review' ? SLA_HOURS.needs_review : status === 'received' ? SLA_HOURS.received : null;
+    if (hours === null) return null;
+    const from = new Date(status === 'needs_review' ? createdAt : updatedAt).getTime();
+    const due = from + hours * 3_600_000;
+    const left = due - now.getTime();
+    return {
+      dueAt: new Date(due).toISOString(),
+      state: left < 0 ? 'overdue' : left < hours * (1 - AT_RISK) * 3_600_000 ? 'at_risk' : 'ok',
+    };
+  }
+
+  return {
+    async counts(tenantId: string, now: Date) {
+      const out: Record<Queue, number> = {
+        needs_review: 0,
+        awaiting_inspection: 0,
+        refund_failed: 0,
+        sla_at_risk: 0,
+        all: 0,
+      };
+      for (const queue of QUEUES) {
+        const r = await inQueue(base(tenantId), queue, now)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        out[queue] = Number(r.n);
+      }
+      return out;
+    },
+
+    /** A queue, newest first (oldest first for the ones with a clock), searchable by RMA, order number or email. */
+    async list(
+      tenantId: string,
+      opts: { queue: Queue; q?: string; limit: number; cursor?: string },
+      now: Date,
+    ) {
+      let query = inQueue(base(tenantId), opts.queue, now).select([
+        'r.id',
+        'r.rmaNumber',
+        'r.status',
+        'r.resolution',
+        'r.currency',
+        'r.refundTotal',
+        'r.createdAt',
+        'r.updatedAt',
+        'r.version',
+        'o.orderNumber',
+        'c.email as customerEmail',
+        'c.name as customerName',
+        'f.status as refundStatus',
+        'f.failureCode as refundFailureCode',
+      ]);
+      const q = opts.q?.trim().toLowerCase();
+      if (q) {
+        const like = `%${q.replace(/[%_\\]/g, '')}%`;
+        query = query.where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['r.rmaNumber']), 'like', like),
+            eb(eb.fn('lower', ['o.orderNumber']), 'like', like),
+            eb('c.email', 'like', like),
+          ]),
+        );
+      }
+      // Queues with a clock put the oldest first (what is due first); the rest show the newest.
+      const oldestFirst =
+        opts.queue === 'needs_review' || opts.queue === 'awaiting_inspection' || opts.queue === 'sla_at_risk';
+      if (opts.cursor) {
+        const [at, id] = Buffer.from(opts.cursor, 'base64url').toString().split('|');
+        if (!at || !id) throw new AppError(400, 'invalid_cursor', 'The cursor is not one this API gave out.');
+        query = query.where((eb) =>
+          oldestFirst
+            ? eb.or([eb('r.createdAt', '>', at), eb.and([eb('r.createdAt', '=', at), eb('r.id', '>', id)])])
+            : eb.or([eb('r.createdAt', '<', at), eb.and([eb('r.createdAt', '=', at), eb('r.id', '<', id)])]),
+        );
+      }
+      const dir = oldestFirst ? 'asc' : 'desc';
+      const rows = await query
+        .orderBy('r.createdAt', dir)
+        .orderBy('r.id', dir)
+        .limit(opts.limit + 1)
+        .execute();
+      const page = rows.slice(0, opts.limit);
+      const last = page[page.length - 1];
+      return {
+        data: page.map((r) => ({ ...r, sla: slaOf(r.status, r.createdAt, r.updatedAt, now) })),
+        nextCursor:
+          rows.length > opts.limit && last
+            ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url')
+            : null,
+      };
+    },
+
+    /** The customer's history with this shop: orders, returns, units bought and returned. */
+    async customerHistory(tenantId: string, customerId: string) {
+      const returns = await db
+        .selectFrom('returns')
+        .select(['id', 'rmaNumber', 'status', 'refundTotal', 'currency', 'createdAt'])
+        .where('tenantId', '=', tenantId)
+        .where('customerId', '=', customerId)
+        .orderBy('createdAt', 'desc')
+        .limit(50)
+        .execute();
+      const units = await db
+        .selectFrom('orderLines as l')
+        .innerJoin('orders as o', (j) =>
+          j.onRef('o.tenantId', '=', 'l.tenantId').onRef('o.id', '=', 'l.orderId'),
+        )
+        .select((eb) => [
+          eb.fn.coalesce(eb.fn.sum<number>('l.quantity'), eb.lit(0)).as('bought'),
+          eb.fn.coalesce(eb.fn.sum<number>('l.returnedQuantity'), eb.lit(0)).as('returned'),
+          eb.fn.count<number>('o.id').distinct().as('orders'),
+        ])
+        .where('o.tenantId', '=', tenantId)
+        .where('o.customerId', '=', customerId)
+        .executeTakeFirstOrThrow();
+      const bought = Number(units.bought);
+      return {
+        orderCount: Number(units.orders),
+        unitsBought: bought,
+        unitsReturned: Number(units.returned),
+        returnRate: bought ? Number(units.returned) / bought : 0,
+        returns,
+      };
+    },
+  };
+}
+
+export type ConsoleQueries = ReturnType<typeof createConsoleQueries>;

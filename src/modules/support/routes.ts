@@ -1,0 +1,404 @@
+import { Type } from 'typebox';
+import { AppError } from '../../platform/errors.ts';
+import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
+import { type AppInstance, authOf } from '../../platform/http/server.ts';
+import { formatMoney } from '../../platform/money.ts';
+import type { OrdersService } from '../orders/service.ts';
+import { type Policy, PolicySchema, validatePolicy } from '../policy/policy-schema.ts';
+import type { Realtime } from '../realtime/hub.ts';
+import { streamSse } from '../realtime/sse.ts';
+import type { ConsoleQueries } from '../returns/console-queries.ts';
+import { QUEUES } from '../returns/console-queries.ts';
+import type { createReturnActions } from '../returns/return-actions.ts';
+import type { Actor, ReturnsService } from '../returns/service.ts';
+import { MACRO_ACTIONS, type Macros, renderMacro } from './macros.ts';
+
+const DESK = { roles: ['admin' as const, 'supervisor' as const, 'agent' as const] };
+
+const MacroBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    body: Type.String({
+      minLength: 1,
+      maxLength: 4000,
+      description:
+        'Variables: {{customerName}}, {{rmaNumber}}, {{orderNumber}}, {{refundAmount}}, {{status}}, {{agentName}}',
+    }),
+    action: Type.Optional(Type.Union([Type.Enum(MACRO_ACTIONS), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export function registerSupportRoutes(
+  app: AppInstance,
+  deps: {
+    consoleQueries: ConsoleQueries;
+    returns: ReturnsService;
+    actions: ReturnType<typeof createReturnActions>;
+    orders: OrdersService;
+    macros: Macros;
+    realtime: Realtime;
+    now: () => Date;
+    userName: (tenantId: string, userId: string) => Promise<string | null>;
+    previewPolicy: (tenantId: string, policy: Policy, now: Date) => Promise<unknown>;
+  },
+): void {
+  const { consoleQueries, returns, actions, macros } = deps;
+  const actorOf = (request: Parameters<typeof authOf>[0]): Actor => {
+    const a = authOf(request);
+    return { type: a.actorType, id: a.actorId };
+  };
+
+  app.post(
+    '/api/v1/policy/preview',
+    {
+      config: { roles: ['admin', 'supervisor'] },
+      schema: {
+        tags: ['policy'],
+        summary:
+          'What would change: the last 90 days of returns replayed under the current and a proposed policy',
+        body: PolicySchema,
+        response: { 200: Type.Unknown(), ...errorResponses(422) },
+      },
+    },
+    async (request) => {
+      const problems = validatePolicy(request.body);
+      if (problems.length)
+        throw new AppError(
+          422,
+          'invalid_policy',
+          `The policy is not valid: ${problems[0]!.path} ${problems[0]!.message}.`,
+          problems,
+        );
+      return deps.previewPolicy(authOf(request).tenantId, request.body, deps.now());
+    },
+  );
+
+  app.get(
+    '/api/v1/console/queues',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'How many returns wait in each queue',
+        response: { 200: Type.Record(Type.String(), Type.Integer()), ...errorResponses() },
+      },
+    },
+    async (request) => consoleQueries.counts(authOf(request).tenantId, deps.now()),
+  );
+
+  app.get(
+    '/api/v1/console/returns',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'A queue of returns with customer, order and SLA; search by RMA, order number or email',
+        querystring: Type.Object(
+          {
+            queue: Type.Optional(Type.Enum(QUEUES, { default: 'all' })),
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            data: Type.Array(Type.Unknown()),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) =>
+      consoleQueries.list(
+        authOf(request).tenantId,
+        {
+          queue: request.query.queue ?? 'all',
+          limit: request.query.limit ?? 25,
+          ...(request.query.q ? { q: request.query.q } : {}),
+          ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+        },
+        deps.now(),
+      ),
+  );
+
+  app.get(
+    '/api/v1/console/returns/:id',
+    {
+      schema: {
+        tags: ['console'],
+        summary:
+          'Everything about one case: the return, its order and money, the customer and their history, the timeline',
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            return: Type.Unknown(),
+            order: Type.Unknown(),
+            customer: Type.Unknown(),
+            events: Type.Array(Type.Unknown()),
+          }),
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request) => {
+      const { tenantId } = authOf(request);
+      const ret = await returns.getReturn(tenantId, request.params.id);
+      const [order, customer, history, events] = await Promise.all([
+        deps.orders.orderWithPayment(tenantId, ret.orderId),
+        deps.orders.requireCustomer(tenantId, ret.customerId),
+        consoleQueries.customerHistory(tenantId, ret.customerId),
+        returns.listEvents(tenantId, ret.id),
+      ]);
+      return { return: ret, order, customer: { ...customer, history }, events };
+    },
+  );
+
+  app.post(
+    '/api/v1/returns/:id/notes',
+    {
+      config: DESK,
+      schema: {
+        tags: ['console'],
+        summary: 'Add an internal note (staff only; the customer never sees it)',
+        params: IdParams,
+        body: Type.Object(
+          { note: Type.String({ minLength: 1, maxLength: 4000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ data: Type.Array(Type.Unknown()) }), ...errorResponses(404) },
+      },
+    },
+    async (request) => ({
+      data: await returns.addNote(
+        authOf(request).tenantId,
+        request.params.id,
+        request.body.note,
+        actorOf(request),
+      ),
+    }),
+  );
+
+  app.post(
+    '/api/v1/returns/bulk',
+    {
+      config: DESK,
+      schema: {
+        tags: ['console'],
+        summary: 'Approve or reject several returns at once; each answers for itself',
+        body: Type.Object(
+          {
+            ids: Type.Array(Type.String({ maxLength: 100 }), {
+              minItems: 1,
+              maxItems: 100,
+              uniqueItems: true,
+            }),
+            action: Type.Enum(['approve', 'reject']),
+            note: Type.Optional(Type.String({ maxLength: 4000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            results: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                ok: Type.Boolean(),
+                status: Type.Optional(Type.String()),
+                error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+              }),
+            ),
+          }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => {
+      const { tenantId } = authOf(request);
+      const results = [];
+      // One transaction per return: a refused one (already decided, another tenant's) does not undo the others.
+      for (const id of request.body.ids) {
+        try {
+          const r = await actions.performAction(
+            tenantId,
+            id,
+            request.body.action,
+            request.body.note ? { note: request.body.note } : {},
+            actorOf(request),
+          );
+          results.push({ id, ok: true, status: r.status });
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          results.push({ id, ok: false, error: { code: e.code, message: e.message } });
+        }
+      }
+      return { results };
+    },
+  );
+
+  app.get(
+    '/api/v1/macros',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Saved replies',
+        response: { 200: Type.Object({ data: Type.Array(Type.Unknown()) }), ...errorResponses() },
+      },
+    },
+    async (request) => ({ data: await macros.list(authOf(request).tenantId) }),
+  );
+  app.post(
+    '/api/v1/macros',
+    {
+      config: { roles: ['admin', 'supervisor'] },
+      schema: {
+        tags: ['console'],
+        summary: 'Save a reply with variables, and optionally a decision',
+        body: MacroBody,
+        response: { 201: Type.Unknown(), ...errorResponses(409, 422) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await macros.create(authOf(request).tenantId, request.body)),
+  );
+  app.put(
+    '/api/v1/macros/:id',
+    {
+      config: { roles: ['admin', 'supervisor'] },
+      schema: {
+        tags: ['console'],
+        summary: 'Change a saved reply',
+        params: IdParams,
+        body: MacroBody,
+        response: { 200: Type.Unknown(), ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request) => macros.update(authOf(request).tenantId, request.params.id, request.body),
+  );
+  app.delete(
+    '/api/v1/macros/:id',
+    {
+      config: { roles: ['admin', 'supervisor'] },
+      schema: {
+        tags: ['console'],
+        summary: 'Delete a saved reply',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      await macros.remove(authOf(request).tenantId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/v1/returns/:id/apply-macro',
+    {
+      config: DESK,
+      schema: {
+        tags: ['console'],
+        summary:
+          "Apply a saved reply: its decision first (if any), then the message with the return's values filled in",
+        params: IdParams,
+        body: Type.Object(
+          {
+            macroId: Type.String({ maxLength: 100 }),
+            expectedVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Unknown(), ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      const macro = await macros.get(auth.tenantId, request.body.macroId);
+      const ret = await returns.getReturn(auth.tenantId, request.params.id);
+      const order = await deps.orders.getOrder(auth.tenantId, ret.orderId);
+      const customer = await deps.orders.requireCustomer(auth.tenantId, ret.customerId);
+      const agentName =
+        auth.actorType === 'staff' ? ((await deps.userName(auth.tenantId, auth.actorId)) ?? '') : '';
+      const message = renderMacro(macro.body, {
+        customerName: customer.name || customer.email.split('@')[0]!,
+        rmaNumber: ret.rmaNumber,
+        orderNumber: order?.orderNumber ?? '',
+        refundAmount: formatMoney(ret.refundTotal, ret.currency),
+        status: ret.status.replaceAll('_', ' '),
+        agentName,
+      });
+      if (macro.action === 'approve' || macro.action === 'reject') {
+        await actions.performAction(
+          auth.tenantId,
+          ret.id,
+          macro.action,
+          request.body.expectedVersion ? { expectedVersion: request.body.expectedVersion } : {},
+          actorOf(request),
+        );
+      } else if (request.body.expectedVersion && request.body.expectedVersion !== ret.version) {
+        throw new AppError(
+          409,
+          'stale_return',
+          'This return changed since you loaded it; reload to see what changed.',
+        );
+      }
+      return returns.sendMessage(auth.tenantId, ret.id, message, actorOf(request));
+    },
+  );
+
+  app.get(
+    '/api/v1/console/returns/:id/stream',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Live changes of one case and who else is on it (Server-Sent Events)',
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const ret = await returns.getReturn(authOf(request).tenantId, request.params.id);
+      streamSse(request, reply, {
+        realtime: deps.realtime,
+        channels: [`return:${ret.id}`, `console:return:${ret.id}`],
+      });
+    },
+  );
+
+  app.post(
+    '/api/v1/returns/:id/presence',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'Tell the others on this case that you are looking at it (send every 15 s) or have left',
+        params: IdParams,
+        body: Type.Object(
+          { state: Type.Enum(['viewing', 'editing', 'left']) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...errorResponses(404) },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      const ret = await returns.getReturn(auth.tenantId, request.params.id);
+      const name =
+        auth.actorType === 'staff'
+          ? ((await deps.userName(auth.tenantId, auth.actorId)) ?? 'Someone')
+          : 'An integration';
+      await deps.realtime.publish({
+        // Its own channel: the customer's tracking stream listens on return:<id> and must not
+        // learn staff names.
+        channel: `console:return:${ret.id}`,
+        event: 'presence',
+        data: {
+          returnId: ret.id,
+          userId: auth.actorId,
+          name,
+          state: request.body.state,
+          at: deps.now().toISOString(),
+        },
+      });
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderBody } from './helpers/fixtures.ts';
+import { openSse } from './helpers/sse-client.ts';
+import { apiClient, startTestApp, type TestApp } from './helpers/test-app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function file(reasonCode = 'damaged') {
+  const order = (await t.api.post('/api/v1/orders', orderBody())).body;
+  const ret = (
+    await t.api.post('/api/v1/returns', {
+      orderId: order.id,
+      lines: [{ orderLineId: order.lines[1].id, quantity: 1, reasonCode }],
+    })
+  ).body;
+  return { order, ret };
+}
+
+describe('queues and search', () => {
+  it('counts and lists the review queue, oldest first, with SLA and customer', async () => {
+    const a = await file();
+    const b = await file();
+    const queues = (await t.api.get('/api/v1/console/queues')).body;
+    expect(queues.needs_review).toBeGreaterThanOrEqual(2);
+    const list = (await t.api.get('/api/v1/console/returns?queue=needs_review&limit=100')).body.data;
+    const ids = list.map((r: { id: string }) => r.id);
+    expect(ids.indexOf(a.ret.id)).toBeLessThan(ids.indexOf(b.ret.id));
+    const row = list.find((r: { id: string }) => r.id === a.ret.id);
+    expect(row).toMatchObject({
+      rmaNumber: a.ret.rmaNumber,
+      customerEmail: a.order.customer.email,
+      orderNumber: a.order.orderNumber,
+    });
+    expect(row.sla).toMatchObject({ state: 'ok' });
+  });
+
+  it('finds a return by RMA number, order number and customer email', async () => {
+    const { order, ret } = await file('wrong_size');
+    for (const q of [ret.rmaNumber, ret.rmaNumber.toLowerCase(), order.orderNumber, order.customer.email]) {
+      const found = (await t.api.get(`/api/v1/console/returns?q=${encodeURIComponent(q)}`)).body.data;
+      expect(
+        found.map((r: { id: string }) => r.id),
+        q,
+      ).toContain(ret.id);
+    }
+  });
+
+  it('shows a case with order, money, customer history and timeline; notes stay internal', async () => {
+    const { ret } = await file();
+    await t.api.post(`/api/v1/returns/${ret.id}/notes`, { note: 'Photo looks staged; ask for another.' });
+    const c = (await t.api.get(`/api/v1/console/returns/${ret.id}`)).body;
+    expect(c.return.id).toBe(ret.id);
+    expect(c.order.payment.capturedAmount).toBeGreaterThan(0);
+    expect(c.customer.history.returns.length).toBeGreaterThanOrEqual(1);
+    expect(
+      c.events.some(
+        (e: { action: string; visibility: string }) => e.action === 'note' && e.visibility === 'internal',
+      ),
+    ).toBe(true);
+    const track = await t.anon.get(`/api/v1/track/${ret.trackingToken}`);
+    expect(JSON.stringify(track.body)).not.toContain('staged');
+  });
+});
+
+describe('bulk and macros', () => {
+  it('approves several returns at once and reports each one', async () => {
+    const a = await file();
+    const b = await file();
+    const c = await file('wrong_size');
+    const res = await t.api.post('/api/v1/returns/bulk', {
+      ids: [a.ret.id, b.ret.id, c.ret.id, 'ret_nope'],
+      action: 'approve',
+    });
+    const byId = Object.fromEntries(res.body.results.map((r: { id: string }) => [r.id, r]));
+    expect(byId[a.ret.id]).toMatchObject({ ok: true, status: 'awaiting_shipment' });
+    expect(byId[b.ret.id].ok).toBe(true);
+    expect(byId[c.ret.id]).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
+    expect(byId.ret_nope).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('applies a macro: its decision, then the message with the values filled in', async () => {
+    const bad = await t.api.post('/api/v1/macros', { name: 'Broken', body: 'Hi {{nickname}}' });
+    expect(bad.status).toBe(422);
+    const macro = (
+      await t.api.post('/api/v1/macros', {
+        name: `Approve damaged ${Date.now()}`,
+        body: 'Hi {{customerName}}, we approved {{rmaNumber}}: {{refundAmount}} is on its way once it is back.',
+        action: 'approve',
+      })
+    ).body;
+    const { ret } = await file();
+    const stale = await t.api.post(`/api/v1/returns/${ret.id}/apply-macro`, {
+      macroId: macro.id,
+      expectedVersion: ret.version + 3,
+    });
+    expect(stale.status).toBe(409);
+    const applied = await t.api.post(`/api/v1/returns/${ret.id}/apply-macro`, {
+      macroId: macro.id,
+      expectedVersion: ret.version,
+    });
+    expect(applied.status).toBe(200);
+    expect(applied.body.status).toBe('awaiting_shipment');
+    const events = (await t.api.get(`/api/v1/returns/${ret.id}/events`)).body.data;
+    const message = events.find((e: { action: string }) => e.action === 'staff_message');
+    // Damaged is our fault: the item plus its share of shipping comes back.
+    const amount = `USD ${(applied.body.refundTotal / 100).toFixed(2)}`;
+    expect(message.note).toBe(
+      `Hi Test Buyer, we approved ${ret.rmaNumber}: ${amount} is on its way once it is back.`,
+    );
+  });
+});
+
+describe('presence', () => {
+  it('shows who else is on a case to staff, never on the customer’s tracking stream', async () => {
+    const { ret } = await file();
+    const staff = await openSse(`${t.baseUrl}/api/v1/console/returns/${ret.id}/stream`, {
+      authorization: `Bearer ${t.tenant.apiKey}`,
+    });
+    const customer = await openSse(`${t.baseUrl}/api/v1/track/${ret.trackingToken}/stream`);
+    try {
+      expect((await t.api.post(`/api/v1/returns/${ret.id}/presence`, { state: 'viewing' })).status).toBe(204);
+      const seen = await staff.next((e) => e.event === 'presence', 3_000);
+      expect(seen.json).toMatchObject({ returnId: ret.id, state: 'viewing' });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(customer.events.some((e) => e.event === 'presence')).toBe(false);
+    } finally {
+      staff.close();
+      customer.close();
+    }
+  });
+});
+
+describe('admin', () => {
+  it('manages users and roles, and keeps at least one admin', async () => {
+    const { api } = await t.otherTenant();
+    const created = await api.post('/api/v1/users', {
+      email: `new-${Date.now()}@shop.example`,
+      name: 'New Agent',
+      role: 'agent',
+      password: 'long enough password',
+    });
+    expect(created.status).toBe(201);
+    const promoted = await api.put(`/api/v1/users/${created.body.id}`, { role: 'supervisor' });
+    expect(promoted.body.role).toBe('supervisor');
+    const users = (await api.get('/api/v1/users')).body.data;
+    const admin = users.find((u: { role: string }) => u.role === 'admin');
+    const demote = await api.put(`/api/v1/users/${admin.id}`, { role: 'agent' });
+    expect(demote.status).toBe(409);
+    expect(demote.body.error.code).toBe('last_admin');
+    expect((await api.delete(`/api/v1/users/${created.body.id}`)).status).toBe(204);
+  });
+
+  it('creates an API key shown once, and revokes it at once', async () => {
+    const { api, tenant } = await t.otherTenant();
+    const key = (await api.post('/api/v1/api-keys', { name: 'Shopify sync' })).body;
+    expect(key.apiKey).toMatch(/^rf_/);
+    const listed = (await api.get('/api/v1/api-keys')).body.data;
+    expect(JSON.stringify(listed)).not.toContain(key.apiKey);
+    const client = apiClient(t.baseUrl, key.apiKey);
+    expect((await client.get('/api/v1/returns')).status).toBe(200);
+    expect((await api.delete(`/api/v1/api-keys/${key.id}`)).status).toBe(204);
+    expect((await client.get('/api/v1/returns')).status).toBe(401);
+    expect(tenant.tenantId).toBeTruthy();
+  });
+
+  it('previews what a policy change would do to the last 90 days of returns', async () => {
+    const { api } = await t.otherTenant();
+    const orders = [];
+    for (let i = 0; i < 3; i++) orders.push((await api.post('/api/v1/orders', orderBody())).body);
+    for (const o of orders) {
+      await api.post('/api/v1/returns', {
+        orderId: o.id,
+        lines: [{ orderLineId: o.lines[1].id, quantity: 1, reasonCode: 'wrong_size' }],
+      });
+    }
+    const current = (await api.get('/api/v1/policy')).body.policy;
+    const stricter = {
+      ...current,
+      rules: [
+        ...current.rules,
+        {
+          id: 'outerwear-review',
+          when: { field: 'line.category', op: 'eq', value: 'outerwear' },
+          action: 'review',
+          message: 'Coats are checked by a person.',
+        },
+      ],
+    };
+    const res = await api.post('/api/v1/policy/preview', stricter);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.evaluated).toBe(3);
+    expect(res.body.changed).toBe(3);
+    expect(res.body.transitions).toEqual([{ from: 'approved', to: 'needs_review', count: 3 }]);
+    expect((await api.get('/api/v1/policy')).body.version).toBe(1);
+  });
+});
