@@ -117,7 +117,9 @@ async function serve(config: Config): Promise<number> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
   console.log(`\nReturnflow is running at ${url}  (database: ${config.database.dialect})`);
-  console.log(`  API docs:  ${url}/api/docs`);
+  console.log(`  Return an item:   ${url}/returns`);
+  console.log(`  Agent console:    ${url}/console`);
+  console.log(`  API docs:         ${url}/api/docs`);
   const creds = loadDemoCredentials(config);
   if (creds) printDemo(config, creds, url);
 

@@ -44,6 +44,24 @@ const SCENARIOS: { lines: number[]; reason: string; actions: ReturnAction[]; not
   { lines: [6], reason: 'not_as_described', actions: [] },
 ];
 
+const DEMO_MACROS = [
+  {
+    name: 'Approve with photo',
+    body: 'Hi {{customerName}}, thanks for the photo. We have approved {{rmaNumber}}; {{refundAmount}} will be refunded once the parcel is back. — {{agentName}}',
+    action: 'approve',
+  },
+  {
+    name: 'Ask for a photo',
+    body: 'Hi {{customerName}}, could you send us a photo of the problem for {{rmaNumber}}? Reply to this email with it attached. — {{agentName}}',
+    action: null,
+  },
+  {
+    name: 'Decline: outside policy',
+    body: 'Hi {{customerName}}, we are sorry, but {{rmaNumber}} falls outside our return policy, so we cannot accept it. — {{agentName}}',
+    action: 'reject',
+  },
+];
+
 export type DemoCredentials = CreatedTenant & { users: { email: string; password: string; role: string }[] };
 
 /** A merchant with orders and a handful of returns in every state; only for an empty database. */
@@ -127,5 +145,10 @@ export async function seedDemo(services: Services, now = new Date()): Promise<De
       if (action === 'refund') while ((await services.worker.runOnce()) > 0);
     }
   }
+  await services.settings.updateSettings(tenant.tenantId, {
+    senderName: 'Demo Outfitters',
+    senderEmail: 'returns@demo-outfitters.example',
+  });
+  for (const m of DEMO_MACROS) await services.macros.create(tenant.tenantId, m);
   return { ...tenant, users };
 }
