@@ -18,6 +18,7 @@ import {
   type Locale,
   type NotifyEvent,
   renderTemplate,
+  type TemplateSet,
   type TemplateVars,
 } from './templates.ts';
 import { signUnsubscribe } from './unsubscribe-token.ts';
@@ -229,8 +230,15 @@ export function createNotifyService(deps: NotifyDeps) {
     return (LOCALES.find((x) => x.split('-')[0] === lang) ?? fallback) as Locale;
   }
 
-  async function renderFor(tenantId: string, event: NotifyEvent, locale: Locale, vars: TemplateVars) {
-    const override = await settings.templateOverride(tenantId, event, locale);
+  async function renderFor(
+    tenantId: string,
+    event: NotifyEvent,
+    locale: Locale,
+    vars: TemplateVars,
+    known?: Partial<TemplateSet> | null,
+  ) {
+    // One dispatch renders the same event and language for every channel: read the override once.
+    const override = known !== undefined ? known : await settings.templateOverride(tenantId, event, locale);
     const email = renderEmail(event, locale, vars, override ?? undefined);
     // A blank override (an emptied form field) means the default, never an empty text.
     const sms = renderTemplate(
@@ -308,10 +316,11 @@ export function createNotifyService(deps: NotifyDeps) {
       const staffItems: { userId: string; id: string; title: string; body: string }[] = [];
 
       // Rendered before the transaction: on SQLite a query outside it would wait for it forever.
+      const override = channels.length ? await settings.templateOverride(m.tenantId, event, locale) : null;
       const rendered = new Map<string, { vars: TemplateVars; r: Awaited<ReturnType<typeof renderFor>> }>();
       for (const channel of channels) {
         const vars = varsFor(ctx, locale, channel, shop, p);
-        rendered.set(channel, { vars, r: await renderFor(m.tenantId, event, locale, vars) });
+        rendered.set(channel, { vars, r: await renderFor(m.tenantId, event, locale, vars, override) });
       }
 
       await db.transaction().execute(async (trx) => {
