@@ -138,6 +138,33 @@ describe('one approved return', () => {
   });
 });
 
+describe('SMS delivery reports', () => {
+  it('moves an SMS to delivered on a signed Twilio callback, and refuses a forged one', async () => {
+    const order = await customerOrder();
+    const ret = await fileReturn(order);
+    await settle(ret.id, (d) => d.some((x) => x.channel === 'sms' && x.status === 'sent'));
+    const msg = twilio.messages.find((m) => m.body.includes(ret.rmaNumber))!;
+    expect(msg.statusCallback).toContain('/api/v1/webhooks/sms/twilio/');
+    const path = new URL(msg.statusCallback!).pathname;
+
+    const forged = twilio.statusCallback(msg, 'delivered', { authToken: 'not-the-token' });
+    const bad = await t.anon.raw('POST', path, forged.rawBody, forged.headers);
+    expect(bad.status).toBe(400);
+
+    const real = twilio.statusCallback(msg, 'delivered');
+    const ok = await t.anon.raw('POST', path, real.rawBody, real.headers);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ updated: true });
+    const sms = (await t.api.get(`/api/v1/notifications?returnId=${ret.id}&channel=sms`)).body.data[0];
+    expect(sms.status).toBe('delivered');
+    // A late, repeated "sent" never moves it back.
+    const late = twilio.statusCallback(msg, 'sent');
+    expect((await t.anon.raw('POST', path, late.rawBody, late.headers)).body).toEqual({ updated: false });
+    const wrongTenant = path.replace(/\/twilio\/[^/]+\//, '/twilio/ten_someoneelse/');
+    expect((await t.anon.raw('POST', wrongTenant, real.rawBody, real.headers)).status).toBe(404);
+  });
+});
+
 describe('preferences', () => {
   it('respects a category turned off, but always sends a critical money update', async () => {
     const order = await customerOrder({

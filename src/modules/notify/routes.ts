@@ -8,6 +8,7 @@ import { CATEGORIES, CHANNELS, type ChannelPrefs, isTimeZone, WEBHOOK_EVENTS } f
 import type { NotifyService } from './service.ts';
 import type { NotifySettings } from './settings.ts';
 import { isE164, smsSegments } from './sms.ts';
+import { SmsCallbackSignatureError } from './sms-sender.ts';
 import { LOCALES, type Locale, NOTIFY_EVENTS, type NotifyEvent } from './templates.ts';
 import { verifyUnsubscribe } from './unsubscribe-token.ts';
 import type { WebhookService } from './webhooks.ts';
@@ -744,6 +745,37 @@ export function registerNotifyRoutes(
       'application/x-www-form-urlencoded',
       { parseAs: 'string' },
       (_req, body, done) => done(null, body),
+    );
+    // Twilio's delivery callbacks are form bodies too, verified against the raw text.
+    scope.post(
+      '/api/v1/webhooks/sms/twilio/:tenantId/:token',
+      {
+        config: publicConfig,
+        schema: {
+          tags: ['notifications'],
+          summary: 'Twilio status callback (signed with X-Twilio-Signature)',
+          security: [],
+          params: Type.Object({
+            tenantId: Type.String({ maxLength: 100 }),
+            token: Type.String({ maxLength: 100 }),
+          }),
+        },
+      },
+      async (request) => {
+        const url = notify.smsCallbackUrl(request.params.tenantId);
+        try {
+          return await notify.smsStatus(
+            request.params.tenantId,
+            request.params.token,
+            url,
+            String(request.body ?? ''),
+            request.headers,
+          );
+        } catch (e) {
+          if (e instanceof SmsCallbackSignatureError) throw new AppError(400, 'invalid_signature', e.message);
+          throw e;
+        }
+      },
     );
     const UnsubParams = Type.Object({ token: Type.String({ maxLength: 400 }) });
     scope.get(

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, isUniqueViolation } from '../../platform/db/database.ts';
@@ -11,6 +12,7 @@ import { afterQuietHours, channelsFor, digestWindow, type Notification } from '.
 import { renderEmail } from './render-email.ts';
 import type { NotifySettings } from './settings.ts';
 import { fitSms, isE164 } from './sms.ts';
+import { parseTwilioStatusCallback } from './sms-sender.ts';
 import {
   DEFAULT_TEMPLATES,
   formatAmount,
@@ -84,6 +86,16 @@ type SmsContent = { kind: 'sms'; to: string; body: string };
 type InAppContent = { kind: 'in_app'; title: string; body: string; url: string };
 type WebhookContent = { kind: 'webhook'; endpointId: string; type: string; body: string };
 type DigestPart = { kind: 'digest_part'; locale: Locale; line: string; to: string; vars: TemplateVars };
+
+export function smsCallbackToken(key: Buffer, tenantId: string): string {
+  return createHmac('sha256', key).update(`sms-callback:${tenantId}`).digest('base64url');
+}
+
+function safeEqualText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** What staff are told, in their inbox, about events that need a person. */
 const STAFF_NOTES: Partial<Record<string, string>> = {
@@ -277,7 +289,46 @@ export function createNotifyService(deps: NotifyDeps) {
     }
   }
 
+  /** Where Twilio reports delivery: a per-tenant URL whose token we can check without a lookup. */
+  function smsCallbackUrl(tenantId: string): string {
+    return `${deps.publicUrl()}/api/v1/webhooks/sms/twilio/${tenantId}/${smsCallbackToken(deps.unsubscribeKey, tenantId)}`;
+  }
+
   return {
+    smsCallbackUrl,
+
+    /**
+     * A verified Twilio status callback: moves the SMS delivery forward (sent → delivered, or
+     * failed with the carrier's code). Callbacks come unordered and repeated, so a status never
+     * moves backwards and a repeat changes nothing.
+     */
+    async smsStatus(
+      tenantId: string,
+      token: string,
+      url: string,
+      rawBody: string,
+      headers: Record<string, string | string[] | undefined>,
+    ) {
+      if (!safeEqualText(token, smsCallbackToken(deps.unsubscribeKey, tenantId))) throw notFound('Callback');
+      const authToken = await settings.smsAuthToken(tenantId);
+      if (!authToken) throw notFound('Callback');
+      const update = parseTwilioStatusCallback(authToken, { url, rawBody, headers });
+      if (!update || (update.status !== 'delivered' && update.status !== 'failed')) return { updated: false };
+      const r = await db
+        .updateTable('deliveries')
+        .set({
+          status: update.status === 'delivered' ? 'delivered' : 'failed',
+          lastError: update.code ?? null,
+          updatedAt: clock.now().toISOString(),
+        })
+        .where('tenantId', '=', tenantId)
+        .where('channel', '=', 'sms')
+        .where('providerId', '=', update.providerId)
+        .where('status', 'in', ['sending', 'sent'])
+        .executeTakeFirst();
+      return { updated: r.numUpdatedRows > 0n };
+    },
+
     /** Called inside the transaction of a change: the notification exists exactly when the change commits. */
     async notifyReturnChange(trx: Executor, tenantId: string, payload: DispatchPayload): Promise<void> {
       await enqueue(
@@ -662,7 +713,11 @@ export function createNotifyService(deps: NotifyDeps) {
           error: 'No SMS provider is configured.',
         });
       }
-      const r = await sender.send({ to: content.to, body: content.body });
+      const r = await sender.send({
+        to: content.to,
+        body: content.body,
+        statusCallbackUrl: smsCallbackUrl(m.tenantId),
+      });
       await recordAttempt(d, m.attempts, r.status, started, {
         response: r.status === 'sent' ? r.providerId : r.error,
       });

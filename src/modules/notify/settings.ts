@@ -113,6 +113,16 @@ export function createNotifySettings(deps: {
       return settings(tenantId);
     },
 
+    /** The Twilio auth token, which verifies status callbacks; null when no SMS account is set. */
+    async smsAuthToken(tenantId: string): Promise<string | null> {
+      const row = await db
+        .selectFrom('notificationSettings')
+        .select('sealedSms')
+        .where('tenantId', '=', tenantId)
+        .executeTakeFirst();
+      return row?.sealedSms ? (JSON.parse(sealer.open(row.sealedSms)) as SmsConfig).authToken : null;
+    },
+
     async smsSender(tenantId: string): Promise<SmsSender | null> {
       const row = await db
         .selectFrom('notificationSettings')
