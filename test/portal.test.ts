@@ -221,3 +221,30 @@ describe('portal rate limit', () => {
     }
   });
 });
+
+describe('explanations in the customer’s language', () => {
+  it('tracks and quotes in Spanish or Chinese when asked, English otherwise', async () => {
+    const o = await order();
+    const ret = (
+      await t.api.post('/api/v1/returns', {
+        orderId: o.id,
+        lines: [{ orderLineId: o.lines[1].id, quantity: 1, reasonCode: 'wrong_size' }],
+      })
+    ).body;
+    const en = (await t.anon.get(`/api/v1/track/${ret.trackingToken}`)).body.explanation;
+    const es = (await t.anon.get(`/api/v1/track/${ret.trackingToken}?lang=es`)).body.explanation;
+    expect(en[0]).toContain('30-day return window');
+    expect(es[0]).toContain('plazo de devolución de 30 días');
+    expect(es).toHaveLength(en.length);
+    const c = customer();
+    await c.call('POST', '/api/v1/portal/lookup?lang=zh-CN', {
+      orderNumber: o.orderNumber,
+      email: o.customer.email,
+    });
+    const q = await c.call('POST', '/api/v1/portal/quote?lang=zh-CN', {
+      resolution: 'refund',
+      lines: [{ orderLineId: o.lines[0].id, quantity: 1, reasonCode: 'wrong_size' }],
+    });
+    expect(q.body.decision.explanation.join('')).toContain('退货期');
+  });
+});

@@ -1,4 +1,5 @@
 import { formatMoney } from '../../platform/money.ts';
+import { type ExplainItem, explainText } from './explain.ts';
 import {
   type Comparison,
   type Condition,
@@ -40,6 +41,8 @@ export type LineAssessment = {
   code?: string;
   /** Customer-readable sentence for an ineligible line. */
   reason?: string;
+  /** The same sentence as an item, to render in the customer's language. */
+  reasonItem?: ExplainItem;
   windowEndsAt: string;
   feePercent: number;
   merchantFault: boolean;
@@ -66,6 +69,8 @@ export type Assessment = {
   /** Forced by a rule; applies only if the request is approved. */
   returnless: boolean;
   explanation: string[];
+  /** The same sentences as keys and values, to render in the customer's language (explain.ts). */
+  explain: ExplainItem[];
   /** The sentence in `explanation` that charges return shipping; a returnless decision replaces it. */
   returnShippingSentence: string | null;
 };
@@ -75,25 +80,11 @@ export type Decision = {
   automatic: boolean;
   returnless: boolean;
   explanation: string[];
+  explain: ExplainItem[];
   rules: RuleTrace[];
 };
 
 const DAY_MS = 86_400_000;
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 type FieldValue = string | number | boolean | null;
 
 /**
@@ -120,12 +111,12 @@ export function assessReturn(
   const currency = order.currency;
   const reasons = new Map(policy.reasons.map((r) => [r.code, r]));
   const categories = new Map(Object.entries(policy.categories).map(([k, v]) => [normalize(k), v]));
-  const explanation: string[] = [];
+  const explain: ExplainItem[] = [];
 
   // --- per line: eligibility and category fees
   const windows: { days: number; endsAt: number; titles: string[] }[] = [];
   const categoryFeeBp = new Map<string, number>();
-  const feeSentences: string[] = [];
+  const feeSentences: ExplainItem[] = [];
   const lines: LineAssessment[] = input.lines.map((line) => {
     const category = categories.get(normalize(line.category));
     const reason = reasons.get(line.reasonCode);
@@ -138,40 +129,34 @@ export function assessReturn(
       merchantFault: reason?.merchantFault ?? false,
       evidenceRequired: reason?.evidenceRequired ?? false,
     };
-    const refuse = (code: string, sentence: string): LineAssessment => {
-      explanation.push(sentence);
-      return { ...base, eligible: false, code, reason: sentence, feePercent: 0 };
+    const refuse = (code: string, item: ExplainItem): LineAssessment => {
+      explain.push(item);
+      return { ...base, eligible: false, code, reason: explainText(item), reasonItem: item, feePercent: 0 };
     };
-    const title = quoted(line.title);
+    const title = line.title;
 
     if (category?.returnable === false) {
-      return refuse(
-        'not_returnable',
-        `${title} can't be returned: items in ${line.category} are not returnable.`,
-      );
+      return refuse('not_returnable', { key: 'not_returnable', params: { title, category: line.category } });
     }
     if (now > endsAt) {
-      return refuse(
-        'return_window_closed',
-        `The ${days}-day return window for ${title} ended on ${formatDate(endsAt)}.`,
-      );
+      return refuse('return_window_closed', { key: 'window_closed', params: { days, title, endsAt } });
     }
     if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
-      return refuse('invalid_quantity', `Choose at least one ${title} to return.`);
+      return refuse('invalid_quantity', { key: 'invalid_quantity', params: { title } });
     }
     if (line.quantity > line.remainingQuantity) {
       return refuse(
         'quantity_exceeds_remaining',
         line.remainingQuantity <= 0
-          ? `All of ${title} has already been returned.`
-          : `Only ${line.remainingQuantity} of ${title} can still be returned; you asked for ${line.quantity}.`,
+          ? { key: 'all_returned', params: { title } }
+          : {
+              key: 'only_remaining',
+              params: { remaining: line.remainingQuantity, title, asked: line.quantity },
+            },
       );
     }
     if (!reason) {
-      return refuse(
-        'unknown_reason',
-        `We don't recognise the reason given for ${title}; please pick one from the list.`,
-      );
+      return refuse('unknown_reason', { key: 'unknown_reason', params: { title } });
     }
 
     const window = windows.find((w) => w.days === days && w.endsAt === endsAt);
@@ -180,26 +165,30 @@ export function assessReturn(
 
     const categoryFee = category?.restockingFeePercent ?? 0;
     if (categoryFee > 0 && reason.merchantFault) {
-      feeSentences.push(`There is no restocking fee on ${title} because the reason is a fault of ours.`);
+      feeSentences.push({ key: 'no_restocking_fault', params: { title } });
     } else if (categoryFee > 0) {
       categoryFeeBp.set(line.orderLineId, Math.round(categoryFee * 100));
-      feeSentences.push(`A restocking fee of ${categoryFee}% of the price applies to ${title}.`);
+      feeSentences.push({ key: 'restocking_fee', params: { percent: categoryFee, title } });
     }
     return { ...base, eligible: true, feePercent: 0 };
   });
 
   const eligibleCount = lines.filter((l) => l.eligible).length;
-  const windowSentences = windows.map((w) => {
-    const from = deliveredDay === null ? ', counted from your order date' : '';
-    const who =
-      w.titles.length === eligibleCount && input.lines.length === eligibleCount
-        ? 'Your return is'
-        : `${listTitles(w.titles)} ${w.titles.length === 1 ? 'is' : 'are'}`;
-    return `${who} within the ${w.days}-day return window${from} (until ${formatDate(w.endsAt)}).`;
-  });
-  explanation.unshift(...windowSentences);
-  if (input.lines.length === 0) explanation.push('Choose at least one item to return.');
-  explanation.push(...feeSentences);
+  const windowSentences = windows.map(
+    (w): ExplainItem => ({
+      key: 'window_ok',
+      params: {
+        all: w.titles.length === eligibleCount && input.lines.length === eligibleCount,
+        titles: w.titles,
+        days: w.days,
+        fromOrder: deliveredDay === null,
+        endsAt: w.endsAt,
+      },
+    }),
+  );
+  explain.unshift(...windowSentences);
+  if (input.lines.length === 0) explain.push({ key: 'choose_item' });
+  explain.push(...feeSentences);
 
   // --- custom rules, checked once per requested line
   const returnCtx = {
@@ -282,7 +271,7 @@ export function assessReturn(
         }
       }
       trace(`${on}; ${notes.join('; ') || 'nothing to charge'}.`);
-      if (notes.length > 0) explanation.push(message);
+      if (notes.length > 0) explain.push({ key: 'text', params: { text: message } });
     }
   }
 
@@ -297,17 +286,18 @@ export function assessReturn(
   let returnShippingFee = 0;
   let returnShippingSentence: string | null = null;
   if (faulty) {
-    explanation.push('Return shipping is free because the reason is a fault of ours.');
+    explain.push({ key: 'shipping_free_fault' });
   } else if (waiveShipping) {
-    explanation.push(ruleMessage(waiveShipping));
+    explain.push({ key: 'text', params: { text: ruleMessage(waiveShipping) } });
   } else {
     const fee = policy.returnShippingFee[currency];
     if (fee !== undefined && fee > 0) {
       returnShippingFee = fee;
-      returnShippingSentence = `Return shipping of ${formatMoney(fee, currency)} is deducted because the reason is not a fault of ours.`;
-      explanation.push(returnShippingSentence);
+      const item: ExplainItem = { key: 'shipping_deducted', params: { fee: { money: fee, currency } } };
+      returnShippingSentence = explainText(item);
+      explain.push(item);
     } else {
-      explanation.push('Return shipping is free.');
+      explain.push({ key: 'shipping_free' });
     }
   }
 
@@ -321,7 +311,8 @@ export function assessReturn(
     ruleOutcome: decisive ? (decisive.action as 'approve' | 'review' | 'reject') : null,
     decidingRuleId: decisive?.id ?? null,
     returnless,
-    explanation,
+    explanation: explain.map((i) => explainText(i)),
+    explain,
     returnShippingSentence,
   };
 }
@@ -336,36 +327,37 @@ export function decideReturn(
   input: { currency: string; refundTotal: number; lines: EvalLine[] },
 ): Decision {
   const { currency, refundTotal } = input;
-  const decide = (outcome: Decision['outcome'], sentences: string[], returnless = false): Decision => ({
-    outcome,
-    automatic: true,
-    returnless,
-    // Nothing travels back in a returnless refund, so return shipping is not charged.
-    explanation: [
-      ...assessment.explanation.map((e) =>
-        returnless && e === assessment.returnShippingSentence
-          ? 'There is no return shipping fee because you keep the items.'
-          : e,
+  const decide = (outcome: Decision['outcome'], sentences: ExplainItem[], returnless = false): Decision => {
+    const explain: ExplainItem[] = [
+      // Nothing travels back in a returnless refund, so return shipping is not charged.
+      ...assessment.explain.map(
+        (e): ExplainItem => (returnless && e.key === 'shipping_deducted' ? { key: 'no_shipping_keep' } : e),
       ),
       ...sentences,
-    ],
-    rules: assessment.rules,
-  });
-  const approve = (sentence: string): Decision => {
+    ];
+    return {
+      outcome,
+      automatic: true,
+      returnless,
+      explanation: explain.map((e) => explainText(e)),
+      explain,
+      rules: assessment.rules,
+    };
+  };
+  const approve = (sentence: ExplainItem): Decision => {
     const limit = policy.returnlessMaxAmount[currency];
     if (assessment.returnless) {
       const trace = assessment.rules.find((t) => t.fired && t.action === 'returnless');
       const rule = policy.rules.find((r) => r.id === trace?.ruleId);
-      const why = rule ? ruleMessage(rule) : "You don't need to send the items back.";
+      const why: ExplainItem = rule
+        ? { key: 'text', params: { text: ruleMessage(rule) } }
+        : { key: 'keep_default' };
       return decide('approved', [sentence, why], true);
     }
     if (limit !== undefined && refundTotal <= limit) {
       return decide(
         'approved',
-        [
-          sentence,
-          `You can keep the items: for refunds of ${formatMoney(limit, currency)} or less we don't ask for them back.`,
-        ],
+        [sentence, { key: 'keep_threshold', params: { limit: { money: limit, currency } } }],
         true,
       );
     }
@@ -374,15 +366,17 @@ export function decideReturn(
 
   // The service refuses ineligible requests before deciding; this keeps a stray call safe.
   if (!assessment.eligible) {
-    return decide('rejected', ["We can't accept this return as requested."]);
+    return decide('rejected', [{ key: 'cannot_accept' }]);
   }
 
   if (assessment.ruleOutcome && assessment.decidingRuleId) {
     const rule = policy.rules.find((r) => r.id === assessment.decidingRuleId);
     const message = rule ? ruleMessage(rule) : 'A rule of our return policy applies to this request.';
-    if (assessment.ruleOutcome === 'approve') return approve(`${message} Your return is approved.`);
-    if (assessment.ruleOutcome === 'reject') return decide('rejected', [message]);
-    return decide('needs_review', [message, 'A member of our team will look at your request shortly.']);
+    if (assessment.ruleOutcome === 'approve')
+      return approve({ key: 'text_approved', params: { text: message } });
+    if (assessment.ruleOutcome === 'reject')
+      return decide('rejected', [{ key: 'text', params: { text: message } }]);
+    return decide('needs_review', [{ key: 'text', params: { text: message } }, { key: 'team_shortly' }]);
   }
 
   const byId = new Map(input.lines.map((l) => [l.orderLineId, l]));
@@ -390,39 +384,29 @@ export function decideReturn(
     .filter((l) => l.evidenceRequired && !byId.get(l.orderLineId)?.hasEvidence)
     .map((l) => byId.get(l.orderLineId)?.title ?? l.orderLineId);
   if (missing.length > 0) {
-    return decide('needs_review', [
-      `We need a photo of ${listTitles(missing)} showing the problem; an agent will look at it before we approve the return.`,
-    ]);
+    return decide('needs_review', [{ key: 'need_photo', params: { titles: missing } }]);
   }
 
   const auto = policy.autoApprove;
   if (!auto.enabled) {
-    return decide('needs_review', [
-      'Every return is checked by our team; an agent will look at yours shortly.',
-    ]);
+    return decide('needs_review', [{ key: 'all_checked' }]);
   }
   if (auto.reasons.length > 0) {
     const allowed = new Set(auto.reasons);
     const notAllowed = [...new Set(input.lines.map((l) => l.reasonCode).filter((c) => !allowed.has(c)))];
     if (notAllowed.length > 0) {
       const labels = notAllowed.map((c) => policy.reasons.find((r) => r.code === c)?.label ?? c);
-      return decide('needs_review', [
-        `Returns for the reason ${listTitles(labels)} are checked by our team; an agent will look at yours shortly.`,
-      ]);
+      return decide('needs_review', [{ key: 'reason_checked', params: { labels } }]);
     }
   }
   const max = auto.maxRefundAmount[currency];
   if (max === undefined) {
-    return decide('needs_review', [
-      `Returns paid in ${currency} are checked by our team; an agent will look at yours shortly.`,
-    ]);
+    return decide('needs_review', [{ key: 'currency_checked', params: { currency } }]);
   }
   if (refundTotal > max) {
-    return decide('needs_review', [
-      `Refunds above ${formatMoney(max, currency)} are checked by our team; an agent will look at yours shortly.`,
-    ]);
+    return decide('needs_review', [{ key: 'above_checked', params: { max: { money: max, currency } } }]);
   }
-  return approve('Your return is approved.');
+  return approve({ key: 'approved' });
 }
 
 // --- conditions ---------------------------------------------------------------------------
@@ -497,20 +481,6 @@ function normalize(s: string): string {
 function ruleMessage(rule: Rule): string {
   const m = typeof rule.message === 'string' ? rule.message.trim() : '';
   return m || 'A rule of our return policy applies to this request.';
-}
-
-function quoted(title: string): string {
-  return `“${title.trim() || 'this item'}”`;
-}
-
-function listTitles(titles: string[]): string {
-  const q = titles.map(quoted);
-  return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} and ${q.at(-1)}`;
-}
-
-function formatDate(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
 function toMs(value: Date | string, what: string): number {

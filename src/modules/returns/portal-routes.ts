@@ -6,7 +6,7 @@ import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { type EvidenceService, MAX_EVIDENCE_BYTES } from './evidence.ts';
 import { CUSTOMER_COOKIE, CUSTOMER_SESSION_TTL_MS, type Portal } from './portal.ts';
 import { QuoteView, ReturnRequest } from './schemas.ts';
-import type { ReturnsService } from './service.ts';
+import { localized, type ReturnsService } from './service.ts';
 
 const PortalView = Type.Object({
   shop: Type.Object({ name: Type.String(), kind: Type.String() }),
@@ -60,6 +60,12 @@ const PortalRequest = Type.Object(
   { additionalProperties: false },
 );
 
+const LangQuery = Type.Object({
+  lang: Type.Optional(
+    Type.String({ maxLength: 20, description: 'en, zh-CN or es: the language of explanations and reasons.' }),
+  ),
+});
+
 const EvidenceView = Type.Object({ id: Type.String(), contentType: Type.String(), size: Type.Integer() });
 
 /** Raw image bodies (no multipart): one photo per request, its type sniffed from the bytes. */
@@ -102,6 +108,7 @@ export function registerPortalRoutes(
         description:
           'The same 404 answers a wrong number and a wrong email. The session cookie is http-only and lasts two hours.',
         security: [],
+        querystring: LangQuery,
         body: Type.Object(
           {
             orderNumber: Type.String({ minLength: 1, maxLength: 100 }),
@@ -129,7 +136,7 @@ export function registerPortalRoutes(
           secure: secure(),
         }),
       );
-      return portal.view(found.access);
+      return portal.view(found.access, request.query.lang);
     },
   );
 
@@ -141,10 +148,11 @@ export function registerPortalRoutes(
         tags: ['portal'],
         summary: 'The order of the customer session, with what can be returned',
         security: [],
+        querystring: LangQuery,
         response: { 200: PortalView, 404: ErrorResponse, 429: ErrorResponse },
       },
     },
-    async (request) => portal.view(await access(request)),
+    async (request) => portal.view(await access(request), request.query.lang),
   );
 
   app.post(
@@ -173,6 +181,7 @@ export function registerPortalRoutes(
         tags: ['portal'],
         summary: 'What the return would get, before confirming (writes nothing)',
         security: [],
+        querystring: LangQuery,
         body: PortalRequest,
         response: {
           200: QuoteView,
@@ -185,7 +194,11 @@ export function registerPortalRoutes(
     },
     async (request) => {
       const a = await access(request);
-      return returns.quoteReturn(a.tenantId, { ...request.body, orderId: a.orderId } as never);
+      return returns.quoteReturn(
+        a.tenantId,
+        { ...request.body, orderId: a.orderId } as never,
+        request.query.lang,
+      );
     },
   );
 
@@ -197,6 +210,7 @@ export function registerPortalRoutes(
         tags: ['portal'],
         summary: 'File the return (the decision and the tracking link come back at once)',
         security: [],
+        querystring: LangQuery,
         body: PortalRequest,
         response: {
           201: Type.Object({
@@ -231,7 +245,7 @@ export function registerPortalRoutes(
         trackingUrl: r.trackingUrl,
         decision: {
           outcome: r.decision.outcome,
-          explanation: r.decision.explanation,
+          explanation: localized(r.decision as never, request.query.lang),
           returnless: r.decision.returnless,
         },
         refundQuote: r.refundQuote,

@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { OrdersService } from '../orders/service.ts';
 import { assessReturn } from '../policy/evaluate-policy.ts';
+import { explainLocale, explainText } from '../policy/explain.ts';
 import { RESOLUTIONS } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
 
@@ -28,7 +29,8 @@ export function createPortal(deps: {
 }) {
   const { db, clock } = deps;
 
-  async function view(a: CustomerAccess) {
+  async function view(a: CustomerAccess, lang?: string) {
+    const locale = explainLocale(lang);
     const order = await deps.orders.requireOrder(a.tenantId, a.orderId);
     const { policy } = await deps.policies.currentPolicy(a.tenantId);
     const tenant = await db
@@ -76,7 +78,7 @@ export function createPortal(deps: {
         unitPrice: l.unitPrice,
         eligible: a1.eligible,
         ...(a1.code ? { code: a1.code } : {}),
-        ...(a1.reason ? { reason: a1.reason } : {}),
+        ...(a1.reason ? { reason: a1.reasonItem ? explainText(a1.reasonItem, locale) : a1.reason } : {}),
         windowEndsAt: a1.windowEndsAt,
       };
     });

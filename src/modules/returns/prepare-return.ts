@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { formatMoney } from '../../platform/money.ts';
 import type { Order, OrdersService } from '../orders/service.ts';
 import {
   type Assessment,
@@ -11,6 +10,7 @@ import {
   type EvalCustomer,
   type EvalLine,
 } from '../policy/evaluate-policy.ts';
+import { type ExplainItem, explainText } from '../policy/explain.ts';
 import { type Policy, RESOLUTIONS } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
 import { calculateRefundQuote } from '../refunds/refund-calculator.ts';
@@ -201,15 +201,9 @@ export function evaluateRequest(
   });
   if (resolution === 'keep_item' && !decision.returnless && decision.outcome !== 'rejected') {
     // Keeping the item was asked for but the policy would want it back: a person decides.
-    decision = {
-      ...decision,
-      outcome: 'needs_review',
-      returnless: true,
-      explanation: [
-        ...decision.explanation,
-        'Keeping the item instead of sending it back needs our approval; an agent will look at it.',
-      ],
-    };
+    decision = withSentences({ ...decision, outcome: 'needs_review', returnless: true }, [
+      { key: 'keep_needs_approval' },
+    ]);
   }
   // A returnless refund sends no parcel, so it is not charged return shipping.
   if (decision.returnless && assessment.returnShippingFee > 0) priced = price(false);
@@ -218,20 +212,34 @@ export function evaluateRequest(
     bonusPercent: policy.storeCreditBonusPercent ?? 0,
     ...(input.exchange ? { exchangeItems: input.exchange.items } : {}),
   });
-  const money = (n: number) => formatMoney(n, quote.currency);
-  const extra: string[] = [];
+  const money = (amount: number) => ({ money: amount, currency: quote.currency });
+  const extra: ExplainItem[] = [];
   if (quote.bonus > 0) {
     extra.push(
       resolution === 'store_credit'
-        ? `You get ${money(quote.total + quote.bonus)} of store credit, including a bonus of ${money(quote.bonus)}.`
-        : `Your exchange includes a bonus of ${money(quote.bonus)}.`,
+        ? {
+            key: 'store_credit_bonus',
+            params: { total: money(quote.total + quote.bonus), bonus: money(quote.bonus) },
+          }
+        : { key: 'exchange_bonus', params: { bonus: money(quote.bonus) } },
     );
   }
   if (quote.exchange && quote.exchange.amountDue > 0) {
-    extra.push(
-      `The new items cost ${money(quote.exchange.amountDue)} more; that difference is due from you.`,
-    );
+    extra.push({ key: 'exchange_due', params: { due: money(quote.exchange.amountDue) } });
   }
-  if (extra.length) decision = { ...decision, explanation: [...decision.explanation, ...extra] };
+  if (extra.length) decision = withSentences(decision, extra);
   return { evalLines, assessment, quote, decision };
+}
+
+/** Adds sentences to a decision, keeping its English text and its items in step. */
+function withSentences(decision: Decision, items: ExplainItem[]): Decision {
+  const explain = [
+    // A returnless refund sends no parcel: whatever said return shipping is charged no longer holds.
+    ...(decision.explain ?? []).map(
+      (e): ExplainItem =>
+        decision.returnless && e.key === 'shipping_deducted' ? { key: 'no_shipping_keep' } : e,
+    ),
+    ...items,
+  ];
+  return { ...decision, explain, explanation: explain.map((e) => explainText(e)) };
 }

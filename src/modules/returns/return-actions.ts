@@ -109,6 +109,11 @@ export function createReturnActions(deps: {
             decidedBy: `${actor.type}:${actor.id ?? ''}`,
             decidedAt: at,
             explanation: [...(decision.explanation as string[]), ...(body.note ? [body.note] : [])],
+            // The agent's words are kept as written in every language.
+            explain: [
+              ...((decision.explain as unknown[]) ?? []),
+              ...(body.note ? [{ key: 'text', params: { text: body.note } }] : []),
+            ],
           });
         }
         if (releasesQuantity(finalStatus) && !releasesQuantity(status)) {

@@ -181,9 +181,14 @@ export function registerReturnRoutes(
         summary: 'Public tracking of one return (no personal data)',
         security: [],
         params: Type.Object({ token: Type.String({ maxLength: 100 }) }),
+        querystring: Type.Object({
+          lang: Type.Optional(
+            Type.String({ maxLength: 20, description: 'en, zh-CN or es: the language of the explanation.' }),
+          ),
+        }),
         response: { 200: TrackingView, 404: ErrorResponse, 429: ErrorResponse },
       },
     },
-    async (request) => returns.trackReturn(request.params.token),
+    async (request) => returns.trackReturn(request.params.token, request.query.lang),
   );
 }

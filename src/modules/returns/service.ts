@@ -7,6 +7,7 @@ import { newId, newSecret } from '../../platform/ids.ts';
 import { formatMoney } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
 import type { Decision } from '../policy/evaluate-policy.ts';
+import { type ExplainItem, explainLocale, explainText } from '../policy/explain.ts';
 import type { PolicyService } from '../policy/service.ts';
 import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
 import type { RefundsService } from '../refunds/service.ts';
@@ -156,19 +157,22 @@ export function createReturnsService(deps: ReturnsDeps) {
     view,
 
     /** What a request would get: eligibility per line, decision and refund quote. Writes nothing. */
-    async quoteReturn(tenantId: string, input: ReturnRequest) {
+    async quoteReturn(tenantId: string, input: ReturnRequest, lang?: string) {
       const p = await prepareReturn(db, deps, tenantId, input, clock.now());
+      const locale = explainLocale(lang);
       return {
         eligible: p.assessment.eligible,
         lines: p.assessment.lines.map((l) => ({
           orderLineId: l.orderLineId,
           eligible: l.eligible,
           ...(l.code ? { code: l.code } : {}),
-          ...(l.reason ? { reason: l.reason } : {}),
+          ...(l.reason
+            ? { reason: lang && l.reasonItem ? explainText(l.reasonItem, locale) : l.reason }
+            : {}),
           windowEndsAt: l.windowEndsAt,
           returnableQuantity: p.evalLines.find((e) => e.orderLineId === l.orderLineId)!.remainingQuantity,
         })),
-        decision: p.decision,
+        decision: p.decision ? { ...p.decision, explanation: localized(p.decision, lang) } : null,
         refundQuote: p.quote,
         policyVersion: p.policyVersion,
       };
@@ -447,7 +451,7 @@ export function createReturnsService(deps: ReturnsDeps) {
     },
 
     /** The public view behind a tracking link: no names, emails, addresses or internal notes. */
-    async trackReturn(token: string) {
+    async trackReturn(token: string, lang?: string) {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw notFound('Return');
       const r = await db
         .selectFrom('returns')
@@ -483,12 +487,22 @@ export function createReturnsService(deps: ReturnsDeps) {
           status: refund?.status ?? null,
           breakdown: breakdownOf(quote, r.refundTotal),
         },
-        explanation: parseJson<Decision>(r.decision).explanation,
+        explanation: localized(parseJson<Decision>(r.decision), lang),
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,
       };
     },
   };
+}
+
+/** The decision's sentences in the asked language, when they were stored as items; else as written. */
+export function localized(
+  decision: Pick<Decision, 'explanation'> & { explain?: ExplainItem[] },
+  lang?: string,
+): string[] {
+  if (!decision.explain?.length || !lang) return decision.explanation;
+  const locale = explainLocale(lang);
+  return decision.explain.map((i) => explainText(i, locale));
 }
 
 /** Enough of an address for staff to recognise it, not enough to copy it off a screen. */

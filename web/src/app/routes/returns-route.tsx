@@ -1,6 +1,6 @@
-import { ComingSoon } from '../../components/coming-soon.tsx';
+import { PortalPage } from '../../features/portal/components/portal-page.tsx';
 
-/** `/returns`: the customer portal (next slice). */
+/** `/returns`: the customer return portal (find the order, choose, explain, review, confirm). */
 export function ReturnsRoute() {
-  return <ComingSoon title="soon.returns.title" body="soon.returns.body" />;
+  return <PortalPage />;
 }

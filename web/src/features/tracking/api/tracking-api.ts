@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../../../lib/api.ts';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 
 /** GET /api/v1/track/:token — the public view of one return (no personal data). */
 export type TrackingView = {
@@ -61,9 +62,12 @@ export const trackingKeys = {
 };
 
 export function useTracking(token: string) {
+  // The server writes the decision's explanation in the page's language.
+  const { locale } = useI18n();
   return useQuery({
-    queryKey: trackingKeys.view(token),
-    queryFn: ({ signal }) => api.get<TrackingView>(base(token), { signal }),
+    queryKey: [...trackingKeys.view(token), locale],
+    queryFn: ({ signal }) =>
+      api.get<TrackingView>(`${base(token)}?lang=${encodeURIComponent(locale)}`, { signal }),
   });
 }
 

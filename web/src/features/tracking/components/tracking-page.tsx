@@ -99,8 +99,8 @@ function TrackingDetails({
             </Region>
             {view.explanation.length > 0 && (
               <Region id="explanation" title={t('explanation.title')}>
-                {/* The policy engine writes these sentences in English for now. */}
-                <Stack gap={6} component="ul" lang="en" pl="md" my={0}>
+                {/* Written by the server in the page's language (?lang=); a shop's own rule texts stay as written. */}
+                <Stack gap={6} component="ul" pl="md" my={0}>
                   {view.explanation.map((sentence) => (
                     <Text component="li" key={sentence}>
                       {sentence}

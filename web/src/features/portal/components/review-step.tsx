@@ -1,0 +1,225 @@
+import { Alert, Button, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useEffect, useMemo } from 'react';
+import { useNavigate } from 'react-router';
+import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import { type Decision, lineProblems, type RefundQuote, useFileReturn, useQuote } from '../api/portal-api.ts';
+import { chosenLines, requestBody } from './draft.ts';
+import { LineProblemText } from './line-problem.tsx';
+import type { StepProps } from './portal-page.tsx';
+import { isResolution, reasonLabel, resolutionKey } from './portal-text.ts';
+import { StepButtons } from './step-buttons.tsx';
+
+/** Step 5: the server's quote in plain words and to the cent, then Confirm files the return. */
+export function ReviewStep(props: StepProps) {
+  const { view, draft, back, goTo, problems, setProblems } = props;
+  const { t, money } = useI18n();
+  const navigate = useNavigate();
+  const body = useMemo(() => requestBody(view, draft), [view, draft]);
+  const quote = useQuote(body);
+  const file = useFileReturn();
+  const lines = chosenLines(view, draft);
+  const currency = view.order.currency;
+
+  // A refused line is remembered so the items step can show it too, next to the item.
+  const refused = lineProblems(quote.error ?? file.error);
+  const refusedKey = JSON.stringify(refused);
+  const quoted = quote.isSuccess;
+  useEffect(() => {
+    const list = JSON.parse(refusedKey) as typeof refused;
+    if (list.length > 0) setProblems(list);
+    else if (quoted) setProblems([]);
+  }, [refusedKey, quoted, setProblems]);
+
+  const confirm = () =>
+    file.mutate(body, {
+      onSuccess: (filed) => {
+        setProblems([]);
+        navigate(`/t/${filed.trackingToken}`);
+      },
+    });
+
+  const shown = refused.length > 0 ? refused : problems;
+  const data = quote.data;
+  const resolution = draft.resolution && isResolution(draft.resolution) ? draft.resolution : null;
+
+  return (
+    <Stack gap="md" data-testid="review">
+      <Stack gap="xs">
+        <Title order={3} size="h4">
+          {t('portal.review.items')}
+        </Title>
+        <Stack gap="xs" component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
+          {lines.map((l) => {
+            const reason = view.reasons.find((r) => r.code === draft.reasons[l.id]);
+            const photos = (draft.photos[l.id] ?? []).filter((p) => p.evidenceId).length;
+            const problem = shown.find((p) => p.orderLineId === l.id);
+            return (
+              <Paper component="li" key={l.id} withBorder p="sm" radius="md" data-testid="review-line">
+                <Group justify="space-between" gap="xs" wrap="wrap">
+                  <Text fw={600}>
+                    {l.title} × {draft.selected[l.id]}
+                  </Text>
+                  <Text className="money" size="sm">
+                    {money(l.unitPrice * (draft.selected[l.id] ?? 1), currency)}
+                  </Text>
+                </Group>
+                {reason && (
+                  <Text size="sm">{t('portal.review.reason', { reason: reasonLabel(t, reason).text })}</Text>
+                )}
+                {photos > 0 && <Text size="sm">{t('portal.review.photos', { count: photos })}</Text>}
+                {problem && <LineProblemText problem={problem} />}
+              </Paper>
+            );
+          })}
+        </Stack>
+        {resolution && (
+          <Text>{t('portal.review.resolution', { resolution: t(resolutionKey(resolution)) })}</Text>
+        )}
+      </Stack>
+
+      {quote.isPending && (
+        <Group gap="sm" role="status">
+          <Loader size="sm" aria-hidden="true" />
+          <Text>{t('portal.review.loading')}</Text>
+        </Group>
+      )}
+      {refused.length > 0 && (
+        <Alert color="red" variant="light" role="alert" data-testid="quote-problems">
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{t('portal.review.problems')}</Text>
+            <Button size="xs" variant="default" onClick={() => goTo('items')}>
+              {t('portal.review.changeItems')}
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+      {quote.isError && refused.length === 0 && (
+        <ErrorPanel error={quote.error} onRetry={() => void quote.refetch()} compact />
+      )}
+      {data?.decision && <DecisionPanel decision={data.decision} />}
+      {data?.refundQuote && <QuoteTable quote={data.refundQuote} />}
+      {file.isError && refused.length === 0 && <ErrorPanel error={file.error} compact />}
+
+      <StepButtons
+        onBack={back}
+        onNext={data?.eligible && data.refundQuote ? confirm : undefined}
+        nextLabel={t('portal.review.confirm')}
+        nextLoading={file.isPending}
+      />
+    </Stack>
+  );
+}
+
+const OUTCOME_COLOR = { approved: 'green', needs_review: 'yellow', rejected: 'red' } as const;
+
+function DecisionPanel({ decision }: { decision: Decision }) {
+  const { t } = useI18n();
+  const o = decision.outcome;
+  return (
+    <Alert
+      color={OUTCOME_COLOR[o] ?? 'gray'}
+      variant="light"
+      title={t(`portal.review.${o}.title` as MessageKey)}
+      data-testid="decision"
+      styles={{ title: { color: 'var(--mantine-color-text)' } }}
+      data-outcome={o}
+    >
+      <Stack gap="xs">
+        <Text size="sm">{t(`portal.review.${o}.body` as MessageKey)}</Text>
+        {decision.explanation.length > 0 && (
+          // Written by the server in the page's language (?lang=).
+          <Stack gap={4} component="ul" pl="md" my={0}>
+            {decision.explanation.map((s) => (
+              <Text component="li" size="sm" key={s}>
+                {s}
+              </Text>
+            ))}
+          </Stack>
+        )}
+      </Stack>
+    </Alert>
+  );
+}
+
+type Row = { key: string; label: string; amount: number; lang?: string };
+
+/** Every amount of the quote, from minor units, then what comes back and where. */
+function QuoteTable({ quote }: { quote: RefundQuote }) {
+  const { t, money } = useI18n();
+  const sum = (f: (l: RefundQuote['lines'][number]) => number) => quote.lines.reduce((a, l) => a + f(l), 0);
+  const bonus = quote.bonus ?? 0;
+  const rows: Row[] = [
+    { key: 'items', label: t('breakdown.items'), amount: sum((l) => l.itemAmount) },
+    { key: 'discounts', label: t('breakdown.discounts'), amount: -sum((l) => l.discount) },
+    { key: 'tax', label: t('breakdown.tax'), amount: sum((l) => l.tax) },
+    { key: 'shipping', label: t('breakdown.shipping'), amount: sum((l) => l.shipping) },
+    { key: 'restocking', label: t('breakdown.restocking'), amount: -quote.restockingFees },
+    ...quote.fees.map((f) =>
+      f.code === 'return_shipping'
+        ? { key: `fee-${f.code}`, label: t('breakdown.returnShipping'), amount: -f.amount }
+        : { key: `fee-${f.code}`, label: f.label, amount: -f.amount, lang: 'en' },
+    ),
+  ].filter((r) => r.key === 'items' || r.amount !== 0);
+  if (quote.exchange)
+    rows.push({ key: 'new', label: t('breakdown.newItems'), amount: -quote.exchange.itemsTotal });
+  if (bonus) rows.push({ key: 'bonus', label: t('breakdown.bonus'), amount: bonus });
+  const method = quote.payout?.method ?? 'original_payment';
+  const youGet = (quote.payout?.amount ?? quote.total) + (method === 'store_credit' ? bonus : 0);
+  const due = quote.exchange?.amountDue ?? 0;
+  const methodKey: MessageKey =
+    method === 'store_credit'
+      ? 'refund.method.store_credit'
+      : method === 'none'
+        ? 'refund.method.none'
+        : 'refund.method.original_payment';
+
+  return (
+    <Paper withBorder radius="md" p="sm" component="section" aria-labelledby="breakdown-title">
+      <Title order={3} size="h4" id="breakdown-title" mb="xs">
+        {t('portal.review.breakdown')}
+      </Title>
+      <Table data-testid="quote-breakdown" verticalSpacing="xs" horizontalSpacing="sm">
+        <caption className="visually-hidden">{t('refund.caption')}</caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('refund.col.line')}</Table.Th>
+            <Table.Th scope="col" className="money">
+              {t('refund.col.amount')}
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((r) => (
+            <Table.Tr key={r.key} data-row={r.key}>
+              <Table.Th scope="row" fw={400}>
+                <span lang={r.lang}>{r.label}</span>
+              </Table.Th>
+              <Table.Td className="money">{money(r.amount, quote.currency)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+        <Table.Tfoot>
+          {due > 0 && (
+            <Table.Tr data-row="due">
+              <Table.Th scope="row">{t('breakdown.due')}</Table.Th>
+              <Table.Td className="money" fw={700} data-testid="quote-due">
+                {money(due, quote.currency)}
+              </Table.Td>
+            </Table.Tr>
+          )}
+          <Table.Tr data-row="total">
+            <Table.Th scope="row">{t('portal.review.youGet')}</Table.Th>
+            <Table.Td className="money" fw={700} data-testid="quote-total">
+              {money(youGet, quote.currency)}
+            </Table.Td>
+          </Table.Tr>
+        </Table.Tfoot>
+      </Table>
+      <Text size="sm" mt="xs">
+        {t(methodKey)}
+      </Text>
+    </Paper>
+  );
+}
