@@ -469,7 +469,8 @@ export function createNotifyService(deps: NotifyDeps) {
             const content: InAppContent = {
               kind: 'in_app',
               title: r.subject,
-              body: r.sms,
+              // The short text, without the tracking link: the inbox already sits on that page.
+              body: r.sms.replace(/\s*https?:\/\/\S+/g, '').trim(),
               url: vars.trackingUrl,
             };
             if (
