@@ -28,7 +28,9 @@ function isStale() {
   const built = statSync(stamp, { throwIfNoEntry: false });
   if (!built) return true;
   // The lock file stands for the dependencies: an upgraded React or Mantine means a new bundle.
-  return Math.max(newest(webDir), newest(join(root, 'package-lock.json'))) > built.mtimeMs;
+  // src/platform/money.ts is shared with the browser (the one exponent table and formatter).
+  const inputs = [webDir, join(root, 'package-lock.json'), join(root, 'src', 'platform', 'money.ts')];
+  return Math.max(...inputs.map(newest)) > built.mtimeMs;
 }
 
 const force = process.argv.includes('--force');

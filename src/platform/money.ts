@@ -116,6 +116,36 @@ export function unitSlice(total: number, quantity: number, from: number, to: num
   return mulDivFloor(total, to, quantity) - mulDivFloor(total, from, quantity);
 }
 
+/** `1250, 2` → `"12.50"`; `-5, 3` → `"-0.005"`; `800, 0` → `"800"`: cut from the digits, never divided. */
+export function minorToDecimalString(amount: number, exponent: number): string {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`not an amount in minor units: ${amount}`);
+  const sign = amount < 0 ? '-' : '';
+  const digits = String(Math.abs(amount)).padStart(exponent + 1, '0');
+  if (exponent === 0) return `${sign}${digits}`;
+  return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+}
+
+/**
+ * Integer minor units for a reader of `locale` ("12,50 US$", "US$12.50"), exactly: Intl formats
+ * the decimal string (ES2023), with the digits of our exponent table, not the runtime's.
+ * Shared by the server (emails, explanations) and the web app.
+ */
+export function formatMoneyFor(amount: number, currency: string, locale: string): string {
+  const exponent = currencyExponent(currency);
+  const decimal = minorToDecimalString(amount, exponent) as Intl.StringNumericLiteral;
+  try {
+    return new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    }).format(decimal);
+  } catch {
+    // An unknown currency code: the exact number with the code rather than a failure.
+    return `${decimal} ${currency}`;
+  }
+}
+
 /** Formats for logs and plain-text explanations ("USD 12.50"); the UI uses Intl itself. */
 export function formatMoney(amount: number, currency: string): string {
   const exp = currencyExponent(currency);

@@ -3,7 +3,7 @@
  * Pure: no I/O. Tenants may override subject/text/html/sms; `templateProblems` is the gate
  * those overrides pass before they are saved.
  */
-import { assertMinorUnits, currencyExponent } from '../../platform/money.ts';
+import { assertMinorUnits, formatMoneyFor } from '../../platform/money.ts';
 import { smsSegments } from './sms.ts';
 
 export const LOCALES = ['en', 'zh-CN', 'es'] as const;
@@ -180,19 +180,7 @@ export function templateProblems(t: Partial<TemplateSet>): { field: string; mess
 export function formatAmount(amount: number, currency: string, locale: Locale): string {
   assertMinorUnits(amount);
   // Intl accepts "jpy", but the exponent table would then miss it and show 2 decimals.
-  currency = currency.toUpperCase();
-  const exp = currencyExponent(currency);
-  const big = BigInt(amount);
-  const digits = (big < 0n ? -big : big).toString().padStart(exp + 1, '0');
-  const decimal = exp === 0 ? digits : `${digits.slice(0, -exp)}.${digits.slice(-exp)}`;
-  // Our exponent table is the authority on decimals, not the runtime's CLDR data.
-  const nf = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: exp,
-    maximumFractionDigits: exp,
-  });
-  return nf.format(`${big < 0n ? '-' : ''}${decimal}` as Intl.StringNumericLiteral);
+  return formatMoneyFor(amount, currency.toUpperCase(), locale);
 }
 
 /**

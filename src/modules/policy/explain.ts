@@ -1,4 +1,4 @@
-import { currencyExponent, formatMoney } from '../../platform/money.ts';
+import { formatMoney, formatMoneyFor } from '../../platform/money.ts';
 
 /**
  * The sentences a decision explains itself with, as keys and values, so one decision reads in
@@ -57,23 +57,8 @@ function fmtFor(locale: ExplainLocale): Fmt {
     q: (t) => (locale === 'zh-CN' ? `“${t.trim() || '此商品'}”` : `«${t.trim() || 'este artículo'}»`),
     list: (items) => list.format(items),
     date: (ms) => date.format(new Date(ms)),
-    money: (m) => localMoney(m, locale),
+    money: (m) => formatMoneyFor(m.money, m.currency, locale),
   };
-}
-
-/** Exact: the decimal string is built from the integer, never by dividing a float. */
-function localMoney(m: Money, locale: string): string {
-  const exp = currencyExponent(m.currency);
-  const abs = Math.abs(m.money)
-    .toString()
-    .padStart(exp + 1, '0');
-  const decimal = exp === 0 ? abs : `${abs.slice(0, -exp)}.${abs.slice(-exp)}`;
-  return new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency: m.currency,
-    minimumFractionDigits: exp,
-    maximumFractionDigits: exp,
-  }).format(`${m.money < 0 ? '-' : ''}${decimal}` as Intl.StringNumericLiteral);
 }
 
 type P = ExplainParams;
