@@ -404,7 +404,8 @@ export function createReturnsService(deps: ReturnsDeps) {
       const r = await repo.findReturn(db, tenantId, id);
       if (!r) throw notFound('Return');
       const events = await repo.findEvents(db, tenantId, id);
-      const deliveries = (await deps.deliveriesOfReturn?.(tenantId, id)) ?? [];
+      // Staff inbox items are about the return, not messages to its customer: left off the timeline.
+      const deliveries = ((await deps.deliveriesOfReturn?.(tenantId, id)) ?? []).filter((d) => !d.recipient.startsWith('user:'));
       const notes = deliveries.map((d) => ({
         id: d.id,
         action: `notify_${d.channel}`,

@@ -1,6 +1,6 @@
-import { ComingSoon } from '../../components/coming-soon.tsx';
+import { ConsoleApp } from '../../features/console/components/console-app.tsx';
 
-/** `/console`: the agent console (next slice). */
+/** `/console/*`: the agent console (staff sign-in, queues, cases). English-only: staff pages. */
 export function ConsoleRoute() {
-  return <ComingSoon title="soon.console.title" body="soon.console.body" />;
+  return <ConsoleApp />;
 }

@@ -1,0 +1,355 @@
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupBrowser } from '../helpers/browser.ts';
+import { orderBody } from '../helpers/fixtures.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+const browser = setupBrowser();
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const PASSWORD = 'correct horse battery staple';
+let seq = 0;
+// The smallest valid PNG (1×1, transparent).
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+beforeAll(async () => {
+  t = await startTestApp({ web: true });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function agent(name: string) {
+  seq += 1;
+  const email = `${name.toLowerCase()}-${seq}@shop.example`;
+  await t.services.identity.createUser(t.tenant.tenantId, { email, name, role: 'agent', password: PASSWORD });
+  return { email, name };
+}
+
+/** "Damaged" without a photo: the default policy sends it to a person. */
+async function returnNeedingReview(customer?: { email: string; name: string }) {
+  const order = await t.api.post('/api/v1/orders', orderBody(customer ? { customer } : {}));
+  expect(order.status).toBe(201);
+  const ret = await t.api.post('/api/v1/returns', {
+    orderId: order.body.id,
+    resolution: 'refund',
+    lines: [{ orderLineId: order.body.lines[0].id, quantity: 1, reasonCode: 'damaged' }],
+  });
+  expect(ret.status).toBe(201);
+  expect(ret.body.status).toBe('needs_review');
+  return {
+    id: ret.body.id as string,
+    rma: ret.body.rmaNumber as string,
+    token: ret.body.trackingToken as string,
+  };
+}
+
+async function signIn(page: Page, who: { email: string }) {
+  await page.goto(`${t.baseUrl}/console`);
+  await page.waitForURL('**/console/login');
+  await page.getByLabel('Email').fill(who.email);
+  await page.locator('input[type="password"]').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('queue-page').waitFor();
+}
+
+/** axe-core's WCAG 2.x A/AA rules on the current page; returns the violations, described. */
+async function axe(page: Page) {
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Record<string, unknown>[] }> };
+      }
+    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: (v.nodes as { target: unknown }[]).map((n) => n.target).slice(0, 5),
+    }));
+  });
+}
+
+describe('agent console', () => {
+  it('signs in, opens a needs-review case with the keyboard, applies a macro that approves and replies', async () => {
+    const alex = await agent('Alex');
+    const macro = await t.api.post('/api/v1/macros', {
+      name: 'Approve damaged item',
+      body: 'Hi {{customerName}}, sorry about {{rmaNumber}} — approved, please send it back.',
+      action: 'approve',
+    });
+    expect(macro.status).toBe(201);
+    const r = await returnNeedingReview();
+
+    const page = await browser.newPage();
+    // Signed out: /console sends you to the sign-in page; a wrong password gets a generic error.
+    await page.goto(`${t.baseUrl}/console`);
+    await page.waitForURL('**/console/login');
+    await page.getByLabel('Email').fill(alex.email);
+    await page.locator('input[type="password"]').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await page.getByTestId('login-error').textContent()).toContain('do not match');
+    await browser.screenshot(page, 'console-login-error');
+
+    await page.locator('input[type="password"]').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('queue-page').waitFor();
+    expect(await page.getByTestId('console-user').textContent()).toContain('Alex');
+
+    await page.getByTestId('queue-tab-needs_review').click();
+    await page.locator(`[data-testid="queue-row"][data-id="${r.id}"]`).waitFor();
+    const count = async () =>
+      Number((await page.getByTestId('queue-tab-needs_review').textContent())?.match(/(\d+)/)?.[1]);
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    // A new return needing review shows up in the count without a reload (the staff stream).
+    await returnNeedingReview();
+    await expect.poll(count, { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(() => page.getByTestId('queue-row').count(), { timeout: 10_000 }).toBe(before + 1);
+
+    const ids = await page
+      .getByTestId('queue-row')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id')));
+    const index = ids.indexOf(r.id);
+    expect(index).toBeGreaterThanOrEqual(0);
+    // Keyboard only: leave the tab, move down to the row, open it.
+    await page.getByRole('heading', { level: 1, name: 'Returns' }).click();
+    for (let i = 0; i <= index; i++) await page.keyboard.press('j');
+    expect(
+      await page.locator(`[data-testid="queue-row"][data-id="${r.id}"]`).getAttribute('aria-current'),
+    ).toBe('true');
+    await browser.screenshot(page, 'console-queue');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/console/returns/${r.id}`);
+    await page.locator('[data-testid="case-page"][data-status="needs_review"]').waitFor();
+    expect(await page.getByTestId('case-rma').textContent()).toBe(r.rma);
+    expect(await page.getByTestId('decision').textContent()).toContain(
+      'The policy sent this return to a person',
+    );
+
+    await page.getByLabel('Macro').selectOption({ label: 'Approve damaged item (approves)' });
+    await page.getByTestId('macro-preview').waitFor();
+    await page.getByRole('button', { name: 'Apply macro' }).click();
+    await page.locator('[data-testid="case-page"][data-status="awaiting_shipment"]').waitFor();
+    expect(await page.getByTestId('case-status').textContent()).toBe('Awaiting shipment');
+    await page.locator('[data-testid="timeline-list"] li[data-action="staff_message"]').first().waitFor();
+    await browser.screenshot(page, 'console-case-approved');
+
+    // The customer sees the message on their timeline.
+    const track = await t.anon.get(`/api/v1/track/${r.token}`);
+    expect(track.body.status).toBe('awaiting_shipment');
+    const messages = (track.body.timeline as { action: string; note: string | null }[]).filter(
+      (e) => e.action === 'staff_message',
+    );
+    expect(messages.map((m) => m.note)).toEqual([
+      `Hi Test Buyer, sorry about ${r.rma} — approved, please send it back.`,
+    ]);
+
+    // Sign out returns to the sign-in page, and the console stays closed.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/console/login');
+    await page.goto(`${t.baseUrl}/console/returns/${r.id}`);
+    await page.waitForURL('**/console/login');
+    expect(browser.pageErrors.filter((e) => !e.includes('401'))).toEqual([]);
+  });
+
+  it('shows who else is on the case and refuses a stale action with a clear message', async () => {
+    const sam = await agent('Sam');
+    const kim = await agent('Kim');
+    const r = await returnNeedingReview();
+
+    const samPage = await browser.newPage();
+    const kimPage = await browser.newPage();
+    await signIn(samPage, sam);
+    await signIn(kimPage, kim);
+    await samPage.goto(`${t.baseUrl}/console/returns/${r.id}`);
+    await samPage.getByTestId('case-page').waitFor();
+    await kimPage.goto(`${t.baseUrl}/console/returns/${r.id}`);
+    await kimPage.getByTestId('case-page').waitFor();
+
+    await kimPage.getByText('Sam is also viewing').waitFor();
+    await samPage.getByText('Kim is also viewing').waitFor();
+
+    // Kim opens the reject dialog on what she sees; meanwhile Sam approves.
+    await kimPage.getByTestId('case-actions').getByRole('button', { name: 'Reject' }).click();
+    await kimPage.getByTestId('dialog-reject').waitFor();
+    await samPage.getByTestId('case-actions').getByRole('button', { name: 'Approve' }).click();
+    await samPage.getByTestId('confirm-action').click();
+    await samPage.locator('[data-testid="case-page"][data-status="awaiting_shipment"]').waitFor();
+
+    await kimPage.getByTestId('confirm-action').click();
+    await kimPage.getByTestId('stale-message').waitFor();
+    expect(await kimPage.getByTestId('stale-message').textContent()).toContain(
+      'This return was changed by someone else — reloaded',
+    );
+    await kimPage.locator('[data-testid="case-page"][data-status="awaiting_shipment"]').waitFor();
+    await browser.screenshot(kimPage, 'console-case-stale');
+    const ret = await t.api.get(`/api/v1/returns/${r.id}`);
+    expect(ret.body.status).toBe('awaiting_shipment');
+
+    // Sam leaves (back to the queue): Kim no longer sees him.
+    await samPage.getByRole('link', { name: '← Back to the queue' }).click();
+    await samPage.getByTestId('queue-page').waitFor();
+    await kimPage.getByTestId('presence').waitFor({ state: 'detached' });
+  });
+
+  it('bulk-approves selected returns from the queue with per-row results', async () => {
+    const lee = await agent('Lee');
+    const email = `bulk-${Date.now()}@example.com`;
+    const a = await returnNeedingReview({ email, name: 'Bulk Buyer' });
+    const b = await returnNeedingReview({ email, name: 'Bulk Buyer' });
+    // Someone else already decided b: the bulk approval must refuse that row and still do a.
+    await t.api.post(`/api/v1/returns/${b.id}/actions/reject`, {});
+    const page = await browser.newPage();
+    await signIn(page, lee);
+    // "/" jumps to the search box.
+    await page.getByRole('heading', { level: 1, name: 'Returns' }).click();
+    await page.keyboard.press('/');
+    await page.keyboard.type(email);
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-testid="queue-row"][data-id="${b.id}"]`).waitFor();
+    expect(await page.getByTestId('queue-row').count()).toBe(2);
+    await page.getByLabel('Select all shown').check();
+    await page.getByRole('button', { name: 'Approve selected' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Approve 2' }).click();
+    await page.getByTestId('bulk-summary').waitFor();
+    expect(await page.getByTestId('bulk-summary').textContent()).toContain('1 of 2 done');
+    const row = (id: string) => page.locator(`[data-testid="queue-row"][data-id="${id}"]`);
+    expect(await row(a.id).getByTestId('bulk-ok').count()).toBe(1);
+    expect(await row(b.id).getByTestId('bulk-error').textContent()).toBeTruthy();
+    await browser.screenshot(page, 'console-bulk-results');
+    expect((await t.api.get(`/api/v1/returns/${a.id}`)).body.status).toBe('awaiting_shipment');
+    expect((await t.api.get(`/api/v1/returns/${b.id}`)).body.status).toBe('rejected');
+  });
+
+  it('inspects with a partial refund and a reason, then refunds the amount the dialog shows', async () => {
+    const jo = await agent('Jo');
+    const r = await returnNeedingReview();
+    await t.api.post(`/api/v1/returns/${r.id}/actions/approve`, {});
+    await t.api.post(`/api/v1/returns/${r.id}/actions/ship`, { carrier: 'UPS', trackingNumber: '1Z1' });
+    const received = await t.api.post(`/api/v1/returns/${r.id}/actions/receive`, {});
+    expect(received.body.status).toBe('received');
+
+    const page = await browser.newPage();
+    await signIn(page, jo);
+    await page.goto(`${t.baseUrl}/console/returns/${r.id}`);
+    await page.locator('[data-testid="case-page"][data-status="received"]').waitFor();
+    await page.getByTestId('case-actions').getByRole('button', { name: 'Inspect' }).click();
+    const dialog = page.getByTestId('dialog-inspect');
+    await dialog.getByLabel('Condition of T-shirt').selectOption('used');
+    await dialog.getByLabel(/Partial refund in USD/).fill('20.5');
+    await dialog.getByTestId('confirm-action').click();
+    // A partial amount needs a reason.
+    await dialog.getByText('Say why the refund is partial').waitFor();
+    await dialog.getByLabel('Reason for the partial refund').fill('Worn, tag removed');
+    await browser.screenshot(page, 'console-inspect-dialog', { fullPage: false });
+    await dialog.getByTestId('confirm-action').click();
+    await page.locator('[data-testid="case-page"][data-status="inspected"]').waitFor();
+    expect(await page.getByTestId('case-refund-total').textContent()).toBe('$20.50');
+
+    await page.getByTestId('case-actions').getByRole('button', { name: 'Refund' }).click();
+    expect(await page.getByTestId('refund-amount').textContent()).toContain('$20.50');
+    await page.getByTestId('confirm-action').click();
+    await page.locator('[data-testid="case-page"]:not([data-status="inspected"])').waitFor();
+    const ret = await t.api.get(`/api/v1/returns/${r.id}`);
+    expect(['refund_pending', 'refunded']).toContain(ret.body.status);
+    expect(ret.body.refundTotal).toBe(2050);
+    expect(ret.body.lines[0].condition).toBe('used');
+  });
+
+  it('shows the photos the customer sent, loaded with the staff cookie, and enlarges one', async () => {
+    const max = await agent('Max');
+    const o = (await t.api.post('/api/v1/orders', orderBody())).body;
+    // The customer's portal session: lookup, photo upload, filing.
+    let cookie = '';
+    const portal = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${t.baseUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          ...(cookie ? { cookie } : {}),
+          ...(Buffer.isBuffer(body) ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
+      });
+      const set = res.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0]!;
+      return res.json();
+    };
+    await portal('/api/v1/portal/lookup', { orderNumber: o.orderNumber, email: o.customer.email });
+    const photo = await portal('/api/v1/portal/evidence', PNG, { 'content-type': 'image/png' });
+    const filed = await portal('/api/v1/portal/returns', {
+      resolution: 'refund',
+      lines: [{ orderLineId: o.lines[0].id, quantity: 1, reasonCode: 'damaged', evidenceIds: [photo.id] }],
+    });
+    expect(filed.id).toBeTruthy();
+
+    const page = await browser.newPage();
+    await signIn(page, max);
+    await page.goto(`${t.baseUrl}/console/returns/${filed.id}`);
+    const thumb = page.getByRole('button', { name: 'Enlarge photo 1 of 1' });
+    await thumb.waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid="evidence"] img');
+      return !!img && img.complete && img.naturalWidth === 1;
+    });
+    await thumb.click();
+    await page
+      .getByRole('dialog', { name: 'Photo' })
+      .getByRole('img', { name: 'Evidence sent by the customer' })
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
+  it('says "too many attempts" once sign-in is paused for an address', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.baseUrl}/console/login`);
+    await page.getByLabel('Email').fill('someone-else@shop.example');
+    await page.locator('input[type="password"]').fill('wrong password');
+    let text = '';
+    for (let i = 0; i < 8 && !text.includes('Too many attempts'); i++) {
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('login-error').waitFor();
+      await page.waitForLoadState('networkidle').catch(() => {});
+      text = (await page.getByTestId('login-error').textContent()) ?? '';
+    }
+    expect(text).toContain('Too many attempts');
+  });
+
+  it('passes axe (WCAG 2 AA) on the sign-in, queue and case pages', async () => {
+    const pat = await agent('Pat');
+    const r = await returnNeedingReview();
+    await t.api.post(`/api/v1/returns/${r.id}/notes`, { note: 'Checked the order history.' });
+    // axe is injected as a script: the page's CSP (script-src 'self') would refuse it.
+    const page = await browser.newPage({ bypassCSP: true });
+    await page.goto(`${t.baseUrl}/console/login`);
+    await page.getByTestId('login-form').waitFor();
+    expect({ page: 'login', violations: await axe(page) }).toEqual({ page: 'login', violations: [] });
+
+    await page.getByLabel('Email').fill(pat.email);
+    await page.locator('input[type="password"]').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('queue-table').waitFor();
+    await page.keyboard.press('j');
+    expect({ page: 'queue', violations: await axe(page) }).toEqual({ page: 'queue', violations: [] });
+
+    await page.goto(`${t.baseUrl}/console/returns/${r.id}`);
+    await page.getByTestId('case-page').waitFor();
+    await page.waitForLoadState('networkidle').catch(() => {});
+    expect({ page: 'case', violations: await axe(page) }).toEqual({ page: 'case', violations: [] });
+    await browser.screenshot(page, 'console-case-needs-review');
+    // The confirmation dialog too: focus moves into it, Escape closes it.
+    await page.getByTestId('case-actions').getByRole('button', { name: 'Approve' }).click();
+    await page.getByTestId('dialog-approve').waitFor();
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
+    await page.waitForTimeout(400); // the dialog's fade-in: axe would measure half-transparent text
+    expect({ page: 'dialog', violations: await axe(page) }).toEqual({ page: 'dialog', violations: [] });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('dialog-approve').waitFor({ state: 'detached' });
+  });
+});

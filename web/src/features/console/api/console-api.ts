@@ -1,0 +1,359 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { api } from '../../../lib/api.ts';
+
+export type Me = {
+  user: { id: string; email: string; name: string; role: string; tenantId: string };
+  tenant: { name: string };
+  csrfToken: string;
+};
+
+export const QUEUES = ['needs_review', 'awaiting_inspection', 'refund_failed', 'sla_at_risk', 'all'] as const;
+export type Queue = (typeof QUEUES)[number];
+
+export type QueueRow = {
+  id: string;
+  rmaNumber: string;
+  status: string;
+  resolution: string;
+  currency: string;
+  refundTotal: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  orderNumber: string | null;
+  customerEmail: string | null;
+  customerName: string | null;
+  refundStatus: string | null;
+  sla: { dueAt: string; state: 'ok' | 'at_risk' | 'overdue' } | null;
+};
+
+export type RuleTrace = {
+  ruleId: string;
+  fired: boolean;
+  action: string;
+  matchedLines?: unknown;
+  note?: string;
+};
+export type ReturnLine = {
+  id: string;
+  sku: string;
+  title: string;
+  quantity: number;
+  reasonCode: string;
+  note: string | null;
+  refundAmount: number;
+  acceptedQuantity: number | null;
+  condition: string | null;
+};
+export type CaseReturn = {
+  id: string;
+  rmaNumber: string;
+  status: string;
+  resolution: string;
+  returnless: boolean;
+  decision: { outcome: string; automatic?: boolean; explanation: string[]; rules: RuleTrace[] };
+  refundQuote: {
+    currency: string;
+    total: number;
+    lines?: { returnLineId?: string; title?: string; amount?: number; refundAmount?: number }[];
+    returnShippingFee?: number;
+    restockingFee?: number;
+    [k: string]: unknown;
+  };
+  refundTotal: number;
+  currency: string;
+  customerNote: string | null;
+  lines: ReturnLine[];
+  evidence: { id: string; url: string; contentType: string; orderLineId: string | null }[];
+  allowedActions: string[];
+  adjustment: { amount: number; reason: string; by: string; at: string } | null;
+  refund: {
+    status: string;
+    amount: number;
+    currency: string;
+    method: string;
+    failureMessage: string | null;
+  } | null;
+  fulfillment: { status: string; items: { sku: string; title: string; quantity: number }[] } | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+};
+export type CaseEvent = {
+  id: string;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string;
+  actor: { type: string; id: string | null };
+  note: string | null;
+  visibility: string;
+  createdAt: string;
+};
+export type CaseView = {
+  return: CaseReturn;
+  order: {
+    orderNumber?: string;
+    currency?: string;
+    totalAmount?: number;
+    placedAt?: string;
+    payment?: {
+      capturedAmount: number;
+      refundedAmount: number;
+      refundableAmount: number;
+      [k: string]: unknown;
+    } | null;
+    [k: string]: unknown;
+  };
+  customer: {
+    email: string;
+    name: string | null;
+    history: {
+      orderCount: number;
+      returnRate: number;
+      returns: { id: string; rmaNumber: string; status: string; createdAt: string }[];
+    };
+  };
+  events: CaseEvent[];
+};
+export type Macro = { id: string; name: string; body: string; action: string | null };
+
+// The CSRF token of the signed-in session: every change made with the cookie sends it back.
+let csrfToken = '';
+const csrf = () => ({ headers: { 'X-CSRF-Token': csrfToken } });
+
+/** Staff calls: the cookie goes by itself, changes carry the CSRF header. */
+export const staffApi = {
+  get: api.get,
+  post: <T>(path: string, body: unknown = {}) => api.post<T>(path, body, csrf()),
+};
+
+export const consoleKeys = {
+  me: ['console', 'me'] as const,
+  queues: ['console', 'queues'] as const,
+  lists: ['console', 'list'] as const,
+  list: (queue: string, q: string) => ['console', 'list', queue, q] as const,
+  case: (id: string) => ['console', 'case', id] as const,
+  macros: ['console', 'macros'] as const,
+};
+
+export function useMe() {
+  return useQuery({
+    queryKey: consoleKeys.me,
+    queryFn: async ({ signal }) => {
+      try {
+        const me = await api.get<Me>('/api/v1/auth/me', { signal });
+        csrfToken = me.csrfToken;
+        return me;
+      } catch (e) {
+        if ((e as { status?: number }).status === 401) return null;
+        throw e;
+      }
+    },
+    retry: false,
+    staleTime: 60_000,
+  });
+}
+
+export function useLogin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { email: string; password: string }) => api.post<Me>('/api/v1/auth/login', input),
+    onSuccess: (me) => {
+      csrfToken = me.csrfToken;
+      qc.setQueryData(consoleKeys.me, me);
+    },
+  });
+}
+
+export function useLogout() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => staffApi.post<unknown>('/api/v1/auth/logout'),
+    onSettled: () => {
+      csrfToken = '';
+      qc.removeQueries({ queryKey: ['console'] });
+      qc.setQueryData(consoleKeys.me, null);
+    },
+  });
+}
+
+export function useQueueCounts() {
+  return useQuery({
+    queryKey: consoleKeys.queues,
+    queryFn: ({ signal }) => staffApi.get<Record<string, number>>('/api/v1/console/queues', { signal }),
+  });
+}
+
+export function useQueueRows(queue: Queue, q: string) {
+  return useInfiniteQuery({
+    queryKey: consoleKeys.list(queue, q),
+    initialPageParam: '',
+    queryFn: ({ pageParam, signal }) => {
+      const params = new URLSearchParams({ queue, limit: '25' });
+      if (q) params.set('q', q);
+      if (pageParam) params.set('cursor', pageParam);
+      return staffApi.get<{ data: QueueRow[]; nextCursor: string | null }>(
+        `/api/v1/console/returns?${params}`,
+        { signal },
+      );
+    },
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useCase(id: string) {
+  return useQuery({
+    queryKey: consoleKeys.case(id),
+    queryFn: ({ signal }) =>
+      staffApi.get<CaseView>(`/api/v1/console/returns/${encodeURIComponent(id)}`, { signal }),
+  });
+}
+
+export function useMacros() {
+  return useQuery({
+    queryKey: consoleKeys.macros,
+    queryFn: ({ signal }) => staffApi.get<{ data: Macro[] }>('/api/v1/macros', { signal }),
+  });
+}
+
+export type BulkResult = {
+  id: string;
+  ok: boolean;
+  status?: string;
+  error?: { code: string; message: string };
+};
+
+export function useBulk() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { ids: string[]; action: 'approve' | 'reject' }) =>
+      staffApi.post<{ results: BulkResult[] }>('/api/v1/returns/bulk', input),
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: consoleKeys.queues });
+      void qc.invalidateQueries({ queryKey: consoleKeys.lists });
+    },
+  });
+}
+
+/** Every change to a case: refetches the case (and the queues) whether it worked or not. */
+export function useCaseMutation<I>(id: string, run: (input: I) => Promise<unknown>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: consoleKeys.case(id) });
+      void qc.invalidateQueries({ queryKey: consoleKeys.queues });
+      void qc.invalidateQueries({ queryKey: consoleKeys.lists });
+    },
+  });
+}
+
+const retPath = (id: string) => `/api/v1/returns/${encodeURIComponent(id)}`;
+
+export const caseCalls = {
+  action: (id: string) => (input: { action: string; body: Record<string, unknown> }) =>
+    staffApi.post(`${retPath(id)}/actions/${input.action}`, input.body),
+  note: (id: string) => (note: string) => staffApi.post(`${retPath(id)}/notes`, { note }),
+  reply: (id: string) => (message: string) => staffApi.post(`${retPath(id)}/messages`, { message }),
+  macro: (id: string) => (input: { macroId: string; expectedVersion: number }) =>
+    staffApi.post(`${retPath(id)}/apply-macro`, input),
+};
+
+export type Viewer = { userId: string; name: string; at: number };
+
+/**
+ * While a case is open: says "viewing" every 15 s (and "left" on the way out), listens to the
+ * case's stream for the others on it and for changes, and refetches after a reconnect.
+ */
+export function useCasePresence(id: string, selfId: string | undefined): Viewer[] {
+  const qc = useQueryClient();
+  const [viewers, setViewers] = useState<Record<string, Viewer>>({});
+
+  useEffect(() => {
+    const say = (state: 'viewing' | 'left') =>
+      staffApi.post(`${retPath(id)}/presence`, { state }).catch(() => {});
+    void say('viewing');
+    // Closing the tab or reloading: a keep-alive request still gets out while the page unloads.
+    const onHide = () =>
+      void fetch(`${retPath(id)}/presence`, {
+        method: 'POST',
+        keepalive: true,
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'X-CSRF-Token': csrfToken },
+        body: JSON.stringify({ state: 'left' }),
+      }).catch(() => {});
+    window.addEventListener('pagehide', onHide);
+    const beat = setInterval(() => void say('viewing'), 15_000);
+    const known = new Set<string>();
+    const expire = setInterval(() => {
+      const now = Date.now();
+      setViewers((v) => {
+        const kept = Object.entries(v).filter(([, x]) => now - x.at < 40_000);
+        known.clear();
+        for (const [userId] of kept) known.add(userId);
+        return Object.fromEntries(kept);
+      });
+    }, 5_000);
+    let source: EventSource | null = null;
+    if (typeof EventSource !== 'undefined') {
+      source = new EventSource(`/api/v1/console/returns/${encodeURIComponent(id)}/stream`);
+      let opened = false;
+      const refetch = () => qc.invalidateQueries({ queryKey: consoleKeys.case(id) });
+      source.onopen = () => {
+        if (opened) void refetch();
+        opened = true;
+      };
+      source.addEventListener('return.updated', () => void refetch());
+      source.addEventListener('realtime.resync', () => void refetch());
+      source.addEventListener('presence', (e) => {
+        try {
+          const p = JSON.parse((e as MessageEvent<string>).data) as {
+            userId: string;
+            name: string;
+            state: string;
+          };
+          if (p.userId === selfId) return;
+          // Someone new arrived: answer at once so they see us without waiting for a beat.
+          if (p.state !== 'left' && !known.has(p.userId)) void say('viewing');
+          if (p.state === 'left') known.delete(p.userId);
+          else known.add(p.userId);
+          setViewers((v) => {
+            const next = { ...v };
+            if (p.state === 'left') delete next[p.userId];
+            else next[p.userId] = { userId: p.userId, name: p.name, at: Date.now() };
+            return next;
+          });
+        } catch {
+          // Not our shape: ignore.
+        }
+      });
+    }
+    return () => {
+      clearInterval(beat);
+      clearInterval(expire);
+      source?.close();
+      window.removeEventListener('pagehide', onHide);
+      void say('left');
+    };
+  }, [id, selfId, qc]);
+
+  return Object.values(viewers);
+}
+
+/** The signed-in person's stream: any changed return refreshes the queue counts and lists. */
+export function useStaffStream(enabled: boolean) {
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (!enabled || typeof EventSource === 'undefined') return;
+    const source = new EventSource('/api/v1/me/stream');
+    const refresh = () => {
+      void qc.invalidateQueries({ queryKey: consoleKeys.queues });
+      void qc.invalidateQueries({ queryKey: consoleKeys.lists });
+    };
+    source.addEventListener('return.updated', refresh);
+    source.addEventListener('inbox.item', refresh);
+    source.addEventListener('realtime.resync', refresh);
+    return () => source.close();
+  }, [enabled, qc]);
+}

@@ -1,0 +1,390 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Loader,
+  Modal,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import { useDocumentTitle } from '../../../lib/use-document-title.ts';
+import {
+  type BulkResult,
+  QUEUES,
+  type Queue,
+  type QueueRow,
+  useBulk,
+  useQueueCounts,
+  useQueueRows,
+} from '../api/console-api.ts';
+import { age, money, QUEUE_LABELS, statusColor, words } from './format.ts';
+
+const EMPTY: Record<Queue, string> = {
+  needs_review: 'Nothing waits for a decision. New returns the policy cannot decide will appear here.',
+  awaiting_inspection: 'No parcels wait for inspection.',
+  refund_failed: 'No failed refunds. Good.',
+  sla_at_risk: 'No return is close to missing its deadline.',
+  all: 'No returns yet.',
+};
+
+const SLA = {
+  ok: { label: 'On time', color: 'teal.9' },
+  at_risk: { label: 'At risk', color: 'yellow.4' },
+  overdue: { label: 'Overdue', color: 'red.9' },
+} as const;
+
+const isTyping = (el: Element | null) =>
+  !!el && (['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || (el as HTMLElement).isContentEditable);
+const isControl = (el: Element | null) =>
+  !!el && (isTyping(el) || ['A', 'BUTTON'].includes(el.tagName) || el.getAttribute('role') === 'tab');
+
+/** `/console`: the queues, search, keyboard navigation and bulk decisions. */
+export function QueuePage() {
+  useDocumentTitle('Returns queue', 'Returnflow');
+  const [params, setParams] = useSearchParams();
+  const queueParam = params.get('queue');
+  const queue: Queue = (QUEUES as readonly string[]).includes(queueParam ?? '')
+    ? (queueParam as Queue)
+    : 'needs_review';
+  const q = params.get('q') ?? '';
+  const [search, setSearch] = useState(q);
+  const counts = useQueueCounts();
+  const rows = useQueueRows(queue, q);
+  const bulk = useBulk();
+  const navigate = useNavigate();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [cursor, setCursor] = useState(-1);
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [confirm, setConfirm] = useState<'approve' | 'reject' | null>(null);
+  const [results, setResults] = useState<Record<string, BulkResult>>({});
+
+  const list: QueueRow[] = useMemo(() => rows.data?.pages.flatMap((p) => p.data) ?? [], [rows.data]);
+
+  // A new queue or search starts without a selection.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on the queue and search only
+  useEffect(() => {
+    setCursor(-1);
+    setChecked(new Set());
+    setResults({});
+  }, [queue, q]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (document.querySelector('[role="dialog"]')) return;
+      const active = document.activeElement;
+      if (e.key === '/' && !isTyping(active)) {
+        e.preventDefault();
+        searchRef.current?.focus();
+        return;
+      }
+      if (isTyping(active)) return;
+      if (e.key === 'j' || e.key === 'ArrowDown') {
+        e.preventDefault();
+        setCursor((c) => Math.min(list.length - 1, c + 1));
+      } else if (e.key === 'k' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        setCursor((c) => Math.max(0, c - 1));
+      } else if (e.key === 'Enter' && !isControl(active)) {
+        const row = list[cursor];
+        if (row) {
+          e.preventDefault();
+          navigate(`/console/returns/${row.id}`);
+        }
+      } else if (e.key === 'x' && !isControl(active)) {
+        const row = list[cursor];
+        if (row) toggle(row.id);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  });
+
+  useEffect(() => {
+    if (cursor >= 0) document.getElementById(`row-${cursor}`)?.scrollIntoView({ block: 'nearest' });
+  }, [cursor]);
+
+  const toggle = (id: string) =>
+    setChecked((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const setQueue = (next: string | null) => {
+    const p = new URLSearchParams(params);
+    p.set('queue', next ?? 'needs_review');
+    setParams(p);
+  };
+
+  const submitSearch = (e: FormEvent) => {
+    e.preventDefault();
+    const p = new URLSearchParams(params);
+    if (search.trim()) {
+      p.set('q', search.trim());
+      p.set('queue', 'all');
+    } else p.delete('q');
+    setParams(p);
+  };
+
+  const runBulk = () => {
+    if (!confirm) return;
+    const ids = [...checked];
+    bulk.mutate(
+      { ids, action: confirm },
+      {
+        onSuccess: (r) => {
+          setResults(Object.fromEntries(r.results.map((x) => [x.id, x])));
+          setChecked(new Set());
+        },
+        onSettled: () => setConfirm(null),
+      },
+    );
+  };
+
+  const allChecked = list.length > 0 && list.every((r) => checked.has(r.id));
+  const done = Object.values(results);
+  const activeTab = q ? 'all' : queue;
+  const body = (
+    <>
+      {q && (
+        <Group gap="xs">
+          <Text size="sm">Results for “{q}” in all queues.</Text>
+          <Button
+            size="xs"
+            variant="subtle"
+            onClick={() => {
+              setSearch('');
+              const p = new URLSearchParams(params);
+              p.delete('q');
+              setParams(p);
+            }}
+          >
+            Clear search
+          </Button>
+        </Group>
+      )}
+
+      <Group gap="xs" wrap="wrap">
+        <Text size="sm" aria-live="polite">
+          {checked.size} selected
+        </Text>
+        <Button size="xs" disabled={checked.size === 0} onClick={() => setConfirm('approve')}>
+          Approve selected
+        </Button>
+        <Button size="xs" color="red.9" disabled={checked.size === 0} onClick={() => setConfirm('reject')}>
+          Reject selected
+        </Button>
+        <Text size="xs" c="dimmed">
+          Keys: j/k or ↑/↓ move, Enter opens, x selects, / searches
+        </Text>
+      </Group>
+
+      {done.length > 0 && (
+        <Alert
+          color={done.every((r) => r.ok) ? 'teal' : 'yellow'}
+          variant="light"
+          role="status"
+          data-testid="bulk-summary"
+        >
+          {done.filter((r) => r.ok).length} of {done.length} done
+          {done.some((r) => !r.ok) ? '; the rows below say why the others were refused.' : '.'}
+        </Alert>
+      )}
+
+      {rows.isPending ? (
+        <Loader aria-label="Loading returns" />
+      ) : rows.isError ? (
+        <ErrorPanel error={rows.error} onRetry={() => void rows.refetch()} />
+      ) : list.length === 0 ? (
+        <Text data-testid="queue-empty">{q ? `Nothing matches “${q}”.` : EMPTY[queue]}</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={760}>
+          <Table data-testid="queue-table" highlightOnHover verticalSpacing="xs">
+            <caption className="visually-hidden">{QUEUE_LABELS[q ? 'all' : queue]} returns</caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">
+                  <Checkbox
+                    aria-label="Select all shown"
+                    checked={allChecked}
+                    indeterminate={checked.size > 0 && !allChecked}
+                    onChange={() => setChecked(allChecked ? new Set() : new Set(list.map((r) => r.id)))}
+                  />
+                </Table.Th>
+                <Table.Th scope="col">RMA</Table.Th>
+                <Table.Th scope="col">Customer</Table.Th>
+                <Table.Th scope="col">Status</Table.Th>
+                <Table.Th scope="col">Age</Table.Th>
+                <Table.Th scope="col">SLA</Table.Th>
+                <Table.Th scope="col" className="money">
+                  Refund
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((r, i) => {
+                const result = results[r.id];
+                return (
+                  <Table.Tr
+                    key={r.id}
+                    id={`row-${i}`}
+                    data-testid="queue-row"
+                    data-id={r.id}
+                    data-selected={i === cursor || undefined}
+                    aria-current={i === cursor ? 'true' : undefined}
+                    className="console-row"
+                    onClick={() => setCursor(i)}
+                  >
+                    <Table.Td>
+                      <Checkbox
+                        aria-label={`Select ${r.rmaNumber}`}
+                        checked={checked.has(r.id)}
+                        onChange={() => toggle(r.id)}
+                      />
+                    </Table.Td>
+                    <Table.Th scope="row" fw={600}>
+                      <Anchor component={Link} to={`/console/returns/${r.id}`}>
+                        {r.rmaNumber}
+                      </Anchor>
+                      {r.orderNumber && (
+                        <Text size="xs" c="dimmed">
+                          Order {r.orderNumber}
+                        </Text>
+                      )}
+                    </Table.Th>
+                    <Table.Td>
+                      <Text size="sm">{r.customerName || '—'}</Text>
+                      <Text size="xs" c="dimmed">
+                        {r.customerEmail}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge color={statusColor(result?.status ?? r.status)}>
+                        {words(result?.status ?? r.status)}
+                      </Badge>
+                      {result && !result.ok && (
+                        <Text size="xs" c="red.9" data-testid="bulk-error">
+                          {result.error?.message}
+                        </Text>
+                      )}
+                      {result?.ok && (
+                        <Text size="xs" data-testid="bulk-ok">
+                          Done
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <time dateTime={r.createdAt}>{age(r.createdAt)}</time>
+                    </Table.Td>
+                    <Table.Td>
+                      {r.sla ? (
+                        <Badge color={SLA[r.sla.state].color} autoContrast>
+                          {SLA[r.sla.state].label}
+                        </Badge>
+                      ) : (
+                        '—'
+                      )}
+                    </Table.Td>
+                    <Table.Td className="money">{money(r.refundTotal, r.currency)}</Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+
+      {rows.hasNextPage && (
+        <div>
+          <Button
+            variant="default"
+            loading={rows.isFetchingNextPage}
+            onClick={() => void rows.fetchNextPage()}
+          >
+            Load more
+          </Button>
+        </div>
+      )}
+    </>
+  );
+
+  return (
+    <Stack gap="md" data-testid="queue-page">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Title order={1}>Returns</Title>
+        <form onSubmit={submitSearch} aria-label="Search returns">
+          <Group gap="xs" align="flex-end">
+            <TextInput
+              ref={searchRef}
+              label="Search"
+              description="RMA, order number or email (press / to jump here)"
+              value={search}
+              onChange={(e) => setSearch(e.currentTarget.value)}
+              w={320}
+            />
+            <Button type="submit" variant="default">
+              Search
+            </Button>
+          </Group>
+        </form>
+      </Group>
+
+      <Tabs value={activeTab} onChange={setQueue} activateTabWithKeyboard={false}>
+        <Tabs.List aria-label="Queues">
+          {QUEUES.map((name) => (
+            <Tabs.Tab key={name} value={name} data-testid={`queue-tab-${name}`}>
+              {QUEUE_LABELS[name]}{' '}
+              <Badge size="sm" variant="filled" color="gray.8" ml={4}>
+                {counts.data?.[name] ?? '–'}
+              </Badge>
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        {QUEUES.map((name) => (
+          <Tabs.Panel key={name} value={name} pt="md">
+            {name === activeTab && <Stack gap="md">{body}</Stack>}
+          </Tabs.Panel>
+        ))}
+      </Tabs>
+
+      <Modal
+        opened={confirm !== null}
+        onClose={() => setConfirm(null)}
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        title={confirm === 'approve' ? 'Approve the selected returns?' : 'Reject the selected returns?'}
+      >
+        <Stack gap="md">
+          <Text>
+            {confirm === 'approve' ? 'Approve' : 'Reject'} {checked.size} return
+            {checked.size === 1 ? '' : 's'}. Each customer is told at once.
+          </Text>
+          {bulk.isError && <ErrorPanel error={bulk.error} compact />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirm(null)}>
+              Cancel
+            </Button>
+            <Button
+              color={confirm === 'reject' ? 'red.9' : undefined}
+              loading={bulk.isPending}
+              onClick={runBulk}
+            >
+              {confirm === 'approve' ? 'Approve' : 'Reject'} {checked.size}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
