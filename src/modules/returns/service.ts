@@ -405,7 +405,9 @@ export function createReturnsService(deps: ReturnsDeps) {
       if (!r) throw notFound('Return');
       const events = await repo.findEvents(db, tenantId, id);
       // Staff inbox items are about the return, not messages to its customer: left off the timeline.
-      const deliveries = ((await deps.deliveriesOfReturn?.(tenantId, id)) ?? []).filter((d) => !d.recipient.startsWith('user:'));
+      const deliveries = ((await deps.deliveriesOfReturn?.(tenantId, id)) ?? []).filter(
+        (d) => !d.recipient.startsWith('user:'),
+      );
       const notes = deliveries.map((d) => ({
         id: d.id,
         action: `notify_${d.channel}`,
