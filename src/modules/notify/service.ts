@@ -615,23 +615,17 @@ export function createNotifyService(deps: NotifyDeps) {
           );
         }
       });
-      for (const item of inbox) {
-        await deps.realtime
-          .publish({
-            channel: `inbox:customer:${ctx.customer.id}`,
-            event: 'inbox.item',
-            data: { ...item, returnId: ctx.returnId },
-          })
-          .catch(() => {});
-      }
-      for (const item of staffItems) {
-        await deps.realtime
-          .publish({
-            channel: `inbox:user:${item.userId}`,
-            event: 'inbox.item',
-            data: { id: item.id, title: item.title, body: item.body, returnId: ctx.returnId },
-          })
-          .catch(() => {});
+      // New inbox items reach open pages at once (publish never rejects; see realtime/hub.ts).
+      const pushed = [
+        ...inbox.map((i) => ({ channel: `inbox:customer:${ctx.customer.id}`, item: i })),
+        ...staffItems.map(({ userId, ...i }) => ({ channel: `inbox:user:${userId}`, item: i })),
+      ];
+      for (const { channel, item } of pushed) {
+        await deps.realtime.publish({
+          channel,
+          event: 'inbox.item',
+          data: { ...item, returnId: ctx.returnId },
+        });
       }
       if (created.length) deps.kick?.();
       return { outcome: 'done' };
