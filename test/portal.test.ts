@@ -248,3 +248,30 @@ describe('explanations in the customer’s language', () => {
     expect(q.body.decision.explanation.join('')).toContain('退货期');
   });
 });
+
+describe('refusals in the customer’s language', () => {
+  it('explains a refused line in Spanish when the return is filed with ?lang=es', async () => {
+    const o = await order({
+      lines: [
+        {
+          externalId: 'L1',
+          sku: 'UW',
+          title: 'Boxer briefs',
+          category: 'underwear',
+          quantity: 1,
+          unitPrice: 1500,
+          discountAmount: 0,
+          taxAmount: 0,
+        },
+      ],
+    });
+    const c = customer();
+    await c.call('POST', '/api/v1/portal/lookup', { orderNumber: o.orderNumber, email: o.customer.email });
+    const res = await c.call('POST', '/api/v1/portal/returns?lang=es', {
+      resolution: 'refund',
+      lines: [{ orderLineId: o.lines[0].id, quantity: 1, reasonCode: 'wrong_size' }],
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.lines[0].reason).toContain('no se puede devolver');
+  });
+});

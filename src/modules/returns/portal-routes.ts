@@ -232,10 +232,12 @@ export function registerPortalRoutes(
     },
     async (request, reply) => {
       const a = await access(request);
-      const r = await returns.requestReturn(a.tenantId, { ...request.body, orderId: a.orderId } as never, {
-        type: 'customer',
-        id: a.customerId,
-      });
+      const r = await returns.requestReturn(
+        a.tenantId,
+        { ...request.body, orderId: a.orderId } as never,
+        { type: 'customer', id: a.customerId },
+        request.query.lang,
+      );
       // The customer sees their own return: no internal ids beyond what tracking shows.
       return reply.code(201).send({
         id: r.id,

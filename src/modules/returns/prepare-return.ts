@@ -10,7 +10,7 @@ import {
   type EvalCustomer,
   type EvalLine,
 } from '../policy/evaluate-policy.ts';
-import { type ExplainItem, explainText } from '../policy/explain.ts';
+import { type ExplainItem, explainLocale, explainText } from '../policy/explain.ts';
 import { type Policy, RESOLUTIONS } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
 import { calculateRefundQuote } from '../refunds/refund-calculator.ts';
@@ -106,14 +106,17 @@ export async function prepareReturn(
 }
 
 /** The 422 details for a request with ineligible lines: one entry per refused line. */
-export function ineligibleDetails(p: PreparedReturn) {
+export function ineligibleDetails(p: PreparedReturn, lang?: string) {
+  const locale = explainLocale(lang);
   return {
     lines: p.assessment.lines
       .filter((l) => !l.eligible)
       .map((l) => ({
         orderLineId: l.orderLineId,
         code: l.code ?? 'not_eligible',
-        reason: l.reason ?? 'This item cannot be returned.',
+        reason:
+          (lang && l.reasonItem ? explainText(l.reasonItem, locale) : l.reason) ??
+          'This item cannot be returned.',
       })),
   };
 }

@@ -182,7 +182,12 @@ export function createReturnsService(deps: ReturnsDeps) {
      * Files a return: the policy decides at once, the units are reserved against the order
      * lines, and the return, its lines and its first events are written in one transaction.
      */
-    async requestReturn(tenantId: string, input: ReturnRequest, actor: Actor): Promise<ReturnView> {
+    async requestReturn(
+      tenantId: string,
+      input: ReturnRequest,
+      actor: Actor,
+      lang?: string,
+    ): Promise<ReturnView> {
       let change: ReturnChange | null = null;
       const id = await db.transaction().execute(async (trx) => {
         const now = clock.now();
@@ -193,7 +198,7 @@ export function createReturnsService(deps: ReturnsDeps) {
             422,
             'return_not_eligible',
             'Some items cannot be returned.',
-            ineligibleDetails(p),
+            ineligibleDetails(p, lang),
           );
         }
         const { quote, decision } = p;
