@@ -97,20 +97,6 @@ describe('shell pages', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
-  it.each([['/admin/users', 'Administration', 'admin']])(
-    'renders %s as a coming-soon page inside the layout, also on reload',
-    async (path, title, name) => {
-      const page = await browser.newPage({ locale: 'es-ES' });
-      await page.goto(`${t.baseUrl}${path}`);
-      await page.getByText('Próximamente').waitFor();
-      await page.getByTestId('language-switch').selectOption('en');
-      expect((await page.locator('h1').textContent())?.trim()).toBe(title);
-      const s = await structure(page);
-      expect(s).toMatchObject({ h1: 1, main: 1, header: 1, footer: 1, lang: 'en' });
-      await browser.screenshot(page, `${name}-coming-soon`);
-    },
-  );
-
   it('shows a translated not-found page for an unknown path, and the API keeps its JSON 404', async () => {
     const page = await browser.newPage({ locale: 'zh-CN' });
     await page.goto(`${t.baseUrl}/no/such/page`);

@@ -70,4 +70,5 @@ export const api = {
   post: <T>(path: string, body: unknown = {}, opts?: RequestOptions) =>
     request<T>('POST', path, { ...opts, body }),
   put: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, body }),
+  delete: <T>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, opts),
 };

@@ -1,6 +1,6 @@
-import { ComingSoon } from '../../components/coming-soon.tsx';
+import { AdminApp } from '../../features/admin/components/admin-app.tsx';
 
-/** `/admin`: policy, templates, users, keys (next slice). */
+/** `/admin/*`: administration (admins only): the return policy. English-only: staff pages. */
 export function AdminRoute() {
-  return <ComingSoon title="soon.admin.title" body="soon.admin.body" />;
+  return <AdminApp />;
 }
