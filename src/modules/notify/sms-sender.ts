@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Clock, systemClock } from '../../platform/clock.ts';
+import { headerValue, parseRetryAfter } from '../../platform/http-headers.ts';
 import { isE164, smsSegments } from './sms.ts';
 
 export type SmsMessage = {
@@ -286,25 +287,6 @@ function retry(code: string, error: string, retryAfterMs?: number): RetryResult 
   return retryAfterMs === undefined
     ? { status: 'retry', code, error }
     : { status: 'retry', code, error, retryAfterMs };
-}
-
-/** Retry-After in delay-seconds or as an HTTP date. */
-function parseRetryAfter(value: string | null, clock: Clock): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - clock.now().getTime());
-}
-
-function headerValue(
-  headers: Record<string, string | string[] | undefined>,
-  name: string,
-): string | undefined {
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() === name) return Array.isArray(v) ? v[0] : v;
-  }
-  return undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

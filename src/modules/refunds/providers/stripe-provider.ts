@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Clock, systemClock } from '../../../platform/clock.ts';
+import { headerValue, parseRetryAfter } from '../../../platform/http-headers.ts';
 import { currencyExponent, isCurrency } from '../../../platform/money.ts';
 import {
   type PaymentProvider,
@@ -322,25 +323,6 @@ function retry(code: string, message: string, retryAfterMs?: number): RetryResul
   return retryAfterMs === undefined
     ? { status: 'retry', code, message }
     : { status: 'retry', code, message, retryAfterMs };
-}
-
-/** Retry-After in delay-seconds or as an HTTP date. */
-function parseRetryAfter(value: string | null, clock: Clock): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - clock.now().getTime());
-}
-
-function headerValue(
-  headers: Record<string, string | string[] | undefined>,
-  name: string,
-): string | undefined {
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() === name) return Array.isArray(v) ? v[0] : v;
-  }
-  return undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
