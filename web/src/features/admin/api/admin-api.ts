@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api.ts';
+import { csrf, fetchMe } from '../../../lib/staff-session.ts';
 
 export type AdminMe = {
   user: { id: string; email: string; name: string; role: string; tenantId: string };
@@ -35,8 +36,6 @@ export type PolicyPreview = {
 };
 
 // The CSRF token of the signed-in session: every change made with the cookie sends it back.
-let csrfToken = '';
-const csrf = () => ({ headers: { 'X-CSRF-Token': csrfToken } });
 
 /** Staff calls: the cookie goes by itself, changes carry the CSRF header. */
 export const adminApi = {
@@ -57,16 +56,7 @@ export const adminKeys = {
 export function useAdminMe() {
   return useQuery({
     queryKey: adminKeys.me,
-    queryFn: async ({ signal }) => {
-      try {
-        const me = await api.get<AdminMe>('/api/v1/auth/me', { signal });
-        csrfToken = me.csrfToken;
-        return me;
-      } catch (e) {
-        if ((e as { status?: number }).status === 401) return null;
-        throw e;
-      }
-    },
+    queryFn: ({ signal }) => fetchMe<AdminMe>(signal),
     retry: false,
     staleTime: 60_000,
   });

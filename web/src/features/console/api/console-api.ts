@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../../../lib/api.ts';
+import { csrf, csrfHeader, fetchMe, setCsrfToken } from '../../../lib/staff-session.ts';
 
 export type Me = {
   user: { id: string; email: string; name: string; role: string; tenantId: string };
@@ -119,8 +120,6 @@ export type CaseView = {
 export type Macro = { id: string; name: string; body: string; action: string | null };
 
 // The CSRF token of the signed-in session: every change made with the cookie sends it back.
-let csrfToken = '';
-const csrf = () => ({ headers: { 'X-CSRF-Token': csrfToken } });
 
 /** Staff calls: the cookie goes by itself, changes carry the CSRF header. */
 export const staffApi = {
@@ -140,16 +139,7 @@ export const consoleKeys = {
 export function useMe() {
   return useQuery({
     queryKey: consoleKeys.me,
-    queryFn: async ({ signal }) => {
-      try {
-        const me = await api.get<Me>('/api/v1/auth/me', { signal });
-        csrfToken = me.csrfToken;
-        return me;
-      } catch (e) {
-        if ((e as { status?: number }).status === 401) return null;
-        throw e;
-      }
-    },
+    queryFn: ({ signal }) => fetchMe<Me>(signal),
     retry: false,
     staleTime: 60_000,
   });
@@ -160,7 +150,7 @@ export function useLogin() {
   return useMutation({
     mutationFn: (input: { email: string; password: string }) => api.post<Me>('/api/v1/auth/login', input),
     onSuccess: (me) => {
-      csrfToken = me.csrfToken;
+      setCsrfToken(me.csrfToken);
       qc.setQueryData(consoleKeys.me, me);
     },
   });
@@ -171,7 +161,7 @@ export function useLogout() {
   return useMutation({
     mutationFn: () => staffApi.post<unknown>('/api/v1/auth/logout'),
     onSettled: () => {
-      csrfToken = '';
+      setCsrfToken('');
       qc.removeQueries({ queryKey: ['console'] });
       qc.setQueryData(consoleKeys.me, null);
     },
@@ -280,7 +270,7 @@ export function useCasePresence(id: string, selfId: string | undefined): Viewer[
         method: 'POST',
         keepalive: true,
         credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', 'X-CSRF-Token': csrfToken },
+        headers: { 'content-type': 'application/json', 'X-CSRF-Token': csrfHeader() },
         body: JSON.stringify({ state: 'left' }),
       }).catch(() => {});
     window.addEventListener('pagehide', onHide);
