@@ -13,6 +13,9 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
+import { detection } from '../../modules/analytics/detection-migration.ts';
+import { analytics } from '../../modules/analytics/migration.ts';
+import { sourcing } from '../../modules/sourcing/migration.ts';
 import type { DatabaseConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { toSafeInteger } from '../money.ts';
@@ -102,6 +105,9 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0005-staff-auth': staffAuth(t),
     '0006-portal': portal(t),
     '0007-support': support(t),
+    '0008-sourcing': sourcing(t),
+    '0009-analytics': analytics(t),
+    '0010-detection': detection(t),
   };
 }
 

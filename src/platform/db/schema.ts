@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { DetectionTables } from '../../modules/analytics/detection-tables.ts';
+import type { AnalyticsTables } from '../../modules/analytics/tables.ts';
+import type { SourcingTables } from '../../modules/sourcing/tables.ts';
 
 /**
  * Table shapes, camelCase here and snake_case in SQL (CamelCasePlugin). Timestamps are ISO-8601
@@ -387,7 +390,8 @@ export interface MacrosTable {
   updatedAt: string;
 }
 
-export interface Database {
+/** The core tables; each later module adds its own (see its `tables.ts`). */
+export interface CoreTables {
   tenants: TenantsTable;
   apiKeys: ApiKeysTable;
   users: UsersTable;
@@ -419,6 +423,8 @@ export interface Database {
   evidence: EvidenceTable;
   macros: MacrosTable;
 }
+
+export type Database = CoreTables & SourcingTables & AnalyticsTables & DetectionTables;
 
 /** JSON columns come back as text from SQLite and as objects from PostgreSQL. */
 export function parseJson<T>(value: unknown): T {

@@ -1,0 +1,8 @@
+import type { Kysely } from 'kysely';
+import type { ColumnTypes } from '../../platform/db/column-types.ts';
+
+export function analytics(_t: ColumnTypes) {
+  return {
+    async up(_db: Kysely<unknown>) {},
+  };
+}
