@@ -21,7 +21,7 @@ export type IdentityDeps = {
   db: Db;
   clock: Clock;
   /** Gives a new tenant its starting policy inside the creating transaction. */
-  initTenant: (trx: Transaction<Database>, tenantId: string) => Promise<void>;
+  initTenant: (trx: Transaction<Database>, tenantId: string, kind: TenantKind) => Promise<void>;
 };
 
 export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
@@ -68,7 +68,7 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
             createdAt: now,
           })
           .execute();
-        await initTenant(trx, tenantId);
+        await initTenant(trx, tenantId, input.kind);
       });
       return { tenantId, name: input.name, kind: input.kind, apiKey: key.token, adminEmail, adminPassword };
     },

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { FEE_KINDS } from '../sourcing/stage-policy.ts';
 
 const Money = (description: string) =>
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
@@ -25,6 +26,38 @@ export const OrderLineInput = Type.Object(
       default: 0,
       description: 'Tax on this line (all units), minor units.',
     }),
+    seller: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Purchasing agents: the upstream seller (shop).',
+      }),
+    ),
+    sellerOrderRef: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: "Purchasing agents: the order number on the seller's platform.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderFeeInput = Type.Object(
+  {
+    kind: Type.Enum(FEE_KINDS, {
+      description:
+        'domestic_shipping (seller to warehouse), service_fee, international_shipping, insurance, payment_fee.',
+    }),
+    amount: Money('Minor units, in the order currency.'),
+    lineExternalId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'The line the fee is for; absent means the fee is shared across the lines by value.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -43,6 +76,12 @@ export const OrderInput = Type.Object(
       {
         email: Type.String({ format: 'email', maxLength: 320 }),
         name: Type.String({ maxLength: 200, default: '' }),
+        displayCurrency: Type.Optional(
+          Type.String({
+            pattern: '^[A-Z]{3}$',
+            description: 'The currency the customer reads amounts in; refunds show a conversion into it.',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -60,6 +99,13 @@ export const OrderInput = Type.Object(
       description: 'Order-level tax not already on a line, shared across lines by largest remainder.',
     }),
     lines: Type.Array(OrderLineInput, { minItems: 1, maxItems: 500 }),
+    fees: Type.Optional(
+      Type.Array(OrderFeeInput, {
+        maxItems: 50,
+        description:
+          'Itemised fees paid on top of the goods (purchasing agents); part of the order total, each refunded by the policy rule for its kind.',
+      }),
+    ),
     payment: Type.Optional(
       Type.Object(
         {
@@ -103,6 +149,21 @@ export const OrderLineView = Type.Object({
   taxAmount: Type.Integer(),
   returnedQuantity: Type.Integer({ description: 'Units in returns that are not rejected or cancelled.' }),
   returnableQuantity: Type.Integer(),
+  seller: Type.Union([Type.String(), Type.Null()]),
+  sellerOrderRef: Type.Union([Type.String(), Type.Null()]),
+  stage: Type.Union([Type.String(), Type.Null()], {
+    description: 'Purchasing agents: where the line is (null: not tracked, i.e. paid).',
+  }),
+  stageAt: Type.Union([Type.String(), Type.Null()]),
+  domesticDeliveredAt: Type.Union([Type.String(), Type.Null()]),
+  qcAt: Type.Union([Type.String(), Type.Null()]),
+  storageExpiresAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const OrderFeeView = Type.Object({
+  kind: Type.String(),
+  amount: Type.Integer(),
+  orderLineId: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const OrderView = Type.Object({
@@ -112,12 +173,18 @@ export const OrderView = Type.Object({
   currency: Type.String(),
   placedAt: Type.String(),
   deliveredAt: Type.Union([Type.String(), Type.Null()]),
-  customer: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
+  customer: Type.Object({
+    id: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    displayCurrency: Type.Union([Type.String(), Type.Null()]),
+  }),
   shippingAmount: Type.Integer(),
   discountAmount: Type.Integer(),
   taxAmount: Type.Integer(),
   totalAmount: Type.Integer({ description: 'What the customer paid, minor units.' }),
   lines: Type.Array(OrderLineView),
+  fees: Type.Array(OrderFeeView),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });

@@ -68,6 +68,7 @@ export function createOrdersService({
         'customers.id as customerId',
         'customers.email as customerEmail',
         'customers.name as customerName',
+        'customers.displayCurrency',
       ])
       .where('orders.tenantId', '=', tenantId)
       .where('orders.id', '=', orderId)
@@ -86,16 +87,31 @@ export function createOrdersService({
         'discountAmount',
         'taxAmount',
         'returnedQuantity',
+        'seller',
+        'sellerOrderRef',
+        'stage',
+        'stageAt',
+        'domesticDeliveredAt',
+        'qcAt',
+        'storageExpiresAt',
       ])
       .where('tenantId', '=', tenantId)
       .where('orderId', '=', orderId)
       .orderBy('position')
       .execute();
-    const { customerId, customerEmail, customerName, ...rest } = o;
+    const fees = await ex
+      .selectFrom('orderFees')
+      .select(['kind', 'amount', 'orderLineId'])
+      .where('tenantId', '=', tenantId)
+      .where('orderId', '=', orderId)
+      .orderBy('position')
+      .execute();
+    const { customerId, customerEmail, customerName, displayCurrency, ...rest } = o;
     return {
       ...rest,
-      customer: { id: customerId, email: customerEmail, name: customerName },
+      customer: { id: customerId, email: customerEmail, name: customerName, displayCurrency },
       lines: lines.map((l) => ({ ...l, returnableQuantity: l.quantity - l.returnedQuantity })),
+      fees,
     };
   }
 
@@ -279,6 +295,14 @@ export function createOrdersService({
       input.customer.name ?? '',
       now,
     );
+    if (input.customer.displayCurrency) {
+      await trx
+        .updateTable('customers')
+        .set({ displayCurrency: input.customer.displayCurrency })
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', customerId)
+        .execute();
+    }
     const header = {
       orderNumber: input.orderNumber,
       currency: input.currency,
@@ -310,6 +334,7 @@ export function createOrdersService({
           })),
         )
         .execute();
+      await writeFees(trx, tenantId, orderId, input);
       await recordPayment(trx, tenantId, orderId, customerId, input, header.totalAmount, now);
       return { order: (await load(trx, tenantId, orderId))!, created: true };
     }
@@ -331,9 +356,13 @@ export function createOrdersService({
           c.discountAmount !== v.discountAmount ||
           c.taxAmount !== v.taxAmount ||
           c.title !== v.title ||
-          c.category !== v.category
+          c.category !== v.category ||
+          c.seller !== v.seller ||
+          c.sellerOrderRef !== v.sellerOrderRef
         );
-      });
+      }) ||
+      JSON.stringify(current.fees.map((f) => [f.kind, f.amount])) !==
+        JSON.stringify((input.fees ?? []).map((f) => [f.kind, f.amount]));
     if (linesChanged && current.lines.some((l) => l.returnedQuantity > 0)) {
       throw new AppError(
         409,
@@ -386,8 +415,39 @@ export function createOrdersService({
         }
       }
     }
+    if (linesChanged) await writeFees(trx, tenantId, existing.id, input);
     await recordPayment(trx, tenantId, existing.id, customerId, input, header.totalAmount, now);
     return { order: (await load(trx, tenantId, existing.id))!, created: false };
+  }
+
+  /** Replaces the order's fees; a fee for one line points at that line's id. */
+  async function writeFees(trx: Executor, tenantId: string, orderId: string, input: OrderInput) {
+    await trx
+      .deleteFrom('orderFees')
+      .where('tenantId', '=', tenantId)
+      .where('orderId', '=', orderId)
+      .execute();
+    if (!input.fees?.length) return;
+    const lines = await trx
+      .selectFrom('orderLines')
+      .select(['id', 'externalId'])
+      .where('tenantId', '=', tenantId)
+      .where('orderId', '=', orderId)
+      .execute();
+    const idOf = new Map(lines.map((l) => [l.externalId, l.id]));
+    await trx
+      .insertInto('orderFees')
+      .values(
+        input.fees.map((f, position) => ({
+          tenantId,
+          orderId,
+          position,
+          kind: f.kind,
+          amount: f.amount,
+          orderLineId: f.lineExternalId ? (idOf.get(f.lineExternalId) ?? null) : null,
+        })),
+      )
+      .execute();
   }
 
   async function recordPayment(
@@ -436,6 +496,8 @@ function lineValues(l: OrderInput['lines'][number]) {
     unitPrice: l.unitPrice,
     discountAmount: l.discountAmount ?? 0,
     taxAmount: l.taxAmount ?? 0,
+    seller: l.seller ?? null,
+    sellerOrderRef: l.sellerOrderRef ?? null,
   };
 }
 
@@ -452,6 +514,11 @@ function totalOf(input: OrderInput): number {
       discountAmount: l.discountAmount ?? 0,
       taxAmount: l.taxAmount ?? 0,
       returnedQuantity: 0,
+    })),
+    charges: (input.fees ?? []).map((f) => ({
+      code: f.kind,
+      amount: f.amount,
+      lineId: f.lineExternalId ?? null,
     })),
   });
 }
@@ -482,7 +549,15 @@ function validateOrder(input: OrderInput): void {
       path: 'discountAmount',
       message: 'is more than the lines are worth after their discounts',
     });
-  if (!Number.isSafeInteger(net + (input.shippingAmount ?? 0) + (input.taxAmount ?? 0))) {
+  (input.fees ?? []).forEach((f, i) => {
+    if (f.lineExternalId && !seen.has(f.lineExternalId))
+      problems.push({
+        path: `fees/${i}/lineExternalId`,
+        message: `no line "${f.lineExternalId}" in this order`,
+      });
+  });
+  const feesTotal = (input.fees ?? []).reduce((a, f) => a + f.amount, 0);
+  if (!Number.isSafeInteger(net + (input.shippingAmount ?? 0) + (input.taxAmount ?? 0) + feesTotal)) {
     problems.push({ path: 'lines', message: 'the order total is too large' });
   }
   if (problems.length) {

@@ -1,3 +1,4 @@
+import { DEFAULT_PURCHASING_AGENT_POLICY } from '../sourcing/stage-policy.ts';
 import type { Policy } from './policy-schema.ts';
 
 /**
@@ -42,6 +43,7 @@ export function defaultPolicy(): Policy {
     },
     resolutions: ['refund', 'store_credit', 'exchange', 'replacement', 'keep_item'],
     storeCreditBonusPercent: 10,
+    shipWithinDays: 14,
     returnlessMaxAmount: { USD: 1_500, EUR: 1_500, GBP: 1_200, JPY: 2_000, CNY: 10_000 },
     rules: [
       {
@@ -71,5 +73,58 @@ export function defaultPolicy(): Policy {
         message: 'Final-sale items can only be returned if they are faulty, damaged or not what you ordered.',
       },
     ],
+  };
+}
+
+/**
+ * A purchasing agent's starting policy: the stage of each line decides (see
+ * docs/purchasing-agents.md); refunds go to the wallet; amounts in CNY, the currency goods are
+ * bought in. The return window is long because the seller's window and the QC clock govern.
+ */
+export function purchasingAgentPolicy(): Policy {
+  return {
+    returnWindowDays: 60,
+    categories: {},
+    reasons: [
+      { code: 'changed_mind', label: 'I changed my mind', merchantFault: false, evidenceRequired: false },
+      { code: 'wrong_size', label: "It doesn't fit", merchantFault: false, evidenceRequired: false },
+      {
+        code: 'not_as_described',
+        label: "It isn't as described",
+        merchantFault: true,
+        evidenceRequired: false,
+      },
+      {
+        code: 'wrong_item',
+        label: 'The seller sent the wrong item',
+        merchantFault: true,
+        evidenceRequired: false,
+      },
+      { code: 'defective', label: "It's faulty", merchantFault: true, evidenceRequired: false },
+      { code: 'qc_failed', label: 'It failed quality check', merchantFault: true, evidenceRequired: false },
+      {
+        code: 'damaged_in_transit',
+        label: 'It arrived damaged',
+        merchantFault: false,
+        evidenceRequired: true,
+      },
+      {
+        code: 'lost_in_transit',
+        label: 'The parcel was lost',
+        merchantFault: false,
+        evidenceRequired: false,
+      },
+    ],
+    returnShippingFee: {},
+    refundShipping: 'merchant_fault',
+    autoApprove: {
+      enabled: true,
+      maxRefundAmount: { CNY: 200_000, USD: 30_000, EUR: 30_000 },
+      reasons: [],
+    },
+    resolutions: ['refund'],
+    returnlessMaxAmount: {},
+    rules: [],
+    purchasingAgent: structuredClone(DEFAULT_PURCHASING_AGENT_POLICY),
   };
 }

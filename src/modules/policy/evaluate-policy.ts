@@ -30,9 +30,19 @@ export type EvalLine = {
   quantity: number;
   reasonCode: string;
   hasEvidence: boolean;
+  /** Purchasing agents: the line's stage and the days left in the seller's window. */
+  stage?: string | null;
+  sellerWindowDaysLeft?: number | null;
 };
 
-export type EvalCustomer = { orderCount: number; returnCount: number; returnRate: number };
+export type EvalCustomer = {
+  orderCount: number;
+  returnCount: number;
+  returnRate: number;
+  /** Returns asked for this calendar month (UTC), and no-reason returns in 90 days (purchasing agents). */
+  returnsThisMonth?: number;
+  noReasonReturns90d?: number;
+};
 
 export type LineAssessment = {
   orderLineId: string;
@@ -206,6 +216,8 @@ export function assessReturn(
     'customer.orderCount': customer.orderCount,
     'customer.returnCount': customer.returnCount,
     'customer.returnRate': customer.returnRate,
+    'customer.returnsThisMonth': customer.returnsThisMonth ?? 0,
+    'customer.noReasonReturns90d': customer.noReasonReturns90d ?? 0,
     ...returnCtx,
   };
   const contexts = input.lines.map((line) => ({
@@ -218,6 +230,8 @@ export function assessReturn(
       'line.quantity': line.quantity,
       'line.reasonCode': line.reasonCode,
       'line.merchantFault': reasons.get(line.reasonCode)?.merchantFault ?? false,
+      'line.stage': line.stage ?? null,
+      'line.sellerWindowDaysLeft': line.sellerWindowDaysLeft ?? null,
     } as Record<string, FieldValue>,
   }));
 

@@ -66,6 +66,21 @@ type Line = (p: P, f: Fmt) => string;
 const s = (p: P, k: string) => String(p[k] ?? '');
 const n = (p: P, k: string) => Number(p[k] ?? 0);
 const m = (p: P, k: string) => p[k] as Money;
+const STAGE_NAMES: Record<string, Record<ExplainLocale, string>> = {
+  paid: { en: 'paid for', 'zh-CN': '付款', es: 'pagado' },
+  purchasing: { en: 'being bought', 'zh-CN': '在采购中', es: 'en compra' },
+  purchased: { en: 'bought from the seller', 'zh-CN': '向卖家购买', es: 'comprado al vendedor' },
+  seller_shipped: { en: 'shipped by the seller', 'zh-CN': '由卖家发货', es: 'enviado por el vendedor' },
+  in_warehouse: { en: 'in our warehouse', 'zh-CN': '到达仓库', es: 'en nuestro almacén' },
+  qc_passed: { en: 'through quality check', 'zh-CN': '通过质检', es: 'revisado en control de calidad' },
+  qc_failed: { en: 'failed quality check', 'zh-CN': '未通过质检', es: 'rechazado en control de calidad' },
+  stored: { en: 'stored in our warehouse', 'zh-CN': '在仓库存放', es: 'guardado en nuestro almacén' },
+  shipped_international: { en: 'shipped abroad', 'zh-CN': '国际发货', es: 'enviado al extranjero' },
+  delivered: { en: 'delivered', 'zh-CN': '送达', es: 'entregado' },
+  cancelled: { en: 'cancelled', 'zh-CN': '取消', es: 'cancelado' },
+  returned_to_seller: { en: 'returned to the seller', 'zh-CN': '退回卖家', es: 'devuelto al vendedor' },
+};
+const stage = (p: P, locale: ExplainLocale) => STAGE_NAMES[s(p, 'stage')]?.[locale] ?? s(p, 'stage');
 const titles = (p: P, f: Fmt) => f.list(((p.titles as string[]) ?? []).map(f.q));
 
 const MESSAGES = {
@@ -242,6 +257,117 @@ const MESSAGES = {
     'zh-CN': () => '保留商品而不寄回需要我们批准；客服会查看你的申请。',
     es: () =>
       'Quedarte el artículo en lugar de devolverlo necesita nuestra aprobación; un agente lo revisará.',
+  },
+  // Purchasing agents: what the stage of a line means for a request.
+  pa_line_closed: {
+    en: (p, f) =>
+      `${f.q(s(p, 'title'))} has already been ${stage(p, 'en')}; there is nothing left to return.`,
+    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}已${stage(p, 'zh-CN')}，无需再退。`,
+    es: (p, f) => `${f.q(s(p, 'title'))} ya está ${stage(p, 'es')}; no queda nada por devolver.`,
+  },
+  pa_shipped_only_damage: {
+    en: (p, f) =>
+      `${f.q(s(p, 'title'))} has left our warehouse, so we can only help with damage or loss in transit.`,
+    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}已从我们的仓库发出，现在只能处理运输途中的损坏或丢失。`,
+    es: (p, f) =>
+      `${f.q(s(p, 'title'))} ya salió de nuestro almacén, así que solo podemos ayudarte con daños o pérdidas en el transporte.`,
+  },
+  pa_seller_window_closed: {
+    en: (p, f) =>
+      `The seller's ${n(p, 'days')}-day return window for ${f.q(s(p, 'title'))} closed on ${f.date(n(p, 'endsAt'))}, so it can no longer go back to them.`,
+    'zh-CN': (p, f) =>
+      `${f.q(s(p, 'title'))}的卖家${n(p, 'days')}天退货期已于${f.date(n(p, 'endsAt'))}结束，无法再退回卖家。`,
+    es: (p, f) =>
+      `El plazo de ${n(p, 'days')} días del vendedor para ${f.q(s(p, 'title'))} terminó el ${f.date(n(p, 'endsAt'))}, así que ya no se le puede devolver.`,
+  },
+  pa_qc_window_closed: {
+    en: (p, f) =>
+      `Returns of ${f.q(s(p, 'title'))} had to be asked for within ${n(p, 'days')} days of the QC photos, by ${f.date(n(p, 'endsAt'))}.`,
+    'zh-CN': (p, f) =>
+      `${f.q(s(p, 'title'))}的退货需在质检照片发出后${n(p, 'days')}天内（${f.date(n(p, 'endsAt'))}前）申请。`,
+    es: (p, f) =>
+      `La devolución de ${f.q(s(p, 'title'))} debía pedirse en los ${n(p, 'days')} días siguientes a las fotos de control de calidad, antes del ${f.date(n(p, 'endsAt'))}.`,
+  },
+  pa_cancel_before_purchase: {
+    en: (p, f) =>
+      `We had not bought ${f.q(s(p, 'title'))} yet, so it is cancelled and everything you paid for it comes back at once.`,
+    'zh-CN': (p, f) => `我们尚未购买${f.q(s(p, 'title'))}，因此已取消，你为它支付的全部费用将立即退还。`,
+    es: (p, f) =>
+      `Aún no habíamos comprado ${f.q(s(p, 'title'))}, así que se cancela y te devolvemos al momento todo lo que pagaste por él.`,
+  },
+  pa_seller_cancellation: {
+    en: (p, f) =>
+      `${f.q(s(p, 'title'))} is already ${stage(p, 'en')}, so we are asking the seller to cancel; your refund follows their confirmation.`,
+    'zh-CN': (p, f) =>
+      `${f.q(s(p, 'title'))}已${stage(p, 'zh-CN')}，我们正在请卖家取消；卖家确认后即为你退款。`,
+    es: (p, f) =>
+      `${f.q(s(p, 'title'))} ya está ${stage(p, 'es')}, así que pedimos al vendedor que cancele; el reembolso llega cuando lo confirme.`,
+  },
+  pa_return_to_seller: {
+    en: (p, f) =>
+      `${f.q(s(p, 'title'))} is in our warehouse and goes back to the seller, who accepts it until ${f.date(n(p, 'endsAt'))}.`,
+    'zh-CN': (p, f) =>
+      `${f.q(s(p, 'title'))}在我们的仓库中，将退回卖家；卖家接受退货至${f.date(n(p, 'endsAt'))}。`,
+    es: (p, f) =>
+      `${f.q(s(p, 'title'))} está en nuestro almacén y vuelve al vendedor, que lo acepta hasta el ${f.date(n(p, 'endsAt'))}.`,
+  },
+  pa_return_to_seller_pending: {
+    en: (p, f) => `${f.q(s(p, 'title'))} goes back to the seller from our warehouse.`,
+    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}将从我们的仓库退回卖家。`,
+    es: (p, f) => `${f.q(s(p, 'title'))} vuelve al vendedor desde nuestro almacén.`,
+  },
+  pa_qc_failed: {
+    en: (p, f) =>
+      `${f.q(s(p, 'title'))} failed our quality check, so it goes back to the seller at no cost to you.`,
+    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}未通过我们的质检，将退回卖家，你无需承担任何费用。`,
+    es: (p, f) =>
+      `${f.q(s(p, 'title'))} no pasó nuestro control de calidad, así que vuelve al vendedor sin coste para ti.`,
+  },
+  pa_transit_insured: {
+    en: (p, f) =>
+      `${f.q(s(p, 'title'))} was insured: an agent checks the damage or loss and refunds the item and its international shipping.`,
+    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}已投保：客服核实损坏或丢失后，将退还商品及国际运费。`,
+    es: (p, f) =>
+      `${f.q(s(p, 'title'))} estaba asegurado: un agente revisa el daño o la pérdida y te reembolsa el artículo y su envío internacional.`,
+  },
+  pa_transit_uninsured: {
+    en: (p, f) =>
+      `${f.q(s(p, 'title'))} was not insured: an agent checks the damage or loss; international shipping is not refunded.`,
+    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}未投保：客服将核实损坏或丢失情况；国际运费不予退还。`,
+    es: (p, f) =>
+      `${f.q(s(p, 'title'))} no estaba asegurado: un agente revisa el daño o la pérdida; el envío internacional no se reembolsa.`,
+  },
+  pa_return_shipping_customer: {
+    en: (p, f) =>
+      `Sending it back to the seller costs ${f.money(m(p, 'fee'))}, taken from the refund because the seller is not at fault.`,
+    'zh-CN': (p, f) => `退回卖家的运费${f.money(m(p, 'fee'))}将从退款中扣除，因为问题不在卖家。`,
+    es: (p, f) =>
+      `Devolverlo al vendedor cuesta ${f.money(m(p, 'fee'))}, que se descuentan del reembolso porque el vendedor no tiene la culpa.`,
+  },
+  pa_return_shipping_seller: {
+    en: () => 'The seller is at fault, so sending it back costs you nothing.',
+    'zh-CN': () => '问题在卖家，退回运费由卖家承担，你无需支付。',
+    es: () => 'El vendedor tiene la culpa, así que devolverlo no te cuesta nada.',
+  },
+  pa_over_quota: {
+    en: (p, f) =>
+      `This is more than your ${n(p, 'quota')} free returns this month, so a fee of ${f.money(m(p, 'fee'))} applies.`,
+    'zh-CN': (p, f) =>
+      `本月你的免费退货次数（${n(p, 'quota')}次）已用完，需收取${f.money(m(p, 'fee'))}的费用。`,
+    es: (p, f) =>
+      `Superas tus ${n(p, 'quota')} devoluciones gratuitas de este mes, así que se aplica una tarifa de ${f.money(m(p, 'fee'))}.`,
+  },
+  pa_frequent_returns: {
+    en: () => 'An agent looks at this request because of the number of recent returns without a reason.',
+    'zh-CN': () => '由于近期无理由退货较多，此申请将由客服审核。',
+    es: () => 'Un agente revisará esta solicitud por el número de devoluciones recientes sin motivo.',
+  },
+  pa_refund_to_wallet: {
+    en: () =>
+      'The refund goes to your wallet, where you can spend it or withdraw it to your original payment method.',
+    'zh-CN': () => '退款将进入你的钱包，可用于消费，也可提现至原支付方式。',
+    es: () =>
+      'El reembolso va a tu monedero, donde puedes gastarlo o retirarlo a tu método de pago original.',
   },
   /** The shop's own words (custom rules, agents' notes): shown as written, in every language. */
   text: { en: (p) => s(p, 'text'), 'zh-CN': (p) => s(p, 'text'), es: (p) => s(p, 'text') },

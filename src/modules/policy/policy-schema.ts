@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { isCurrency } from '../../platform/money.ts';
+import { PurchasingAgentPolicySchema } from '../sourcing/stage-policy.ts';
 
 export const MoneyByCurrencySchema = Type.Record(
   Type.String({ pattern: '^[A-Z]{3}$' }),
@@ -27,9 +28,13 @@ export const RULE_FIELDS = {
   'line.quantity': { kind: 'number', nullable: false },
   'line.reasonCode': { kind: 'string', nullable: false },
   'line.merchantFault': { kind: 'boolean', nullable: false },
+  'line.stage': { kind: 'string', nullable: true },
+  'line.sellerWindowDaysLeft': { kind: 'number', nullable: true },
   'customer.orderCount': { kind: 'number', nullable: false },
   'customer.returnCount': { kind: 'number', nullable: false },
   'customer.returnRate': { kind: 'number', nullable: false },
+  'customer.returnsThisMonth': { kind: 'number', nullable: false },
+  'customer.noReasonReturns90d': { kind: 'number', nullable: false },
   'return.itemAmount': { kind: 'money', nullable: false },
   'return.unitCount': { kind: 'number', nullable: false },
   'return.lineCount': { kind: 'number', nullable: false },
@@ -211,6 +216,9 @@ export const RESOLUTIONS = [
 ] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
+/** Days to send the parcel after approval when the policy does not say (`shipWithinDays`). */
+export const DEFAULT_SHIP_WITHIN_DAYS = 14;
+
 export const PolicySchema = Type.Object(
   {
     returnWindowDays: Type.Integer({
@@ -269,6 +277,32 @@ export const PolicySchema = Type.Object(
           'Extra credit, as a percent of the refund, for choosing store credit or an exchange (e.g. 10).',
       }),
     ),
+    purchasingAgent: Type.Optional(PurchasingAgentPolicySchema),
+    shipWithinDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 365,
+        description:
+          'Days the customer has to send the parcel, counted from approval; the last day counts in full ' +
+          `(UTC). Absent means ${DEFAULT_SHIP_WITHIN_DAYS}.`,
+      }),
+    ),
+    returnAddress: Type.Optional(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 200, description: 'Who receives the parcel.' }),
+          lines: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+            minItems: 1,
+            maxItems: 6,
+            description: 'Street, city, postcode, country: one line each, as printed on the parcel.',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description: 'Where customers send their parcels; shown on the tracking page.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false, description: "A tenant's return policy." },
 );
@@ -308,6 +342,26 @@ export function validatePolicy(policy: Policy): PolicyProblem[] {
   policy.autoApprove.reasons.forEach((code, i) => {
     if (!codes.has(code)) add(`/autoApprove/reasons/${i}`, `unknown reason code "${code}"`);
   });
+  const pa = policy.purchasingAgent;
+  if (pa) {
+    for (const [field, list] of [
+      ['damageReasons', pa.damageReasons],
+      ['noReasonCodes', pa.noReasonCodes],
+    ] as const) {
+      list.forEach((code, i) => {
+        if (!codes.has(code)) add(`/purchasingAgent/${field}/${i}`, `unknown reason code "${code}"`);
+      });
+    }
+    for (const [field, money] of [
+      ['domesticReturnShipping', pa.domesticReturnShipping],
+      ['overQuotaFee', pa.overQuotaFee ?? {}],
+    ] as const) {
+      for (const currency of Object.keys(money)) {
+        if (!isCurrency(currency))
+          add(`/purchasingAgent/${field}/${currency}`, `unknown currency "${currency}"`);
+      }
+    }
+  }
 
   checkCurrencies(policy.returnShippingFee, '/returnShippingFee', add);
   checkCurrencies(policy.autoApprove.maxRefundAmount, '/autoApprove/maxRefundAmount', add);

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { type Database, parseJson } from '../../platform/db/schema.ts';
+import { type Database, parseJson, type TenantKind } from '../../platform/db/schema.ts';
 import { unprocessable } from '../../platform/errors.ts';
-import { defaultPolicy } from './default-policy.ts';
+import { defaultPolicy, purchasingAgentPolicy } from './default-policy.ts';
 import { type Policy, validatePolicy } from './policy-schema.ts';
 
 export type PolicyVersion = { version: number; policy: Policy; createdAt: string; createdBy: string };
@@ -82,13 +82,13 @@ export function createPolicyService({ db, clock }: { db: Db; clock: Clock }) {
     },
 
     /** Version 1 of every new tenant: the default policy. */
-    async initTenant(trx: Executor, tenantId: string): Promise<void> {
+    async initTenant(trx: Executor, tenantId: string, kind: TenantKind = 'merchant'): Promise<void> {
       await trx
         .insertInto('policies')
         .values({
           tenantId,
           version: 1,
-          document: JSON.stringify(defaultPolicy()),
+          document: JSON.stringify(kind === 'purchasing_agent' ? purchasingAgentPolicy() : defaultPolicy()),
           createdAt: clock.now().toISOString(),
           createdBy: 'system',
         })

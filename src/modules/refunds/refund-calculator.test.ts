@@ -34,9 +34,9 @@ describe('calculateRefundQuote examples', () => {
     // to the largest remainder (.42 for the jacket).
     // Shipping 799: 420.5, 294.4, 84.1 -> 420, 294, 84 + 1 to shirt (.53).
     const c = linePaidComponents(usd);
-    expect(c.get('shirt')).toEqual({ item: 5000, discount: 526, tax: 400, shipping: 421 });
-    expect(c.get('jacket')).toEqual({ item: 4000, discount: 500 + 369, tax: 280, shipping: 294 });
-    expect(c.get('socks')).toEqual({ item: 1000, discount: 105, tax: 80, shipping: 84 });
+    expect(c.get('shirt')).toMatchObject({ item: 5000, discount: 526, tax: 400, shipping: 421 });
+    expect(c.get('jacket')).toMatchObject({ item: 4000, discount: 500 + 369, tax: 280, shipping: 294 });
+    expect(c.get('socks')).toMatchObject({ item: 1000, discount: 105, tax: 80, shipping: 84 });
     expect(orderTotal(usd)).toBe(5000 + 3500 + 1000 + 760 - 1000 + 799);
   });
 
@@ -248,6 +248,7 @@ function runPlan(
   order: CalcOrder,
   returns: { orderLineId: string; quantity: number }[][],
   refundShipping: boolean,
+  refundCharges: readonly string[] = [],
 ): RefundQuote[] {
   const returned = new Map<string, number>();
   return returns.map((r) => {
@@ -257,7 +258,7 @@ function runPlan(
     };
     const quote = calculateRefundQuote({
       order: current,
-      lines: r.map((x) => ({ ...x, feePercent: 0, refundShipping })),
+      lines: r.map((x) => ({ ...x, feePercent: 0, refundShipping, refundCharges })),
       fees: [],
     });
     for (const x of r) returned.set(x.orderLineId, (returned.get(x.orderLineId) ?? 0) + x.quantity);
@@ -281,6 +282,44 @@ describe('calculateRefundQuote properties', () => {
       fc.property(planArb, ({ order, returns }) => {
         const quotes = runPlan(order, returns, false);
         expect(quotes.reduce((s, q) => s + q.total, 0)).toBe(orderTotal(order) - order.shippingAmount);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('(d) itemised charges (shared and per line) come back exactly, or are listed as kept', () => {
+    const withCharges = planArb.chain(({ order, returns }) =>
+      fc
+        .array(
+          fc.record({
+            code: fc.constantFrom('service_fee', 'domestic_shipping', 'insurance'),
+            amount: fc.integer({ min: 0, max: 1e7 }),
+            line: fc.option(fc.integer({ min: 0, max: order.lines.length - 1 })),
+          }),
+          { maxLength: 5 },
+        )
+        .map((cs) => ({
+          order: {
+            ...order,
+            charges: cs.map((c) => ({
+              code: c.code,
+              amount: c.amount,
+              lineId: c.line === null ? null : order.lines[c.line]!.id,
+            })),
+          },
+          returns,
+        })),
+    );
+    fc.assert(
+      fc.property(withCharges, ({ order, returns }) => {
+        const chargesTotal = (order.charges ?? []).reduce((s, c) => s + c.amount, 0);
+        const kept = runPlan(order, returns, true, []);
+        expect(kept.reduce((s, q) => s + q.total, 0)).toBe(orderTotal(order) - chargesTotal);
+        const paid = kept.flatMap((q) => q.lines.flatMap((l) => l.charges ?? []));
+        expect(paid.reduce((s, c) => s + c.paid, 0)).toBe(chargesTotal);
+        expect(paid.every((c) => c.refunded === 0)).toBe(true);
+        const all = runPlan(order, returns, true, ['service_fee', 'domestic_shipping', 'insurance']);
+        expect(all.reduce((s, q) => s + q.total, 0)).toBe(orderTotal(order));
       }),
       { numRuns: 300 },
     );

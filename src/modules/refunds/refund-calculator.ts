@@ -18,7 +18,15 @@ export type CalcOrder = {
   /** Order-level tax that is not on any line. */
   taxAmount: number;
   lines: CalcOrderLine[];
+  /**
+   * Itemised charges paid on top of the goods (a purchasing agent's service fee, domestic and
+   * international shipping, insurance, payment fees). A charge with `lineId` belongs to that
+   * line; one without is shared across the lines like shipping.
+   */
+  charges?: CalcCharge[];
 };
+
+export type CalcCharge = { code: string; amount: number; lineId?: string | null };
 
 export type CalcReturnLine = {
   orderLineId: string;
@@ -26,7 +34,12 @@ export type CalcReturnLine = {
   /** Restocking and rule fees, 0..100, may be fractional (12.5); resolved to basis points. */
   feePercent: number;
   refundShipping: boolean;
+  /** Codes of the charges refunded with this line; the others are listed as kept. */
+  refundCharges?: readonly string[];
 };
+
+/** A line's share of one charge for the returned units, and what of it is refunded. */
+export type QuoteCharge = { code: string; paid: number; refunded: number };
 
 /** A return-level fee such as `return_shipping`. */
 export type CalcFee = { code: string; label: string; amount: number };
@@ -43,7 +56,9 @@ export type QuoteLine = {
   /** The line's share of the order shipping; 0 unless refundShipping. */
   shipping: number;
   restockingFee: number;
-  /** itemAmount - discount + tax + shipping - restockingFee */
+  /** The returned units' share of each itemised charge of the order (absent when it has none). */
+  charges?: QuoteCharge[];
+  /** itemAmount - discount + tax + shipping - restockingFee + the refunded charges */
   total: number;
 };
 
@@ -64,7 +79,13 @@ export type RefundQuote = {
   total: number;
 };
 
-type LineComponents = { item: number; discount: number; tax: number; shipping: number };
+type LineComponents = {
+  item: number;
+  discount: number;
+  tax: number;
+  shipping: number;
+  charges: Map<string, number>;
+};
 
 /** What the customer paid for the whole order. */
 export function orderTotal(order: CalcOrder): number {
@@ -72,6 +93,7 @@ export function orderTotal(order: CalcOrder): number {
   for (const line of order.lines) {
     total += lineGross(line) - line.discountAmount + line.taxAmount;
   }
+  for (const c of order.charges ?? []) total += c.amount;
   return assertMinorUnits(
     total - order.discountAmount + order.shippingAmount + order.taxAmount,
     'order total',
@@ -97,8 +119,19 @@ export function linePaidComponents(order: CalcOrder): Map<string, LineComponents
       discount: line.discountAmount + discounts[i]!,
       tax: line.taxAmount + taxes[i]!,
       shipping: shipping[i]!,
+      charges: new Map(),
     });
   });
+  // Charges in the order given: a line's own charges, then its share of the shared ones.
+  for (const c of order.charges ?? []) {
+    const shares = c.lineId
+      ? order.lines.map((l) => (l.id === c.lineId ? c.amount : 0))
+      : allocate(c.amount, nets);
+    order.lines.forEach((line, i) => {
+      const own = out.get(line.id)!.charges;
+      if (shares[i]! > 0 || !own.has(c.code)) own.set(c.code, (own.get(c.code) ?? 0) + shares[i]!);
+    });
+  }
   return out;
 }
 
@@ -142,7 +175,12 @@ export function calculateRefundQuote(input: {
     const shipping = rl.refundShipping ? unitSlice(paid.shipping, line.quantity, from, to) : 0;
     // The fee is a share of the net price only: tax and shipping are refunded in full.
     const restockingFee = mulDivFloor(Math.max(0, itemAmount - discount), basisPoints(rl.feePercent), 10_000);
-    const total = itemAmount - discount + tax + shipping - restockingFee;
+    const charges = [...paid.charges].map(([code, amount]) => {
+      const share = unitSlice(amount, line.quantity, from, to);
+      return { code, paid: share, refunded: rl.refundCharges?.includes(code) ? share : 0 };
+    });
+    const total =
+      itemAmount - discount + tax + shipping - restockingFee + sum(charges.map((c) => c.refunded));
     return {
       orderLineId: line.id,
       quantity: rl.quantity,
@@ -151,6 +189,7 @@ export function calculateRefundQuote(input: {
       tax,
       shipping,
       restockingFee,
+      ...(charges.length ? { charges } : {}),
       total,
     };
   });
@@ -223,4 +262,9 @@ function assertOrder(order: CalcOrder): void {
     nets += gross - line.discountAmount;
   }
   if (order.discountAmount > nets) throw new RangeError('order discount exceeds the lines it applies to');
+  for (const c of order.charges ?? []) {
+    assertMinorUnits(c.amount, `charge ${c.code}`);
+    if (c.amount < 0) throw new RangeError(`charge ${c.code} is negative`);
+    if (c.lineId && !ids.has(c.lineId)) throw new RangeError(`charge ${c.code}: unknown line ${c.lineId}`);
+  }
 }

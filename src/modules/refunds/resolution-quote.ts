@@ -1,5 +1,7 @@
 import { mulDivFloor } from '../../platform/money.ts';
 import type { Resolution } from '../policy/policy-schema.ts';
+import type { FxConversion } from '../sourcing/fx.ts';
+import type { ItemisedRow, StageSummary } from '../sourcing/request-rules.ts';
 import type { RefundQuote } from './refund-calculator.ts';
 
 export type ExchangeItem = { sku: string; title: string; unitPrice: number; quantity: number };
@@ -16,6 +18,14 @@ export type ResolvedQuote = RefundQuote & {
   /** Money paid out: to the original payment, as store credit (plus the bonus), or none. */
   payout: Payout;
   exchange: { items: ExchangeItem[]; itemsTotal: number; amountDue: number } | null;
+  /** Purchasing agents: each line's stage and clocks, the refund itemised, and its conversion. */
+  sourcing?: {
+    stages: StageSummary[];
+    itemised: ItemisedRow[];
+    refundTo: 'wallet' | 'original_payment';
+    /** The payout in the customer's display currency, with the rate and its date. */
+    display: FxConversion | null;
+  };
 };
 
 /**
@@ -28,14 +38,27 @@ export type ResolvedQuote = RefundQuote & {
  */
 export function resolveQuote(
   quote: RefundQuote,
-  input: { resolution: Resolution; bonusPercent: number; exchangeItems?: ExchangeItem[] },
+  input: {
+    resolution: Resolution;
+    bonusPercent: number;
+    exchangeItems?: ExchangeItem[];
+    /** A refund to the customer's wallet is store credit without a bonus. */
+    refundTo?: 'wallet' | 'original_payment';
+  },
 ): ResolvedQuote {
   const bonusFull = mulDivFloor(quote.total, Math.round(input.bonusPercent * 100), 10_000);
   const base = { ...quote, resolution: input.resolution, bonusPercent: input.bonusPercent, exchange: null };
   switch (input.resolution) {
     case 'refund':
     case 'keep_item':
-      return { ...base, bonus: 0, payout: { method: 'original_payment', amount: quote.total } };
+      return {
+        ...base,
+        bonus: 0,
+        payout: {
+          method: input.refundTo === 'wallet' ? 'store_credit' : 'original_payment',
+          amount: quote.total,
+        },
+      };
     case 'store_credit':
       return { ...base, bonus: bonusFull, payout: { method: 'store_credit', amount: quote.total } };
     case 'replacement':

@@ -39,6 +39,8 @@ export function createEvidenceService(deps: { db: Db; clock: Clock; storage: Fil
       declaredType: string | undefined,
       data: Buffer,
       uploadedBy: string,
+      /** A warehouse QC photo belongs to its order line from the start. */
+      opts: { orderLineId?: string } = {},
     ) {
       if (data.length === 0) throw new AppError(400, 'empty_file', 'The file is empty.');
       if (data.length > MAX_EVIDENCE_BYTES)
@@ -75,7 +77,7 @@ export function createEvidenceService(deps: { db: Db; clock: Clock; storage: Fil
           id,
           orderId,
           returnId: null,
-          orderLineId: null,
+          orderLineId: opts.orderLineId ?? null,
           contentType: type,
           size: data.length,
           sha256: createHash('sha256').update(data).digest('hex'),

@@ -312,6 +312,36 @@ export function registerPortalRoutes(
         return reply.code(201).send(saved);
       },
     );
+    scope.post(
+      '/api/v1/orders/:id/lines/:lineId/qc-photos',
+      {
+        bodyLimit: MAX_EVIDENCE_BYTES,
+        config: { roles: ['admin', 'supervisor', 'warehouse'] },
+        schema: {
+          tags: ['sourcing'],
+          summary: 'Warehouse QC photo of one order line (raw JPEG, PNG or WebP body, at most 8 MB)',
+          params: Type.Object({
+            id: Type.String({ minLength: 1, maxLength: 100 }),
+            lineId: Type.String({ minLength: 1, maxLength: 100 }),
+          }),
+          response: { 201: EvidenceView, ...errorResponses(404, 413, 415, 422) },
+        },
+      },
+      async (request, reply) => {
+        const auth = authOf(request);
+        const order = await returns.orderForEvidence(auth.tenantId, request.params.id);
+        const line = await returns.orderLineOf(auth.tenantId, order, request.params.lineId);
+        const saved = await evidence.upload(
+          auth.tenantId,
+          order,
+          request.headers['content-type'],
+          request.body as Buffer,
+          `${auth.actorType}:${auth.actorId}`,
+          { orderLineId: line },
+        );
+        return reply.code(201).send(saved);
+      },
+    );
   });
 
   app.get(

@@ -15,7 +15,16 @@ import { type Policy, RESOLUTIONS } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
 import { calculateRefundQuote } from '../refunds/refund-calculator.ts';
 import { type ResolvedQuote, resolveQuote } from '../refunds/resolution-quote.ts';
-import { countCustomerReturns } from './repo.ts';
+import { conversion, latestRate } from '../sourcing/fx.ts';
+import {
+  applyStages,
+  decideWithStages,
+  itemise,
+  sellerWindowDaysLeft,
+  stageSummaries,
+  stageVerdicts,
+} from '../sourcing/request-rules.ts';
+import { countCustomerReturns, recentReturnCounts } from './repo.ts';
 import type { ReturnRequest } from './schemas.ts';
 
 type Executor = Kysely<Database>;
@@ -96,12 +105,20 @@ export async function prepareReturn(
   }
   const history = await deps.orders.customerHistory(ex, tenantId, order.customer.id);
   const returnCount = await countCustomerReturns(ex, tenantId, order.customer.id);
-  const customer = {
+  const customer: EvalCustomer = {
     orderCount: history.orderCount,
     returnCount,
     returnRate: history.unitsBought === 0 ? 0 : history.unitsReturned / history.unitsBought,
+    ...(policy.purchasingAgent
+      ? await recentReturnCounts(ex, tenantId, order.customer.id, policy.purchasingAgent.noReasonCodes, now)
+      : {}),
   };
   const { evalLines, assessment, quote, decision } = evaluateRequest(policy, order, input, customer, now);
+  const display = order.customer.displayCurrency;
+  if (quote?.sourcing && display && display !== quote.currency) {
+    const rate = await latestRate(ex, tenantId, quote.currency, display, now.toISOString().slice(0, 10));
+    quote.sourcing.display = rate ? conversion(quote.payout.amount, rate) : null;
+  }
   return { order, policy, policyVersion, evalLines, assessment, quote, decision };
 }
 
@@ -129,11 +146,14 @@ export function ineligibleDetails(p: PreparedReturn, lang?: string) {
 export function evaluateRequest(
   policy: Policy,
   order: Order,
-  input: Pick<ReturnRequest, 'lines' | 'resolution' | 'exchange'>,
+  input: Pick<ReturnRequest, 'lines' | 'resolution' | 'exchange' | 'refundTo'>,
   customer: EvalCustomer,
   now: Date,
 ): { evalLines: EvalLine[]; assessment: Assessment; quote: ResolvedQuote | null; decision: Decision | null } {
   const resolution = input.resolution ?? 'refund';
+  const pa = policy.purchasingAgent;
+  const verdicts = pa ? stageVerdicts({ ...policy, purchasingAgent: pa }, order, input.lines, now) : null;
+  const refundTo = input.refundTo ?? pa?.refundTo;
   const evalLines: EvalLine[] = input.lines.map((l) => {
     const ol = order.lines.find((x) => x.id === l.orderLineId)!;
     return {
@@ -148,9 +168,12 @@ export function evaluateRequest(
       reasonCode: l.reasonCode,
       // Checked against the uploads when the return is filed (evidence.attach).
       hasEvidence: (l.evidenceIds?.length ?? 0) > 0,
+      ...(verdicts
+        ? { stage: ol.stage ?? 'paid', sellerWindowDaysLeft: sellerWindowDaysLeft(verdicts.get(ol.id), now) }
+        : {}),
     };
   });
-  const assessment = assessReturn(policy, {
+  const assessed = assessReturn(policy, {
     order: {
       currency: order.currency,
       total: order.totalAmount,
@@ -163,6 +186,8 @@ export function evaluateRequest(
     resolution,
     now,
   });
+  const assessment =
+    pa && verdicts ? applyStages(pa, assessed, verdicts, { currency: order.currency, customer }) : assessed;
   if (!assessment.eligible) return { evalLines, assessment, quote: null, decision: null };
 
   const refundShipping = (merchantFault: boolean) =>
@@ -182,12 +207,17 @@ export function evaluateRequest(
           taxAmount: l.taxAmount,
           returnedQuantity: l.returnedQuantity,
         })),
+        charges: order.fees.map((f) => ({ code: f.kind, amount: f.amount, lineId: f.orderLineId })),
       },
       lines: assessment.lines.map((a) => ({
         orderLineId: a.orderLineId,
         quantity: evalLines.find((e) => e.orderLineId === a.orderLineId)!.quantity,
         feePercent: a.feePercent,
         refundShipping: refundShipping(a.merchantFault),
+        // Without stage rules (merchants), fees paid on an order come back with the goods.
+        refundCharges: verdicts
+          ? (verdicts.get(a.orderLineId)?.refundFees ?? [])
+          : order.fees.map((f) => f.kind),
       })),
       fees: [
         ...(withReturnShipping && assessment.returnShippingFee > 0
@@ -202,6 +232,9 @@ export function evaluateRequest(
     refundTotal: priced.total,
     lines: evalLines,
   });
+  if (pa && verdicts) {
+    decision = decideWithStages(pa, decision, verdicts, { customer, refundTo: refundTo ?? 'wallet' });
+  }
   if (resolution === 'keep_item' && !decision.returnless && decision.outcome !== 'rejected') {
     // Keeping the item was asked for but the policy would want it back: a person decides.
     decision = withSentences({ ...decision, outcome: 'needs_review', returnless: true }, [
@@ -210,11 +243,20 @@ export function evaluateRequest(
   }
   // A returnless refund sends no parcel, so it is not charged return shipping.
   if (decision.returnless && assessment.returnShippingFee > 0) priced = price(false);
-  const quote = resolveQuote(priced, {
+  const quote: ResolvedQuote = resolveQuote(priced, {
     resolution,
     bonusPercent: policy.storeCreditBonusPercent ?? 0,
     ...(input.exchange ? { exchangeItems: input.exchange.items } : {}),
+    ...(refundTo ? { refundTo } : {}),
   });
+  if (verdicts) {
+    quote.sourcing = {
+      stages: stageSummaries(verdicts),
+      itemised: itemise(priced, verdicts),
+      refundTo: refundTo ?? 'wallet',
+      display: null,
+    };
+  }
   const money = (amount: number) => ({ money: amount, currency: quote.currency });
   const extra: ExplainItem[] = [];
   if (quote.bonus > 0) {

@@ -84,6 +84,46 @@ export async function countCustomerReturns(
   return Number(r.n);
 }
 
+/**
+ * A customer's returns this calendar month (UTC) and their no-reason returns in the last 90
+ * days (purchasing agents' quota and risk signal); cancelled and rejected ones do not count.
+ */
+export async function recentReturnCounts(
+  ex: Executor,
+  tenantId: string,
+  customerId: string,
+  noReasonCodes: readonly string[],
+  now: Date,
+): Promise<{ returnsThisMonth: number; noReasonReturns90d: number }> {
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
+  const since = new Date(now.getTime() - 90 * 86_400_000).toISOString();
+  const month = await ex
+    .selectFrom('returns')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', tenantId)
+    .where('customerId', '=', customerId)
+    .where('status', 'not in', ['cancelled', 'rejected'])
+    .where('createdAt', '>=', monthStart)
+    .executeTakeFirstOrThrow();
+  const noReason = noReasonCodes.length
+    ? await ex
+        .selectFrom('returns')
+        .innerJoin('returnLines', (j) =>
+          j
+            .onRef('returnLines.tenantId', '=', 'returns.tenantId')
+            .onRef('returnLines.returnId', '=', 'returns.id'),
+        )
+        .select((eb) => eb.fn.count<number>('returns.id').distinct().as('n'))
+        .where('returns.tenantId', '=', tenantId)
+        .where('returns.customerId', '=', customerId)
+        .where('returns.status', 'not in', ['cancelled', 'rejected'])
+        .where('returns.createdAt', '>=', since)
+        .where('returnLines.reasonCode', 'in', [...noReasonCodes])
+        .executeTakeFirstOrThrow()
+    : { n: 0 };
+  return { returnsThisMonth: Number(month.n), noReasonReturns90d: Number(noReason.n) };
+}
+
 export type ReturnChanges = Partial<{
   refundTotal: number;
   refundQuote: string;

@@ -42,6 +42,12 @@ export const ReturnRequest = Type.Object(
     }),
     lines: Type.Array(ReturnRequestLine, { minItems: 1, maxItems: 200 }),
     customerNote: Type.Optional(Type.String({ maxLength: 4000 })),
+    refundTo: Type.Optional(
+      Type.Enum(['wallet', 'original_payment'], {
+        description:
+          "Purchasing agents: where a refund goes; absent means the policy's default (purchasingAgent.refundTo).",
+      }),
+    ),
     exchange: Type.Optional(
       Type.Object(
         { items: Type.Array(ExchangeItem, { minItems: 1, maxItems: 50 }) },
@@ -82,8 +88,66 @@ export const QuoteLineView = Type.Object({
   tax: Type.Integer(),
   shipping: Type.Integer(),
   restockingFee: Type.Integer(),
+  charges: Type.Optional(
+    Type.Array(Type.Object({ code: Type.String(), paid: Type.Integer(), refunded: Type.Integer() }), {
+      description: "The returned units' share of each itemised fee of the order, and what of it comes back.",
+    }),
+  ),
   total: Type.Integer(),
 });
+
+const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
+
+export const SourcingQuoteView = Type.Object(
+  {
+    stages: Type.Array(
+      Type.Object({
+        orderLineId: Type.String(),
+        stage: Type.String(),
+        route: Nullable(
+          Type.String({
+            description:
+              'cancel_before_purchase, seller_cancellation, return_to_seller, qc_failed_return, transit_claim',
+          }),
+        ),
+        sellerDeadline: Nullable(Type.String()),
+        customerDeadline: Nullable(Type.String()),
+        sellerFault: Type.Boolean(),
+      }),
+    ),
+    itemised: Type.Array(
+      Type.Object({
+        code: Type.String({
+          description:
+            'goods, a fee kind (domestic_shipping, service_fee, international_shipping, insurance, payment_fee) or a deduction (domestic_return_shipping, over_quota)',
+        }),
+        paid: Type.Integer(),
+        refunded: Type.Integer({
+          description: 'Negative for deductions; the rows sum exactly to the total.',
+        }),
+        reason: Type.Optional(
+          Type.String({
+            description:
+              'nothing_spent, unspent, seller_fault, insured, always (refunded); spent, never (kept)',
+          }),
+        ),
+      }),
+    ),
+    refundTo: Type.String(),
+    display: Type.Union([
+      Type.Object({
+        base: Type.String(),
+        quote: Type.String(),
+        rate: Type.String(),
+        rateDate: Type.String(),
+        amount: Type.Integer(),
+        converted: Type.Integer(),
+      }),
+      Type.Null(),
+    ]),
+  },
+  { description: "Purchasing agents: each line's stage and clocks, the refund itemised, its conversion." },
+);
 
 export const RefundQuoteView = Type.Object({
   currency: Type.String(),
@@ -109,6 +173,7 @@ export const RefundQuoteView = Type.Object({
       Type.Null(),
     ]),
   ),
+  sourcing: Type.Optional(SourcingQuoteView),
 });
 
 export const LineEligibilityView = Type.Object({
@@ -316,6 +381,22 @@ export const TrackingView = Type.Object({
     breakdown: Type.Array(Type.Object({ label: Type.String(), amount: Type.Integer() })),
   }),
   explanation: Type.Array(Type.String()),
+  shipBy: Type.Union(
+    [
+      Type.Object({
+        date: Type.String({
+          description: 'Last day to send the parcel (UTC calendar date, counts in full).',
+        }),
+        passed: Type.Boolean(),
+      }),
+      Type.Null(),
+    ],
+    { description: 'While the parcel is expected: the ship-by date (policy shipWithinDays after approval).' },
+  ),
+  returnAddress: Type.Union(
+    [Type.Object({ name: Type.String(), lines: Type.Array(Type.String()) }), Type.Null()],
+    { description: "The shop's return address from its policy (null when returnless or not configured)." },
+  ),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });

@@ -8,6 +8,7 @@ import { formatMoney } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
 import type { Decision } from '../policy/evaluate-policy.ts';
 import { type ExplainItem, explainLocale, explainText } from '../policy/explain.ts';
+import { DEFAULT_SHIP_WITHIN_DAYS } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
 import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
 import type { RefundsService } from '../refunds/service.ts';
@@ -446,6 +447,14 @@ export function createReturnsService(deps: ReturnsDeps) {
       return order.id;
     },
 
+    /** The id of a line of the order; 404 when it belongs to another order or tenant. */
+    async orderLineOf(tenantId: string, orderId: string, lineId: string): Promise<string> {
+      const order = await deps.orders.getOrder(tenantId, orderId);
+      const line = order?.lines.find((l) => l.id === lineId);
+      if (!line) throw notFound('Order line');
+      return line.id;
+    },
+
     /** Who a tracking token speaks for; 404 for anything else. */
     async resolveTracking(token: string) {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw notFound('Return');
@@ -467,14 +476,25 @@ export function createReturnsService(deps: ReturnsDeps) {
         .where('trackingToken', '=', token)
         .executeTakeFirst();
       if (!r) throw notFound('Return');
-      const [lines, events, refund] = await Promise.all([
+      const [lines, events, refund, current] = await Promise.all([
         repo.findReturnLines(db, r.tenantId, r.id),
         repo.findEvents(db, r.tenantId, r.id, true),
         deps.refunds.refundOfReturn(r.tenantId, r.id),
+        deps.policies.currentPolicy(r.tenantId),
       ]);
       const quote = parseJson<ResolvedQuote>(r.refundQuote);
       const status = r.status as ReturnStatus;
       const returnless = r.returnless === 1;
+      // The parcel is expected from the moment the instructions were issued (with the approval).
+      // The current policy decides: the shop's address and window today are what the customer needs.
+      const parcelExpected = !returnless && status === 'awaiting_shipment';
+      const issuedAt = events.find(
+        (e) => e.toStatus === 'approved' || e.toStatus === 'awaiting_shipment',
+      )?.createdAt;
+      const shipByDate =
+        parcelExpected && issuedAt
+          ? addUtcDays(issuedAt, current.policy.shipWithinDays ?? DEFAULT_SHIP_WITHIN_DAYS)
+          : null;
       return {
         rmaNumber: r.rmaNumber,
         status,
@@ -496,11 +516,22 @@ export function createReturnsService(deps: ReturnsDeps) {
           breakdown: breakdownOf(quote, r.refundTotal),
         },
         explanation: localized(parseJson<Decision>(r.decision), lang),
+        // The last day counts in full (UTC), as for the return window.
+        shipBy: shipByDate
+          ? { date: shipByDate, passed: clock.now().toISOString().slice(0, 10) > shipByDate }
+          : null,
+        returnAddress: !returnless ? (current.policy.returnAddress ?? null) : null,
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,
       };
     },
   };
+}
+
+/** The UTC calendar date `days` after the UTC date of `iso` ("2025-02-10T18:00Z", 14 → "2025-02-24"). */
+function addUtcDays(iso: string, days: number): string {
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00.000Z`);
+  return new Date(d.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The decision's sentences in the asked language, when they were stored as items; else as written. */

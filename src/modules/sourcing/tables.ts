@@ -1,3 +1,84 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Json = ColumnType<unknown, string, string>;
+
+/** The itemised fees of an order (purchasing agents): service fee, shipping legs, insurance… */
+export interface OrderFeesTable {
+  tenantId: string;
+  orderId: string;
+  position: number;
+  kind: string;
+  amount: number;
+  /** The line the fee belongs to; null when it is shared across the order's lines. */
+  orderLineId: string | null;
+}
+
+export interface LineStageEventsTable {
+  tenantId: string;
+  id: string;
+  orderId: string;
+  orderLineId: string;
+  fromStage: string | null;
+  toStage: string;
+  /** When the step happened (a scan, a QC photo), which may be before it was recorded. */
+  at: string;
+  actor: string;
+  note: string | null;
+  createdAt: string;
+}
+
+export interface SellerClaimsTable {
+  tenantId: string;
+  id: string;
+  returnId: string;
+  orderId: string;
+  orderLineId: string;
+  kind: 'cancellation' | 'return';
+  seller: string;
+  platformOrderRef: string | null;
+  currency: string;
+  amountExpected: number;
+  amountRecovered: Generated<number>;
+  deadlineAt: string | null;
+  status: 'draft' | 'sent' | 'accepted' | 'refused' | 'refunded' | 'expired' | 'cancelled';
+  messageEn: string;
+  messageZh: string;
+  note: string | null;
+  warnedAt: string | null;
+  version: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FxRatesTable {
+  tenantId: string;
+  base: string;
+  quote: string;
+  /** YYYY-MM-DD: the day the rate is for. */
+  rateDate: string;
+  /** Units of `quote` per one unit of `base`, as an exact decimal string. */
+  rate: string;
+  source: string | null;
+  createdAt: string;
+}
+
+export interface WalletWithdrawalsTable {
+  tenantId: string;
+  id: string;
+  customerId: string;
+  currency: string;
+  amount: number;
+  status: 'requested' | 'paid' | 'cancelled';
+  refunds: Json;
+  fx: Json | null;
+  createdAt: string;
+}
+
 /** Tables of the purchasing-agent part (snake_case in SQL, camelCase here). */
-// biome-ignore lint/complexity/noBannedTypes: filled in as the tables are added
-export type SourcingTables = {};
+export type SourcingTables = {
+  orderFees: OrderFeesTable;
+  lineStageEvents: LineStageEventsTable;
+  sellerClaims: SellerClaimsTable;
+  fxRates: FxRatesTable;
+  walletWithdrawals: WalletWithdrawalsTable;
+};

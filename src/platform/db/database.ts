@@ -39,7 +39,9 @@ export type DatabaseHandle = {
 
 /** Opens the configured database; nothing is migrated here (see `migrateToLatest`). */
 export function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): DatabaseHandle {
-  const plugins = [new CamelCasePlugin()];
+  // JSON documents keep their keys as written (jsonb would otherwise come back camel-cased on
+  // PostgreSQL only, e.g. a policy's `feeRefunds.domestic_shipping`).
+  const plugins = [new CamelCasePlugin({ maintainNestedObjectKeys: true })];
   if (config.dialect === 'sqlite') {
     if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
     const sqlite = new SQLite(config.file);

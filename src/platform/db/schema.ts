@@ -49,6 +49,8 @@ export interface CustomersTable {
   phone: string | null;
   locale: string | null;
   timeZone: string | null;
+  /** The currency the customer reads amounts in (purchasing agents convert for display). */
+  displayCurrency: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrdersTable {
@@ -83,6 +85,14 @@ export interface OrderLinesTable {
   discountAmount: number;
   taxAmount: number;
   returnedQuantity: Generated<number>;
+  /** Purchasing agents: the upstream seller and their order number, and where the line is. */
+  seller: ColumnType<string | null, string | null | undefined, string | null>;
+  sellerOrderRef: ColumnType<string | null, string | null | undefined, string | null>;
+  stage: ColumnType<string | null, string | null | undefined, string | null>;
+  stageAt: ColumnType<string | null, string | null | undefined, string | null>;
+  domesticDeliveredAt: ColumnType<string | null, string | null | undefined, string | null>;
+  qcAt: ColumnType<string | null, string | null | undefined, string | null>;
+  storageExpiresAt: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PoliciesTable {
