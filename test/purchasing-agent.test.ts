@@ -284,6 +284,9 @@ describe('a customer journey per stage', () => {
     expect((await api.get('/api/v1/seller-claims?atRisk=true')).body.items.map((c: any) => c.id)).toContain(
       claim.id,
     );
+    const queue = await api.get('/api/v1/console/returns?queue=seller_deadline');
+    expect(queue.body.data.map((r: any) => r.id)).toContain(res.body.id);
+    expect((await api.get('/api/v1/console/queues')).body.seller_deadline).toBeGreaterThanOrEqual(1);
     clock.advance(2 * DAY);
     t.services.worker.kick();
     const expired = await t.eventually(
@@ -368,6 +371,11 @@ describe('abuse limits', () => {
     expect(fees).toEqual([false, false, false, true, true]);
     expect(statuses.slice(0, 4)).toEqual(['approved', 'approved', 'approved', 'approved']);
     expect(statuses[4]).toBe('needs_review');
+    const last = (await api.get(`/api/v1/console/returns?q=${encodeURIComponent(email)}`)).body.data[0];
+    const kase = await api.get(`/api/v1/console/returns/${last.id}`);
+    expect(kase.body.sourcing.risk).toMatchObject({ frequentNoReason: true, noReasonReturns90d: 5 });
+    expect(kase.body.sourcing.lines[1].stage).toBe('qc_passed');
+    expect(kase.body.return.decision.explanation.join(' ')).toMatch(/recent returns without a reason/);
   });
 });
 

@@ -5,7 +5,16 @@ import { AppError } from '../../platform/errors.ts';
 export const SLA_HOURS = { needs_review: 24, received: 48 } as const;
 const AT_RISK = 0.75;
 
-export const QUEUES = ['needs_review', 'awaiting_inspection', 'refund_failed', 'sla_at_risk', 'all'] as const;
+export const QUEUES = [
+  'needs_review',
+  'awaiting_inspection',
+  'refund_failed',
+  'sla_at_risk',
+  'seller_deadline',
+  'all',
+] as const;
+/** Purchasing agents: a seller claim still open this close to the seller's deadline is at risk. */
+export const SELLER_DEADLINE_HOURS = 48;
 export type Queue = (typeof QUEUES)[number];
 
 /**
@@ -55,6 +64,20 @@ export function createConsoleQueries(db: Db) {
             eb.and([eb('r.status', '=', 'received'), eb('r.updatedAt', '<=', cut.inspection)]),
           ]),
         ) as Q;
+      case 'seller_deadline': {
+        const soon = new Date(now.getTime() + SELLER_DEADLINE_HOURS * 3_600_000).toISOString();
+        return q.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('sellerClaims as sc')
+              .select('sc.id')
+              .whereRef('sc.tenantId', '=', 'r.tenantId')
+              .whereRef('sc.returnId', '=', 'r.id')
+              .where('sc.status', 'in', ['draft', 'sent'])
+              .where('sc.deadlineAt', 'is not', null)
+              .where('sc.deadlineAt', '<=', soon),
+          ),
+        ) as Q;
+      }
       default:
         return q;
     }
@@ -80,6 +103,7 @@ export function createConsoleQueries(db: Db) {
         awaiting_inspection: 0,
         refund_failed: 0,
         sla_at_risk: 0,
+        seller_deadline: 0,
         all: 0,
       };
       for (const queue of QUEUES) {

@@ -8,6 +8,7 @@ import { formatMoney } from '../../platform/money.ts';
 import { enqueue, type HandlerResult, type OutboxMessage } from '../../platform/outbox.ts';
 import type { PolicyService } from '../policy/service.ts';
 import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
+import { recentReturnCounts } from '../returns/repo.ts';
 import type { Actor, ReturnChange, ReturnsService } from '../returns/service.ts';
 import type { ReturnAction } from '../returns/state-machine.ts';
 import { claimMessages } from './claim-messages.ts';
@@ -784,6 +785,31 @@ export function createSourcingService(deps: SourcingDeps) {
           size: p.size,
           url: photoUrl(p.id),
         })),
+      };
+    },
+
+    /**
+     * What the console shows beside a purchasing agent's case: the order's line stages, the
+     * return's seller claims, and the customer's abuse signals. Null for merchants.
+     */
+    async caseSummary(tenantId: string, ret: { id: string; orderId: string; customerId: string }) {
+      const { policy } = await deps.policies.currentPolicy(tenantId);
+      const pa = policy.purchasingAgent;
+      if (!pa) return null;
+      const [stages, claims, counts] = await Promise.all([
+        this.orderStages(tenantId, ret.orderId),
+        this.listClaims(tenantId, { returnId: ret.id, limit: 50 }),
+        recentReturnCounts(db, tenantId, ret.customerId, pa.noReasonCodes, clock.now()),
+      ]);
+      return {
+        lines: stages.lines,
+        claims: claims.items,
+        risk: {
+          ...counts,
+          freeReturnsPerMonth: pa.freeReturnsPerMonth ?? null,
+          noReasonReviewThreshold: pa.noReasonReviewThreshold,
+          frequentNoReason: counts.noReasonReturns90d >= pa.noReasonReviewThreshold,
+        },
       };
     },
 

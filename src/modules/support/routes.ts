@@ -41,6 +41,11 @@ export function registerSupportRoutes(
     now: () => Date;
     userName: (tenantId: string, userId: string) => Promise<string | null>;
     previewPolicy: (tenantId: string, policy: Policy, now: Date) => Promise<unknown>;
+    /** Purchasing agents: line stages, seller claims and abuse signals beside the case (null for merchants). */
+    sourcingOf: (
+      tenantId: string,
+      ret: { id: string; orderId: string; customerId: string },
+    ) => Promise<unknown | null>;
   },
 ): void {
   const { consoleQueries, returns, actions, macros } = deps;
@@ -137,6 +142,10 @@ export function registerSupportRoutes(
             order: Type.Unknown(),
             customer: Type.Unknown(),
             events: Type.Array(Type.Unknown()),
+            sourcing: Type.Unknown({
+              description:
+                'Purchasing agents: line stages, seller claims, abuse signals; null for merchants.',
+            }),
           }),
           ...errorResponses(404),
         },
@@ -145,13 +154,14 @@ export function registerSupportRoutes(
     async (request) => {
       const { tenantId } = authOf(request);
       const ret = await returns.getReturn(tenantId, request.params.id);
-      const [order, customer, history, events] = await Promise.all([
+      const [order, customer, history, events, sourcing] = await Promise.all([
         deps.orders.orderWithPayment(tenantId, ret.orderId),
         deps.orders.requireCustomer(tenantId, ret.customerId),
         consoleQueries.customerHistory(tenantId, ret.customerId),
         returns.listEvents(tenantId, ret.id),
+        deps.sourcingOf(tenantId, ret),
       ]);
-      return { return: ret, order, customer: { ...customer, history }, events };
+      return { return: ret, order, customer: { ...customer, history }, events, sourcing };
     },
   );
 

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { claimMessages } from './claim-messages.ts';
+
+describe('claimMessages', () => {
+  const base = {
+    kind: 'return' as const,
+    platformOrderRef: 'TB-1',
+    title: '羽绒服',
+    quantity: 2,
+    reasonCode: 'qc_failed',
+    reasonLabel: 'It failed quality check',
+    amount: 59_800,
+    currency: 'CNY',
+    qcAt: '2026-03-02T08:00:00Z',
+    deadlineAt: '2026-03-08T08:00:00Z',
+    sellerFault: true,
+  };
+
+  it('writes the seller a return request in Chinese with the order, amount, QC date and deadline, and the same in English', () => {
+    const m = claimMessages(base);
+    expect(m.zh).toContain('订单号：TB-1');
+    expect(m.zh).toContain('仓库质检不合格');
+    expect(m.zh).toContain('退货运费由卖家承担');
+    expect(m.zh).toContain('2026年3月2日');
+    expect(m.zh).toContain('2026年3月8日');
+    expect(m.zh).toMatch(/598/);
+    expect(m.en).toContain('Order TB-1');
+    expect(m.en).toContain('2026-03-08');
+  });
+
+  it('asks to cancel before shipping, and falls back to the reason label for unknown codes', () => {
+    const m = claimMessages({
+      ...base,
+      kind: 'cancellation',
+      reasonCode: 'odd',
+      reasonLabel: 'Odd reason',
+      qcAt: null,
+      deadlineAt: null,
+      sellerFault: false,
+    });
+    expect(m.zh).toContain('申请取消订单');
+    expect(m.zh).toContain('因Odd reason');
+    expect(m.zh).not.toContain('质检照片');
+    expect(m.en).toContain('please do not ship');
+  });
+});
