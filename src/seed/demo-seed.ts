@@ -1,6 +1,7 @@
 import type { Services } from '../main.ts';
 import type { CreatedTenant } from '../modules/identity/service.ts';
 import type { ReturnAction } from '../modules/returns/state-machine.ts';
+import { type PurchasingAgentDemo, seedPurchasingAgentDemo } from './demo-purchasing-agent.ts';
 
 const DAY = 86_400_000;
 
@@ -62,7 +63,11 @@ const DEMO_MACROS = [
   },
 ];
 
-export type DemoCredentials = CreatedTenant & { users: { email: string; password: string; role: string }[] };
+export type DemoCredentials = CreatedTenant & {
+  users: { email: string; password: string; role: string }[];
+  /** The second demo tenant: a purchasing agent (line stages, seller claims, wallet). */
+  purchasingAgent?: PurchasingAgentDemo;
+};
 
 /** A merchant with orders and a handful of returns in every state; only for an empty database. */
 export async function seedDemo(services: Services, now = new Date()): Promise<DemoCredentials> {
@@ -82,6 +87,21 @@ export async function seedDemo(services: Services, now = new Date()): Promise<De
     await services.identity.createUser(tenant.tenantId, { email, name, role, password });
     users.push({ email, password, role });
   }
+
+  // A return address (and the explicit ship-by window) for the tracking pages' instructions.
+  const { policy } = await services.policies.currentPolicy(tenant.tenantId);
+  await services.policies.publishPolicy(
+    tenant.tenantId,
+    {
+      ...policy,
+      shipWithinDays: 14,
+      returnAddress: {
+        name: 'Demo Outfitters Returns',
+        lines: ['Unit 4, Riverside Trading Estate', '1200 Harbor Road', 'Oakland, CA 94607', 'United States'],
+      },
+    },
+    'demo-seed',
+  );
 
   const customers = [
     ['maria.garcia@example.com', 'María García'],
@@ -150,5 +170,6 @@ export async function seedDemo(services: Services, now = new Date()): Promise<De
     senderEmail: 'returns@demo-outfitters.example',
   });
   for (const m of DEMO_MACROS) await services.macros.create(tenant.tenantId, m);
-  return { ...tenant, users };
+  const purchasingAgent = await seedPurchasingAgentDemo(services, now);
+  return { ...tenant, users, purchasingAgent };
 }
