@@ -241,6 +241,15 @@ describe('a customer journey per stage', () => {
     expectItemisedExact(q);
     expect(res.body.decision.explanation.join(' ')).toMatch(/goes back to the seller, who accepts it until/);
     await settled(res.body.id);
+    // The tracking page answers "why did I get less?" line by line, with the seller's deadline.
+    const track = await t.anon.get(`/api/v1/track/${res.body.trackingToken}?lang=zh-CN`);
+    expect(track.status).toBe(200);
+    expect(track.body.sourcing.stages[0]).toMatchObject({ title: 'Tea mug', stage: 'qc_passed' });
+    expect(track.body.sourcing.itemised).toEqual(q.sourcing.itemised);
+    expect(track.body.refund.breakdown.map((b: any) => b.label)).not.toContain('Adjusted at inspection');
+    expect(track.body.refund.breakdown.reduce((a: number, b: any) => a + b.amount, 0)).toBe(q.total);
+    expect(track.body.explanation.join('')).toContain('退回卖家');
+    expect(JSON.stringify(track.body)).not.toContain('@example.com');
     const claim = (await api.get(`/api/v1/seller-claims?returnId=${res.body.id}`)).body.items[0];
     expect(claim).toMatchObject({ kind: 'return', status: 'draft', amountExpected: 6666 });
 

@@ -393,6 +393,29 @@ export const TrackingView = Type.Object({
     ],
     { description: 'While the parcel is expected: the ship-by date (policy shipWithinDays after approval).' },
   ),
+  sourcing: Type.Union(
+    [
+      Type.Object({
+        refundTo: Type.String(),
+        display: SourcingQuoteView.properties.display,
+        itemised: SourcingQuoteView.properties.itemised,
+        stages: Type.Array(
+          Type.Object({
+            title: Type.String(),
+            stage: Type.String(),
+            route: Type.Union([Type.String(), Type.Null()]),
+            sellerDeadline: Type.Union([Type.String(), Type.Null()]),
+            customerDeadline: Type.Union([Type.String(), Type.Null()]),
+          }),
+        ),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        "Purchasing agents: where each item is, the seller's and the customer's deadlines, the refund itemised fee by fee, its conversion.",
+    },
+  ),
   returnAddress: Type.Union(
     [Type.Object({ name: Type.String(), lines: Type.Array(Type.String()) }), Type.Null()],
     { description: "The shop's return address from its policy (null when returnless or not configured)." },

@@ -521,6 +521,20 @@ export function createReturnsService(deps: ReturnsDeps) {
           ? { date: shipByDate, passed: clock.now().toISOString().slice(0, 10) > shipByDate }
           : null,
         returnAddress: !returnless ? (current.policy.returnAddress ?? null) : null,
+        sourcing: quote.sourcing
+          ? {
+              refundTo: quote.sourcing.refundTo,
+              display: quote.sourcing.display,
+              itemised: quote.sourcing.itemised,
+              stages: quote.sourcing.stages.map((st) => ({
+                title: lines.find((l) => l.orderLineId === st.orderLineId)?.title ?? '',
+                stage: st.stage,
+                route: st.route,
+                sellerDeadline: st.sellerDeadline,
+                customerDeadline: st.customerDeadline,
+              })),
+            }
+          : null,
         createdAt: r.createdAt,
         updatedAt: r.updatedAt,
       };
@@ -629,6 +643,14 @@ function decisionEvents(
   return events;
 }
 
+const FEE_LABELS: Record<string, string> = {
+  domestic_shipping: 'Domestic shipping',
+  service_fee: 'Service fee',
+  international_shipping: 'International shipping',
+  insurance: 'Insurance',
+  payment_fee: 'Payment fee',
+};
+
 /** The refund in plain lines for a customer: items, deductions, bonus, and the total. */
 function breakdownOf(q: ResolvedQuote, finalTotal: number): { label: string; amount: number }[] {
   const sum = (f: (l: ResolvedQuote['lines'][number]) => number) => q.lines.reduce((a, l) => a + f(l), 0);
@@ -637,6 +659,11 @@ function breakdownOf(q: ResolvedQuote, finalTotal: number): { label: string; amo
     { label: 'Discounts', amount: -sum((l) => l.discount) },
     { label: 'Tax', amount: sum((l) => l.tax) },
     { label: 'Shipping', amount: sum((l) => l.shipping) },
+    // Itemised fees (purchasing agents) that come back with the goods.
+    ...[...new Set(q.lines.flatMap((l) => (l.charges ?? []).map((c) => c.code)))].map((code) => ({
+      label: FEE_LABELS[code] ?? code,
+      amount: sum((l) => l.charges?.find((c) => c.code === code)?.refunded ?? 0),
+    })),
     { label: 'Restocking fees', amount: -q.restockingFees },
     ...q.fees.map((f) => ({ label: f.label, amount: -f.amount })),
   ];
