@@ -41,10 +41,16 @@ export function createOrdersService({
   db,
   clock,
   payments,
+  onChange,
 }: {
   db: Db;
   clock: Clock;
   payments: OrderPayments;
+  /**
+   * Called in the upsert's transaction before an existing order is changed and after the order
+   * is written, so read models (the analytics sales rollups) move by the difference.
+   */
+  onChange?: (trx: Executor, tenantId: string, orderId: string, phase: 'before' | 'after') => Promise<void>;
 }) {
   async function load(ex: Executor, tenantId: string, orderId: string): Promise<Order | null> {
     const o = await ex
@@ -288,6 +294,7 @@ export function createOrdersService({
     if (existing?.requestHash === requestHash) {
       return { order: (await load(trx, tenantId, existing.id))!, created: false };
     }
+    if (existing) await onChange?.(trx, tenantId, existing.id, 'before');
     const customerId = await upsertCustomer(
       trx,
       tenantId,
@@ -336,6 +343,7 @@ export function createOrdersService({
         .execute();
       await writeFees(trx, tenantId, orderId, input);
       await recordPayment(trx, tenantId, orderId, customerId, input, header.totalAmount, now);
+      await onChange?.(trx, tenantId, orderId, 'after');
       return { order: (await load(trx, tenantId, orderId))!, created: true };
     }
 
@@ -417,6 +425,7 @@ export function createOrdersService({
     }
     if (linesChanged) await writeFees(trx, tenantId, existing.id, input);
     await recordPayment(trx, tenantId, existing.id, customerId, input, header.totalAmount, now);
+    await onChange?.(trx, tenantId, existing.id, 'after');
     return { order: (await load(trx, tenantId, existing.id))!, created: false };
   }
 
