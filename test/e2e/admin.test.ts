@@ -41,15 +41,14 @@ async function coatReturn() {
   expect(ret.body.status).not.toBe('needs_review');
 }
 
-/** Signed out, /admin goes to the staff sign-in; after signing in, open /admin again. */
+/** Signed out, /admin goes to the staff sign-in, which comes back to /admin. */
 async function signInToAdmin(page: Page, who: { email: string; password: string }) {
   await page.goto(`${t.baseUrl}/admin`);
   await page.waitForURL('**/console/login?next=/admin');
   await page.getByLabel('Email').fill(who.email);
   await page.locator('input[type="password"]').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('queue-page').waitFor();
-  await page.goto(`${t.baseUrl}/admin`);
+  await page.waitForURL(`${t.baseUrl}/admin`);
   await page.getByTestId('admin').waitFor();
 }
 

@@ -153,7 +153,7 @@ describe('agent console', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/console/login');
     await page.goto(`${t.baseUrl}/console/returns/${r.id}`);
-    await page.waitForURL('**/console/login');
+    await page.waitForURL(`**/console/login?next=/console/returns/${r.id}`);
     expect(browser.pageErrors.filter((e) => !e.includes('401'))).toEqual([]);
   });
 

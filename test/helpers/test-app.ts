@@ -124,7 +124,10 @@ export async function startTestApp(
   const app = await buildApp(services, {
     logLevel: 'silent',
     publicRateLimit: opts.publicRateLimit ?? 100_000,
-    publicUrl: baseUrl,
+    // Read when links are built, after listen() has picked the port.
+    get publicUrl() {
+      return baseUrl;
+    },
     webDir: opts.web ? WEB_DIST_DIR : null,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -5,9 +5,17 @@ export function formatDateTime(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
-/** A date alone, for deadlines (e.g. "Friday, 20 November 2026"). */
+/**
+ * A date alone, for deadlines (e.g. "Friday, 20 November 2026"). A calendar date ("2026-11-20")
+ * is shown as is: read as UTC midnight and shown in the reader's zone, it would move back a
+ * day west of Greenwich.
+ */
 export function formatDate(iso: string, locale: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'full' }).format(d);
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'full',
+    ...(dateOnly ? { timeZone: 'UTC' } : {}),
+  }).format(d);
 }

@@ -6,6 +6,9 @@ import { api } from './api.ts';
  */
 let csrfToken = '';
 
+/** One cache entry for "who is signed in", shared by the console and admin pages. */
+export const STAFF_ME_KEY = ['staff', 'me'] as const;
+
 export function setCsrfToken(token: string): void {
   csrfToken = token;
 }

@@ -1,6 +1,6 @@
 import { AdminApp } from '../../features/admin/components/admin-app.tsx';
 
-/** `/admin/*`: administration (admins only): the return policy. English-only: staff pages. */
+/** `/admin/*`: administration (admins only): policy, templates, webhooks, users, API keys. English-only. */
 export function AdminRoute() {
   return <AdminApp />;
 }

@@ -27,16 +27,6 @@ export const en = {
   'landing.staff.body': 'Agents and administrators sign in to the console.',
   'landing.staff.cta': 'Staff sign-in',
 
-  'soon.badge': 'Coming soon',
-  'soon.returns.title': 'Return an item',
-  'soon.returns.body':
-    'Our online return form is almost ready. Until then, the shop can start a return for you, and you can follow it here with your tracking link.',
-  'soon.console.title': 'Agent console',
-  'soon.console.body': 'The console where agents handle returns is being built.',
-  'soon.admin.title': 'Administration',
-  'soon.admin.body': 'Policy, templates, users and API keys will be managed here.',
-  'soon.back': 'Back to the start page',
-
   'error.title': 'Something went wrong',
   'error.body': 'This part of the page could not be shown. Try again, or reload the page.',
   'error.retry': 'Try again',
@@ -142,10 +132,12 @@ export const en = {
   'instructions.step.drop': 'Hand the parcel to the carrier and keep the receipt.',
   'instructions.reference': 'Write {rma} on the parcel so we can match it to you.',
   'instructions.address': 'Return address',
-  'instructions.addressPending': 'The shop’s return address will appear here.',
+  'instructions.addressPending': 'The shop will email you the return address.',
   'instructions.label': 'Return label',
   'instructions.labelPending': 'Your printable label and QR code will appear here.',
   'instructions.qrAlt': 'QR code for the drop-off point (placeholder)',
+  'instructions.deadlinePassed':
+    'The date to send it, {date}, has passed. Send it as soon as you can, or write to us if you need more time.',
   'instructions.deadline': 'Please send it by {date}.',
 
   'explanation.title': 'Why we decided this',

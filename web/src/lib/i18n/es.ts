@@ -28,16 +28,6 @@ export const es: Messages = {
   'landing.staff.body': 'Agentes y administradores acceden a la consola.',
   'landing.staff.cta': 'Acceso para personal',
 
-  'soon.badge': 'Próximamente',
-  'soon.returns.title': 'Devolver un artículo',
-  'soon.returns.body':
-    'Nuestro formulario de devolución en línea estará listo muy pronto. Mientras tanto, la tienda puede iniciar la devolución por ti y puedes seguirla aquí con tu enlace de seguimiento.',
-  'soon.console.title': 'Consola de agentes',
-  'soon.console.body': 'Estamos construyendo la consola en la que los agentes gestionan las devoluciones.',
-  'soon.admin.title': 'Administración',
-  'soon.admin.body': 'Aquí se gestionarán la política, las plantillas, los usuarios y las claves de API.',
-  'soon.back': 'Volver a la página de inicio',
-
   'error.title': 'Algo ha salido mal',
   'error.body': 'No hemos podido mostrar esta parte de la página. Inténtalo de nuevo o recarga la página.',
   'error.retry': 'Reintentar',
@@ -146,10 +136,12 @@ export const es: Messages = {
   'instructions.step.drop': 'Entrega el paquete al transportista y guarda el justificante.',
   'instructions.reference': 'Escribe {rma} en el paquete para que podamos identificarlo.',
   'instructions.address': 'Dirección de devolución',
-  'instructions.addressPending': 'Aquí aparecerá la dirección de devolución de la tienda.',
+  'instructions.addressPending': 'La tienda te enviará la dirección de devolución por correo electrónico.',
   'instructions.label': 'Etiqueta de devolución',
   'instructions.labelPending': 'Aquí aparecerán tu etiqueta para imprimir y el código QR.',
   'instructions.qrAlt': 'Código QR para el punto de entrega (provisional)',
+  'instructions.deadlinePassed':
+    'La fecha para enviarlo, el {date}, ya ha pasado. Envíalo cuanto antes o escríbenos si necesitas más tiempo.',
   'instructions.deadline': 'Envíalo antes del {date}.',
 
   'explanation.title': 'Por qué hemos decidido esto',

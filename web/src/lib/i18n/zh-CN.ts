@@ -26,16 +26,6 @@ export const zhCN: Messages = {
   'landing.staff.body': '客服和管理员在此登录工作台。',
   'landing.staff.cta': '员工登录',
 
-  'soon.badge': '即将推出',
-  'soon.returns.title': '申请退货',
-  'soon.returns.body':
-    '在线退货表单即将上线。在此之前，商家可以为您发起退货，您可以凭进度查询链接在这里跟踪。',
-  'soon.console.title': '客服工作台',
-  'soon.console.body': '客服处理退货的工作台正在建设中。',
-  'soon.admin.title': '管理后台',
-  'soon.admin.body': '退货政策、通知模板、用户和 API 密钥将在这里管理。',
-  'soon.back': '返回首页',
-
   'error.title': '出了点问题',
   'error.body': '这部分页面暂时无法显示。请重试或刷新页面。',
   'error.retry': '重试',
@@ -138,10 +128,11 @@ export const zhCN: Messages = {
   'instructions.step.drop': '将包裹交给快递公司，并保留寄件凭证。',
   'instructions.reference': '请在包裹上写上 {rma}，方便我们核对。',
   'instructions.address': '退货地址',
-  'instructions.addressPending': '商家的退货地址将显示在这里。',
+  'instructions.addressPending': '商家会通过电子邮件把退货地址发给您。',
   'instructions.label': '退货面单',
   'instructions.labelPending': '可打印的面单和二维码将显示在这里。',
   'instructions.qrAlt': '寄件点二维码（占位图）',
+  'instructions.deadlinePassed': '寄出期限（{date}）已过。请尽快寄出；如需更多时间，请联系我们。',
   'instructions.deadline': '请在 {date} 之前寄出。',
 
   'explanation.title': '为什么这样处理',

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api.ts';
-import { csrf, fetchMe } from '../../../lib/staff-session.ts';
+import { csrf, fetchMe, STAFF_ME_KEY } from '../../../lib/staff-session.ts';
 
 export type AdminMe = {
   user: { id: string; email: string; name: string; role: string; tenantId: string };
@@ -46,7 +46,7 @@ export const adminApi = {
 };
 
 export const adminKeys = {
-  me: ['admin', 'me'] as const,
+  me: STAFF_ME_KEY,
   policy: ['admin', 'policy'] as const,
   versions: ['admin', 'policy', 'versions'] as const,
   users: ['admin', 'users'] as const,
@@ -151,4 +151,196 @@ export function useKeyMutation<I, R>(run: (input: I) => Promise<R>) {
 export const keyCalls = {
   create: (name: string) => adminApi.post<ApiKey>('/api/v1/api-keys', { name }),
   revoke: (id: string) => adminApi.delete<null>(`/api/v1/api-keys/${encodeURIComponent(id)}`),
+};
+
+// --- notification templates --------------------------------------------------------------
+
+/** The same lists as the server's (src/modules/notify/templates.ts); the server refuses others. */
+export const TEMPLATE_LOCALES = ['en', 'zh-CN', 'es'] as const;
+export type TemplateLocale = (typeof TEMPLATE_LOCALES)[number];
+export const LOCALE_LABELS: Record<TemplateLocale, string> = {
+  en: 'English',
+  'zh-CN': 'Chinese (Simplified)',
+  es: 'Spanish',
+};
+export const TEMPLATE_FIELDS = ['subject', 'text', 'html', 'sms'] as const;
+export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
+export type TemplateDraft = Record<TemplateField, string>;
+export const TEMPLATE_VARIABLES = [
+  'shopName',
+  'customerName',
+  'rmaNumber',
+  'orderNumber',
+  'trackingUrl',
+  'unsubscribeUrl',
+  'status',
+  'refundAmount',
+  'items',
+  'explanation',
+  'message',
+  'carrier',
+  'trackingNumber',
+  'deadline',
+  'changes',
+] as const;
+
+export type TemplateRow = {
+  event: string;
+  locale: TemplateLocale;
+  overridden: boolean;
+  override: Partial<TemplateDraft> | null;
+};
+export type TemplatePreview = {
+  subject: string;
+  text: string;
+  html: string;
+  sms: string;
+  smsSegments: { encoding: string; segments: number; units: number };
+};
+
+export const templateKeys = {
+  list: ['admin', 'templates'] as const,
+  preview: (event: string, locale: string, draft: TemplateDraft) =>
+    ['admin', 'templates', 'preview', event, locale, draft] as const,
+};
+
+const templatePath = (event: string, locale: string) =>
+  `/api/v1/notification-templates/${encodeURIComponent(event)}/${encodeURIComponent(locale)}`;
+
+export function useTemplates() {
+  return useQuery({
+    queryKey: templateKeys.list,
+    queryFn: ({ signal }) =>
+      adminApi.get<{ data: TemplateRow[] }>('/api/v1/notification-templates', { signal }),
+  });
+}
+
+/**
+ * The rendered notification with the unsaved draft (sample values). An empty field renders the
+ * default, as it would after saving. A query, not a mutation: each draft has its own cache
+ * entry, and an answer that arrives late for an older draft never replaces the newer one.
+ */
+export function useTemplatePreview(event: string | null, locale: TemplateLocale, draft: TemplateDraft) {
+  return useQuery({
+    queryKey: templateKeys.preview(event ?? '', locale, draft),
+    queryFn: ({ signal }) =>
+      api.post<TemplatePreview>(
+        `${templatePath(event ?? '', locale)}/preview`,
+        { template: draft },
+        { ...csrf(), signal },
+      ),
+    enabled: event !== null,
+    placeholderData: (previous) => previous,
+    staleTime: 60_000,
+  });
+}
+
+export function useTemplateMutation<I, R>(run: (input: I) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSettled: () => void qc.invalidateQueries({ queryKey: templateKeys.list }),
+  });
+}
+
+export const templateCalls = {
+  /** Saves the fields that are filled in; an empty field keeps (or goes back to) the default. */
+  save: (input: { event: string; locale: string; draft: TemplateDraft }) =>
+    adminApi.put<null>(
+      templatePath(input.event, input.locale),
+      Object.fromEntries(Object.entries(input.draft).filter(([, v]) => v.trim() !== '')),
+    ),
+  reset: (input: { event: string; locale: string }) =>
+    adminApi.delete<null>(templatePath(input.event, input.locale)),
+};
+
+// --- webhooks ------------------------------------------------------------------------------
+
+/** The server's WEBHOOK_EVENTS (src/modules/notify/notify-rules.ts), in the order a return lives them. */
+export const WEBHOOK_EVENTS = [
+  'return.created',
+  'return.approved',
+  'return.needs_review',
+  'return.rejected',
+  'return.cancelled',
+  'return.in_transit',
+  'return.received',
+  'return.inspected',
+  'refund.started',
+  'refund.succeeded',
+  'refund.delayed',
+  'return.replacement_shipped',
+  'return.closed',
+  'return.message',
+] as const;
+
+export type Webhook = {
+  id: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  active: boolean;
+  rotatingUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+  secret?: string;
+};
+export type WebhookTestResult = {
+  ok: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  response: string | null;
+};
+export type Delivery = {
+  id: string;
+  event: string;
+  channel: string;
+  recipient: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export const webhookKeys = {
+  list: ['admin', 'webhooks'] as const,
+  deliveries: ['admin', 'webhooks', 'deliveries'] as const,
+};
+
+const webhookPath = (id: string) => `/api/v1/webhooks/${encodeURIComponent(id)}`;
+
+export function useWebhooks() {
+  return useQuery({
+    queryKey: webhookKeys.list,
+    queryFn: ({ signal }) => adminApi.get<{ data: Webhook[] }>('/api/v1/webhooks', { signal }),
+  });
+}
+
+/** The latest webhook deliveries of the shop (every endpoint), newest first. */
+export function useWebhookDeliveries() {
+  return useQuery({
+    queryKey: webhookKeys.deliveries,
+    queryFn: ({ signal }) =>
+      adminApi.get<{ data: Delivery[] }>('/api/v1/notifications?channel=webhook&limit=50', { signal }),
+  });
+}
+
+export function useWebhookMutation<I, R>(run: (input: I) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSettled: () => void qc.invalidateQueries({ queryKey: webhookKeys.list }),
+  });
+}
+
+export const webhookCalls = {
+  create: (input: { url: string; events: string[]; description?: string }) =>
+    adminApi.post<Webhook>('/api/v1/webhooks', input),
+  setActive: (input: { id: string; active: boolean }) =>
+    adminApi.put<Webhook>(webhookPath(input.id), { active: input.active }),
+  rotate: (id: string) => adminApi.post<Webhook>(`${webhookPath(id)}/rotate-secret`),
+  test: (id: string) => adminApi.post<WebhookTestResult>(`${webhookPath(id)}/test`),
+  remove: (id: string) => adminApi.delete<null>(webhookPath(id)),
 };

@@ -1,20 +1,23 @@
 import { Alert, Anchor, Group, Loader, Paper, Stack, Text } from '@mantine/core';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
+import { loginPath } from '../../../lib/safe-next.ts';
 import { useAdminMe } from '../api/admin-api.ts';
 import './admin.css';
 import { ApiKeysPage } from './api-keys-page.tsx';
 import { PolicyPage } from './policy-page.tsx';
+import { TemplatesPage } from './templates-page.tsx';
 import { UsersPage } from './users-page.tsx';
+import { WebhooksPage } from './webhooks-page.tsx';
 
 /** `/admin/*`: admins only. Signed out: the staff sign-in; another role: a plain refusal. */
 export function AdminApp() {
   const me = useAdminMe();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   if (me.isPending) return <Loader aria-label="Loading" m="xl" />;
   if (me.isError) return <ErrorPanel error={me.error} onRetry={() => void me.refetch()} />;
   const user = me.data;
-  if (!user) return <Navigate to="/console/login?next=/admin" replace state={{ from: '/admin' }} />;
+  if (!user) return <Navigate to={loginPath(`${pathname}${search}`)} replace />;
   return (
     // Staff pages are English-only, whatever the customer-facing language switch says.
     <div lang="en" data-testid="admin">
@@ -47,6 +50,8 @@ export function AdminApp() {
               >
                 Policy
               </NavLink>
+              <NavLink to="/admin/templates">Notification templates</NavLink>
+              <NavLink to="/admin/webhooks">Webhooks</NavLink>
               <NavLink to="/admin/users">Users</NavLink>
               <NavLink to="/admin/api-keys">API keys</NavLink>
             </nav>
@@ -55,6 +60,8 @@ export function AdminApp() {
             <Routes>
               <Route index element={<PolicyPage />} />
               <Route path="policy" element={<PolicyPage />} />
+              <Route path="templates" element={<TemplatesPage />} />
+              <Route path="webhooks" element={<WebhooksPage />} />
               <Route path="api-keys" element={<ApiKeysPage />} />
               <Route path="users" element={<UsersPage selfId={user.user.id} />} />
               <Route path="*" element={<Navigate to="/admin" replace />} />

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../../../lib/api.ts';
-import { csrf, csrfHeader, fetchMe, setCsrfToken } from '../../../lib/staff-session.ts';
+import { csrf, csrfHeader, fetchMe, STAFF_ME_KEY, setCsrfToken } from '../../../lib/staff-session.ts';
 
 export type Me = {
   user: { id: string; email: string; name: string; role: string; tenantId: string };
@@ -128,7 +128,7 @@ export const staffApi = {
 };
 
 export const consoleKeys = {
-  me: ['console', 'me'] as const,
+  me: STAFF_ME_KEY,
   queues: ['console', 'queues'] as const,
   lists: ['console', 'list'] as const,
   list: (queue: string, q: string) => ['console', 'list', queue, q] as const,
@@ -156,13 +156,28 @@ export function useLogin() {
   });
 }
 
+/** Always answers the same neutral sentence: the server never says whether the address is known. */
+export function useRequestPasswordReset() {
+  return useMutation({
+    mutationFn: (email: string) => api.post<{ message: string }>('/api/v1/auth/password-reset', { email }),
+  });
+}
+
+export function useConfirmPasswordReset() {
+  return useMutation({
+    mutationFn: (input: { token: string; password: string }) =>
+      api.post<null>('/api/v1/auth/password-reset/confirm', input),
+  });
+}
+
 export function useLogout() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => staffApi.post<unknown>('/api/v1/auth/logout'),
     onSettled: () => {
       setCsrfToken('');
-      qc.removeQueries({ queryKey: ['console'] });
+      // Nothing a staff member saw stays in memory after signing out.
+      qc.clear();
       qc.setQueryData(consoleKeys.me, null);
     },
   });

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Button,
   Group,
   Loader,
@@ -11,19 +12,22 @@ import {
   Title,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import { loginPath, safeNext } from '../../../lib/safe-next.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type Me, useLogin, useLogout, useMe, useStaffStream } from '../api/console-api.ts';
 import { CasePage } from './case-page.tsx';
+import { ForgotPasswordPage, ResetPasswordPage } from './password-reset-pages.tsx';
 import './console.css';
 import { QueuePage } from './queue-page.tsx';
 
 /** `/console/*`: sign-in, the queues and one case; everything but the sign-in needs a session. */
 export function ConsoleApp() {
   const me = useMe();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
+  const [params] = useSearchParams();
   if (me.isPending) return <Loader aria-label="Loading" m="xl" />;
   if (me.isError) return <ErrorPanel error={me.error} onRetry={() => void me.refetch()} />;
   const user = me.data;
@@ -31,15 +35,16 @@ export function ConsoleApp() {
     // Staff pages are English-only, whatever the customer-facing language switch says.
     <div lang="en" data-testid="console">
       <Routes>
-        <Route path="login" element={user ? <Navigate to="/console" replace /> : <LoginPage />} />
+        <Route
+          path="login"
+          element={user ? <Navigate to={safeNext(params.get('next'))} replace /> : <LoginPage />}
+        />
+        <Route path="forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="reset-password" element={<ResetPasswordPage />} />
         <Route
           path="*"
           element={
-            user ? (
-              <SignedIn me={user} />
-            ) : (
-              <Navigate to="/console/login" replace state={{ from: pathname }} />
-            )
+            user ? <SignedIn me={user} /> : <Navigate to={loginPath(`${pathname}${search}`)} replace />
           }
         />
       </Routes>
@@ -88,20 +93,17 @@ function LoginPage() {
   const login = useLogin();
   const navigate = useNavigate();
   const location = useLocation();
+  const [params] = useSearchParams();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const from = (location.state as { from?: string } | null)?.from;
+  const passwordReset = (location.state as { passwordReset?: boolean } | null)?.passwordReset === true;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     login.mutate(
       { email: email.trim(), password },
-      {
-        onSuccess: () =>
-          navigate(from?.startsWith('/console') && from !== '/console/login' ? from : '/console', {
-            replace: true,
-          }),
-      },
+      // Back to the page that asked for the sign-in: a path on this site only (no open redirect).
+      { onSuccess: () => navigate(safeNext(params.get('next')), { replace: true }) },
     );
   };
 
@@ -122,6 +124,11 @@ function LoginPage() {
           <Text c="dimmed" size="sm">
             Sign in to work on returns.
           </Text>
+          {passwordReset && !message && (
+            <Alert color="green" variant="light" role="status" data-testid="password-changed">
+              Your password is changed. Sign in with the new one.
+            </Alert>
+          )}
           {message && (
             <Alert color="red" variant="light" role="alert" data-testid="login-error">
               {message}
@@ -145,6 +152,9 @@ function LoginPage() {
           <Button type="submit" loading={login.isPending} disabled={!email || !password}>
             Sign in
           </Button>
+          <Anchor component={Link} to="/console/forgot-password" size="sm">
+            Forgot password?
+          </Anchor>
         </Stack>
       </form>
     </Paper>

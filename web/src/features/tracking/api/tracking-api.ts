@@ -21,8 +21,10 @@ export type TrackingView = {
     breakdown: { label: string; amount: number }[];
   };
   explanation: string[];
-  /** When the parcel must be sent by; the page shows it when the server sends it. */
-  shipBy?: string | null;
+  /** While the parcel is expected: the last day to send it (a UTC calendar date) and whether it is past. */
+  shipBy: { date: string; passed: boolean } | null;
+  /** The shop's return address (null when none is configured or nothing travels back). */
+  returnAddress: { name: string; lines: string[] } | null;
   createdAt: string;
   updatedAt: string;
 };

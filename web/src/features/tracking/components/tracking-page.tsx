@@ -91,7 +91,11 @@ function TrackingDetails({
           <Stack gap="lg">
             {awaitingParcel && (
               <Region id="instructions" title={t('instructions.title')}>
-                <ReturnInstructions rmaNumber={view.rmaNumber} shipBy={view.shipBy ?? null} />
+                <ReturnInstructions
+                  rmaNumber={view.rmaNumber}
+                  shipBy={view.shipBy}
+                  address={view.returnAddress}
+                />
               </Region>
             )}
             <Region id="progress" title={t('timeline.title')}>
