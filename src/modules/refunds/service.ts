@@ -772,38 +772,18 @@ export function createRefundsService(deps: RefundsDeps) {
       customerId: string,
       input: { amount: number; currency: string; reference: string },
     ) {
-      await db.transaction().execute(async (trx) => {
-        const r = await trx
-          .updateTable('creditBalances')
-          .set((eb) => ({ balance: eb('balance', '-', input.amount) }))
-          .where('tenantId', '=', tenantId)
-          .where('customerId', '=', customerId)
-          .where('currency', '=', input.currency)
-          .where('balance', '>=', input.amount)
-          .executeTakeFirst();
-        if (r.numUpdatedRows !== 1n) {
-          throw unprocessable(
-            'insufficient_credit',
-            `The customer has less than ${formatMoney(input.amount, input.currency)} of store credit.`,
-          );
-        }
-        await postTransfers(
-          trx,
-          tenantId,
-          [
-            {
-              kind: 'credit_spent',
-              debit: accounts.credit(customerId),
-              credit: accounts.creditSpent,
-              amount: input.amount,
-              currency: input.currency,
-              customerId,
-              memo: input.reference,
-            },
-          ],
-          clock.now(),
+      await db
+        .transaction()
+        .execute((trx) =>
+          takeCredit(
+            trx,
+            tenantId,
+            customerId,
+            { amount: input.amount, currency: input.currency },
+            { kind: 'credit_spent', to: accounts.creditSpent, memo: input.reference },
+            clock.now(),
+          ),
         );
-      });
       return this.customerCredit(tenantId, customerId);
     },
 
@@ -831,6 +811,50 @@ export function createRefundsService(deps: RefundsDeps) {
         .executeTakeFirst();
     },
   };
+}
+
+/**
+ * Takes credit out of a customer's balance in the caller's transaction: the guarded UPDATE never
+ * lets it go below zero (422 otherwise), and the ledger records where it went.
+ */
+export async function takeCredit(
+  trx: Executor,
+  tenantId: string,
+  customerId: string,
+  money: { amount: number; currency: string },
+  transfer: { kind: string; to: string; memo: string },
+  now: Date,
+): Promise<void> {
+  const r = await trx
+    .updateTable('creditBalances')
+    .set((eb) => ({ balance: eb('balance', '-', money.amount) }))
+    .where('tenantId', '=', tenantId)
+    .where('customerId', '=', customerId)
+    .where('currency', '=', money.currency)
+    .where('balance', '>=', money.amount)
+    .executeTakeFirst();
+  if (r.numUpdatedRows !== 1n) {
+    throw unprocessable(
+      'insufficient_credit',
+      `The customer has less than ${formatMoney(money.amount, money.currency)} of store credit.`,
+    );
+  }
+  await postTransfers(
+    trx,
+    tenantId,
+    [
+      {
+        kind: transfer.kind,
+        debit: accounts.credit(customerId),
+        credit: transfer.to,
+        amount: money.amount,
+        currency: money.currency,
+        customerId,
+        memo: transfer.memo,
+      },
+    ],
+    now,
+  );
 }
 
 async function adjustCreditBalance(

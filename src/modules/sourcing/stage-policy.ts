@@ -190,8 +190,8 @@ export function assessStage(
   const qcDeadline = line.qcAt
     ? new Date(Date.parse(line.qcAt) + pa.customerWindowDaysAfterQc * DAY).toISOString()
     : null;
-  const customerDeadline =
-    qcDeadline && sellerDeadline ? (qcDeadline < sellerDeadline ? qcDeadline : sellerDeadline) : null;
+  // The earlier of the two (ISO-8601 UTC strings sort as times).
+  const customerDeadline = qcDeadline && sellerDeadline ? [qcDeadline, sellerDeadline].sort()[0]! : null;
   const sellerFault = line.reasonIsFault || route === 'qc_failed_return';
   const base = {
     orderLineId: line.orderLineId,

@@ -17,7 +17,9 @@ const MAIN = [
 describe('line stages', () => {
   it('moves forward along the path, skipping steps if need be, never back', () => {
     MAIN.forEach((from, i) => {
-      MAIN.forEach((to, j) => expect(canMove(from, to), `${from} -> ${to}`).toBe(j > i));
+      MAIN.forEach((to, j) => {
+        expect(canMove(from, to), `${from} -> ${to}`).toBe(j > i);
+      });
     });
   });
 

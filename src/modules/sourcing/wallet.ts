@@ -3,9 +3,8 @@ import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { formatMoney, isCurrency } from '../../platform/money.ts';
-import { accounts, postTransfers } from '../refunds/ledger.ts';
-import type { RefundsService } from '../refunds/service.ts';
+import { isCurrency } from '../../platform/money.ts';
+import { type RefundsService, takeCredit } from '../refunds/service.ts';
 import { conversion, type FxConversion, type FxRate, isRate, latestRate } from './fx.ts';
 
 /**
@@ -142,35 +141,17 @@ export function createWallet(deps: { db: Db; clock: Clock; refunds: RefundsServi
       const fx = await convert(tenantId, input.amount, input.currency, c.displayCurrency);
       const id = newId('wdr');
       await db.transaction().execute(async (trx) => {
-        const r = await trx
-          .updateTable('creditBalances')
-          .set((eb) => ({ balance: eb('balance', '-', input.amount) }))
-          .where('tenantId', '=', tenantId)
-          .where('customerId', '=', customerId)
-          .where('currency', '=', input.currency)
-          .where('balance', '>=', input.amount)
-          .executeTakeFirst();
-        if (r.numUpdatedRows !== 1n) {
-          throw unprocessable(
-            'insufficient_balance',
-            `The wallet holds less than ${formatMoney(input.amount, input.currency)}.`,
-          );
-        }
         const now = clock.now();
-        await postTransfers(
+        await takeCredit(
           trx,
           tenantId,
-          [
-            {
-              kind: 'wallet_withdrawal',
-              debit: accounts.credit(customerId),
-              credit: `payable:withdrawal:${id}`,
-              amount: input.amount,
-              currency: input.currency,
-              customerId,
-              memo: 'Withdrawal to the original payment method',
-            },
-          ],
+          customerId,
+          input,
+          {
+            kind: 'wallet_withdrawal',
+            to: `payable:withdrawal:${id}`,
+            memo: 'Withdrawal to the original payment method',
+          },
           now,
         );
         await trx
