@@ -56,6 +56,7 @@ const PortalRequest = Type.Object(
     lines: ReturnRequest.properties.lines,
     customerNote: ReturnRequest.properties.customerNote,
     exchange: ReturnRequest.properties.exchange,
+    refundTo: ReturnRequest.properties.refundTo,
   },
   { additionalProperties: false },
 );

@@ -19,3 +19,10 @@ export function formatDate(iso: string, locale: string): string {
     ...(dateOnly ? { timeZone: 'UTC' } : {}),
   }).format(d);
 }
+
+/** A calendar date ("2026-03-09") in words without the weekday (e.g. "9 March 2026"). */
+export function formatCalendarDate(date: string, locale: string): string {
+  const d = new Date(`${date.slice(0, 10)}T00:00:00.000Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+}

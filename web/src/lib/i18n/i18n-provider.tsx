@@ -57,21 +57,37 @@ type I18n = {
 
 const I18nContext = createContext<I18n | null>(null);
 
-export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Locale }) {
+/**
+ * `scoped`: a region in a fixed language inside a page in another (the English console showing a
+ * customer-facing component); it leaves the document's language and the remembered choice alone.
+ */
+export function I18nProvider({
+  children,
+  initial,
+  scoped = false,
+}: {
+  children: ReactNode;
+  initial?: Locale;
+  scoped?: boolean;
+}) {
   const [locale, setLocaleState] = useState<Locale>(() => initial ?? detectLocale());
 
   useEffect(() => {
-    document.documentElement.lang = locale;
-  }, [locale]);
+    if (!scoped) document.documentElement.lang = locale;
+  }, [locale, scoped]);
 
-  const setLocale = useCallback((next: Locale) => {
-    setLocaleState(next);
-    try {
-      window.localStorage.setItem(STORAGE_KEY, next);
-    } catch {
-      // Not remembered across visits, but the page still switches.
-    }
-  }, []);
+  const setLocale = useCallback(
+    (next: Locale) => {
+      setLocaleState(next);
+      if (scoped) return;
+      try {
+        window.localStorage.setItem(STORAGE_KEY, next);
+      } catch {
+        // Not remembered across visits, but the page still switches.
+      }
+    },
+    [scoped],
+  );
 
   const value = useMemo<I18n>(() => {
     const messages = CATALOGUES[locale];

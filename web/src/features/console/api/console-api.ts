@@ -1,7 +1,9 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../../../lib/api.ts';
+import type { Conversion, ItemisedRow } from '../../../lib/sourcing.ts';
 import { csrf, csrfHeader, fetchMe, STAFF_ME_KEY, setCsrfToken } from '../../../lib/staff-session.ts';
+import type { CaseSourcing } from './sourcing-api.ts';
 
 export type Me = {
   user: { id: string; email: string; name: string; role: string; tenantId: string };
@@ -9,7 +11,14 @@ export type Me = {
   csrfToken: string;
 };
 
-export const QUEUES = ['needs_review', 'awaiting_inspection', 'refund_failed', 'sla_at_risk', 'all'] as const;
+export const QUEUES = [
+  'needs_review',
+  'awaiting_inspection',
+  'refund_failed',
+  'sla_at_risk',
+  'seller_deadline',
+  'all',
+] as const;
 export type Queue = (typeof QUEUES)[number];
 
 export type QueueRow = {
@@ -38,6 +47,7 @@ export type RuleTrace = {
 };
 export type ReturnLine = {
   id: string;
+  orderLineId: string;
   sku: string;
   title: string;
   quantity: number;
@@ -60,6 +70,18 @@ export type CaseReturn = {
     lines?: { returnLineId?: string; title?: string; amount?: number; refundAmount?: number }[];
     returnShippingFee?: number;
     restockingFee?: number;
+    sourcing?: {
+      itemised: ItemisedRow[];
+      refundTo: string;
+      display: Conversion;
+      stages: {
+        orderLineId: string;
+        stage: string;
+        route: string | null;
+        sellerDeadline: string | null;
+        customerDeadline: string | null;
+      }[];
+    };
     [k: string]: unknown;
   };
   refundTotal: number;
@@ -116,6 +138,8 @@ export type CaseView = {
     };
   };
   events: CaseEvent[];
+  /** Purchasing agents: line stages, seller claims and the customer's abuse signals; null for shops. */
+  sourcing?: CaseSourcing | null;
 };
 export type Macro = { id: string; name: string; body: string; action: string | null };
 

@@ -33,6 +33,7 @@ import {
 } from '../api/console-api.ts';
 import { ActionDialog } from './action-dialog.tsx';
 import { ACTION_LABELS, dateTime, money, statusColor, words } from './format.ts';
+import { PurchasingPanel } from './purchasing-panel.tsx';
 
 const STALE = 'This return was changed by someone else — reloaded. Check it and try again.';
 
@@ -156,6 +157,11 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
             <Section title="Policy decision" testId="decision">
               <Decision view={view} />
             </Section>
+            {view.sourcing && (
+              <Section title="Purchasing" testId="purchasing">
+                <PurchasingPanel id={id} view={view} sourcing={view.sourcing} />
+              </Section>
+            )}
             <Section title="Items and refund" testId="lines">
               <Lines view={view} />
             </Section>

@@ -22,6 +22,7 @@ import { CasePage } from './case-page.tsx';
 import { ForgotPasswordPage, ResetPasswordPage } from './password-reset-pages.tsx';
 import './console.css';
 import { QueuePage } from './queue-page.tsx';
+import { WAREHOUSE_ROLES, WarehousePage } from './warehouse-page.tsx';
 
 /** `/console/*`: sign-in, the queues and one case; everything but the sign-in needs a session. */
 export function ConsoleApp() {
@@ -61,7 +62,30 @@ function SignedIn({ me }: { me: Me }) {
     <Stack gap="md">
       <Paper component="section" aria-label="Agent console" withBorder px="md" py="xs" radius="md">
         <Group justify="space-between" wrap="wrap" gap="xs">
-          <Text fw={700}>Agent console · {me.tenant.name}</Text>
+          <Group gap="md" wrap="wrap">
+            <Text fw={700}>Agent console · {me.tenant.name}</Text>
+            {WAREHOUSE_ROLES.includes(me.user.role) && (
+              <Group component="nav" aria-label="Console" gap="sm">
+                <Anchor
+                  component={Link}
+                  to="/console"
+                  size="sm"
+                  aria-current={pathname === '/console' ? 'page' : undefined}
+                >
+                  Queues
+                </Anchor>
+                <Anchor
+                  component={Link}
+                  to="/console/warehouse"
+                  size="sm"
+                  aria-current={pathname.startsWith('/console/warehouse') ? 'page' : undefined}
+                  data-testid="nav-warehouse"
+                >
+                  Warehouse
+                </Anchor>
+              </Group>
+            )}
+          </Group>
           <Group gap="sm">
             <Text size="sm" data-testid="console-user">
               {me.user.name} ({me.user.role})
@@ -81,6 +105,7 @@ function SignedIn({ me }: { me: Me }) {
         <Routes>
           <Route index element={<QueuePage />} />
           <Route path="returns/:id" element={<CasePage me={me} />} />
+          <Route path="warehouse" element={<WarehousePage me={me} />} />
           <Route path="*" element={<Navigate to="/console" replace />} />
         </Routes>
       </ErrorBoundary>

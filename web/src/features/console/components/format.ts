@@ -39,6 +39,7 @@ export const QUEUE_LABELS: Record<string, string> = {
   awaiting_inspection: 'Awaiting inspection',
   refund_failed: 'Refund failed',
   sla_at_risk: 'SLA at risk',
+  seller_deadline: 'Seller deadline at risk',
   all: 'All',
 };
 
@@ -61,3 +62,6 @@ export function statusColor(status: string): string {
   if (status === 'closed' || status === 'refunded') return 'gray.8';
   return 'brand';
 }
+
+/** A line stage for staff ("qc_failed" → "QC failed"). */
+export const stageLabel = (stage: string) => words(stage).replace(/^Qc /, 'QC ');

@@ -34,6 +34,8 @@ const EMPTY: Record<Queue, string> = {
   awaiting_inspection: 'No parcels wait for inspection.',
   refund_failed: 'No failed refunds. Good.',
   sla_at_risk: 'No return is close to missing its deadline.',
+  seller_deadline:
+    'No seller claim is close to its deadline. Claims appear here when the seller’s return window is about to close.',
   all: 'No returns yet.',
 };
 

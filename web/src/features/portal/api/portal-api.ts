@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import type { Conversion, ItemisedRow, RefundTo } from '../../../lib/sourcing.ts';
 
 /** One line of the order, with whether (and how many of) it can still be returned. */
 export type PortalLine = {
@@ -49,6 +50,8 @@ export type ReturnRequestBody = {
     evidenceIds?: string[];
   }[];
   exchange?: { items: ExchangeItem[] };
+  /** Purchasing agents: where the refund goes (absent: the shop's default, the wallet). */
+  refundTo?: RefundTo;
 };
 
 export type QuoteLine = {
@@ -74,6 +77,13 @@ export type RefundQuote = {
   bonus?: number;
   payout?: { method: 'original_payment' | 'store_credit' | 'none'; amount: number };
   exchange?: { items: ExchangeItem[]; itemsTotal: number; amountDue: number } | null;
+  /** Purchasing agents only: each line's stage, the refund itemised, where it goes, its conversion. */
+  sourcing?: {
+    stages: { orderLineId: string; stage: string; route: string | null; sellerDeadline: string | null }[];
+    itemised: ItemisedRow[];
+    refundTo: string;
+    display: Conversion;
+  };
 };
 
 export type Decision = {

@@ -1,3 +1,4 @@
+import type { RefundTo } from '../../../lib/sourcing.ts';
 import type { PortalView, ReturnRequestBody } from '../api/portal-api.ts';
 
 /** The customer's photo for one item: uploading, uploaded (with the server's id) or refused. */
@@ -22,6 +23,8 @@ export type Draft = {
   photos: Record<string, Photo[]>;
   resolution: string | null;
   variants: Record<string, string>;
+  /** Purchasing agents: where the refund goes; null keeps the shop's default (the wallet). */
+  refundTo: RefundTo | null;
 };
 
 export const emptyDraft = (): Draft => ({
@@ -31,18 +34,12 @@ export const emptyDraft = (): Draft => ({
   photos: {},
   resolution: null,
   variants: {},
+  refundTo: null,
 });
 
 export const MAX_PHOTOS = 5;
-export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
-export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
-
-/** Why a chosen file cannot be sent, before uploading it; null when it can. */
-export function photoProblem(file: { type: string; size: number }): 'type' | 'size' | null {
-  if (!(PHOTO_TYPES as readonly string[]).includes(file.type)) return 'type';
-  if (file.size > MAX_PHOTO_BYTES) return 'size';
-  return null;
-}
+// The same check as the warehouse's QC photos (lib/photos.ts).
+export { MAX_PHOTO_BYTES, PHOTO_TYPES, photoProblem } from '../../../lib/photos.ts';
 
 /** The chosen lines of the order, in the order's own order. */
 export function chosenLines(view: PortalView, draft: Draft) {
@@ -70,6 +67,7 @@ export function requestBody(view: PortalView, draft: Draft): ReturnRequestBody {
       };
     }),
   };
+  if (draft.refundTo) body.refundTo = draft.refundTo;
   if (body.resolution === 'exchange') {
     body.exchange = {
       items: lines.map((l) => ({

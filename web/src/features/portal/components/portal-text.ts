@@ -59,6 +59,14 @@ export function ineligibleText(
       break;
     case 'quantity_exceeds_remaining':
       return { text: t('portal.ineligible.quantity_exceeds_remaining'), translated: true };
+    // A purchasing agent's stage refusals: the server writes them in the page's language (?lang=),
+    // naming the stage and the deadline.
+    case 'line_closed':
+    case 'shipped_only_damage':
+    case 'seller_window_closed':
+    case 'qc_window_closed':
+      if (line.reason) return { text: line.reason, translated: true };
+      break;
   }
   if (line.reason) return { text: line.reason, translated: false };
   return { text: t('portal.ineligible.default'), translated: true };

@@ -61,7 +61,12 @@ export function ResolutionStep({ view, draft, update, back, next }: StepProps) {
                   )}
                 </Group>
               }
-              description={t(resolutionBodyKey(r))}
+              description={t(
+                // A purchasing agent pays into the wallet unless the customer asks otherwise (next step).
+                r === 'refund' && view.shop.kind === 'purchasing_agent'
+                  ? 'portal.resolution.refund.agentBody'
+                  : resolutionBodyKey(r),
+              )}
             />
           ))}
         </Stack>

@@ -1,9 +1,11 @@
-import { Alert, Button, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Paper, Radio, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import { ItemisedRefund } from '../../../components/itemised-refund.tsx';
 import type { MessageKey } from '../../../lib/i18n/en.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import type { RefundTo } from '../../../lib/sourcing.ts';
 import { type Decision, lineProblems, type RefundQuote, useFileReturn, useQuote } from '../api/portal-api.ts';
 import { chosenLines, requestBody } from './draft.ts';
 import { LineProblemText } from './line-problem.tsx';
@@ -13,7 +15,7 @@ import { StepButtons } from './step-buttons.tsx';
 
 /** Step 5: the server's quote in plain words and to the cent, then Confirm files the return. */
 export function ReviewStep(props: StepProps) {
-  const { view, draft, back, goTo, problems, setProblems } = props;
+  const { view, draft, update, back, goTo, problems, setProblems } = props;
   const { t, money } = useI18n();
   const navigate = useNavigate();
   const body = useMemo(() => requestBody(view, draft), [view, draft]);
@@ -43,6 +45,12 @@ export function ReviewStep(props: StepProps) {
   const shown = refused.length > 0 ? refused : problems;
   const data = quote.data;
   const resolution = draft.resolution && isResolution(draft.resolution) ? draft.resolution : null;
+  const sourcing = data?.refundQuote?.sourcing;
+  // Known from the shop before the first quote arrives, so the choice does not vanish while
+  // a changed choice is being quoted again.
+  const agent = view.shop.kind === 'purchasing_agent' || sourcing !== undefined;
+  const refundTo: RefundTo =
+    draft.refundTo ?? (sourcing?.refundTo === 'original_payment' ? 'original_payment' : 'wallet');
 
   return (
     <Stack gap="md" data-testid="review">
@@ -79,6 +87,29 @@ export function ReviewStep(props: StepProps) {
         )}
       </Stack>
 
+      {agent && draft.resolution !== 'exchange' && (
+        <Radio.Group
+          value={refundTo}
+          onChange={(value) =>
+            update((d) => ({ ...d, refundTo: value === 'original_payment' ? 'original_payment' : 'wallet' }))
+          }
+          label={t('portal.refundTo.legend')}
+          data-testid="refund-to"
+        >
+          <Stack gap="sm" mt="sm">
+            {(['wallet', 'original_payment'] as const).map((r) => (
+              <Radio
+                key={r}
+                value={r}
+                data-testid={`refund-to-${r}`}
+                label={t(`portal.refundTo.${r}`)}
+                description={t(`portal.refundTo.${r}.body`)}
+              />
+            ))}
+          </Stack>
+        </Radio.Group>
+      )}
+
       {quote.isPending && (
         <Group gap="sm" role="status">
           <Loader size="sm" aria-hidden="true" />
@@ -99,7 +130,21 @@ export function ReviewStep(props: StepProps) {
         <ErrorPanel error={quote.error} onRetry={() => void quote.refetch()} compact />
       )}
       {data?.decision && <DecisionPanel decision={data.decision} />}
-      {data?.refundQuote && <QuoteTable quote={data.refundQuote} />}
+      {data?.refundQuote?.sourcing ? (
+        <Paper withBorder radius="md" p="sm" component="section" aria-labelledby="breakdown-title">
+          <Title order={3} size="h4" id="breakdown-title" mb="xs">
+            {t('itemised.title')}
+          </Title>
+          <ItemisedRefund
+            itemised={data.refundQuote.sourcing.itemised}
+            currency={data.refundQuote.currency}
+            refundTo={data.refundQuote.sourcing.refundTo}
+            display={data.refundQuote.sourcing.display}
+          />
+        </Paper>
+      ) : (
+        data?.refundQuote && <QuoteTable quote={data.refundQuote} />
+      )}
       {file.isError && refused.length === 0 && <ErrorPanel error={file.error} compact />}
 
       <StepButtons

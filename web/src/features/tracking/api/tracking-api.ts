@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import type { Conversion, ItemisedRow } from '../../../lib/sourcing.ts';
 
 /** GET /api/v1/track/:token — the public view of one return (no personal data). */
 export type TrackingView = {
@@ -25,6 +26,19 @@ export type TrackingView = {
   shipBy: { date: string; passed: boolean } | null;
   /** The shop's return address (null when none is configured or nothing travels back). */
   returnAddress: { name: string; lines: string[] } | null;
+  /** Purchasing agents only (null for a shop): each item's stage and clocks, the refund itemised. */
+  sourcing?: {
+    refundTo: string;
+    display: Conversion;
+    itemised: ItemisedRow[];
+    stages: {
+      title: string;
+      stage: string;
+      route: string | null;
+      sellerDeadline: string | null;
+      customerDeadline: string | null;
+    }[];
+  } | null;
   createdAt: string;
   updatedAt: string;
 };

@@ -14,6 +14,18 @@ const REFUND_STATUS_KEYS = {
   failed: 'refund.status.failed',
 } as const;
 
+/** Where the refund payment stands (pending, paid, delayed), or nothing before it starts. */
+export function RefundStatusBadge({ status }: { status: string | null }) {
+  const { t } = useI18n();
+  if (!status) return null;
+  const key = REFUND_STATUS_KEYS[status as keyof typeof REFUND_STATUS_KEYS] ?? 'refund.status.unknown';
+  return (
+    <Badge variant="filled" color={status === 'failed' ? 'red.9' : 'brand'} data-testid="refund-status">
+      {t(key)}
+    </Badge>
+  );
+}
+
 /** Every line of the breakdown and the total, with where the money goes. */
 export function RefundBreakdown({ refund }: { refund: TrackingView['refund'] }) {
   const { t, money } = useI18n();

@@ -1,6 +1,7 @@
 import { Grid, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
+import { ItemisedRefund } from '../../../components/itemised-refund.tsx';
 import { isApiError } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
@@ -8,8 +9,9 @@ import { type TrackingView, useTracking, useTrackingStream } from '../api/tracki
 import { InboxPanel } from './inbox-panel.tsx';
 import { LiveIndicator } from './live-indicator.tsx';
 import { PreferencesForm } from './preferences-form.tsx';
-import { RefundBreakdown } from './refund-breakdown.tsx';
+import { RefundBreakdown, RefundStatusBadge } from './refund-breakdown.tsx';
 import { ReturnInstructions } from './return-instructions.tsx';
+import { SourcingStages } from './sourcing-stages.tsx';
 import { statusKey } from './status-text.ts';
 import { StatusTimeline } from './status-timeline.tsx';
 import { TrackingNotFound } from './tracking-not-found.tsx';
@@ -98,6 +100,11 @@ function TrackingDetails({
                 />
               </Region>
             )}
+            {view.sourcing && view.sourcing.stages.length > 0 && (
+              <Region id="sourcing" title={t('sourcing.title')}>
+                <SourcingStages stages={view.sourcing.stages} />
+              </Region>
+            )}
             <Region id="progress" title={t('timeline.title')}>
               <StatusTimeline view={view} />
             </Region>
@@ -121,6 +128,19 @@ function TrackingDetails({
               {/* A rejected or cancelled return pays nothing: its quote would only confuse. */}
               {view.status === 'rejected' || view.status === 'cancelled' ? (
                 <Text>{t('refund.notApplicable')}</Text>
+              ) : view.sourcing ? (
+                // A purchasing agent: every fee paid and what of it comes back, with the reason.
+                <Stack gap="sm">
+                  <ItemisedRefund
+                    itemised={view.sourcing.itemised}
+                    currency={view.refund.currency}
+                    refundTo={view.sourcing.refundTo}
+                    display={view.sourcing.display}
+                  />
+                  <div>
+                    <RefundStatusBadge status={view.refund.status} />
+                  </div>
+                </Stack>
               ) : (
                 <RefundBreakdown refund={view.refund} />
               )}

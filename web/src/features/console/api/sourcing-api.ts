@@ -1,0 +1,194 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError } from '../../../lib/api.ts';
+import { csrfHeader } from '../../../lib/staff-session.ts';
+import { consoleKeys, staffApi } from './console-api.ts';
+
+/** Purchasing agents' staff calls (src/modules/sourcing/routes.ts): stages, claims, evidence, QC photos. */
+
+export type StageEvent = {
+  fromStage: string | null;
+  toStage: string;
+  at: string;
+  actor: string;
+  note: string | null;
+};
+
+export type LineStage = {
+  orderLineId: string;
+  orderId: string;
+  sku: string;
+  title: string;
+  seller: string | null;
+  sellerOrderRef: string | null;
+  stage: string;
+  stageAt: string | null;
+  domesticDeliveredAt: string | null;
+  qcAt: string | null;
+  storageExpiresAt: string | null;
+  nextStages: string[];
+  history: StageEvent[];
+};
+
+export type Claim = {
+  id: string;
+  returnId: string;
+  orderLineId: string;
+  kind: string;
+  seller: string;
+  platformOrderRef: string | null;
+  currency: string;
+  amountExpected: number;
+  amountRecovered: number;
+  deadlineAt: string | null;
+  hoursLeft: number | null;
+  status: string;
+  allowedActions: string[];
+  messages: { 'zh-CN': string; en: string };
+  note: string | null;
+  warnedAt: string | null;
+  version: number;
+};
+
+export type CaseSourcing = {
+  lines: LineStage[];
+  claims: Claim[];
+  risk: {
+    returnsThisMonth: number;
+    noReasonReturns90d: number;
+    freeReturnsPerMonth: number | null;
+    noReasonReviewThreshold: number;
+    frequentNoReason: boolean;
+  };
+};
+
+export type EvidencePack = {
+  claim: Claim;
+  line: LineStage;
+  rmaNumber: string;
+  remarks: string[];
+  photos: { id: string; kind: string; takenAt: string; contentType: string; size: number; url: string }[];
+};
+
+export type OrderSummary = {
+  id: string;
+  orderNumber: string;
+  currency: string;
+  customer?: { email?: string; name?: string | null } | null;
+  placedAt?: string;
+};
+
+export type StageResult = LineStage & { offer: { returnId: string; rmaNumber: string } | null };
+
+export const CLAIM_ACTION_LABELS: Record<string, string> = {
+  send: 'Mark sent to seller',
+  accept: 'Seller accepted',
+  refuse: 'Seller refused',
+  refund: 'Record seller refund',
+  cancel: 'Cancel claim',
+};
+
+const enc = encodeURIComponent;
+
+export const sourcingKeys = {
+  evidence: (claimId: string) => ['console', 'evidence-pack', claimId] as const,
+  order: (number: string) => ['warehouse', 'order', number] as const,
+  stages: (orderId: string) => ['warehouse', 'stages', orderId] as const,
+};
+
+/** Acts on a claim with the version the agent saw; the case is refetched whatever happens. */
+export function useClaimAction(caseId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { claim: Claim; action: string; amountRecovered?: number; note?: string }) =>
+      staffApi.post<Claim>(`/api/v1/seller-claims/${enc(input.claim.id)}/${enc(input.action)}`, {
+        expectedVersion: input.claim.version,
+        ...(input.amountRecovered !== undefined ? { amountRecovered: input.amountRecovered } : {}),
+        ...(input.note ? { note: input.note } : {}),
+      }),
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: consoleKeys.case(caseId) });
+      void qc.invalidateQueries({ queryKey: consoleKeys.queues });
+      void qc.invalidateQueries({ queryKey: consoleKeys.lists });
+    },
+  });
+}
+
+export function useEvidencePack(claimId: string | null) {
+  return useQuery({
+    queryKey: sourcingKeys.evidence(claimId ?? ''),
+    queryFn: ({ signal }) =>
+      staffApi.get<EvidencePack>(`/api/v1/seller-claims/${enc(claimId ?? '')}/evidence-pack`, { signal }),
+    enabled: claimId !== null,
+  });
+}
+
+/** The order behind a number the warehouse scans or types; null when there is none. */
+export function useOrderByNumber(orderNumber: string) {
+  return useQuery({
+    queryKey: sourcingKeys.order(orderNumber),
+    queryFn: async ({ signal }) => {
+      try {
+        return await staffApi.get<OrderSummary>(`/api/v1/orders/by-number/${enc(orderNumber)}`, { signal });
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }
+    },
+    enabled: orderNumber !== '',
+    retry: false,
+  });
+}
+
+export function useOrderStages(orderId: string | null) {
+  return useQuery({
+    queryKey: sourcingKeys.stages(orderId ?? ''),
+    queryFn: ({ signal }) =>
+      staffApi.get<{ orderId: string; lines: LineStage[] }>(`/api/v1/orders/${enc(orderId ?? '')}/stages`, {
+        signal,
+      }),
+    enabled: orderId !== null,
+  });
+}
+
+export function useSetStage(orderId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { lineId: string; stage: string; note?: string }) =>
+      staffApi.post<StageResult>(`/api/v1/orders/${enc(orderId)}/lines/${enc(input.lineId)}/stage`, {
+        stage: input.stage,
+        ...(input.note ? { note: input.note } : {}),
+      }),
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: sourcingKeys.stages(orderId) });
+      void qc.invalidateQueries({ queryKey: consoleKeys.queues });
+    },
+  });
+}
+
+export type QcPhoto = { id: string; contentType: string; size: number };
+
+/** One QC photo as a raw image body (the server checks the bytes, not only the header). */
+export async function uploadQcPhoto(orderId: string, lineId: string, file: File): Promise<QcPhoto> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1/orders/${enc(orderId)}/lines/${enc(lineId)}/qc-photos`, {
+      method: 'POST',
+      body: file,
+      headers: { 'content-type': file.type, accept: 'application/json', 'X-CSRF-Token': csrfHeader() },
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The server could not be reached.');
+  }
+  const parsed = (await res.json().catch(() => null)) as
+    | (QcPhoto & { error?: { code: string; message: string } })
+    | null;
+  if (!res.ok) {
+    throw new ApiError(
+      res.status,
+      parsed?.error?.code ?? `http_${res.status}`,
+      parsed?.error?.message ?? res.statusText,
+    );
+  }
+  return parsed as QcPhoto;
+}
