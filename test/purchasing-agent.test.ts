@@ -270,6 +270,8 @@ describe('a customer journey per stage', () => {
     const kiln = stats.body.sellers.find((s: any) => s.seller === 'Jingdezhen Kiln');
     expect(kiln).toMatchObject({ won: 1, recovered: { CNY: 6000 } });
     expect((await api.get(`/api/v1/orders/${o.id}/stages`)).body.lines[1].stage).toBe('returned_to_seller');
+    const tracked = await t.anon.get(`/api/v1/track/${res.body.trackingToken}`);
+    expect(tracked.body.sourcing.stages[0].stage).toBe('returned_to_seller');
   });
 
   it('a claim nobody settles is flagged at risk, then expires at the seller deadline', async () => {

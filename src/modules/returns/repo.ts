@@ -50,6 +50,7 @@ export async function findReturnLines(ex: Executor, tenantId: string, returnId: 
       'returnLines.refundAmount',
       'returnLines.acceptedQuantity',
       'returnLines.condition',
+      'orderLines.stage as lineStage',
     ])
     .where('returnLines.tenantId', '=', tenantId)
     .where('returnLines.returnId', '=', returnId)

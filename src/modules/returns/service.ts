@@ -528,7 +528,8 @@ export function createReturnsService(deps: ReturnsDeps) {
               itemised: quote.sourcing.itemised,
               stages: quote.sourcing.stages.map((st) => ({
                 title: lines.find((l) => l.orderLineId === st.orderLineId)?.title ?? '',
-                stage: st.stage,
+                // Where the item is now (back with the seller, cancelled…), not when it was filed.
+                stage: lines.find((l) => l.orderLineId === st.orderLineId)?.lineStage ?? st.stage,
                 route: st.route,
                 sellerDeadline: st.sellerDeadline,
                 customerDeadline: st.customerDeadline,
