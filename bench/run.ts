@@ -4,6 +4,8 @@
  * See docs/BENCHMARKS.md. Run with `npm run bench`.
  */
 import { cpus, platform, release, totalmem } from 'node:os';
+import { runAnalyticsBench } from './analytics.ts';
+import { runDetectionBench } from './detection.ts';
 import { startEmpty, startFloor } from './floor.ts';
 import { type LoadGenerator, type LoadResult, startLoadGenerator } from './load.ts';
 import { outboxTable, runOutboxBench } from './outbox-throughput.ts';
@@ -255,12 +257,30 @@ async function main() {
     log: (l) => console.log(`  ${l}`),
   });
 
+  const analyticsLines = intEnv('BENCH_ANALYTICS_LINES', 1_000_000, 1_000, 10_000_000);
+  console.log(`\n== analytics dashboard queries (${analyticsLines} order lines)`);
+  const analytics = await runAnalyticsBench({
+    lines: analyticsLines,
+    pgUrl: pgUrl(),
+    log: (l) => console.log(`  ${l}`),
+  });
+
+  const detectionOrders = intEnv('BENCH_DETECTION_ORDERS', 100_000, 1_000, 2_000_000);
+  console.log(`\n== early warning: score all SKUs (${detectionOrders} synthetic orders)`);
+  const detection = await runDetectionBench({
+    orders: detectionOrders,
+    pgUrl: pgUrl(),
+    log: (l) => console.log(`  ${l}`),
+  });
+
   console.log('\n== results');
   for (const r of reports) {
     console.log(`\n${r.label}\n${table(r.rows)}`);
   }
   console.log(`\nOutbox → SMTP\n${outboxTable(outbox)}`);
   console.log(`\nSSE fan-out\n${fanout.table}`);
+  console.log(`\nEarly warning: score all SKUs\n${detection.table}`);
+  console.log(`\nAnalytics: history import and dashboard queries\n${analytics.table}`);
   if (ceiling) {
     console.log(
       `\nceiling (bare Fastify, empty route): ${fmt.rps(ceiling.reqPerSec)} req/s, p99 ${fmt.ms(ceiling.p99)} ms`,

@@ -2,10 +2,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp, createRealtime, createServices } from './main.ts';
+import { importCommand, syntheticSeedCommand } from './modules/analytics/cli-commands.ts';
 import { systemClock } from './platform/clock.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { connect } from './platform/db/database.ts';
-import { ConfigError } from './platform/errors.ts';
+import { AppError, ConfigError } from './platform/errors.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
 
 const USAGE = `returnflow — returns, refunds and after-sales
@@ -16,6 +17,14 @@ Usage:
   returnflow tenants create --name NAME --kind merchant|purchasing_agent [--json]
   returnflow tenants list [--json]
   returnflow seed --demo                add the demo tenant with orders and returns
+  returnflow analytics detect --tenant ID [--as-of YYYY-MM-DD] [--json]
+                                        run early-warning detection and update the stored alerts
+  returnflow analytics train --tenant ID [--as-of YYYY-MM-DD] [--json]
+                                        retrain the return-risk model and print its quality
+  returnflow seed --synthetic --orders N [--seed S] [--tenant ID] [--planted K]
+                                        generate and import a realistic history with planted issues
+  returnflow import --tenant ID --orders orders.csv --returns returns.csv
+                                        import order and return history (idempotent, all or nothing)
 
 Configuration (environment): PORT, HOST, DATABASE_URL (file:PATH or postgres://…), DATA_DIR,
 PUBLIC_URL, SEED_DEMO, LOG_LEVEL, PUBLIC_RATE_LIMIT. See README.md.`;
@@ -74,7 +83,58 @@ async function main(argv: string[]): Promise<number> {
         await handle.close();
       }
     }
+    case 'import':
+    case 'seed-synthetic': {
+      const handle = await connect(config.database);
+      try {
+        const services = createServices(handle, systemClock, config);
+        return command === 'import'
+          ? await importCommand(services, argv.slice(1))
+          : await syntheticSeedCommand(services, argv.slice(1));
+      } finally {
+        await handle.close();
+      }
+    }
+    case 'analytics': {
+      const { values } = parseArgs({
+        args: argv.slice(2),
+        options: {
+          tenant: { type: 'string' },
+          'as-of': { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
+      });
+      if (sub !== 'detect' && sub !== 'train')
+        throw new ConfigError(`unknown analytics command "${sub ?? ''}" (detect, train)`);
+      if (!values.tenant) throw new ConfigError(`analytics ${sub} needs --tenant ID`);
+      const handle = await connect(config.database);
+      try {
+        const services = createServices(handle, systemClock, config);
+        const run = () =>
+          sub === 'detect'
+            ? services.detection.runDetection(values.tenant!, values['as-of'])
+            : services.risk.train(values.tenant!, values['as-of']);
+        // A wrong tenant, date or too little history is one line, not a stack trace.
+        const out = await run().catch((e: unknown) => {
+          throw e instanceof AppError ? new ConfigError(e.message) : e;
+        });
+        if (values.json) console.log(JSON.stringify(out));
+        else if ('opened' in out)
+          console.log(
+            `detection as of ${out.asOf}: ${out.opened.length} new alert(s), ${out.updated} still open, ${out.resolved} resolved, ${out.notified} notified`,
+          );
+        else
+          console.log(
+            `risk model ${out.id}: AUC ${out.auc?.toFixed(3)} on ${out.testCount} held-out lines (from ${out.holdoutFrom.slice(0, 10)}), Brier ${out.brier?.toFixed(4)} (always-the-average ${out.baselineBrier.toFixed(4)}); trained on ${out.trainCount}`,
+          );
+        // Alerts are told to staff by the worker of a running server (the outbox keeps them until then).
+        return 0;
+      } finally {
+        await handle.close();
+      }
+    }
     case 'seed': {
+      if (argv.includes('--synthetic')) return main(['seed-synthetic', ...argv.slice(1)]);
       const { values } = parseArgs({
         args: argv.slice(1),
         options: { demo: { type: 'boolean', default: false } },
@@ -102,7 +162,11 @@ async function serve(config: Config): Promise<number> {
   if (config.seedDemo && (await services.identity.listTenants()).length === 0) {
     saveDemoCredentials(config, await seedDemo(services));
   }
-  if (config.worker.enabled) services.worker.start();
+  if (config.worker.enabled) {
+    services.worker.start();
+    // Daily detection and weekly retraining run as outbox messages (one per day, whichever process).
+    await services.detection.scheduleDaily();
+  }
   const app = await buildApp(services, config);
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -165,6 +229,12 @@ function printDemo(config: Config, c: DemoCredentials, url = config.publicUrl) {
   console.log(`    try:       curl -H "Authorization: Bearer ${c.apiKey}" ${url}/api/v1/returns`);
   console.log('    logins:');
   for (const u of c.users) console.log(`      ${u.role.padEnd(10)} ${u.email}  /  ${u.password}`);
+  const pa = c.purchasingAgent;
+  if (pa) {
+    console.log(`\n  Demo purchasing agent "${pa.name}" (${pa.tenantId})`);
+    console.log(`    API key:   ${pa.apiKey}`);
+    for (const u of pa.users) console.log(`      ${u.role.padEnd(10)} ${u.email}  /  ${u.password}`);
+  }
   console.log('');
 }
 

@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createRiskService } from './modules/analytics/detection-risk.ts';
+import { registerDetectionRoutes } from './modules/analytics/detection-routes.ts';
+import {
+  ANALYTICS_ALERT,
+  ANALYTICS_DETECT,
+  ANALYTICS_SCHEDULE,
+  ANALYTICS_TRAIN,
+  createDetectionService,
+} from './modules/analytics/detection-service.ts';
+import { registerAnalyticsRoutes } from './modules/analytics/routes.ts';
+import { createAnalyticsService } from './modules/analytics/service.ts';
 import { registerAdminRoutes } from './modules/identity/admin-routes.ts';
 import { registerAuthRoutes } from './modules/identity/routes.ts';
 import { createIdentityService } from './modules/identity/service.ts';
@@ -35,6 +46,9 @@ import { registerPortalRoutes } from './modules/returns/portal-routes.ts';
 import { createReturnActions } from './modules/returns/return-actions.ts';
 import { registerReturnRoutes } from './modules/returns/routes.ts';
 import { type ChangeHooks, createReturnsService } from './modules/returns/service.ts';
+import { registerSourcingRoutes } from './modules/sourcing/routes.ts';
+import { CLAIM_DEADLINE, createSourcingService, SOURCING_FOLLOW_UP } from './modules/sourcing/service.ts';
+import { createWallet } from './modules/sourcing/wallet.ts';
 import { createMacros } from './modules/support/macros.ts';
 import { registerSupportRoutes } from './modules/support/routes.ts';
 import type { Clock } from './platform/clock.ts';
@@ -87,7 +101,7 @@ export function createServices(
   const identity = createIdentityService({
     db,
     clock,
-    initTenant: (trx, tenantId) => policies.initTenant(trx, tenantId),
+    initTenant: (trx, tenantId, kind) => policies.initTenant(trx, tenantId, kind),
   });
   const sessions = createSessions({ db, clock });
   const providerAccounts = createProviderAccounts({
@@ -109,7 +123,13 @@ export function createServices(
     kick: () => worker.kick(),
     replayMessage: (topic, key) => worker.replayByKey(topic, key),
   });
-  const orders = createOrdersService({ db, clock, payments: refunds });
+  const orders = createOrdersService({
+    db,
+    clock,
+    payments: refunds,
+    // Late-bound: sales rollups move with every order write, in its transaction.
+    onChange: (trx, tenantId, orderId, phase) => analytics.onOrderChange(trx, tenantId, orderId, phase),
+  });
 
   const settings = createNotifySettings({
     db,
@@ -145,8 +165,11 @@ export function createServices(
 
   // Every committed change of a return: its notification is written in the same transaction;
   // the live update goes out after the commit.
+  const analytics = createAnalyticsService({ db, clock });
   const onChange: ChangeHooks = {
     async inTransaction(trx, change) {
+      await analytics.onReturnChange(trx, change);
+      await sourcing.onReturnChange(trx, change);
       const n = notificationFor(change.steps, { method: change.method });
       if (!n) return;
       const note =
@@ -179,6 +202,28 @@ export function createServices(
     deliveriesOfReturn: (tenantId, returnId) => notify.deliveriesOfReturn(tenantId, returnId),
   });
   const returnActions = createReturnActions({ db, clock, returns, orders, refunds, onChange });
+  const sourcing = createSourcingService({
+    db,
+    clock,
+    policies,
+    returns,
+    performAction: (tenantId, id, action, body, actor) =>
+      returnActions.performAction(tenantId, id, action, body, actor),
+    kick: () => worker.kick(),
+  });
+  // Early warning and the return-risk model: alerts reach admins and supervisors through notify.
+  const detection = createDetectionService({
+    db,
+    dialect: handle.dialect,
+    clock,
+    staffFor: async (tenantId) =>
+      (await identity.listUsers(tenantId)).filter((u) => u.role === 'admin' || u.role === 'supervisor'),
+    notifyStaff: (tenantId, input) => notify.notifyStaff(tenantId, input),
+    publicUrl: () => config.publicUrl,
+    tenantIds: async () => (await identity.listTenants()).map((t) => t.id),
+    kick: () => worker.kick(),
+  });
+  const risk = createRiskService({ db, dialect: handle.dialect, clock });
   const worker = createOutboxWorker({
     db,
     dialect: handle.dialect,
@@ -191,6 +236,12 @@ export function createServices(
       [DELIVER_SMS]: (m) => notify.deliverSms(m),
       [DELIVER_WEBHOOK]: (m) => notify.deliverWebhook(m),
       [DELIVER_DIGEST]: (m) => notify.deliverDigest(m),
+      [ANALYTICS_SCHEDULE]: (m) => detection.handleSchedule(m),
+      [ANALYTICS_DETECT]: (m) => detection.handleDetect(m),
+      [ANALYTICS_TRAIN]: (m) => risk.handleTrain(m),
+      [ANALYTICS_ALERT]: (m) => detection.handleAlert(m),
+      [SOURCING_FOLLOW_UP]: (m) => sourcing.handleFollowUp(m),
+      [CLAIM_DEADLINE]: (m) => sourcing.handleClaimDeadline(m),
     },
     pollMs: config.worker.pollMs,
     leaseMs: config.worker.leaseMs,
@@ -211,6 +262,11 @@ export function createServices(
     portal,
     macros: createMacros({ db, clock }),
     consoleQueries: createConsoleQueries(db),
+    analytics,
+    detection,
+    risk,
+    sourcing,
+    wallet: createWallet({ db, clock, refunds }),
     clock,
     settings,
     webhooks,
@@ -279,6 +335,7 @@ export async function buildApp(services: Services, config: AppConfig) {
     realtime: services.realtime,
     now: () => services.clock.now(),
     userName: (tenantId, userId) => services.identity.userName(tenantId, userId),
+    sourcingOf: (tenantId, ret) => services.sourcing.caseSummary(tenantId, ret),
     previewPolicy: (tenantId, policy, now) =>
       previewPolicy(
         { db: services.db, orders: services.orders, policies: services.policies },
@@ -288,6 +345,13 @@ export async function buildApp(services: Services, config: AppConfig) {
       ),
   });
   registerAdminRoutes(app, services.identity);
+  registerSourcingRoutes(app, {
+    sourcing: services.sourcing,
+    wallet: services.wallet,
+    requireCustomer: (tenantId, id) => services.orders.requireCustomer(tenantId, id),
+  });
+  registerAnalyticsRoutes(app, services.analytics);
+  registerDetectionRoutes(app, { detection: services.detection, risk: services.risk });
   registerRefundRoutes(app, {
     refunds: services.refunds,
     providerAccounts: services.providerAccounts,

@@ -99,6 +99,34 @@ describe('returnflow CLI', () => {
       }
       kept = demo.body.data[0].id;
       count = demo.body.data.length;
+      // The second demo tenant: a purchasing agent with lines at every stage and seller claims.
+      const paKey = /Demo purchasing agent[\s\S]*?API key:\s+(\S+)/.exec(first.output())?.[1];
+      expect(paKey).toMatch(/^rf_/);
+      const pa = apiClient(first.url, paKey!);
+      const stages = new Set<string>();
+      for (let n = 2001; n <= 2008; n++) {
+        const o = await pa.get(`/api/v1/orders/by-number/DG-${n}`);
+        for (const l of (await pa.get(`/api/v1/orders/${o.body.id}/stages`)).body.lines) stages.add(l.stage);
+      }
+      for (const s of [
+        'paid',
+        'purchasing',
+        'purchased',
+        'seller_shipped',
+        'qc_passed',
+        'stored',
+        'shipped_international',
+        'delivered',
+        'cancelled',
+        'returned_to_seller',
+      ]) {
+        expect(stages, s).toContain(s);
+      }
+      const claims = (await pa.get('/api/v1/seller-claims')).body.items.map(
+        (c: { status: string }) => c.status,
+      );
+      expect(claims).toEqual(expect.arrayContaining(['draft', 'sent', 'refunded']));
+      expect((await pa.get('/api/v1/seller-claims?atRisk=true')).body.items.length).toBeGreaterThan(0);
     } finally {
       await stop(first.child);
     }

@@ -402,3 +402,15 @@ describe('fx rates', () => {
     expect(res.body.error.details.map((d: any) => d.path)).toEqual(['rates/0/quote', 'rates/1/rate']);
   });
 });
+
+describe('analytics by seller', () => {
+  it('groups the return rate by the upstream seller of the lines', async () => {
+    const res = await api.get('/api/v1/analytics/return-rate?groupBy=seller&from=2026-01-01&to=2026-12-31');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const keys = res.body.data.map((r: { key: string }) => r.key);
+    expect(keys).toEqual(expect.arrayContaining(['Hangzhou Down Co.', 'Jingdezhen Kiln']));
+    const kiln = res.body.data.find((r: { key: string }) => r.key === 'Jingdezhen Kiln');
+    expect(kiln.unitsSold).toBeGreaterThan(0);
+    expect(kiln.unitsReturned).toBeGreaterThan(0);
+  });
+});

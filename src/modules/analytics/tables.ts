@@ -1,3 +1,101 @@
 /** Tables of the analytics-rollup part (snake_case in SQL, camelCase here). */
-// biome-ignore lint/complexity/noBannedTypes: filled in as the tables are added
-export type AnalyticsTables = {};
+
+/** Sales per tenant × day (of `placed_at`, UTC) × SKU × currency. */
+export interface AnalyticsSalesDailyTable {
+  tenantId: string;
+  day: string;
+  sku: string;
+  currency: string;
+  /** Latest title and category seen for the SKU on that day (not part of the key). */
+  title: string;
+  category: string;
+  units: number;
+  lines: number;
+  revenue: number;
+}
+
+/** Returns per tenant × day (of the request, UTC) × SKU × reason × resolution × currency. */
+export interface AnalyticsReturnsDailyTable {
+  tenantId: string;
+  day: string;
+  sku: string;
+  reasonCode: string;
+  resolution: string;
+  currency: string;
+  category: string;
+  /** Return lines in the cell (a return with two SKUs counts once in each). */
+  lines: number;
+  unitsRequested: number;
+  /** Units asked for and not rejected or cancelled: the numerator of the return rate. */
+  unitsReturned: number;
+  refundAmount: number;
+  feeAmount: number;
+  autoDecided: number;
+  peopleDecided: number;
+  decisionSecs: number;
+  decisionCount: number;
+  receivedSecs: number;
+  receivedCount: number;
+  refundedSecs: number;
+  refundedCount: number;
+  slaReviewMet: number;
+  slaReviewTotal: number;
+  slaInspectionMet: number;
+  slaInspectionTotal: number;
+}
+
+/**
+ * One row per return line: what that line currently contributes to the rollups. Changing a return
+ * subtracts its old rows and adds its new ones, so the rollups move by deltas; the percentiles of
+ * cycle times are read from here too.
+ */
+export interface AnalyticsReturnFactsTable {
+  tenantId: string;
+  returnLineId: string;
+  returnId: string;
+  day: string;
+  requestedAt: string;
+  sku: string;
+  category: string;
+  reasonCode: string;
+  resolution: string;
+  currency: string;
+  status: string;
+  unitsRequested: number;
+  unitsReturned: number;
+  refundAmount: number;
+  feeAmount: number;
+  /** 'policy', 'people', 'import' (history without a decision record) or null (not decided yet). */
+  decidedBy: string | null;
+  decisionSecs: number | null;
+  receivedSecs: number | null;
+  refundedSecs: number | null;
+  /** 1 met, 0 missed, null when the SLA does not apply. */
+  slaReview: number | null;
+  slaInspection: number | null;
+}
+
+/**
+ * The same sums per calendar month (`month` is YYYY-MM): a year of a long-tail catalogue has
+ * nearly one daily cell per sale, so dashboards read whole months here and only the partial
+ * months at the edges of a range from the daily tables.
+ */
+export type AnalyticsSalesMonthlyTable = Omit<AnalyticsSalesDailyTable, 'day'> & { month: string };
+export type AnalyticsReturnsMonthlyTable = Omit<AnalyticsReturnsDailyTable, 'day'> & { month: string };
+
+/** Returns created by `importHistory`, by their external id (the returns table has none). */
+export interface AnalyticsImportedReturnsTable {
+  tenantId: string;
+  externalId: string;
+  returnId: string;
+  orderExternalId: string;
+}
+
+export type AnalyticsTables = {
+  analyticsSalesDaily: AnalyticsSalesDailyTable;
+  analyticsReturnsDaily: AnalyticsReturnsDailyTable;
+  analyticsSalesMonthly: AnalyticsSalesMonthlyTable;
+  analyticsReturnsMonthly: AnalyticsReturnsMonthlyTable;
+  analyticsReturnFacts: AnalyticsReturnFactsTable;
+  analyticsImportedReturns: AnalyticsImportedReturnsTable;
+};

@@ -678,6 +678,153 @@ export function createNotifyService(deps: NotifyDeps) {
       deps.kick?.();
     },
 
+    /**
+     * Tells staff about something that is not a return (an analytics alert): an inbox item and an
+     * email per person, and a signed webhook to endpoints that want `webhook.type`. Keyed by
+     * `eventKey` like every delivery, so calling it again for the same event adds nothing.
+     */
+    async notifyStaff(
+      tenantId: string,
+      input: {
+        eventKey: string;
+        event: string;
+        title: string;
+        body: string;
+        /** Where the in-app item links to (a path in the web app). */
+        url: string;
+        recipients: { id: string; email: string }[];
+        email: { subject: string; text: string; html: string };
+        webhook: { type: string; data: unknown };
+      },
+    ): Promise<{ created: number }> {
+      // Read before the transaction: on SQLite a query outside it would wait for it forever.
+      const s = await settings.settings(tenantId);
+      const endpoints = await deps.webhooks.endpointsFor(tenantId, input.webhook.type);
+      const now = clock.now();
+      const nowIso = now.toISOString();
+      const base = {
+        tenantId,
+        eventKey: input.eventKey,
+        event: input.event,
+        returnId: null,
+        customerId: null,
+      };
+      const none = { digestKey: null, sendAfter: null };
+      const items: { userId: string; id: string }[] = [];
+      const sends: { topic: string; id: string }[] = [];
+      await db.transaction().execute(async (trx) => {
+        for (const u of input.recipients) {
+          const inApp: InAppContent = {
+            kind: 'in_app',
+            title: input.title,
+            body: input.body,
+            url: input.url,
+          };
+          const fresh = await insertDelivery(
+            trx,
+            {
+              ...base,
+              ...none,
+              id: newId('dlv'),
+              channel: 'in_app',
+              recipient: `user:${u.id}`,
+              status: 'delivered',
+              content: inApp,
+            },
+            nowIso,
+          );
+          if (fresh) {
+            const id = newId('inb');
+            await trx
+              .insertInto('inboxItems')
+              .values({
+                tenantId,
+                id,
+                recipientType: 'user',
+                recipientId: u.id,
+                returnId: null,
+                event: input.event,
+                title: input.title,
+                body: input.body,
+                url: input.url,
+                readAt: null,
+                createdAt: nowIso,
+              })
+              .execute();
+            items.push({ userId: u.id, id });
+          }
+          const emailId = newId('dlv');
+          const email: EmailContent = {
+            kind: 'email',
+            message: {
+              from: `${s.senderName} <${s.senderEmail}>`,
+              to: u.email,
+              subject: input.email.subject,
+              text: input.email.text,
+              html: input.email.html,
+              messageId: `<${emailId}@returnflow>`,
+            },
+          };
+          if (
+            await insertDelivery(
+              trx,
+              {
+                ...base,
+                ...none,
+                id: emailId,
+                channel: 'email',
+                recipient: u.email,
+                status: 'queued',
+                content: email,
+              },
+              nowIso,
+            )
+          )
+            sends.push({ topic: DELIVER_EMAIL, id: emailId });
+        }
+        for (const ep of endpoints) {
+          const id = newId('dlv');
+          const body = JSON.stringify({
+            id: `evt_${input.eventKey.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 64),
+            type: input.webhook.type,
+            createdAt: nowIso,
+            tenantId,
+            data: input.webhook.data,
+          });
+          const content: WebhookContent = {
+            kind: 'webhook',
+            endpointId: ep.id,
+            type: input.webhook.type,
+            body,
+          };
+          if (
+            await insertDelivery(
+              trx,
+              { ...base, ...none, id, channel: 'webhook', recipient: ep.id, status: 'queued', content },
+              nowIso,
+            )
+          )
+            sends.push({ topic: DELIVER_WEBHOOK, id });
+        }
+        for (const x of sends) {
+          await enqueue(
+            trx,
+            { tenantId, topic: x.topic, dedupeKey: x.id, payload: { deliveryId: x.id } },
+            now,
+          );
+        }
+      });
+      for (const i of items) {
+        await deps.realtime.publish({
+          channel: `inbox:user:${i.userId}`,
+          event: 'inbox.item',
+          data: { id: i.id, title: input.title, body: input.body, url: input.url },
+        });
+      }
+      if (sends.length) deps.kick?.();
+      return { created: items.length + sends.length };
+    },
+
     async deliverEmail(m: OutboxMessage): Promise<HandlerResult> {
       const d = await claimDelivery(m);
       if (!d) return { outcome: 'done' };

@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type DatabaseHandle } from '../src/platform/db/database.ts';
+import { testDatabaseConfig } from './helpers/test-app.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'returnflow.js');
+
+let dataDir: string;
+let databaseUrl: string;
+let dispose: (h: DatabaseHandle) => Promise<void>;
+let dbConfig: ReturnType<typeof testDatabaseConfig>['config'];
+
+beforeAll(() => {
+  const db = testDatabaseConfig();
+  dbConfig = db.config;
+  dispose = db.dispose;
+  databaseUrl = db.config.dialect === 'sqlite' ? `file:${db.config.file}` : db.config.url;
+  dataDir = mkdtempSync(join(tmpdir(), 'returnflow-analytics-cli-'));
+});
+
+afterAll(async () => {
+  const h = await connect(dbConfig);
+  await dispose(h);
+  await h.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+function file(name: string, text: string) {
+  const path = join(dataDir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('returnflow import', () => {
+  it('imports CSV files with a progress line, once, and names bad rows', () => {
+    const tenant = JSON.parse(
+      run(['tenants', 'create', '--name', 'CSV Shop', '--kind', 'merchant', '--json']).stdout,
+    );
+    const orders = file(
+      'orders.csv',
+      'order_external_id,order_number,placed_at,delivered_at,currency,customer_email,line_external_id,sku,title,category,quantity,unit_price,channel\n' +
+        'O1,#1,2025-05-01T10:00:00Z,2025-05-03,USD,a@example.com,1,JKT-M,"Jacket, rain",apparel,1,12900,web\n' +
+        'O1,#1,2025-05-01T10:00:00Z,2025-05-03,USD,a@example.com,2,TEE-L,Tee,apparel,2,2500,web\n' +
+        'O2,#2,2025-05-02,,USD,b@example.com,1,MUG,Mug,home,1,900,shop\n',
+    );
+    const returns = file(
+      'returns.csv',
+      'status,return_external_id,order_external_id,line_external_id,quantity,reason_code,note,requested_at,resolved_at,refunded_amount\n' +
+        'refunded,R1,O1,1,1,defective,拉链坏了,2025-05-10,2025-05-14,12900\n',
+    );
+    const first = run(['import', '--tenant', tenant.tenantId, '--orders', orders, '--returns', returns]);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(
+      /Imported 2 orders \(3 lines\) and 1 returns in [\d.]+ s: 3 created, 0 already there/,
+    );
+    // Not a terminal: plain progress lines, one at least at the end of each phase.
+    expect(first.stderr).toMatch(/writing orders: 2\/2 \(100%/);
+    expect(first.stderr).toMatch(/writing returns: 1\/1 \(100%/);
+
+    const again = run(['import', '--tenant', tenant.tenantId, '--orders', orders, '--returns', returns]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('0 created, 3 already there');
+
+    const bad = file(
+      'bad.csv',
+      'order_external_id,order_number,placed_at,currency,customer_email,line_external_id,sku,title,category,quantity,unit_price\n' +
+        'O9,#9,2025-05-01,USD,c@example.com,1,X,X,misc,1,100\n' +
+        'O9,#9,2025-05-01,USD,c@example.com,2,Y,Y,misc,many,100\n',
+    );
+    const failed = run(['import', '--tenant', tenant.tenantId, '--orders', bad]);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain('orders row 3: quantity must be a whole number above 0');
+    expect(failed.stderr).toContain('nothing was imported');
+
+    expect(run(['import', '--tenant', 'ten_nope', '--orders', orders]).stderr).toContain(
+      'no tenant ten_nope',
+    );
+  });
+});
+
+describe('returnflow seed --synthetic', () => {
+  it('creates a tenant, imports a generated history and prints the planted issues', () => {
+    const r = run(['seed', '--synthetic', '--orders', '400', '--seed', '9', '--planted', '2']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Tenant "Synthetic Store" created: ten_/);
+    expect(r.stdout).toMatch(/Imported 400 orders/);
+    expect(r.stdout).toContain('Planted issues:');
+    const planted = r.stdout.split('Planted issues:')[1]!.trim().split('\n');
+    expect(planted).toHaveLength(2);
+    expect(planted[0]).toMatch(/from 2025-\d\d-\d\d/);
+    expect(r.stderr).toMatch(/generating: 400\/400/);
+  });
+});
