@@ -46,6 +46,7 @@ import { registerPortalRoutes } from './modules/returns/portal-routes.ts';
 import { createReturnActions } from './modules/returns/return-actions.ts';
 import { registerReturnRoutes } from './modules/returns/routes.ts';
 import { type ChangeHooks, createReturnsService } from './modules/returns/service.ts';
+import { claimStaffNotice } from './modules/sourcing/claim-messages.ts';
 import { registerSourcingRoutes } from './modules/sourcing/routes.ts';
 import { CLAIM_DEADLINE, createSourcingService, SOURCING_FOLLOW_UP } from './modules/sourcing/service.ts';
 import { createWallet } from './modules/sourcing/wallet.ts';
@@ -210,6 +211,13 @@ export function createServices(
     performAction: (tenantId, id, action, body, actor) =>
       returnActions.performAction(tenantId, id, action, body, actor),
     kick: () => worker.kick(),
+    notifyClaim: async (tenantId, claim, step) => {
+      const desk = (await identity.listUsers(tenantId)).filter((u) => u.role !== 'warehouse');
+      await notify.notifyStaff(tenantId, {
+        ...claimStaffNotice(claim, step, config.publicUrl),
+        recipients: desk,
+      });
+    },
   });
   // Early warning and the return-risk model: alerts reach admins and supervisors through notify.
   const detection = createDetectionService({

@@ -12,6 +12,8 @@ const ago = (days: number) => new Date(clock.now().getTime() - days * DAY).toISO
 
 let t: TestApp;
 let api: ReturnType<typeof apiClient>;
+let paTenant: { tenantId: string };
+let paAdminId: string;
 let seq = 0;
 
 beforeAll(async () => {
@@ -21,6 +23,8 @@ beforeAll(async () => {
     kind: 'purchasing_agent',
   });
   api = apiClient(t.baseUrl, pa.apiKey);
+  paTenant = pa;
+  paAdminId = (await t.services.identity.listUsers(pa.tenantId))[0]!.id;
 });
 afterAll(async () => {
   await t?.close();
@@ -308,6 +312,17 @@ describe('a customer journey per stage', () => {
     const events = await api.get(`/api/v1/returns/${res.body.id}/events`);
     expect(events.body.data.map((e: any) => e.action)).toEqual(
       expect.arrayContaining(['seller_claim_opened', 'seller_claim_at_risk', 'seller_claim_expired']),
+    );
+    // Staff heard about it once per step: in-app (and by email, stored without SMTP).
+    const inbox = await t.eventually(
+      () => t.services.notify.inbox(paTenant.tenantId, { type: 'user', id: paAdminId }, { limit: 50 }),
+      (r: any) => r.data.filter((i: any) => i.url === `/console/returns/${res.body.id}`).length === 2,
+    );
+    expect(inbox.data.map((i: any) => i.title)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Seller claim at risk/),
+        expect.stringMatching(/^Seller claim expired/),
+      ]),
     );
     clock.advance(-7 * DAY);
   });

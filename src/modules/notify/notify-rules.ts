@@ -34,6 +34,10 @@ const ACTION_EVENTS: Record<string, { event: string; category: Category; webhook
 export const WEBHOOK_EVENTS = [
   ...new Set(Object.values(ACTION_EVENTS).map((e) => e.webhook)),
   'return.created',
+  // Staff events that are not a return's own step.
+  'analytics.alert',
+  'seller_claim.at_risk',
+  'seller_claim.expired',
 ] as const;
 
 export type Notification = { event: string; category: Category; webhook: string };

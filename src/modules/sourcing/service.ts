@@ -53,6 +53,21 @@ export type SourcingDeps = {
     actor: Actor,
   ) => Promise<unknown>;
   kick: () => void;
+  /** Tells staff (inbox, email, webhook) that a claim is at risk or has expired; once per claim and step. */
+  notifyClaim?: (tenantId: string, claim: ClaimSummary, step: 'at_risk' | 'expired') => Promise<void>;
+};
+
+/** What staff are told about a claim. */
+export type ClaimSummary = {
+  id: string;
+  returnId: string;
+  kind: string;
+  seller: string;
+  platformOrderRef: string | null;
+  currency: string;
+  amountExpected: number;
+  deadlineAt: string | null;
+  status: string;
 };
 
 const SYSTEM: Actor = { type: 'system', id: 'sourcing' };
@@ -425,6 +440,7 @@ export function createSourcingService(deps: SourcingDeps) {
     /** Outbox handler: a claim's warning time or deadline has come. */
     async handleClaimDeadline(m: OutboxMessage): Promise<HandlerResult> {
       const { claimId, step } = m.payload as { claimId: string; step: 'warn' | 'expire' };
+      let told: 'at_risk' | 'expired' | null = null;
       await db.transaction().execute(async (trx) => {
         const c = await claimRow(trx, m.tenantId, claimId);
         if (!c || !OPEN.includes(c.status) || !c.deadlineAt) return;
@@ -444,6 +460,7 @@ export function createSourcingService(deps: SourcingDeps) {
             `The seller's window for this claim ends ${c.deadlineAt}; it is still ${c.status}.`,
             SYSTEM,
           );
+          told = 'at_risk';
         }
         if (step === 'expire' && now.getTime() >= Date.parse(c.deadlineAt)) {
           await trx
@@ -465,8 +482,12 @@ export function createSourcingService(deps: SourcingDeps) {
             `The seller's window closed at ${c.deadlineAt} before the claim was settled; ${formatMoney(c.amountExpected, c.currency)} can no longer be recovered from ${c.seller}.`,
             SYSTEM,
           );
+          told = 'expired';
         }
       });
+      // After the commit; a retry after a crash here repeats nothing (keyed per claim and step).
+      if (told && deps.notifyClaim)
+        await deps.notifyClaim(m.tenantId, await this.getClaim(m.tenantId, claimId), told);
       return { outcome: 'done' };
     },
 
