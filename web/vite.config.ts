@@ -14,7 +14,8 @@ export default defineConfig({
     outDir: here('../dist/web'),
     emptyOutDir: true,
     target: 'es2022',
-    chunkSizeWarningLimit: 400,
+    // The analytics pages (charts) load lazily, only under /admin/analytics: ~500 kB raw, 136 kB gzipped.
+    chunkSizeWarningLimit: 520,
   },
   server: {
     host: '127.0.0.1',

@@ -1,0 +1,138 @@
+import { Alert, Anchor, Code, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { createContext, type ReactNode, useContext } from 'react';
+import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import { isApiError } from '../../../lib/api.ts';
+
+export const messageOf = (e: unknown) =>
+  isApiError(e) ? e.message : e instanceof Error ? e.message : 'The request failed.';
+
+/** A titled region of a page: heading, optional CSV link, then its content. */
+export function Panel({
+  id,
+  title,
+  csv,
+  description,
+  children,
+  testId,
+}: {
+  id: string;
+  title: string;
+  csv?: string;
+  description?: ReactNode;
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <Paper component="section" withBorder p="md" radius="md" aria-labelledby={id} data-testid={testId}>
+      <Stack gap="sm">
+        <Group justify="space-between" align="baseline" gap="xs" wrap="wrap">
+          <Title order={2} size="h4" id={id}>
+            {title}
+          </Title>
+          {csv && <CsvLink href={csv} what={title} />}
+        </Group>
+        {description && (
+          <Text size="sm" c="dimmed">
+            {description}
+          </Text>
+        )}
+        {children}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** The same table as CSV, with the page's filters: the browser downloads it with the session cookie. */
+export function CsvLink({ href, what }: { href: string; what: string }) {
+  return (
+    <Anchor href={href} download size="sm" data-testid="csv-link" aria-label={`Download ${what} as CSV`}>
+      Download CSV
+    </Anchor>
+  );
+}
+
+/**
+ * A chart for sighted readers; its numbers are in the table beside it, so screen readers get
+ * one image with a summary instead of hundreds of SVG shapes.
+ */
+export function ChartBox({
+  label,
+  children,
+  height = 260,
+}: {
+  label: string;
+  children: ReactNode;
+  height?: number;
+}) {
+  return (
+    <div role="img" aria-label={label} className="analytics-chart" style={{ minHeight: height }}>
+      {children}
+    </div>
+  );
+}
+
+/** Loading, failed or answered: the first two drawn the same way everywhere. */
+export function QueryView<T>({
+  query,
+  label,
+  children,
+}: {
+  query: {
+    isPending: boolean;
+    isError: boolean;
+    error: unknown;
+    data: T | undefined;
+    refetch: () => unknown;
+  };
+  label: string;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loader size="sm" aria-label={`Loading ${label}`} />;
+  if (query.isError || query.data === undefined)
+    return <ErrorPanel compact error={query.error} onRetry={() => void query.refetch()} />;
+  return <>{children(query.data)}</>;
+}
+
+/** The signed-in staff member's tenant, for the commands the empty states suggest. */
+export const TenantIdContext = createContext('TENANT_ID');
+
+/** A number that opens the drill-down; a plain number when there is nothing behind it. */
+export function DrillNumber({
+  n,
+  label,
+  onDrill,
+  children,
+}: {
+  n: number;
+  label: string;
+  onDrill: () => void;
+  children: ReactNode;
+}) {
+  if (n === 0) return <>{children}</>;
+  return (
+    <Anchor component="button" type="button" size="sm" onClick={onDrill} aria-label={label}>
+      {children}
+    </Anchor>
+  );
+}
+
+/** What a tenant without history sees: how to bring it in. */
+export function NoHistory({ what = 'returns' }: { what?: string }) {
+  const tenantId = useContext(TenantIdContext);
+  return (
+    <Alert color="blue" variant="light" title={`No ${what} in this period`} data-testid="no-history">
+      <Stack gap="xs">
+        <Text size="sm">
+          Try a longer period or fewer filters. A new shop has no history yet: import its past orders and
+          returns, and the charts, alerts and risk model work from day one.
+        </Text>
+        <Code block>returnflow import --tenant {tenantId} --orders orders.csv --returns returns.csv</Code>
+        <Text size="sm">
+          Or try everything on made-up data:{' '}
+          <Code>returnflow seed --synthetic --orders 5000 --tenant {tenantId}</Code>. The same import is{' '}
+          <Code>POST /api/v1/analytics/import</Code> in the API.
+        </Text>
+      </Stack>
+    </Alert>
+  );
+}
