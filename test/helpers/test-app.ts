@@ -25,14 +25,18 @@ export function testDatabaseConfig(): {
 } {
   const url = process.env.TEST_DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const schema = `t_${newSecret(8)
+    // Named after the run, and dropped by the global teardown once every file is done: dropping a
+    // schema while another file migrates breaks that migration (Kysely's migrator introspects
+    // every schema of the database). Runs outside vitest's global setup drop their own at once.
+    const run = process.env.RETURNFLOW_TEST_RUN;
+    const schema = `${run ? `t_${run}_` : 't_'}${newSecret(8)
       .toLowerCase()
       .replace(/[^a-z0-9]/g, '')}`;
     const config = parseDatabaseUrl(`${url}${url.includes('?') ? '&' : '?'}schema=${schema}`);
     return {
       config,
       dispose: async (h) => {
-        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(h.db);
+        if (!run) await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(h.db);
       },
     };
   }
