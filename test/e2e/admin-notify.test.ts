@@ -55,11 +55,11 @@ describe('admin: notification templates', () => {
     await openAdmin(page, '/admin/templates');
     await page.getByRole('heading', { level: 1, name: 'Notification templates' }).waitFor();
     const list = await t.api.get('/api/v1/notification-templates');
-    expect(await page.getByTestId('template-row').count()).toBe(list.body.data.length);
+    await expect.poll(() => page.getByTestId('template-row').count()).toBe(list.body.data.length);
     for (const locale of ['en', 'zh-CN', 'es']) {
-      expect(await page.locator(`[data-testid="template-row"][data-locale="${locale}"]`).count()).toBe(
-        list.body.data.length / 3,
-      );
+      await expect
+        .poll(() => page.locator(`[data-testid="template-row"][data-locale="${locale}"]`).count())
+        .toBe(list.body.data.length / 3);
     }
 
     await page.getByRole('button', { name: 'Edit Return approved (English)' }).click();

@@ -133,9 +133,9 @@ describe('analytics dashboard', () => {
       )
       .toEqual(top.map((r) => r.key));
     // The charts drew: a trend line and bars.
-    expect(await page.locator('.recharts-surface').count()).toBeGreaterThanOrEqual(4);
-    expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(5);
-    expect(await page.locator('.recharts-line-curve').count()).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.locator('.recharts-surface').count()).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(5);
+    await expect.poll(() => page.locator('.recharts-line-curve').count()).toBeGreaterThanOrEqual(1);
     await browser.screenshot(page, 'analytics-overview');
     expect(await axe(page)).toEqual([]);
 
@@ -180,7 +180,7 @@ describe('analytics dashboard', () => {
     await signIn(page, admin(), '/admin/analytics/alerts');
     await page.getByTestId('alerts-table').waitFor();
     const rows = page.getByTestId('alert-row');
-    expect(await rows.count()).toBe(stored.body.data.length);
+    await expect.poll(() => rows.count()).toBe(stored.body.data.length);
     const alert = (stored.body.data as { id: string; sku: string; kind: string; confidence: number }[]).find(
       (a) => a.kind === 'reason:defective',
     )!;
@@ -197,7 +197,7 @@ describe('analytics dashboard', () => {
     await page.waitForURL(`${t.baseUrl}/admin/analytics/alerts/${alert.id}`);
     await page.getByTestId('evidence-table').waitFor();
     const detail = await t.api.get(`/api/v1/analytics/alerts/${alert.id}`);
-    expect(await page.getByTestId('evidence-row').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('evidence-row').count()).toBe(3);
     expect(await page.getByTestId('evidence-returned').nth(1).textContent()).toBe(
       count(detail.body.evidence.window.returned),
     );
@@ -205,8 +205,10 @@ describe('analytics dashboard', () => {
     const phrases = await page.getByTestId('alert-phrase').allTextContents();
     expect(phrases.join(' ')).toContain('zipper broke');
     await page.getByTestId('alert-themes').waitFor();
-    expect(await page.getByTestId('alert-themes').getByTestId('theme-row').count()).toBeGreaterThan(0);
-    expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => page.getByTestId('alert-themes').getByTestId('theme-row').count())
+      .toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(2);
     await browser.screenshot(page, 'analytics-alert-detail');
     expect(await axe(page)).toEqual([]);
 
@@ -238,7 +240,7 @@ describe('analytics dashboard', () => {
     const first = page.getByTestId('theme-row').first();
     expect(await first.getAttribute('data-phrase')).toBe(themes.body.data[0].phrase);
     expect(await first.getByTestId('theme-count').textContent()).toBe(count(themes.body.data[0].count));
-    expect(await page.getByTestId('theme-row').count()).toBe(themes.body.data.length);
+    await expect.poll(() => page.getByTestId('theme-row').count()).toBe(themes.body.data.length);
     await browser.screenshot(page, 'analytics-themes');
     expect(await axe(page)).toEqual([]);
 
@@ -249,7 +251,7 @@ describe('analytics dashboard', () => {
     const model = await t.api.get('/api/v1/analytics/risk-model');
     expect(await page.getByTestId('model-auc').textContent()).toBe(model.body.auc.toFixed(3));
     await page.getByTestId('risk-table').waitFor();
-    expect(await page.getByTestId('risk-row').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('risk-row').count()).toBeGreaterThan(0);
     await browser.screenshot(page, 'analytics-risk');
     expect(await axe(page)).toEqual([]);
 

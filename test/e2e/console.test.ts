@@ -212,7 +212,7 @@ describe('agent console', () => {
     await page.keyboard.type(email);
     await page.keyboard.press('Enter');
     await page.locator(`[data-testid="queue-row"][data-id="${b.id}"]`).waitFor();
-    expect(await page.getByTestId('queue-row').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('queue-row').count()).toBe(2);
     await page.getByLabel('Select all shown').check();
     await page.getByRole('button', { name: 'Approve selected' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Approve 2' }).click();
