@@ -214,7 +214,7 @@ export function createServices(
     notifyClaim: async (tenantId, claim, step) => {
       const desk = (await identity.listUsers(tenantId)).filter((u) => u.role !== 'warehouse');
       await notify.notifyStaff(tenantId, {
-        ...claimStaffNotice(claim, step, config.publicUrl),
+        ...claimStaffNotice(claim, step),
         recipients: desk,
       });
     },

@@ -5,6 +5,7 @@ import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue, type HandlerResult, type OutboxMessage } from '../../platform/outbox.ts';
+import type { StaffNotice } from '../notify/service.ts';
 import {
   addDays,
   type Dialect,
@@ -32,19 +33,7 @@ const REFERENCE_NOTES = 20_000;
 /** Days of notes the themes of a SKU or category look at by default. */
 const THEME_DAYS = 365;
 
-export type StaffNotifier = (
-  tenantId: string,
-  input: {
-    eventKey: string;
-    event: string;
-    title: string;
-    body: string;
-    url: string;
-    recipients: { id: string; email: string }[];
-    email: { subject: string; text: string; html: string };
-    webhook: { type: string; data: unknown };
-  },
-) => Promise<unknown>;
+export type StaffNotifier = (tenantId: string, input: StaffNotice) => Promise<unknown>;
 
 export type AlertView = {
   id: string | null;
@@ -467,25 +456,16 @@ export function createDetectionService(deps: {
           `${e.window.returned} returns from ${e.window.from} where ${e.expectedReturns.toFixed(1)} were expected ` +
           `(confidence ${pct(v.confidence)}).${quotes ? ` Customers say: ${quotes}.` : ''}`;
       }
-      const link = `${deps.publicUrl()}${v.link}`;
-      const esc = (s: string) =>
-        s.replace(
-          /[&<>"']/g,
-          (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-        );
       await deps.notifyStaff(m.tenantId, {
         eventKey: `analytics.alert:${a.id}`,
         event: 'analytics_alert',
         title,
         body,
         url: v.link!,
+        linkLabel: 'See the evidence',
+        subject: `Early warning — ${title}`,
         recipients: await deps.staffFor(m.tenantId),
-        email: {
-          subject: `Early warning — ${title}`,
-          text: `${body}\n\nEvidence: ${link}\n`,
-          html: `<p>${esc(body)}</p><p><a href="${esc(link)}">See the evidence</a></p>`,
-        },
-        webhook: { type: 'analytics.alert', data: { alert: { ...v, link } } },
+        webhook: { type: 'analytics.alert', data: { alert: { ...v, link: `${deps.publicUrl()}${v.link}` } } },
       });
       return { outcome: 'done' };
     },

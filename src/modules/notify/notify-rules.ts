@@ -31,9 +31,10 @@ const ACTION_EVENTS: Record<string, { event: string; category: Category; webhook
   staff_message: { event: 'staff_message', category: 'message', webhook: 'return.message' },
 };
 
+/** Every event an endpoint can subscribe to, in the order a return lives them (the admin lists them so). */
 export const WEBHOOK_EVENTS = [
-  ...new Set(Object.values(ACTION_EVENTS).map((e) => e.webhook)),
   'return.created',
+  ...new Set(Object.values(ACTION_EVENTS).map((e) => e.webhook)),
   // Staff events that are not a return's own step.
   'analytics.alert',
   'seller_claim.at_risk',

@@ -15,6 +15,7 @@ import { fitSms, isE164 } from './sms.ts';
 import { parseTwilioStatusCallback } from './sms-sender.ts';
 import {
   DEFAULT_TEMPLATES,
+  escapeHtml,
   formatAmount,
   LOCALES,
   type Locale,
@@ -115,6 +116,23 @@ const TOPIC_OF: Record<'email' | 'sms' | 'webhook', string> = {
  * the event key, so a repeated dispatch adds nothing); each delivery is sent by its own outbox
  * message, with retries, a dead state and a replay for staff.
  */
+/** Something staff hear about that is not a return's step (an analytics alert, a seller claim). */
+export type StaffNotice = {
+  /** Deliveries are unique per key: the same notice twice adds nothing. */
+  eventKey: string;
+  event: string;
+  title: string;
+  body: string;
+  /** Where the in-app item links to (a path in the web app); the email spells it out. */
+  url: string;
+  /** The words of the email's link ("See the evidence"). */
+  linkLabel: string;
+  /** The email's subject; default the title. */
+  subject?: string;
+  recipients: { id: string; email: string }[];
+  webhook: { type: string; data: unknown };
+};
+
 export function createNotifyService(deps: NotifyDeps) {
   const { db, clock, settings } = deps;
 
@@ -683,20 +701,14 @@ export function createNotifyService(deps: NotifyDeps) {
      * email per person, and a signed webhook to endpoints that want `webhook.type`. Keyed by
      * `eventKey` like every delivery, so calling it again for the same event adds nothing.
      */
-    async notifyStaff(
-      tenantId: string,
-      input: {
-        eventKey: string;
-        event: string;
-        title: string;
-        body: string;
-        /** Where the in-app item links to (a path in the web app). */
-        url: string;
-        recipients: { id: string; email: string }[];
-        email: { subject: string; text: string; html: string };
-        webhook: { type: string; data: unknown };
-      },
-    ): Promise<{ created: number }> {
+    async notifyStaff(tenantId: string, input: StaffNotice): Promise<{ created: number }> {
+      // The email is the in-app item with its link spelled out.
+      const link = `${deps.publicUrl()}${input.url}`;
+      const mail = {
+        subject: input.subject ?? input.title,
+        text: `${input.body}\n\n${input.linkLabel}: ${link}\n`,
+        html: `<p>${escapeHtml(input.body)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(input.linkLabel)}</a></p>`,
+      };
       // Read before the transaction: on SQLite a query outside it would wait for it forever.
       const s = await settings.settings(tenantId);
       const endpoints = await deps.webhooks.endpointsFor(tenantId, input.webhook.type);
@@ -759,9 +771,9 @@ export function createNotifyService(deps: NotifyDeps) {
             message: {
               from: `${s.senderName} <${s.senderEmail}>`,
               to: u.email,
-              subject: input.email.subject,
-              text: input.email.text,
-              html: input.email.html,
+              subject: mail.subject,
+              text: mail.text,
+              html: mail.html,
               messageId: `<${emailId}@returnflow>`,
             },
           };

@@ -77,36 +77,19 @@ export function claimStaffNotice(
     status: string;
   },
   step: 'at_risk' | 'expired',
-  publicUrl: string,
 ) {
   const money = formatMoneyFor(claim.amountExpected, claim.currency, 'en');
   const ref = claim.platformOrderRef ? ` (order ${claim.platformOrderRef})` : '';
-  const title =
-    step === 'at_risk'
-      ? `Seller claim at risk: ${claim.seller}${ref}`
-      : `Seller claim expired: ${claim.seller}${ref}`;
-  const body =
-    step === 'at_risk'
-      ? `The ${claim.kind} claim for ${money} is still ${claim.status}; the seller's window ends ${claim.deadlineAt ?? 'soon'}.`
-      : `The seller's window closed at ${claim.deadlineAt ?? 'the deadline'} before the ${claim.kind} claim was settled: ${money} can no longer be recovered.`;
-  const path = `/console/returns/${claim.returnId}`;
-  const link = `${publicUrl}${path}`;
-  const esc = (s: string) =>
-    s.replace(
-      /[&<>"']/g,
-      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-    );
   return {
     eventKey: `seller_claim.${step}:${claim.id}`,
     event: `seller_claim_${step}`,
-    title,
-    body,
-    url: path,
-    email: {
-      subject: title,
-      text: `${body}\n\nOpen the case: ${link}\n`,
-      html: `<p>${esc(body)}</p><p><a href="${esc(link)}">Open the case</a></p>`,
-    },
+    title: `${step === 'at_risk' ? 'Seller claim at risk' : 'Seller claim expired'}: ${claim.seller}${ref}`,
+    body:
+      step === 'at_risk'
+        ? `The ${claim.kind} claim for ${money} is still ${claim.status}; the seller's window ends ${claim.deadlineAt ?? 'soon'}.`
+        : `The seller's window closed at ${claim.deadlineAt ?? 'the deadline'} before the ${claim.kind} claim was settled: ${money} can no longer be recovered.`,
+    url: `/console/returns/${claim.returnId}`,
+    linkLabel: 'Open the case',
     webhook: { type: `seller_claim.${step}`, data: { claim } },
   };
 }

@@ -1,3 +1,4 @@
+import { LINE_STAGES } from '../../../src/modules/sourcing/stages.ts';
 import type { MessageKey } from './i18n/en.ts';
 
 /**
@@ -19,21 +20,6 @@ export type Conversion = {
 } | null;
 
 export type RefundTo = 'wallet' | 'original_payment';
-
-export const LINE_STAGES = [
-  'paid',
-  'purchasing',
-  'purchased',
-  'seller_shipped',
-  'in_warehouse',
-  'qc_passed',
-  'qc_failed',
-  'stored',
-  'shipped_international',
-  'delivered',
-  'cancelled',
-  'returned_to_seller',
-] as const;
 
 const CODES = [
   'goods',

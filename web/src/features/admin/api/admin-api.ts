@@ -256,23 +256,8 @@ export const templateCalls = {
 
 // --- webhooks ------------------------------------------------------------------------------
 
-/** The server's WEBHOOK_EVENTS (src/modules/notify/notify-rules.ts), in the order a return lives them. */
-export const WEBHOOK_EVENTS = [
-  'return.created',
-  'return.approved',
-  'return.needs_review',
-  'return.rejected',
-  'return.cancelled',
-  'return.in_transit',
-  'return.received',
-  'return.inspected',
-  'refund.started',
-  'refund.succeeded',
-  'refund.delayed',
-  'return.replacement_shipped',
-  'return.closed',
-  'return.message',
-] as const;
+/** What endpoints can subscribe to: the server's own list, so a new event shows up here too. */
+export { WEBHOOK_EVENTS } from '../../../../../src/modules/notify/notify-rules.ts';
 
 export type Webhook = {
   id: string;
