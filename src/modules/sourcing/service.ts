@@ -70,6 +70,14 @@ export type ClaimSummary = {
   status: string;
 };
 
+type StageEvent = {
+  fromStage: string | null;
+  toStage: string;
+  at: string;
+  actor: string;
+  note: string | null;
+};
+
 const SYSTEM: Actor = { type: 'system', id: 'sourcing' };
 
 export function createSourcingService(deps: SourcingDeps) {
@@ -80,8 +88,9 @@ export function createSourcingService(deps: SourcingDeps) {
     return { policy, pa: policy.purchasingAgent ?? DEFAULT_PURCHASING_AGENT_POLICY };
   }
 
-  async function lineRow(ex: Executor, tenantId: string, orderId: string, lineId: string) {
-    return ex
+  /** An order's lines with their stage columns (one line when `lineId` is given), in order. */
+  async function lineRows(ex: Executor, tenantId: string, orderId: string, lineId?: string) {
+    let q = ex
       .selectFrom('orderLines')
       .select([
         'id',
@@ -99,15 +108,16 @@ export function createSourcingService(deps: SourcingDeps) {
         'storageExpiresAt',
       ])
       .where('tenantId', '=', tenantId)
-      .where('orderId', '=', orderId)
-      .where('id', '=', lineId)
-      .executeTakeFirst();
+      .where('orderId', '=', orderId);
+    if (lineId) q = q.where('id', '=', lineId);
+    return q.orderBy('position').execute();
   }
 
-  function lineView(
-    l: NonNullable<Awaited<ReturnType<typeof lineRow>>>,
-    history: Awaited<ReturnType<typeof stageHistory>> = [],
-  ) {
+  async function lineRow(ex: Executor, tenantId: string, orderId: string, lineId: string) {
+    return (await lineRows(ex, tenantId, orderId, lineId))[0];
+  }
+
+  function lineView(l: Awaited<ReturnType<typeof lineRows>>[number], history: StageEvent[] = []) {
     const stage = stageOf(l.stage);
     return {
       orderLineId: l.id,
@@ -126,15 +136,21 @@ export function createSourcingService(deps: SourcingDeps) {
     };
   }
 
-  async function stageHistory(ex: Executor, tenantId: string, lineId: string) {
-    return ex
-      .selectFrom('lineStageEvents')
-      .select(['fromStage', 'toStage', 'at', 'actor', 'note'])
-      .where('tenantId', '=', tenantId)
-      .where('orderLineId', '=', lineId)
-      .orderBy('at')
-      .orderBy('id')
-      .execute();
+  /** The stage history of some lines, oldest first, by line id: one query for any number. */
+  async function stageHistory(ex: Executor, tenantId: string, lineIds: string[]) {
+    const rows = lineIds.length
+      ? await ex
+          .selectFrom('lineStageEvents')
+          .select(['orderLineId', 'fromStage', 'toStage', 'at', 'actor', 'note'])
+          .where('tenantId', '=', tenantId)
+          .where('orderLineId', 'in', lineIds)
+          .orderBy('at')
+          .orderBy('id')
+          .execute()
+      : [];
+    const by = new Map<string, StageEvent[]>();
+    for (const { orderLineId, ...e } of rows) by.set(orderLineId, [...(by.get(orderLineId) ?? []), e]);
+    return by;
   }
 
   /** Moves a line in a transaction of the caller's: the line's clocks and its history row. */
@@ -500,19 +516,13 @@ export function createSourcingService(deps: SourcingDeps) {
         .where('id', '=', orderId)
         .executeTakeFirst();
       if (!order) throw notFound('Order');
-      const lines = await db
-        .selectFrom('orderLines')
-        .select('id')
-        .where('tenantId', '=', tenantId)
-        .where('orderId', '=', orderId)
-        .orderBy('position')
-        .execute();
-      const out = [];
-      for (const { id } of lines) {
-        const l = (await lineRow(db, tenantId, orderId, id))!;
-        out.push(lineView(l, await stageHistory(db, tenantId, id)));
-      }
-      return { orderId, lines: out };
+      const lines = await lineRows(db, tenantId, orderId);
+      const history = await stageHistory(
+        db,
+        tenantId,
+        lines.map((l) => l.id),
+      );
+      return { orderId, lines: lines.map((l) => lineView(l, history.get(l.id))) };
     },
 
     /**
@@ -585,7 +595,7 @@ export function createSourcingService(deps: SourcingDeps) {
         }
       }
       const l = (await lineRow(db, tenantId, orderId, lineId))!;
-      return { ...lineView(l, await stageHistory(db, tenantId, lineId)), offer };
+      return { ...lineView(l, (await stageHistory(db, tenantId, [lineId])).get(lineId)), offer };
     },
 
     async listClaims(
@@ -599,13 +609,13 @@ export function createSourcingService(deps: SourcingDeps) {
         cursor?: string;
       },
     ) {
-      const { pa } = await paPolicy(tenantId);
       const now = clock.now();
       let query = db.selectFrom('sellerClaims').selectAll().where('tenantId', '=', tenantId);
       if (q.status) query = query.where('status', '=', q.status);
       if (q.seller) query = query.where('seller', '=', q.seller);
       if (q.returnId) query = query.where('returnId', '=', q.returnId);
       if (q.atRisk) {
+        const { pa } = await paPolicy(tenantId);
         query = query
           .where('status', 'in', OPEN)
           .where('deadlineAt', 'is not', null)
@@ -795,7 +805,7 @@ export function createSourcingService(deps: SourcingDeps) {
         .execute();
       return {
         claim,
-        line: lineView(line, await stageHistory(db, tenantId, line.id)),
+        line: lineView(line, (await stageHistory(db, tenantId, [line.id])).get(line.id)),
         rmaNumber: ret.rmaNumber,
         remarks: [ret.customerNote, ...notes.map((n) => n.note)].filter((x): x is string => !!x),
         photos: photos.map((p) => ({
