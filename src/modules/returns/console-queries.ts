@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import { returnsWithClaimsDue, SELLER_DEADLINE_HOURS } from '../sourcing/queries.ts';
 
 /** How long a person may take, per queue; at risk from three quarters of it. */
 export const SLA_HOURS = { needs_review: 24, received: 48 } as const;
@@ -13,8 +14,6 @@ export const QUEUES = [
   'seller_deadline',
   'all',
 ] as const;
-/** Purchasing agents: a seller claim still open this close to the seller's deadline is at risk. */
-export const SELLER_DEADLINE_HOURS = 48;
 export type Queue = (typeof QUEUES)[number];
 
 /**
@@ -43,7 +42,7 @@ export function createConsoleQueries(db: Db) {
     return { review: hours(SLA_HOURS.needs_review), inspection: hours(SLA_HOURS.received) };
   }
 
-  function inQueue<Q extends ReturnType<typeof base>>(q: Q, queue: Queue, now: Date): Q {
+  function inQueue<Q extends ReturnType<typeof base>>(q: Q, tenantId: string, queue: Queue, now: Date): Q {
     const cut = riskCutoffs(now);
     switch (queue) {
       case 'needs_review':
@@ -66,17 +65,7 @@ export function createConsoleQueries(db: Db) {
         ) as Q;
       case 'seller_deadline': {
         const soon = new Date(now.getTime() + SELLER_DEADLINE_HOURS * 3_600_000).toISOString();
-        return q.where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('sellerClaims as sc')
-              .select('sc.id')
-              .whereRef('sc.tenantId', '=', 'r.tenantId')
-              .whereRef('sc.returnId', '=', 'r.id')
-              .where('sc.status', 'in', ['draft', 'sent'])
-              .where('sc.deadlineAt', 'is not', null)
-              .where('sc.deadlineAt', '<=', soon),
-          ),
-        ) as Q;
+        return q.where('r.id', 'in', returnsWithClaimsDue(db, tenantId, soon)) as Q;
       }
       default:
         return q;
@@ -107,7 +96,7 @@ export function createConsoleQueries(db: Db) {
         all: 0,
       };
       for (const queue of QUEUES) {
-        const r = await inQueue(base(tenantId), queue, now)
+        const r = await inQueue(base(tenantId), tenantId, queue, now)
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow();
         out[queue] = Number(r.n);
@@ -121,7 +110,7 @@ export function createConsoleQueries(db: Db) {
       opts: { queue: Queue; q?: string; limit: number; cursor?: string },
       now: Date,
     ) {
-      let query = inQueue(base(tenantId), opts.queue, now).select([
+      let query = inQueue(base(tenantId), tenantId, opts.queue, now).select([
         'r.id',
         'r.rmaNumber',
         'r.status',
