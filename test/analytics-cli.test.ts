@@ -1,43 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type DatabaseHandle } from '../src/platform/db/database.ts';
-import { testDatabaseConfig } from './helpers/test-app.ts';
+import { describe, expect, it } from 'vitest';
+import { cliWorkspace } from './helpers/cli-workspace.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'returnflow.js');
-
-let dataDir: string;
-let databaseUrl: string;
-let dispose: (h: DatabaseHandle) => Promise<void>;
-let dbConfig: ReturnType<typeof testDatabaseConfig>['config'];
-
-beforeAll(() => {
-  const db = testDatabaseConfig();
-  dbConfig = db.config;
-  dispose = db.dispose;
-  databaseUrl = db.config.dialect === 'sqlite' ? `file:${db.config.file}` : db.config.url;
-  dataDir = mkdtempSync(join(tmpdir(), 'returnflow-analytics-cli-'));
-});
-
-afterAll(async () => {
-  const h = await connect(dbConfig);
-  await dispose(h);
-  await h.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function run(args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-}
+const cli = cliWorkspace('returnflow-analytics-cli-');
+const run = (args: string[]) => cli.run(args, {}, 120_000);
 
 function file(name: string, text: string) {
-  const path = join(dataDir, name);
+  const path = join(cli.dataDir, name);
   writeFileSync(path, text);
   return path;
 }

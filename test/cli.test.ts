@@ -1,40 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type DatabaseHandle } from '../src/platform/db/database.ts';
-import { apiClient, testDatabaseConfig } from './helpers/test-app.ts';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { BIN, cliWorkspace } from './helpers/cli-workspace.ts';
+import { apiClient } from './helpers/test-app.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'returnflow.js');
-
-let dataDir: string;
-let databaseUrl: string;
-let dispose: (h: DatabaseHandle) => Promise<void>;
-let dbConfig: ReturnType<typeof testDatabaseConfig>['config'];
-
-beforeAll(() => {
-  const db = testDatabaseConfig();
-  dbConfig = db.config;
-  dispose = db.dispose;
-  databaseUrl = db.config.dialect === 'sqlite' ? `file:${db.config.file}` : db.config.url;
-  dataDir = mkdtempSync(join(tmpdir(), 'returnflow-cli-'));
-});
-
-afterAll(async () => {
-  const h = await connect(dbConfig);
-  await dispose(h);
-  await h.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function env(extra: Record<string, string> = {}) {
-  return { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...extra };
-}
-
-function run(args: string[], extra: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { env: env(extra), encoding: 'utf8', timeout: 60_000 });
-}
+const cli = cliWorkspace('returnflow-cli-');
+const { env, run } = cli;
 
 /** Starts `returnflow serve` and resolves with the URL and demo key it prints. */
 function serve(): Promise<{ child: ChildProcess; url: string; apiKey: string | null; output: () => string }> {

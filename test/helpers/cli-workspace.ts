@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { connect, type DatabaseHandle } from '../../src/platform/db/database.ts';
+import { testDatabaseConfig } from './test-app.ts';
+
+/** The `returnflow` command, as `npx returnflow` runs it. */
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'returnflow.js');
+
+/**
+ * A database and a DATA_DIR of its own for a test file that runs the `returnflow` command:
+ * created before the file's tests and removed after them. `env` is what the command gets,
+ * `run` runs it to the end.
+ */
+export function cliWorkspace(prefix: string) {
+  let dbConfig: ReturnType<typeof testDatabaseConfig>['config'];
+  let dispose: (h: DatabaseHandle) => Promise<void>;
+  const w = {
+    dataDir: '',
+    databaseUrl: '',
+    env(extra: Record<string, string> = {}) {
+      return {
+        ...process.env,
+        DATABASE_URL: w.databaseUrl,
+        DATA_DIR: w.dataDir,
+        LOG_LEVEL: 'silent',
+        ...extra,
+      };
+    },
+    run(args: string[], extra: Record<string, string> = {}, timeout = 60_000) {
+      return spawnSync(process.execPath, [BIN, ...args], { env: w.env(extra), encoding: 'utf8', timeout });
+    },
+  };
+  beforeAll(() => {
+    const db = testDatabaseConfig();
+    dbConfig = db.config;
+    dispose = db.dispose;
+    w.databaseUrl = db.config.dialect === 'sqlite' ? `file:${db.config.file}` : db.config.url;
+    w.dataDir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    const h = await connect(dbConfig);
+    await dispose(h);
+    await h.close();
+    rmSync(w.dataDir, { recursive: true, force: true });
+  });
+  return w;
+}
