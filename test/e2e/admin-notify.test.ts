@@ -1,14 +1,12 @@
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/modules/notify/webhook-signing.ts';
-import { PHONE, setupBrowser } from '../helpers/browser.ts';
+import { axe, PHONE, setupBrowser } from '../helpers/browser.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 let t: TestApp;
 const browser = setupBrowser();
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 beforeAll(async () => {
   t = await startTestApp({ web: true });
@@ -25,25 +23,6 @@ async function openAdmin(page: Page, path: string) {
   await page.locator('input[type="password"]').fill(t.tenant.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${t.baseUrl}${path}`);
-}
-
-/** axe-core's WCAG 2.x A/AA rules on the current page; returns the violations, described. */
-async function axe(page: Page) {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Record<string, unknown>[] }> };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: (v.nodes as { target: unknown; html: string }[])
-        .map((n) => ({ target: n.target, html: n.html.slice(0, 160) }))
-        .slice(0, 5),
-    }));
-  });
 }
 
 const subject = (page: Page) => page.getByTestId('preview-subject');

@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHistoryImport } from '../../src/modules/analytics/import.ts';
 import { generateSyntheticHistory } from '../../src/modules/analytics/synthetic.ts';
 import { formatMoneyFor } from '../../src/platform/money.ts';
 import { plantedHistory } from '../analytics-detection.fixtures.ts';
-import { setupBrowser } from '../helpers/browser.ts';
+import { axe, setupBrowser } from '../helpers/browser.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 const browser = setupBrowser();
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PASSWORD = 'correct horse battery staple';
 
 /** A calendar day `n` days from today (UTC), as the dashboard and the API count days. */
@@ -67,21 +65,6 @@ const admin = () => ({ email: t.tenant.adminEmail, password: t.tenant.adminPassw
  * axe-core's WCAG 2.x A/AA rules on the current page; returns the violations, described. It is
  * injected as a script, which the page's CSP (script-src 'self') refuses: pages that run it bypass CSP.
  */
-async function axe(page: Page) {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Record<string, unknown>[] }> };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: (v.nodes as { target: unknown }[]).map((n) => n.target).slice(0, 5),
-    }));
-  });
-}
 
 const cell = (page: Page, table: string, key: string, testId: string) =>
   page.getByTestId(table).locator(`tr[data-key="${key}"]`).getByTestId(testId).textContent();

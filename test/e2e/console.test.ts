@@ -1,13 +1,11 @@
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupBrowser } from '../helpers/browser.ts';
+import { axe, setupBrowser } from '../helpers/browser.ts';
 import { orderBody } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 const browser = setupBrowser();
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PASSWORD = 'correct horse battery staple';
 let seq = 0;
 // The smallest valid PNG (1×1, transparent).
@@ -55,23 +53,6 @@ async function signIn(page: Page, who: { email: string }) {
   await page.locator('input[type="password"]').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('queue-page').waitFor();
-}
-
-/** axe-core's WCAG 2.x A/AA rules on the current page; returns the violations, described. */
-async function axe(page: Page) {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Record<string, unknown>[] }> };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: (v.nodes as { target: unknown }[]).map((n) => n.target).slice(0, 5),
-    }));
-  });
 }
 
 describe('agent console', () => {

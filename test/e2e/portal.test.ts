@@ -1,17 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, setupBrowser } from '../helpers/browser.ts';
+import { axe, PHONE, setupBrowser } from '../helpers/browser.ts';
 import { orderBody } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 // The lookup allows 10 attempts a minute per IP: this file makes fewer than that in all.
 let t: TestApp;
 const browser = setupBrowser();
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 let photoPath = '';
 
 beforeAll(async () => {
@@ -37,22 +35,6 @@ async function createOrder(overrides: Record<string, unknown> = {}): Promise<Ord
   const res = await t.api.post('/api/v1/orders', body);
   expect(res.status).toBe(201);
   return { orderNumber: body.orderNumber, email: body.customer.email };
-}
-
-/** axe-core's WCAG 2.x A/AA rules on the current page (the context bypasses the CSP to inject it). */
-async function axe(page: Page) {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Record<string, unknown>[] }> };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
-    return result.violations.map((v) => ({
-      id: v.id,
-      nodes: (v.nodes as { target: unknown }[]).map((n) => n.target).slice(0, 5),
-    }));
-  });
 }
 
 const step = (page: Page, name: string) =>

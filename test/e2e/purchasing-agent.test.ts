@@ -1,10 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupBrowser } from '../helpers/browser.ts';
+import { axe, setupBrowser } from '../helpers/browser.ts';
 import { apiClient, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
@@ -16,7 +14,6 @@ let api: ReturnType<typeof apiClient>;
 let tenantId = '';
 let photoPath = '';
 const browser = setupBrowser();
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PASSWORD = 'correct horse battery staple';
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -104,22 +101,6 @@ async function staffPage(role: 'warehouse' | 'agent', next: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`**${next}`);
   return page;
-}
-
-/** axe-core's WCAG 2.x A/AA rules on the current page (the context bypasses the CSP to inject it). */
-async function axe(page: Page) {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Record<string, unknown>[] }> };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
-    return result.violations.map((v) => ({
-      id: v.id,
-      nodes: (v.nodes as { target: unknown }[]).map((n) => n.target).slice(0, 5),
-    }));
-  });
 }
 
 /** Script errors on the pages of this test (a 401 before signing in or a 404 for an unknown order are expected answers). */

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/platform/clock.ts';
-import { setupBrowser } from '../helpers/browser.ts';
+import { axe, setupBrowser } from '../helpers/browser.ts';
 import { orderBody } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -13,7 +11,6 @@ const clock: Clock = { now: () => new Date(Date.now() + offset) };
 
 let t: TestApp;
 const browser = setupBrowser();
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const ADDRESS = { name: 'Test Shop Returns', lines: ['Calle Mayor 1', '28013 Madrid', 'España'] };
 
 beforeAll(async () => {
@@ -48,22 +45,6 @@ async function awaitingParcel(
 
 /** The UTC calendar date `days` after today (by the server's clock). */
 const dateIn = (days: number) => new Date(clock.now().getTime() + days * DAY).toISOString().slice(0, 10);
-
-async function axe(page: Page) {
-  await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Record<string, unknown>[] }> };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: (v.nodes as { target: unknown }[]).map((n) => n.target).slice(0, 5),
-    }));
-  });
-}
 
 describe('tracking page: ship-by date and return address', () => {
   it('answers them in the API (policy shipWithinDays after approval) without any personal data', async () => {
