@@ -1,9 +1,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/modules/notify/webhook-signing.ts';
-import { axe, PHONE, setupBrowser } from '../helpers/browser.ts';
+import { PHONE, setupBrowser } from '../helpers/browser.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
+import { axe } from './axe.ts';
 
 let t: TestApp;
 const browser = setupBrowser();

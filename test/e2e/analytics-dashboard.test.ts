@@ -5,8 +5,9 @@ import { createHistoryImport } from '../../src/modules/analytics/import.ts';
 import { generateSyntheticHistory } from '../../src/modules/analytics/synthetic.ts';
 import { formatMoneyFor } from '../../src/platform/money.ts';
 import { plantedHistory } from '../analytics-detection.fixtures.ts';
-import { axe, setupBrowser } from '../helpers/browser.ts';
+import { setupBrowser } from '../helpers/browser.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { axe } from './axe.ts';
 
 let t: TestApp;
 const browser = setupBrowser();

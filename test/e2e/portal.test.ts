@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axe, PHONE, setupBrowser } from '../helpers/browser.ts';
+import { PHONE, setupBrowser } from '../helpers/browser.ts';
 import { orderBody } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { axe } from './axe.ts';
 
 // The lookup allows 10 attempts a minute per IP: this file makes fewer than that in all.
 let t: TestApp;

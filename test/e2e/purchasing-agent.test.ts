@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axe, setupBrowser } from '../helpers/browser.ts';
+import { setupBrowser } from '../helpers/browser.ts';
 import { apiClient, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { axe } from './axe.ts';
 
 /**
  * Purchasing-agent mode in the browser: the warehouse page, the console's purchasing panel and

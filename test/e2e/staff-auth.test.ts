@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axe, setupBrowser } from '../helpers/browser.ts';
+import { setupBrowser } from '../helpers/browser.ts';
 import { type SmtpTestServer, startSmtpTestServer } from '../helpers/smtp-test-server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { axe } from './axe.ts';
 
 let t: TestApp;
 let smtp: SmtpTestServer;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/platform/clock.ts';
-import { axe, setupBrowser } from '../helpers/browser.ts';
+import { setupBrowser } from '../helpers/browser.ts';
 import { orderBody } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { axe } from './axe.ts';
 
 const DAY = 86_400_000;
 // Real time, moved forward on demand: the server decides whether the ship-by date has passed.

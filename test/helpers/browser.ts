@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   type Browser,
@@ -108,25 +107,4 @@ export function setupBrowser() {
   }
 
   return { newContext, newPage, screenshot, pageErrors };
-}
-
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** axe-core's WCAG 2.x A/AA rules on the current page; the violations, described ([] when clean). */
-export async function axe(page: Page) {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async () => {
-    const result = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Record<string, unknown>[] }> };
-      }
-    ).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: (v.nodes as { target: unknown; html: string }[])
-        .map((n) => ({ target: n.target, html: n.html.slice(0, 160) }))
-        .slice(0, 5),
-    }));
-  });
 }
