@@ -19,7 +19,11 @@ import { apiClient } from './helpers/test-app.ts';
  * (CI starts it), so this runs in the SQLite pass too, against its own schema.
  */
 const PG = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `t_cluster_${newSecret(6)
+// Named after the run like every test schema (see `testDatabaseConfig`), so a run on PostgreSQL
+// drops it with the others at the end rather than while another file migrates.
+const run = process.env.RETURNFLOW_TEST_RUN;
+const dropAtTeardown = Boolean(run && /^postgres(ql)?:\/\//.test(process.env.TEST_DATABASE_URL ?? ''));
+const schema = `t_${run ? `${run}_` : ''}cluster_${newSecret(6)
   .toLowerCase()
   .replace(/[^a-z0-9]/g, '')}`;
 const url = `${PG}?schema=${schema}`;
@@ -45,7 +49,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of [a, b]) if (s) await killChild(s.child);
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(setup.db).catch(() => {});
+  if (!dropAtTeardown) {
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(setup.db).catch(() => {});
+  }
   await setup?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });

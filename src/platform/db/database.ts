@@ -124,7 +124,17 @@ export async function migrateToLatest(handle: DatabaseHandle, schema?: string): 
     provider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Before it runs anything, Kysely's migrator lists the tables of every schema in the database;
+  // a schema dropped by someone else between its two catalogue queries fails that listing. Nothing
+  // has been applied then (no results), so asking again is safe.
+  for (
+    let attempt = 1;
+    attempt < 4 && error && !results && /does not exist/.test(String((error as Error).message));
+    attempt++
+  ) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
