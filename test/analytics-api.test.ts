@@ -196,6 +196,16 @@ describe('history import and metrics', () => {
       returnLines: 1,
     });
 
+    // One SKU's trend by period (the alert page draws it); other SKUs' sales and returns stay out.
+    const oneSku = await t.api.get(`/api/v1/analytics/return-rate?${MARCH}&groupBy=month&sku=TEE-M`);
+    expect(oneSku.body.data).toEqual([
+      { key: '2025-03', unitsSold: 3, unitsReturned: 1, returnLines: 2, returnRate: 1 / 3 },
+    ]);
+    const capReasons = await t.api.get(`/api/v1/analytics/reasons?${MARCH}&sku=CAP`);
+    expect(capReasons.body.data).toEqual([
+      { reasonCode: 'zipper_broke', returnLines: 1, units: 2, share: 1 },
+    ]);
+
     const outside = await t.api.get('/api/v1/analytics/return-rate?from=2025-04-01&to=2025-04-30');
     expect(outside.body.data).toEqual([]);
   });

@@ -26,6 +26,8 @@ const pct = (x: number | null) =>
         maximumFractionDigits: 1,
       }).format(x);
 const count = (n: number) => new Intl.NumberFormat('en').format(n);
+const addDays = (d: string, n: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const PLANTED = 'OUT-PLANT';
 
 beforeAll(async () => {
@@ -193,6 +195,26 @@ describe('analytics dashboard', () => {
       .poll(() => page.getByTestId('alert-themes').getByTestId('theme-row').count())
       .toBeGreaterThan(0);
     await expect.poll(() => page.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(2);
+    // The SKU's weekly trend, with the reason's own line: the same numbers as the API's.
+    const trend = await t.api.get(
+      `/api/v1/analytics/return-rate?${new URLSearchParams({
+        sku: alert.sku,
+        reason: 'defective',
+        groupBy: 'week',
+        from: addDays(detail.body.since, -84),
+        to: [new Date().toISOString().slice(0, 10), detail.body.asOf].sort()[1]!,
+      })}`,
+    );
+    const trendTable = page.getByTestId('alert-trend-table');
+    await page.getByTestId('alert-trend').getByText('Trend as a table').click();
+    await expect.poll(() => trendTable.locator('tbody tr').count()).toBeGreaterThan(1);
+    const weeks = await trendTable.locator('tbody tr th').allTextContents();
+    const reasonRates = await trendTable.locator('tbody tr td:nth-of-type(4)').allTextContents();
+    for (const r of trend.body.data as { key: string; returnRate: number | null }[]) {
+      const i = weeks.indexOf(r.key);
+      expect(i, r.key).toBeGreaterThanOrEqual(0);
+      expect(reasonRates[i]).toBe(pct(r.returnRate));
+    }
     await browser.screenshot(page, 'analytics-alert-detail');
     expect(await axe(page)).toEqual([]);
 

@@ -17,6 +17,7 @@ const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-
 const Filters = {
   from: Type.Optional({ ...Day, description: 'First day, inclusive (default: 89 days before `to`).' }),
   to: Type.Optional({ ...Day, description: 'Last day, inclusive (default: today).' }),
+  sku: Type.Optional(Type.String({ maxLength: 200, description: 'One SKU only.' })),
   category: Type.Optional(Type.String({ maxLength: 200 })),
   reason: Type.Optional(Type.String({ maxLength: 200, description: 'A reason code.' })),
   resolution: Type.Optional(Type.String({ maxLength: 50 })),
@@ -198,7 +199,6 @@ export function registerAnalyticsRoutes(app: AppInstance, analytics: AnalyticsSe
           ...Filters,
           ...PageQuery,
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-          sku: Type.Optional(Type.String({ maxLength: 200 })),
           status: Type.Optional(Type.String({ maxLength: 50 })),
         }),
         response: {

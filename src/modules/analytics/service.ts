@@ -13,6 +13,7 @@ type Executor = Kysely<Database>;
 export type MetricFilters = {
   from?: string;
   to?: string;
+  sku?: string;
   category?: string;
   reason?: string;
   resolution?: string;
@@ -45,6 +46,7 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
     const base = (table: 'analyticsReturnsDaily' | 'analyticsReturnsMonthly') => {
       // The monthly table has the daily one's columns, with `month` for `day`.
       let q = db.selectFrom(table as 'analyticsReturnsDaily').where('tenantId', '=', tenantId);
+      if (f.sku) q = q.where('sku', '=', f.sku);
       if (f.category) q = q.where('category', '=', f.category);
       if (f.reason) q = q.where('reasonCode', '=', f.reason);
       if (f.resolution) q = q.where('resolution', '=', f.resolution);
@@ -61,6 +63,7 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
   function salesCells(tenantId: string, f: MetricFilters, daysOnly = false) {
     const base = (table: 'analyticsSalesDaily' | 'analyticsSalesMonthly') => {
       let q = db.selectFrom(table as 'analyticsSalesDaily').where('tenantId', '=', tenantId);
+      if (f.sku) q = q.where('sku', '=', f.sku);
       if (f.category) q = q.where('category', '=', f.category);
       return q;
     };
@@ -303,6 +306,7 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
         .where('tenantId', '=', tenantId)
         .where('day', '>=', from)
         .where('day', '<=', to);
+      if (f.sku) q = q.where('sku', '=', f.sku);
       if (f.category) q = q.where('category', '=', f.category);
       if (f.reason) q = q.where('reasonCode', '=', f.reason);
       if (f.resolution) q = q.where('resolution', '=', f.resolution);
@@ -372,7 +376,7 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
     /** The returns behind a number: newest first, by cursor. */
     async drillDown(
       tenantId: string,
-      f: MetricFilters & { sku?: string; status?: string; limit?: number; cursor?: string },
+      f: MetricFilters & { status?: string; limit?: number; cursor?: string },
     ) {
       const { from, to } = range(f);
       const limit = f.limit ?? 50;

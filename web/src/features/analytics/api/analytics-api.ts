@@ -4,7 +4,14 @@ import { csrf } from '../../../lib/staff-session.ts';
 
 // The shapes of src/modules/analytics/routes.ts and detection-routes.ts (their response schemas).
 
-export type Filters = { from: string; to: string; category?: string; reason?: string; resolution?: string };
+export type Filters = {
+  from: string;
+  to: string;
+  sku?: string;
+  category?: string;
+  reason?: string;
+  resolution?: string;
+};
 export type RateGroup = 'sku' | 'product' | 'category' | 'seller' | 'day' | 'week' | 'month';
 
 type Table<R> = { from: string; to: string; data: R[] };
@@ -57,8 +64,6 @@ export type Evidence = {
   testsRun?: number;
   phrase?: string;
   affectedOrdersSince?: string;
-  /** Not sent today; drawn when a later version of the detector adds a daily series. */
-  series?: { day: string; [k: string]: number | string }[];
 };
 export type Phrase = { phrase: string; count: number; lift: number };
 export type Alert = {

@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
-import { type Alert, useAlert } from '../api/analytics-api.ts';
+import { type Alert, csvHref, type RateRow, useAlert, useMetric } from '../api/analytics-api.ts';
 import { changeText, countsText } from './alerts-page.tsx';
 import {
   addDays,
@@ -13,9 +13,10 @@ import {
   formatCount,
   formatDecimal,
   formatPercent,
+  humanize,
   today,
 } from './format.ts';
-import { ChartBox, Panel } from './parts.tsx';
+import { ChartBox, Panel, QueryView } from './parts.tsx';
 import { ThemeTable } from './themes-page.tsx';
 import { drillParam } from './use-filters.ts';
 
@@ -127,9 +128,9 @@ function AlertView({ alert: a }: { alert: Alert }) {
               accessibilityLayer={false}
             />
           </ChartBox>
-          {e.series && e.series.length > 1 && <SeriesChart series={e.series} />}
         </Panel>
       </SimpleGrid>
+      <SkuTrend alert={a} reasonCode={reasonCode} />
       <Panel
         id="alert-evidence"
         title="Evidence"
@@ -248,24 +249,111 @@ function AlertView({ alert: a }: { alert: Alert }) {
   );
 }
 
-/** A daily series in the evidence (when the detector sends one): each numeric field a line. */
-function SeriesChart({ series }: { series: NonNullable<Alert['evidence']['series']> }) {
-  const keys = Object.keys(series[0] ?? {}).filter((k) => k !== 'day' && typeof series[0]?.[k] === 'number');
-  const colors = ['red.8', 'brand.7', 'gray.7'];
+/**
+ * The SKU's weekly return rate (and the alert's reason, for a reason alert) from twelve weeks
+ * before the excess began to today, with the start of the excess marked: what the numbers above
+ * summarise, drawn so the jump can be seen.
+ */
+function SkuTrend({ alert: a, reasonCode }: { alert: Alert; reasonCode: string | null }) {
+  const range = { from: addDays(a.since, -84), to: [today(), a.asOf].sort()[1]!, sku: a.sku };
+  const all = useMetric<RateRow>('return-rate', range, { groupBy: 'week' });
+  const reason = useMetric<RateRow>(
+    'return-rate',
+    { ...range, reason: reasonCode ?? undefined },
+    { groupBy: 'week' },
+  );
+  const reasonLabel = reasonCode ? `“${humanize(reasonCode)}”` : '';
   return (
-    <ChartBox
-      label={`Line chart of ${keys.join(', ')} by day, ${series[0]?.day} to ${series.at(-1)?.day}.`}
-      height={180}
+    <Panel
+      id="alert-trend"
+      title={`Weekly return rate of ${a.sku}`}
+      testId="alert-trend"
+      csv={csvHref('return-rate', range, { groupBy: 'week' })}
+      description={`Units returned per unit sold, by the week the return was asked for; the marked week is when the excess began (${a.since}).`}
     >
-      <LineChart
-        h={180}
-        data={series}
-        dataKey="day"
-        series={keys.map((k, i) => ({ name: k, color: colors[i % colors.length] }))}
-        withDots={false}
-        withLegend
-        accessibilityLayer={false}
-      />
-    </ChartBox>
+      <QueryView query={all} label="the trend">
+        {(d) => {
+          const byWeek = new Map((reasonCode ? reason.data?.data : undefined)?.map((r) => [r.key, r]));
+          const data = d.data.map((r) => ({
+            week: r.key,
+            all: (r.returnRate ?? 0) * 100,
+            ...(reasonCode ? { reason: (byWeek.get(r.key)?.returnRate ?? 0) * 100 } : {}),
+          }));
+          const onset = d.data.filter((r) => r.key <= a.since).at(-1)?.key;
+          if (data.length === 0)
+            return (
+              <Text size="sm">
+                No sales or returns of {a.sku} since {range.from}.
+              </Text>
+            );
+          return (
+            <>
+              <ChartBox
+                label={`Line chart of the weekly return rate of ${a.sku}${reasonCode ? ` and of returns for ${reasonLabel}` : ''} from ${data[0]?.week} to ${data.at(-1)?.week}; the numbers are in the table below.`}
+                height={220}
+              >
+                <LineChart
+                  h={220}
+                  data={data}
+                  dataKey="week"
+                  series={[
+                    { name: 'all', label: 'All reasons', color: 'brand.7' },
+                    ...(reasonCode ? [{ name: 'reason', label: reasonLabel, color: 'red.8' }] : []),
+                  ]}
+                  referenceLines={onset ? [{ x: onset, label: 'Excess began', color: 'red.8' }] : []}
+                  valueFormatter={(v) => `${v.toFixed(1)}%`}
+                  curveType="linear"
+                  withLegend={Boolean(reasonCode)}
+                  accessibilityLayer={false}
+                />
+              </ChartBox>
+              <details className="analytics-details">
+                <summary>Trend as a table</summary>
+                <div className="admin-table-scroll">
+                  <Table data-testid="alert-trend-table">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th scope="col">Week of</Table.Th>
+                        <Table.Th scope="col" ta="right">
+                          Units sold
+                        </Table.Th>
+                        <Table.Th scope="col" ta="right">
+                          Units returned
+                        </Table.Th>
+                        <Table.Th scope="col" ta="right">
+                          Return rate
+                        </Table.Th>
+                        {reasonCode && (
+                          <Table.Th scope="col" ta="right">
+                            For {reasonLabel}
+                          </Table.Th>
+                        )}
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {d.data.map((r) => (
+                        <Table.Tr key={r.key}>
+                          <Table.Th scope="row" fw={r.key === onset ? 700 : 400}>
+                            {r.key}
+                          </Table.Th>
+                          <Table.Td ta="right">{formatCount(r.unitsSold)}</Table.Td>
+                          <Table.Td ta="right">{formatCount(r.unitsReturned)}</Table.Td>
+                          <Table.Td ta="right">{formatPercent(r.returnRate)}</Table.Td>
+                          {reasonCode && (
+                            <Table.Td ta="right">
+                              {formatPercent(byWeek.get(r.key)?.returnRate ?? null)}
+                            </Table.Td>
+                          )}
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </div>
+              </details>
+            </>
+          );
+        }}
+      </QueryView>
+    </Panel>
   );
 }
