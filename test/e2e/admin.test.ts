@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupBrowser } from '../helpers/browser.ts';
+import { type StaffLogin, setupBrowser, signInAt } from '../helpers/browser.ts';
 import { orderBody } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
@@ -41,15 +41,7 @@ async function coatReturn() {
 }
 
 /** Signed out, /admin goes to the staff sign-in, which comes back to /admin. */
-async function signInToAdmin(page: Page, who: { email: string; password: string }) {
-  await page.goto(`${t.baseUrl}/admin`);
-  await page.waitForURL('**/console/login?next=/admin');
-  await page.getByLabel('Email').fill(who.email);
-  await page.locator('input[type="password"]').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${t.baseUrl}/admin`);
-  await page.getByTestId('admin').waitFor();
-}
+const signInToAdmin = (page: Page, who: StaffLogin) => signInAt(page, t.baseUrl, '/admin', who, 'admin');
 
 const admin = () => ({ email: t.tenant.adminEmail, password: t.tenant.adminPassword });
 

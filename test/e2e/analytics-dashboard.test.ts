@@ -5,7 +5,7 @@ import { createHistoryImport } from '../../src/modules/analytics/import.ts';
 import { generateSyntheticHistory } from '../../src/modules/analytics/synthetic.ts';
 import { formatMoneyFor } from '../../src/platform/money.ts';
 import { plantedHistory } from '../analytics-detection.fixtures.ts';
-import { setupBrowser } from '../helpers/browser.ts';
+import { type StaffLogin, setupBrowser, signInAt } from '../helpers/browser.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
 
@@ -52,22 +52,10 @@ afterAll(async () => {
 });
 
 /** Signed out, /admin/analytics goes to the staff sign-in, which comes back to it. */
-async function signIn(page: Page, who: { email: string; password: string }, path = '/admin/analytics') {
-  await page.goto(`${t.baseUrl}${path}`);
-  await page.waitForURL(`**/console/login?next=${encodeURIComponent(path).replaceAll('%2F', '/')}`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.locator('input[type="password"]').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${t.baseUrl}${path}`);
-  await page.getByTestId('analytics').waitFor();
-}
+const signIn = (page: Page, who: StaffLogin, path = '/admin/analytics') =>
+  signInAt(page, t.baseUrl, path, who, 'analytics');
 
 const admin = () => ({ email: t.tenant.adminEmail, password: t.tenant.adminPassword });
-
-/**
- * axe-core's WCAG 2.x A/AA rules on the current page; returns the violations, described. It is
- * injected as a script, which the page's CSP (script-src 'self') refuses: pages that run it bypass CSP.
- */
 
 const cell = (page: Page, table: string, key: string, testId: string) =>
   page.getByTestId(table).locator(`tr[data-key="${key}"]`).getByTestId(testId).textContent();

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupBrowser } from '../helpers/browser.ts';
+import { setupBrowser, signInAt } from '../helpers/browser.ts';
 import { orderBody } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -26,11 +26,7 @@ async function agentPage() {
     password: PASSWORD,
   });
   const page = await browser.newPage();
-  await page.goto(`${t.baseUrl}/console/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.locator('input[type="password"]').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('queue-page').waitFor();
+  await signInAt(page, t.baseUrl, '/console', { email, password: PASSWORD }, 'queue-page');
   return page;
 }
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupBrowser } from '../helpers/browser.ts';
+import { setupBrowser, signInAt } from '../helpers/browser.ts';
 import { orderBody } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
@@ -47,14 +47,8 @@ async function returnNeedingReview(customer?: { email: string; name: string }) {
   };
 }
 
-async function signIn(page: Page, who: { email: string }) {
-  await page.goto(`${t.baseUrl}/console`);
-  await page.waitForURL('**/console/login');
-  await page.getByLabel('Email').fill(who.email);
-  await page.locator('input[type="password"]').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('queue-page').waitFor();
-}
+const signIn = (page: Page, who: { email: string }) =>
+  signInAt(page, t.baseUrl, '/console', { email: who.email, password: PASSWORD }, 'queue-page');
 
 describe('agent console', () => {
   it('signs in, opens a needs-review case with the keyboard, applies a macro that approves and replies', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupBrowser } from '../helpers/browser.ts';
+import { setupBrowser, signInAt } from '../helpers/browser.ts';
 import { apiClient, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
 
@@ -96,11 +96,7 @@ async function staffPage(role: 'warehouse' | 'agent', next: string) {
   const email = `${role}-${seq}-${Date.now()}@agent.example`;
   await t.services.identity.createUser(tenantId, { email, name: `${role} ${seq}`, role, password: PASSWORD });
   const page = await browser.newPage({ bypassCSP: true });
-  await page.goto(`${t.baseUrl}/console/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email').fill(email);
-  await page.locator('input[type="password"]').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`**${next}`);
+  await signInAt(page, t.baseUrl, next, { email, password: PASSWORD });
   return page;
 }
 

@@ -1,6 +1,5 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupBrowser } from '../helpers/browser.ts';
+import { fillSignIn, setupBrowser } from '../helpers/browser.ts';
 import { type SmtpTestServer, startSmtpTestServer } from '../helpers/smtp-test-server.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
@@ -25,13 +24,6 @@ async function staff(role: 'admin' | 'agent', password = PASSWORD) {
   const email = `${role}-${seq}-${Date.now()}@shop.example`;
   await t.services.identity.createUser(t.tenant.tenantId, { email, name: `Staff ${seq}`, role, password });
   return { email, password };
-}
-
-async function fillSignIn(page: Page, who: { email: string; password: string }) {
-  await page.getByTestId('login-form').waitFor();
-  await page.getByLabel('Email').fill(who.email);
-  await page.locator('input[type="password"]').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 describe('staff sign-in: next', () => {

@@ -108,3 +108,31 @@ export function setupBrowser() {
 
   return { newContext, newPage, screenshot, pageErrors };
 }
+
+export type StaffLogin = { email: string; password: string };
+
+/** Fills the staff sign-in form the page shows, and submits it. */
+export async function fillSignIn(page: Page, who: StaffLogin): Promise<void> {
+  await page.getByTestId('login-form').waitFor();
+  await page.getByLabel('Email').fill(who.email);
+  await page.locator('input[type="password"]').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * Signed out, opens a staff page, which sends the browser to the sign-in; signs in there and waits
+ * until the browser is back on that page (and, given `ready`, the element with that test id shows).
+ */
+export async function signInAt(
+  page: Page,
+  baseUrl: string,
+  path: string,
+  who: StaffLogin,
+  ready?: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.waitForURL((url) => url.pathname === '/console/login');
+  await fillSignIn(page, who);
+  await page.waitForURL(`${baseUrl}${path}`);
+  if (ready) await page.getByTestId(ready).waitFor();
+}
