@@ -28,13 +28,38 @@ async function openAdmin(page: Page, path: string) {
 
 const subject = (page: Page) => page.getByTestId('preview-subject');
 
+type TemplateText = { subject: string; text: string; html: string; sms: string };
+type TemplateListRow = {
+  event: string;
+  locale: string;
+  overridden: boolean;
+  override: unknown;
+  builtIn: TemplateText;
+};
+
+/** What a screen reader hears after a field's label: its source badge and hint. */
+async function fieldDescription(page: Page, label: string): Promise<string> {
+  const ids = (await page.getByLabel(label).getAttribute('aria-describedby')) ?? '';
+  const parts = await Promise.all(
+    ids
+      .split(' ')
+      .filter(Boolean)
+      .map(async (id) => (await page.locator(`[id="${id}"]`).textContent()) ?? ''),
+  );
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+const pairOf = (rows: TemplateListRow[], event: string, locale: string) =>
+  rows.find((r) => r.event === event && r.locale === locale)!;
+
 describe('admin: notification templates', () => {
-  it('lists every notification × language, previews live while typing and per language, saves, refuses a bad placeholder, resets', async () => {
+  it('lists every notification × language, starts from the built-in text, previews live while typing and per language, saves, refuses a bad placeholder, resets', async () => {
     const page = await browser.newPage();
     const shop = (await t.api.get('/api/v1/notification-settings')).body.senderName as string;
     await openAdmin(page, '/admin/templates');
     await page.getByRole('heading', { level: 1, name: 'Notification templates' }).waitFor();
-    const list = await t.api.get('/api/v1/notification-templates');
+    const list = await t.api.get<{ data: TemplateListRow[] }>('/api/v1/notification-templates');
+    const builtIn = (event: string, locale: string) => pairOf(list.body.data, event, locale).builtIn;
     await expect.poll(() => page.getByTestId('template-row').count()).toBe(list.body.data.length);
     for (const locale of ['en', 'zh-CN', 'es']) {
       await expect
@@ -51,10 +76,24 @@ describe('admin: notification templates', () => {
     const english = (await subject(page).textContent()) ?? '';
     expect(english).toContain('RMA-000123');
 
+    // Nothing rewritten yet: every field starts from the built-in text, and says so.
+    const approvedEn = builtIn('return_approved', 'en');
+    expect(await page.getByLabel('Email subject').inputValue()).toBe(approvedEn.subject);
+    expect(await page.getByLabel('Email text').inputValue()).toBe(approvedEn.text);
+    expect(await page.getByLabel('Email HTML').inputValue()).toBe(approvedEn.html);
+    expect(await page.getByLabel('SMS text').inputValue()).toBe(approvedEn.sms);
+    expect(await page.getByTestId('template-source').getAttribute('data-source')).toBe('built-in');
+    expect(await page.getByTestId('template-source').textContent()).toBe('Built-in text');
+    expect(await fieldDescription(page, 'Email subject')).toBe('Built-in text One line.');
+    // Unchanged built-in text: nothing to save.
+    expect(await page.getByTestId('template-save').isDisabled()).toBe(true);
+
     // Typing: the preview follows, with the sample values filled in.
     await page.getByLabel('Email subject').fill('Good news about {{rmaNumber}} from {{shopName}}');
     await expect.poll(() => subject(page).textContent()).toBe(`Good news about RMA-000123 from ${shop}`);
+    expect(await fieldDescription(page, 'Email subject')).toBe('Changed, not saved One line.');
     // Key by key, the preview is asked for once the typing pauses, not on every key.
+    await page.getByLabel('Email text').fill('');
     const previews: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().endsWith('/preview')) previews.push(r.url());
@@ -80,12 +119,28 @@ describe('admin: notification templates', () => {
     const spanish = (await subject(page).textContent()) ?? '';
     expect(spanish).not.toBe(english);
     expect(spanish).toContain('RMA-000123');
-    expect(await page.getByLabel('Email subject').inputValue()).toBe('');
+    expect(await page.getByLabel('Email subject').inputValue()).toBe(
+      builtIn('return_approved', 'es').subject,
+    );
     await page.getByLabel('Email subject').fill('Tu devolución {{rmaNumber}}');
     await expect.poll(() => subject(page).textContent()).toBe('Tu devolución RMA-000123');
     await page.getByRole('tab', { name: /^Chinese/ }).click();
     await expect.poll(() => subject(page).textContent()).not.toBe('Tu devolución RMA-000123');
     expect(await subject(page).textContent()).toMatch(/[\u4e00-\u9fff]/);
+    // An emptied field is the built-in text: saving it stores nothing.
+    const approvedZh = builtIn('return_approved', 'zh-CN');
+    expect(await page.getByLabel('Email subject').inputValue()).toBe(approvedZh.subject);
+    await page.getByLabel('Email subject').fill('');
+    await page.getByTestId('template-save').click();
+    await page
+      .getByTestId('template-unchanged')
+      .getByText('Nothing to save: this is the built-in text.')
+      .waitFor();
+    expect(await page.getByLabel('Email subject').inputValue()).toBe(approvedZh.subject);
+    expect(
+      pairOf((await t.api.get('/api/v1/notification-templates')).body.data, 'return_approved', 'zh-CN')
+        .overridden,
+    ).toBe(false);
     await page.getByRole('tab', { name: /^English/ }).click();
     expect(await page.getByLabel('Email subject').inputValue()).toBe(
       'Good news about {{rmaNumber}} from {{shopName}}',
@@ -111,17 +166,25 @@ describe('admin: notification templates', () => {
     const saved = (await t.api.get('/api/v1/notification-templates')).body.data.find(
       (r: { event: string; locale: string }) => r.event === 'return_approved' && r.locale === 'en',
     );
+    // Only what differs from the built-in text is stored: the emptied text and the untouched HTML
+    // keep following the built-in copy.
     expect(saved.override).toEqual({
       subject: 'Good news about {{rmaNumber}}',
       sms: '{{rmaNumber}}: approved!',
     });
+    expect(await page.getByTestId('template-source').textContent()).toBe('Rewritten by your shop');
+    expect(await page.getByLabel('Email subject').inputValue()).toBe('Good news about {{rmaNumber}}');
+    expect(await page.getByLabel('Email text').inputValue()).toBe(approvedEn.text);
+    expect(await page.getByLabel('SMS text').inputValue()).toBe('{{rmaNumber}}: approved!');
 
-    // Reset, after confirming: back to the built-in text.
-    await page.getByRole('button', { name: 'Reset to default' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Reset to default' }).click();
+    // Reset, after confirming: the fields show the built-in text again.
+    await page.getByRole('button', { name: 'Reset to built-in text' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reset to built-in text' }).click();
     await expect.poll(() => row.getAttribute('data-overridden')).toBe('false');
     await expect.poll(() => subject(page).textContent()).toBe(english);
-    expect(await page.getByLabel('Email subject').inputValue()).toBe('');
+    expect(await page.getByLabel('Email subject').inputValue()).toBe(approvedEn.subject);
+    expect(await page.getByLabel('SMS text').inputValue()).toBe(approvedEn.sms);
+    expect(await page.getByTestId('template-source').getAttribute('data-source')).toBe('built-in');
 
     // Closing the editor gives the focus back to the button that opened it.
     await page.getByRole('button', { name: 'Close editor' }).click();

@@ -79,6 +79,31 @@ const TemplateBody = Type.Object(
 );
 const TemplateParams = Type.Object({ event: Type.Enum(NOTIFY_EVENTS), locale: Type.Enum(LOCALES) });
 
+// Declared field by field rather than Unknown: the serializer then drops any stored key that is
+// not one of the four, so nothing but template copy leaves the server.
+const TemplateView = Type.Object({
+  event: Type.Enum(NOTIFY_EVENTS),
+  locale: Type.Enum(LOCALES),
+  overridden: Type.Boolean({ description: 'Whether the shop has rewritten this notification.' }),
+  override: Nullable(
+    Type.Object(
+      {
+        subject: Type.Optional(Type.String()),
+        text: Type.Optional(Type.String()),
+        html: Type.Optional(Type.String()),
+        sms: Type.Optional(Type.String()),
+      },
+      { description: "The shop's fields; a field left out (or blank) uses the built-in text." },
+    ),
+  ),
+  builtIn: Type.Object(
+    { subject: Type.String(), text: Type.String(), html: Type.String(), sms: Type.String() },
+    {
+      description: 'What customers get where the shop has not rewritten a field (`html` is a body fragment).',
+    },
+  ),
+});
+
 const ChannelPrefsSchema = Type.Object(
   Object.fromEntries(
     CHANNELS.map((c) => [
@@ -255,11 +280,11 @@ export function registerNotifyRoutes(
     {
       schema: {
         tags: ['notifications'],
-        summary: 'Every notification × language, and which ones the shop has rewritten',
-        response: { 200: Type.Object({ data: Type.Array(Type.Unknown()) }), ...errorResponses() },
+        summary: 'Every notification × language: the built-in text, and what the shop has rewritten',
+        response: { 200: Type.Object({ data: Type.Array(TemplateView) }), ...errorResponses() },
       },
     },
-    async (request) => ({ data: await settings.listTemplateOverrides(authOf(request).tenantId) }),
+    async (request) => ({ data: await settings.listTemplates(authOf(request).tenantId) }),
   );
   app.put(
     '/api/v1/notification-templates/:event/:locale',

@@ -12,7 +12,14 @@ import {
   isTimeZone,
 } from './notify-rules.ts';
 import { createTwilioSender, type SmsSender } from './sms-sender.ts';
-import { LOCALES, type Locale, NOTIFY_EVENTS, type TemplateSet, templateProblems } from './templates.ts';
+import {
+  DEFAULT_TEMPLATES,
+  LOCALES,
+  type Locale,
+  NOTIFY_EVENTS,
+  type TemplateSet,
+  templateProblems,
+} from './templates.ts';
 
 export type NotificationSettings = {
   senderName: string;
@@ -149,7 +156,11 @@ export function createNotifySettings(deps: {
       return row ? parseJson<Partial<TemplateSet>>(row.template) : null;
     },
 
-    async listTemplateOverrides(tenantId: string) {
+    /**
+     * Every event × locale: the shop's override (if any) beside the built-in copy, so an editor
+     * can start from the text customers get today instead of an empty form.
+     */
+    async listTemplates(tenantId: string) {
       const rows = await db
         .selectFrom('notificationTemplates')
         .selectAll()
@@ -163,6 +174,7 @@ export function createNotifySettings(deps: {
             locale,
             overridden: Boolean(row),
             override: row ? parseJson<Partial<TemplateSet>>(row.template) : null,
+            builtIn: DEFAULT_TEMPLATES[event][locale],
           };
         }),
       );

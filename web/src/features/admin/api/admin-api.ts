@@ -188,7 +188,10 @@ export type TemplateRow = {
   event: string;
   locale: TemplateLocale;
   overridden: boolean;
+  /** The shop's fields; one left out (or blank) uses the built-in text. */
   override: Partial<TemplateDraft> | null;
+  /** What customers get where the shop has not rewritten a field: where the editor starts. */
+  builtIn: TemplateDraft;
 };
 export type TemplatePreview = {
   subject: string;
@@ -217,7 +220,7 @@ export function useTemplates() {
 
 /**
  * The rendered notification with the unsaved draft (sample values). An empty field renders the
- * default, as it would after saving. A query, not a mutation: each draft has its own cache
+ * built-in text, as it would after saving. A query, not a mutation: each draft has its own cache
  * entry, and an answer that arrives late for an older draft never replaces the newer one.
  */
 export function useTemplatePreview(event: string | null, locale: TemplateLocale, draft: TemplateDraft) {
@@ -235,21 +238,23 @@ export function useTemplatePreview(event: string | null, locale: TemplateLocale,
   });
 }
 
+/**
+ * A save or reset, then the list read again. The refetch is returned (not fired and forgotten) so
+ * the caller's `onSuccess` runs once the list holds the new state: the editor then shows the
+ * saved or built-in text at once instead of the old text for a moment.
+ */
 export function useTemplateMutation<I, R>(run: (input: I) => Promise<R>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: run,
-    onSettled: () => void qc.invalidateQueries({ queryKey: templateKeys.list }),
+    onSettled: () => qc.invalidateQueries({ queryKey: templateKeys.list }),
   });
 }
 
 export const templateCalls = {
-  /** Saves the fields that are filled in; an empty field keeps (or goes back to) the default. */
-  save: (input: { event: string; locale: string; draft: TemplateDraft }) =>
-    adminApi.put<null>(
-      templatePath(input.event, input.locale),
-      Object.fromEntries(Object.entries(input.draft).filter(([, v]) => v.trim() !== '')),
-    ),
+  /** Replaces the shop's version with `template`; a field left out uses the built-in text. */
+  save: (input: { event: string; locale: string; template: Partial<TemplateDraft> }) =>
+    adminApi.put<null>(templatePath(input.event, input.locale), input.template),
   reset: (input: { event: string; locale: string }) =>
     adminApi.delete<null>(templatePath(input.event, input.locale)),
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../lib/api.ts';
-import { eventLabel, fieldErrorsOf } from './template-helpers.ts';
+import { eventLabel, fieldErrorsOf, isRewritten, overrideOf, startingDraft } from './template-helpers.ts';
 
 describe('eventLabel', () => {
   it('reads an event name as words', () => {
@@ -26,5 +26,53 @@ describe('fieldErrorsOf', () => {
     expect(fieldErrorsOf(new ApiError(0, 'network_error', 'The server could not be reached.'))).toEqual({
       _: 'The server could not be reached.',
     });
+  });
+});
+
+const builtIn = {
+  subject: 'Your return {{rmaNumber}} is approved',
+  text: 'Hi {{customerName}},\n\nGood news.',
+  html: '<p>Good news.</p>',
+  sms: '{{shopName}}: approved {{rmaNumber}}',
+};
+
+describe('startingDraft', () => {
+  it('starts from the built-in text when the shop has rewritten nothing', () => {
+    expect(startingDraft(builtIn, null)).toEqual(builtIn);
+  });
+
+  it("takes the shop's fields and keeps the built-in text for the others (and for blank ones)", () => {
+    expect(startingDraft(builtIn, { subject: 'Approved: {{rmaNumber}}', sms: '  ' })).toEqual({
+      ...builtIn,
+      subject: 'Approved: {{rmaNumber}}',
+    });
+  });
+});
+
+describe('overrideOf', () => {
+  it('is empty for the built-in text, even with whitespace added at the ends', () => {
+    expect(overrideOf(builtIn, builtIn)).toEqual({});
+    expect(overrideOf({ ...builtIn, subject: ` ${builtIn.subject}\n` }, builtIn)).toEqual({});
+  });
+
+  it('keeps only the fields that differ from the built-in text, as typed', () => {
+    expect(overrideOf({ ...builtIn, text: 'Hello {{customerName}} ' }, builtIn)).toEqual({
+      text: 'Hello {{customerName}} ',
+    });
+  });
+
+  it('leaves an emptied field out: it goes back to the built-in text', () => {
+    expect(overrideOf({ ...builtIn, html: '', sms: 'New {{rmaNumber}}' }, builtIn)).toEqual({
+      sms: 'New {{rmaNumber}}',
+    });
+  });
+});
+
+describe('isRewritten', () => {
+  it('counts a filled field of the override, not a blank or missing one', () => {
+    expect(isRewritten({ subject: 'x' }, 'subject')).toBe(true);
+    expect(isRewritten({ subject: ' ' }, 'subject')).toBe(false);
+    expect(isRewritten({ subject: 'x' }, 'sms')).toBe(false);
+    expect(isRewritten(null, 'subject')).toBe(false);
   });
 });

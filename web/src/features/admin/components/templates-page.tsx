@@ -36,7 +36,14 @@ import {
   useTemplatePreview,
   useTemplates,
 } from '../api/admin-api.ts';
-import { eventLabel, fieldErrorsOf, useDebounced } from './template-helpers.ts';
+import {
+  eventLabel,
+  fieldErrorsOf,
+  isRewritten,
+  overrideOf,
+  startingDraft,
+  useDebounced,
+} from './template-helpers.ts';
 
 const FIELD_LABEL: Record<TemplateField, string> = {
   subject: 'Email subject',
@@ -45,10 +52,32 @@ const FIELD_LABEL: Record<TemplateField, string> = {
   sms: 'SMS text',
 };
 const EMPTY: TemplateDraft = { subject: '', text: '', html: '', sms: '' };
+const BUILT_IN = 'Built-in text';
+const REWRITTEN = 'Rewritten by your shop';
 
 /** What a row's override says about one channel: rewritten, or the built-in text. */
 function channelState(row: TemplateRow, fields: TemplateField[]) {
-  return fields.some((f) => row.override?.[f]?.trim()) ? 'Custom' : 'Default';
+  return fields.some((f) => isRewritten(row.override, f)) ? 'Rewritten' : 'Built-in';
+}
+
+/**
+ * Where a field's text comes from, as a badge inside its description so screen readers hear it
+ * too: the built-in text, the shop's saved rewrite, or a change not saved yet.
+ */
+function FieldSource({ source, hint }: { source: 'built-in' | 'shop' | 'unsaved'; hint: string }) {
+  const badge = {
+    'built-in': { label: BUILT_IN, variant: 'light' },
+    shop: { label: REWRITTEN, variant: 'filled' },
+    unsaved: { label: 'Changed, not saved', variant: 'outline' },
+  }[source];
+  return (
+    <>
+      <Badge component="span" size="xs" variant={badge.variant} color="brand" data-source={source}>
+        {badge.label}
+      </Badge>{' '}
+      {hint}
+    </>
+  );
 }
 
 /**
@@ -86,8 +115,9 @@ export function TemplatesPage() {
     <Stack gap="md" data-testid="templates-page">
       <h1 className="admin-h1">Notification templates</h1>
       <Text size="sm" c="dimmed" maw={720}>
-        What customers receive by email and SMS at each step, in each language. Rewrite any of them; an empty
-        field keeps the built-in text. The preview fills in sample values.
+        What customers receive by email and SMS at each step, in each language. The editor starts from the
+        built-in text: change what you like and save. An emptied field goes back to the built-in text. The
+        preview fills in sample values.
       </Text>
       {templates.isPending ? (
         <Loader aria-label="Loading the templates" />
@@ -171,13 +201,17 @@ export function TemplatesPage() {
                           >
                             <Group gap={6} wrap="wrap">
                               <Badge
-                                variant={email === 'Custom' ? 'filled' : 'light'}
+                                variant={email === 'Rewritten' ? 'filled' : 'light'}
                                 color="brand"
                                 size="sm"
                               >
                                 Email: {email}
                               </Badge>
-                              <Badge variant={sms === 'Custom' ? 'filled' : 'light'} color="brand" size="sm">
+                              <Badge
+                                variant={sms === 'Rewritten' ? 'filled' : 'light'}
+                                color="brand"
+                                size="sm"
+                              >
                                 SMS: {sms}
                               </Badge>
                               <Button
@@ -223,54 +257,74 @@ function TemplateEditor({
   // One draft per language: switching the tab keeps what was typed in the other ones.
   const [drafts, setDrafts] = useState<Partial<Record<TemplateLocale, TemplateDraft>>>({});
   const [errors, setErrors] = useState<Partial<Record<TemplateLocale, Partial<Record<string, string>>>>>({});
-  const [saved, setSaved] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'saved' | 'unchanged'; text: string } | null>(null);
   const [confirmReset, setConfirmReset] = useState(false);
   const save = useTemplateMutation(templateCalls.save);
   const reset = useTemplateMutation(templateCalls.reset);
 
   const row = rows.find((r) => r.event === event && r.locale === locale);
-  const stored = useMemo<TemplateDraft>(() => ({ ...EMPTY, ...(row?.override ?? {}) }), [row]);
+  const builtIn = row?.builtIn ?? EMPTY;
+  // What customers get today: the fields start from it, and the draft is compared with it.
+  const stored = useMemo<TemplateDraft>(
+    () => (row ? startingDraft(row.builtIn, row.override) : EMPTY),
+    [row],
+  );
   const draft = drafts[locale] ?? stored;
   const dirty = TEMPLATE_FIELDS.some((f) => draft[f] !== stored[f]);
   const fieldErrors = errors[locale] ?? {};
+  const sourceOf = (f: TemplateField) =>
+    draft[f] !== stored[f] ? 'unsaved' : isRewritten(row?.override, f) ? 'shop' : 'built-in';
 
-  // The preview follows the typing after a short pause, not on every key.
-  const debouncedJson = useDebounced(JSON.stringify(draft), 350);
-  const debounced = useMemo(() => JSON.parse(debouncedJson) as TemplateDraft, [debouncedJson]);
-  const preview = useTemplatePreview(event, locale, debounced);
+  // The preview follows the typing after a short pause, not on every key. A language switch
+  // shows at once: the fields are never empty now, so the last language's settled draft would
+  // otherwise be rendered as this language for a moment.
+  const settledJson = useDebounced(JSON.stringify({ locale, draft }), 350);
+  const settled = useMemo(
+    () => JSON.parse(settledJson) as { locale: TemplateLocale; draft: TemplateDraft },
+    [settledJson],
+  );
+  const preview = useTemplatePreview(event, locale, settled.locale === locale ? settled.draft : draft);
 
   const change = (field: TemplateField, value: string) => {
-    setSaved(null);
+    setNotice(null);
     setDrafts((d) => ({ ...d, [locale]: { ...draft, [field]: value } }));
     setErrors((e) => ({ ...e, [locale]: { ...e[locale], [field]: undefined } }));
   };
 
+  /** Back to what is saved (the list was read again by then), with `text` as the outcome. */
+  const settle = (kind: 'saved' | 'unchanged', text: string) => {
+    setDrafts((d) => ({ ...d, [locale]: undefined }));
+    setErrors((e) => ({ ...e, [locale]: {} }));
+    setNotice({ kind, text });
+  };
+
   const onSave = () => {
-    setSaved(null);
-    const empty = TEMPLATE_FIELDS.every((f) => draft[f].trim() === '');
-    const done = () => {
-      setDrafts((d) => ({ ...d, [locale]: undefined }));
-      setErrors((e) => ({ ...e, [locale]: {} }));
-      setSaved(
-        empty
+    setNotice(null);
+    // Only what differs from the built-in text is the shop's: storing a copy of the built-in
+    // text would freeze it, and the shop would miss later corrections of it.
+    const template = overrideOf(draft, builtIn);
+    const nothingOwn = TEMPLATE_FIELDS.every((f) => template[f] === undefined);
+    if (nothingOwn && !row?.overridden) {
+      settle('unchanged', 'Nothing to save: this is the built-in text.');
+      return;
+    }
+    const done = () =>
+      settle(
+        'saved',
+        nothingOwn
           ? `${LOCALE_LABELS[locale]}: back to the built-in text.`
           : `${LOCALE_LABELS[locale]}: saved. Customers get this text from now on.`,
       );
-    };
     const onError = (e: Error) => setErrors((all) => ({ ...all, [locale]: fieldErrorsOf(e) }));
-    if (empty) reset.mutate({ event, locale }, { onSuccess: done, onError });
-    else save.mutate({ event, locale, draft }, { onSuccess: done, onError });
+    if (nothingOwn) reset.mutate({ event, locale }, { onSuccess: done, onError });
+    else save.mutate({ event, locale, template }, { onSuccess: done, onError });
   };
 
   const onReset = () =>
     reset.mutate(
       { event, locale },
       {
-        onSuccess: () => {
-          setDrafts((d) => ({ ...d, [locale]: undefined }));
-          setErrors((e) => ({ ...e, [locale]: {} }));
-          setSaved(`${LOCALE_LABELS[locale]}: back to the built-in text.`);
-        },
+        onSuccess: () => settle('saved', `${LOCALE_LABELS[locale]}: back to the built-in text.`),
         onSettled: () => setConfirmReset(false),
       },
     );
@@ -297,7 +351,7 @@ function TemplateEditor({
               return (
                 <Tabs.Tab key={l} value={l} data-testid={`locale-tab-${l}`}>
                   {LOCALE_LABELS[l]}
-                  {r?.overridden ? ' · custom' : ''}
+                  {r?.overridden ? ' · rewritten' : ''}
                   {drafts[l] ? ' · unsaved' : ''}
                 </Tabs.Tab>
               );
@@ -312,14 +366,30 @@ function TemplateEditor({
                   {general}
                 </Alert>
               )}
-              {saved && (
-                <Alert color="green" variant="light" role="status" data-testid="template-saved">
-                  {saved}
+              {notice && (
+                <Alert
+                  color={notice.kind === 'saved' ? 'green' : 'blue'}
+                  variant="light"
+                  role="status"
+                  data-testid={notice.kind === 'saved' ? 'template-saved' : 'template-unchanged'}
+                >
+                  {notice.text}
                 </Alert>
               )}
+              <Group gap="xs">
+                <Text size="sm">Saved version:</Text>
+                <Badge
+                  variant={row?.overridden ? 'filled' : 'light'}
+                  color="brand"
+                  data-testid="template-source"
+                  data-source={row?.overridden ? 'shop' : 'built-in'}
+                >
+                  {row?.overridden ? REWRITTEN : BUILT_IN}
+                </Badge>
+              </Group>
               <TextInput
                 label={FIELD_LABEL.subject}
-                description="One line. Empty: the built-in subject."
+                description={<FieldSource source={sourceOf('subject')} hint="One line." />}
                 value={draft.subject}
                 error={fieldErrors.subject}
                 maxLength={300}
@@ -327,7 +397,12 @@ function TemplateEditor({
               />
               <Textarea
                 label={FIELD_LABEL.text}
-                description="The plain-text email. Blank lines separate paragraphs."
+                description={
+                  <FieldSource
+                    source={sourceOf('text')}
+                    hint="The plain-text email. Blank lines separate paragraphs."
+                  />
+                }
                 value={draft.text}
                 error={fieldErrors.text}
                 autosize
@@ -337,7 +412,12 @@ function TemplateEditor({
               />
               <Textarea
                 label={FIELD_LABEL.html}
-                description="A body fragment (<p>, <a>, <strong>…); the layout adds header and footer."
+                description={
+                  <FieldSource
+                    source={sourceOf('html')}
+                    hint="A body fragment (<p>, <a>, <strong>…); the layout adds header and footer."
+                  />
+                }
                 value={draft.html}
                 error={fieldErrors.html}
                 autosize
@@ -348,7 +428,12 @@ function TemplateEditor({
               />
               <Textarea
                 label={FIELD_LABEL.sms}
-                description="At most three SMS segments before the values are filled in."
+                description={
+                  <FieldSource
+                    source={sourceOf('sms')}
+                    hint="At most three SMS segments before the values are filled in."
+                  />
+                }
                 value={draft.sms}
                 error={fieldErrors.sms}
                 autosize
@@ -380,6 +465,7 @@ function TemplateEditor({
                   onClick={() => {
                     setDrafts((d) => ({ ...d, [locale]: undefined }));
                     setErrors((e) => ({ ...e, [locale]: {} }));
+                    setNotice(null);
                   }}
                 >
                   Discard changes
@@ -390,7 +476,7 @@ function TemplateEditor({
                   disabled={!row?.overridden}
                   onClick={() => setConfirmReset(true)}
                 >
-                  Reset to default
+                  Reset to built-in text
                 </Button>
               </Group>
             </Stack>
@@ -407,7 +493,8 @@ function TemplateEditor({
       >
         <Stack gap="md">
           <Text size="sm">
-            The shop's version is deleted and customers get the built-in text again. This cannot be undone.
+            The shop's version is deleted: the fields show the built-in text again, and customers get it from
+            now on. This cannot be undone.
           </Text>
           {reset.error && (
             <Alert color="red" variant="light" role="alert">
@@ -419,7 +506,7 @@ function TemplateEditor({
               Cancel
             </Button>
             <Button color="red" loading={reset.isPending} onClick={onReset}>
-              Reset to default
+              Reset to built-in text
             </Button>
           </Group>
         </Stack>
