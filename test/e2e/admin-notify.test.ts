@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/modules/notify/webhook-signing.ts';
-import { PHONE, setupBrowser } from '../helpers/browser.ts';
+import { PHONE, setupBrowser, signInAt } from '../helpers/browser.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { axe } from './axe.ts';
@@ -17,14 +17,8 @@ afterAll(async () => {
 });
 
 /** Signed out, the admin page asks for the sign-in and comes back to it. */
-async function openAdmin(page: Page, path: string) {
-  await page.goto(`${t.baseUrl}${path}`);
-  await page.waitForURL(`**/console/login?next=${path}`);
-  await page.getByLabel('Email').fill(t.tenant.adminEmail);
-  await page.locator('input[type="password"]').fill(t.tenant.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${t.baseUrl}${path}`);
-}
+const openAdmin = (page: Page, path: string) =>
+  signInAt(page, t.baseUrl, path, { email: t.tenant.adminEmail, password: t.tenant.adminPassword });
 
 const subject = (page: Page) => page.getByTestId('preview-subject');
 
