@@ -16,7 +16,7 @@ import {
   humanize,
   today,
 } from './format.ts';
-import { ChartBox, Panel, QueryView } from './parts.tsx';
+import { ChartBox, Panel, QueryView, RateTable } from './parts.tsx';
 import { ThemeTable } from './themes-page.tsx';
 import { drillParam } from './use-filters.ts';
 
@@ -309,46 +309,20 @@ function SkuTrend({ alert: a, reasonCode }: { alert: Alert; reasonCode: string |
               </ChartBox>
               <details className="analytics-details">
                 <summary>Trend as a table</summary>
-                <div className="admin-table-scroll">
-                  <Table data-testid="alert-trend-table">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th scope="col">Week of</Table.Th>
-                        <Table.Th scope="col" ta="right">
-                          Units sold
-                        </Table.Th>
-                        <Table.Th scope="col" ta="right">
-                          Units returned
-                        </Table.Th>
-                        <Table.Th scope="col" ta="right">
-                          Return rate
-                        </Table.Th>
-                        {reasonCode && (
-                          <Table.Th scope="col" ta="right">
-                            For {reasonLabel}
-                          </Table.Th>
-                        )}
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {d.data.map((r) => (
-                        <Table.Tr key={r.key}>
-                          <Table.Th scope="row" fw={r.key === onset ? 700 : 400}>
-                            {r.key}
-                          </Table.Th>
-                          <Table.Td ta="right">{formatCount(r.unitsSold)}</Table.Td>
-                          <Table.Td ta="right">{formatCount(r.unitsReturned)}</Table.Td>
-                          <Table.Td ta="right">{formatPercent(r.returnRate)}</Table.Td>
-                          {reasonCode && (
-                            <Table.Td ta="right">
-                              {formatPercent(byWeek.get(r.key)?.returnRate ?? null)}
-                            </Table.Td>
-                          )}
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </div>
+                <RateTable
+                  rows={d.data}
+                  keyLabel="Week of"
+                  testId="alert-trend-table"
+                  strong={onset}
+                  extra={
+                    reasonCode
+                      ? {
+                          label: `For ${reasonLabel}`,
+                          value: (r) => formatPercent(byWeek.get(r.key)?.returnRate ?? null),
+                        }
+                      : undefined
+                  }
+                />
               </details>
             </>
           );

@@ -27,7 +27,7 @@ import {
 } from '../api/analytics-api.ts';
 import { DrillDown } from './drill-down.tsx';
 import { addDays, formatCount, formatHours, formatPercent, humanize, periodDays, today } from './format.ts';
-import { ChartBox, DrillNumber, NoHistory, Panel, QueryView } from './parts.tsx';
+import { ChartBox, DrillNumber, NoHistory, Panel, QueryView, RateTable } from './parts.tsx';
 import { type Drill, drillParam, PRESETS, useFilters } from './use-filters.ts';
 
 const RESOLUTIONS = ['refund', 'store_credit', 'exchange', 'replacement', 'repair', 'keep_item'];
@@ -405,61 +405,6 @@ function RatePanel({
         }}
       </QueryView>
     </Panel>
-  );
-}
-
-function RateTable({
-  rows,
-  keyLabel,
-  onDrill,
-  testId,
-}: {
-  rows: RateRow[];
-  keyLabel: string;
-  onDrill: (key: string) => void;
-  testId: string;
-}) {
-  return (
-    <div className="admin-table-scroll">
-      <Table striped withTableBorder data-testid={testId}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{keyLabel}</Table.Th>
-            <Table.Th scope="col" ta="right">
-              Units sold
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              Units returned
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              Return rate
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((r) => (
-            <Table.Tr key={r.key} data-testid="rate-row" data-key={r.key}>
-              <Table.Th scope="row" fw={400} className="analytics-key">
-                <Anchor
-                  component="button"
-                  type="button"
-                  size="sm"
-                  onClick={() => onDrill(r.key)}
-                  aria-label={`Show the returns of ${keyLabel.toLowerCase()} ${r.key}`}
-                >
-                  {r.key || '(none)'}
-                </Anchor>
-              </Table.Th>
-              <Table.Td ta="right">{formatCount(r.unitsSold)}</Table.Td>
-              <Table.Td ta="right">{formatCount(r.unitsReturned)}</Table.Td>
-              <Table.Td ta="right" data-testid="rate">
-                {formatPercent(r.returnRate)}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </div>
   );
 }
 

@@ -1,7 +1,9 @@
-import { Alert, Anchor, Code, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Code, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { createContext, type ReactNode, useContext } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import type { RateRow } from '../api/analytics-api.ts';
+import { formatCount, formatPercent } from './format.ts';
 
 export const messageOf = (e: unknown) =>
   isApiError(e) ? e.message : e instanceof Error ? e.message : 'The request failed.';
@@ -134,5 +136,83 @@ export function NoHistory({ what = 'returns' }: { what?: string }) {
         </Text>
       </Stack>
     </Alert>
+  );
+}
+
+/**
+ * Units sold, returned and the return rate per key (a SKU, a category, a week…). With `onDrill`
+ * each key opens the returns behind it; `extra` adds one column (a reason's own rate, say);
+ * `strong` sets one row's key in bold.
+ */
+export function RateTable({
+  rows,
+  keyLabel,
+  onDrill,
+  testId,
+  extra,
+  strong,
+}: {
+  rows: RateRow[];
+  keyLabel: string;
+  onDrill?: (key: string) => void;
+  testId: string;
+  extra?: { label: string; value: (r: RateRow) => string };
+  strong?: string;
+}) {
+  return (
+    <div className="admin-table-scroll">
+      <Table striped withTableBorder data-testid={testId}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{keyLabel}</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Units sold
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              Units returned
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              Return rate
+            </Table.Th>
+            {extra && (
+              <Table.Th scope="col" ta="right">
+                {extra.label}
+              </Table.Th>
+            )}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((r) => (
+            <Table.Tr key={r.key} data-testid="rate-row" data-key={r.key}>
+              <Table.Th scope="row" fw={r.key === strong ? 700 : 400} className="analytics-key">
+                {onDrill ? (
+                  <Anchor
+                    component="button"
+                    type="button"
+                    size="sm"
+                    onClick={() => onDrill(r.key)}
+                    aria-label={`Show the returns of ${keyLabel.toLowerCase()} ${r.key}`}
+                  >
+                    {r.key || '(none)'}
+                  </Anchor>
+                ) : (
+                  r.key || '(none)'
+                )}
+              </Table.Th>
+              <Table.Td ta="right">{formatCount(r.unitsSold)}</Table.Td>
+              <Table.Td ta="right">{formatCount(r.unitsReturned)}</Table.Td>
+              <Table.Td ta="right" data-testid="rate">
+                {formatPercent(r.returnRate)}
+              </Table.Td>
+              {extra && (
+                <Table.Td ta="right" data-testid="extra">
+                  {extra.value(r)}
+                </Table.Td>
+              )}
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </div>
   );
 }
