@@ -35,6 +35,8 @@ const CLAIM_FLOW: Record<ClaimAction, { from: ClaimStatus[]; to: ClaimStatus }> 
   cancel: { from: ['draft', 'sent'], to: 'cancelled' },
 };
 const OPEN: ClaimStatus[] = ['draft', 'sent'];
+/** The return statuses `onReturnChange` acts on (claims opened, followed up or cancelled). */
+const CLAIM_STATUSES: ReadonlySet<string> = new Set(['approved', 'needs_review', 'cancelled', 'rejected']);
 
 /** Routes whose line goes back to (or is cancelled with) the seller: each gets a claim. */
 const CLAIMED_ROUTES: StageRoute[] = ['seller_cancellation', 'return_to_seller', 'qc_failed_return'];
@@ -412,6 +414,8 @@ export function createSourcingService(deps: SourcingDeps) {
      * rejected return.
      */
     async onReturnChange(trx: Executor, change: ReturnChange): Promise<void> {
+      // Only a decision or an ending touches the claims; every other step costs nothing here.
+      if (!CLAIM_STATUSES.has(change.status)) return;
       const r = await trx
         .selectFrom('returns')
         .select(['refundQuote'])
