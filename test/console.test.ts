@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderBody } from './helpers/fixtures.ts';
 import { openSse } from './helpers/sse-client.ts';
@@ -49,6 +50,70 @@ describe('queues and search', () => {
         q,
       ).toContain(ret.id);
     }
+  });
+
+  it('exports a queue or a search as CSV for supervisors, in the list order, never to agents or other shops', async () => {
+    const a = await file();
+    const b = await file();
+    const res = await t.api.get('/api/v1/console/returns.csv?queue=needs_review');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toMatch(
+      /attachment; filename="returns-needs_review-\d{4}-\d{2}-\d{2}\.csv"/,
+    );
+    expect(res.headers.get('returnflow-truncated')).toBe('false');
+    // A BOM first, so spreadsheet programs read UTF-8 names right (fetch's text() drops it).
+    const raw = new Uint8Array(
+      await (
+        await fetch(`${t.baseUrl}/api/v1/console/returns.csv`, {
+          headers: { authorization: `Bearer ${t.tenant.apiKey}` },
+        })
+      ).arrayBuffer(),
+    );
+    expect([...raw.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
+    const list = (await t.api.get('/api/v1/console/returns?queue=needs_review&limit=100')).body.data;
+    expect(rows.map((r) => r.rmaNumber)).toEqual(list.map((r: { rmaNumber: string }) => r.rmaNumber));
+    const row = rows.find((r) => r.rmaNumber === a.ret.rmaNumber)!;
+    expect(row).toMatchObject({
+      status: 'needs_review',
+      orderNumber: a.order.orderNumber,
+      customerEmail: a.order.customer.email,
+      currency: a.ret.currency,
+      slaState: 'ok',
+    });
+    // Money as a decimal of the currency, exactly the minor units the API holds.
+    expect(Math.round(Number(row.refund) * 100)).toBe(a.ret.refundTotal);
+    expect(row.refund).toMatch(/^\d+\.\d{2}$/);
+
+    const search = await t.api.get(
+      `/api/v1/console/returns.csv?q=${encodeURIComponent(b.order.customer.email)}`,
+    );
+    expect(
+      (parse(search.body as string, { columns: true }) as { rmaNumber: string }[]).map((r) => r.rmaNumber),
+    ).toEqual([b.ret.rmaNumber]);
+
+    const password = 'correct horse battery';
+    const email = `agent-csv-${Date.now()}@shop.example`;
+    await t.services.identity.createUser(t.tenant.tenantId, {
+      email,
+      name: 'Agent',
+      role: 'agent',
+      password,
+    });
+    const login = await t.anon.post('/api/v1/auth/login', { email, password });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const agent = apiClient(t.baseUrl);
+    expect((await agent.get('/api/v1/console/returns?queue=needs_review', { cookie })).status).toBe(200);
+    expect((await agent.get('/api/v1/console/returns.csv?queue=needs_review', { cookie })).status).toBe(403);
+
+    const other = await t.otherTenant();
+    const theirs = await other.api.get(
+      `/api/v1/console/returns.csv?q=${encodeURIComponent(a.order.customer.email)}`,
+    );
+    expect(theirs.status).toBe(200);
+    expect(parse(theirs.body as string, { columns: true })).toEqual([]);
+    expect((await t.api.get('/api/v1/console/returns.csv?queue=nope')).status).toBe(400);
   });
 
   it('shows a case with order, money, customer history and timeline; notes stay internal', async () => {

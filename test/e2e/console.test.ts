@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBrowser, signInAt } from '../helpers/browser.ts';
@@ -22,10 +23,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function agent(name: string) {
+async function agent(name: string, role: 'agent' | 'supervisor' = 'agent') {
   seq += 1;
   const email = `${name.toLowerCase()}-${seq}@shop.example`;
-  await t.services.identity.createUser(t.tenant.tenantId, { email, name, role: 'agent', password: PASSWORD });
+  await t.services.identity.createUser(t.tenant.tenantId, { email, name, role, password: PASSWORD });
   return { email, name };
 }
 
@@ -200,6 +201,37 @@ describe('agent console', () => {
     await browser.screenshot(page, 'console-bulk-results');
     expect((await t.api.get(`/api/v1/returns/${a.id}`)).body.status).toBe('awaiting_shipment');
     expect((await t.api.get(`/api/v1/returns/${b.id}`)).body.status).toBe('rejected');
+  });
+
+  it('lets a supervisor download the search as CSV; agents are not offered it', async () => {
+    const email = `csv-${Date.now()}@example.com`;
+    const a = await returnNeedingReview({ email, name: 'Zoë Ünal' });
+    const b = await returnNeedingReview({ email, name: 'Zoë Ünal' });
+    const sup = await agent('Sky', 'supervisor');
+    const page = await browser.newPage();
+    await signIn(page, sup);
+    await page.getByLabel('Search', { exact: true }).fill(email);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('queue-row').count()).toBe(2);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('queue-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^returns-all-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    const lines = csv.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('rmaNumber,status');
+    // Newest first, as the list shows them; names with accents intact.
+    expect(lines[1]).toContain(b.rma);
+    expect(lines[2]).toContain(a.rma);
+    expect(lines[1]).toContain('Zoë Ünal');
+
+    const other = await browser.newPage();
+    await signIn(other, await agent('Ari'));
+    await other.getByTestId('queue-row').first().waitFor();
+    expect(await other.getByTestId('queue-csv').count()).toBe(0);
   });
 
   it('inspects with a partial refund and a reason, then refunds the amount the dialog shows', async () => {

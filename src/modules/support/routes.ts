@@ -1,8 +1,9 @@
+import { stringify } from 'csv-stringify/sync';
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
-import { formatMoney } from '../../platform/money.ts';
+import { currencyExponent, formatMoney, minorToDecimalString } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
 import { type Policy, PolicySchema, validatePolicy } from '../policy/policy-schema.ts';
 import type { Realtime } from '../realtime/hub.ts';
@@ -14,6 +15,44 @@ import type { Actor, ReturnsService } from '../returns/service.ts';
 import { MACRO_ACTIONS, type Macros, renderMacro } from './macros.ts';
 
 const DESK = { roles: ['admin' as const, 'supervisor' as const, 'agent' as const] };
+
+/** The most rows one CSV export carries: a spreadsheet's worth, read in pages of 100. */
+const EXPORT_LIMIT = 10_000;
+type QueueRow = Awaited<ReturnType<ConsoleQueries['list']>>['data'][number];
+const EXPORT_COLUMNS = [
+  'rmaNumber',
+  'status',
+  'resolution',
+  'orderNumber',
+  'customerName',
+  'customerEmail',
+  'currency',
+  'refund',
+  'refundStatus',
+  'createdAt',
+  'updatedAt',
+  'slaDueAt',
+  'slaState',
+];
+
+/** One CSV row: money as a decimal in the return's currency (12.50, not 1250), times in UTC. */
+function exportRow(r: QueueRow) {
+  return {
+    rmaNumber: r.rmaNumber,
+    status: r.status,
+    resolution: r.resolution,
+    orderNumber: r.orderNumber,
+    customerName: r.customerName,
+    customerEmail: r.customerEmail,
+    currency: r.currency,
+    refund: minorToDecimalString(Number(r.refundTotal), currencyExponent(r.currency)),
+    refundStatus: r.refundStatus,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    slaDueAt: r.sla?.dueAt ?? '',
+    slaState: r.sla?.state ?? '',
+  };
+}
 
 const MacroBody = Type.Object(
   {
@@ -126,6 +165,64 @@ export function registerSupportRoutes(
         },
         deps.now(),
       ),
+  );
+
+  app.get(
+    '/api/v1/console/returns.csv',
+    {
+      config: { roles: ['admin', 'supervisor'] },
+      schema: {
+        tags: ['console'],
+        summary: `A queue or search as CSV (supervisors and admins; at most ${EXPORT_LIMIT.toLocaleString('en-US')} rows)`,
+        description:
+          'The rows of `GET /api/v1/console/returns` with the same `queue` and `q`, in the same order. When the limit cut the list short the answer says so in the `Returnflow-Truncated: true` header.',
+        querystring: Type.Object(
+          {
+            queue: Type.Optional(Type.Enum(QUEUES, { default: 'all' })),
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        produces: ['text/csv'],
+        response: {
+          200: Type.String({ description: 'CSV with a header row (UTF-8 with BOM).' }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = authOf(request);
+      const queue = request.query.queue ?? 'all';
+      const now = deps.now();
+      const rows: QueueRow[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { data: QueueRow[]; nextCursor: string | null } = await consoleQueries.list(
+          tenantId,
+          {
+            queue,
+            limit: 100,
+            ...(request.query.q ? { q: request.query.q } : {}),
+            ...(cursor ? { cursor } : {}),
+          },
+          now,
+        );
+        rows.push(...page.data);
+        cursor = page.nextCursor;
+      } while (cursor && rows.length < EXPORT_LIMIT);
+      const csv = stringify(rows.slice(0, EXPORT_LIMIT).map(exportRow), {
+        header: true,
+        columns: EXPORT_COLUMNS,
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="returns-${queue}-${now.toISOString().slice(0, 10)}.csv"`,
+        )
+        .header('returnflow-truncated', String(Boolean(cursor) || rows.length > EXPORT_LIMIT))
+        .send(`\uFEFF${csv}`);
+    },
   );
 
   app.get(

@@ -24,6 +24,7 @@ import {
   type Queue,
   type QueueRow,
   useBulk,
+  useMe,
   useQueueCounts,
   useQueueRows,
 } from '../api/console-api.ts';
@@ -71,6 +72,9 @@ export function QueuePage() {
   const [results, setResults] = useState<Record<string, BulkResult>>({});
 
   const list: QueueRow[] = useMemo(() => rows.data?.pages.flatMap((p) => p.data) ?? [], [rows.data]);
+  const me = useMe();
+  // Exports carry customers' names and emails: supervisors and admins only, as the API enforces.
+  const canExport = me.data?.user.role === 'admin' || me.data?.user.role === 'supervisor';
 
   // A new queue or search starts without a selection.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on the queue and search only
@@ -191,6 +195,17 @@ export function QueuePage() {
         <Text size="xs" c="dimmed">
           Keys: j/k or ↑/↓ move, Enter opens, x selects, / searches
         </Text>
+        {canExport && list.length > 0 && (
+          <Anchor
+            size="sm"
+            ml="auto"
+            href={`/api/v1/console/returns.csv?${new URLSearchParams(q ? { q } : { queue })}`}
+            download
+            data-testid="queue-csv"
+          >
+            Download CSV
+          </Anchor>
+        )}
       </Group>
 
       {done.length > 0 && (
