@@ -53,13 +53,14 @@ import { createWallet } from './modules/sourcing/wallet.ts';
 import { createMacros } from './modules/support/macros.ts';
 import { registerSupportRoutes } from './modules/support/routes.ts';
 import type { Clock } from './platform/clock.ts';
-import type { Config, DatabaseConfig } from './platform/config.ts';
+import type { Config, DatabaseConfig, StorageConfig } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { createHttpServer } from './platform/http/server.ts';
 import { registerWeb } from './platform/http/web.ts';
 import { createOutboxWorker } from './platform/outbox.ts';
+import { createS3Storage } from './platform/s3-storage.ts';
 import { createSealer, loadSecretKey } from './platform/secrets.ts';
-import { createLocalStorage } from './platform/storage.ts';
+import { createLocalStorage, type FileStorage } from './platform/storage.ts';
 
 export type ServiceConfig = Pick<
   Config,
@@ -71,7 +72,9 @@ export type ServiceConfig = Pick<
   | 'allowProviderBaseUrl'
   | 'smtpUrl'
   | 'allowPrivateWebhookUrls'
->;
+> &
+  /** Unset keeps files under dataDir. */
+  Partial<Pick<Config, 'storage'>>;
 export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'> & {
   /** The built web app to serve at `/`; default `dist/web` when it has been built, null for none. */
   webDir?: string | null;
@@ -85,6 +88,11 @@ export async function createRealtime(db: DatabaseConfig): Promise<Realtime> {
   return db.dialect === 'postgres'
     ? createPgRealtime({ connectionString: db.url, ...(db.schema ? { schema: db.schema } : {}) })
     : createLocalRealtime();
+}
+
+/** An S3-compatible bucket when S3_BUCKET is set, else files under DATA_DIR. */
+export function createStorage(config: StorageConfig): FileStorage {
+  return config.kind === 's3' ? createS3Storage(config) : createLocalStorage(config.dir);
 }
 
 /** The composition root: every service built once from its dependencies, and the outbox worker. */
@@ -189,7 +197,8 @@ export function createServices(
       worker.kick();
     },
   };
-  const evidence = createEvidenceService({ db, clock, storage: createLocalStorage(config.dataDir) });
+  const storage = createStorage(config.storage ?? { kind: 'local', dir: config.dataDir });
+  const evidence = createEvidenceService({ db, clock, storage });
   const portal = createPortal({ db, clock, orders, policies, publicUrl: () => config.publicUrl });
   const returns = createReturnsService({
     db,

@@ -5,6 +5,23 @@ export type DatabaseConfig =
   | { dialect: 'sqlite'; file: string; url: string }
   | { dialect: 'postgres'; url: string; schema?: string };
 
+/** Where uploaded files (evidence and QC photos) live: under DATA_DIR, or in an S3-compatible bucket. */
+export type StorageConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      region: string;
+      /** MinIO, R2 and other S3-compatible stores; unset means AWS. */
+      endpoint?: string;
+      forcePathStyle: boolean;
+      /** Both or neither; neither means the SDK's default chain (env, profile, instance role). */
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      /** Ends with `/` when set. */
+      prefix?: string;
+    };
+
 export type Config = {
   host: string;
   port: number;
@@ -30,6 +47,7 @@ export type Config = {
   smtpUrl: string | undefined;
   /** Let webhook endpoints point at private or loopback addresses (single-machine setups, tests). */
   allowPrivateWebhookUrls: boolean;
+  storage: StorageConfig;
 };
 
 type Env = Record<string, string | undefined>;
@@ -71,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465');
   }
   const allowPrivateWebhookUrls = parseBoolVar(env, 'ALLOW_PRIVATE_WEBHOOK_URLS', false);
+  const storage = parseStorage(env, dataDir);
   return {
     host,
     port,
@@ -86,7 +105,91 @@ export function loadConfig(env: Env = process.env): Config {
     allowProviderBaseUrl,
     smtpUrl,
     allowPrivateWebhookUrls,
+    storage,
   };
+}
+
+const S3_OPTIONAL_VARS = [
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+  'S3_PREFIX',
+] as const;
+
+/** S3_BUCKET selects S3; without it files stay under DATA_DIR. */
+function parseStorage(env: Env, dataDir: string): StorageConfig {
+  const bucket = env.S3_BUCKET?.trim();
+  if (!bucket) {
+    // A typo in S3_BUCKET would otherwise fall back to local files without a word, and several
+    // servers behind a load balancer would each keep their own photos.
+    const stray = S3_OPTIONAL_VARS.find((name) => env[name]?.trim());
+    if (stray)
+      throw new ConfigError(`${stray} is set but S3_BUCKET is not; set S3_BUCKET to store files in S3`);
+    return { kind: 'local', dir: dataDir };
+  }
+  // AWS's rules for new buckets, which MinIO and R2 follow too.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) {
+    throw new ConfigError(
+      `S3_BUCKET must be 3-63 lower-case letters, digits, dots or hyphens, got "${env.S3_BUCKET}"`,
+    );
+  }
+  const endpoint = parseS3Endpoint(env.S3_ENDPOINT?.trim());
+  const region = env.S3_REGION?.trim() || 'us-east-1';
+  if (!/^[a-z0-9-]{1,40}$/.test(region)) {
+    throw new ConfigError(`S3_REGION must look like us-east-1 (or auto for R2), got "${env.S3_REGION}"`);
+  }
+  const accessKeyId = env.S3_ACCESS_KEY_ID?.trim() || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY?.trim() || undefined;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together (or neither)');
+  }
+  // MinIO and most self-hosted stores have no wildcard DNS for bucket.host names.
+  const forcePathStyle = parseBoolVar(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined);
+  const prefix = parseS3Prefix(env.S3_PREFIX?.trim());
+  return {
+    kind: 's3',
+    bucket,
+    region,
+    forcePathStyle,
+    ...(endpoint ? { endpoint } : {}),
+    ...(accessKeyId ? { accessKeyId, secretAccessKey } : {}),
+    ...(prefix ? { prefix } : {}),
+  };
+}
+
+function parseS3Endpoint(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const shown = raw.replace(/:[^:@/]*@/, ':***@');
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new ConfigError(`S3_ENDPOINT must be an http(s) URL such as http://minio:9000, got "${shown}"`);
+  }
+  // The SDK would ignore keys written into the URL and sign with the default chain instead.
+  if (url.username || url.password) {
+    throw new ConfigError(
+      'S3_ENDPOINT must not carry credentials; use S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY',
+    );
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function parseS3Prefix(raw: string | undefined): string | undefined {
+  const trimmed = raw?.replace(/\/+$/, '');
+  if (!trimmed) return undefined;
+  const segments = trimmed.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..') || /[\\\p{Cc}]/u.test(trimmed)) {
+    throw new ConfigError(
+      `S3_PREFIX must be a relative path like returnflow/ without . or .. parts, got "${raw}"`,
+    );
+  }
+  return `${trimmed}/`;
 }
 
 /** `file:PATH` (SQLite; `file::memory:` for a throw-away database) or `postgres://…`. */

@@ -11,7 +11,7 @@ import {
   WEB_DIST_DIR,
 } from '../../src/main.ts';
 import { type Clock, systemClock } from '../../src/platform/clock.ts';
-import { type DatabaseConfig, parseDatabaseUrl } from '../../src/platform/config.ts';
+import { type DatabaseConfig, parseDatabaseUrl, type StorageConfig } from '../../src/platform/config.ts';
 import { connect, type DatabaseHandle } from '../../src/platform/db/database.ts';
 import { newSecret } from '../../src/platform/ids.ts';
 
@@ -97,6 +97,8 @@ export async function startTestApp(
     worker?: Partial<ServiceConfig['worker']>;
     allowProviderBaseUrl?: boolean;
     smtpUrl?: string;
+    /** Where uploaded files go; default a temporary DATA_DIR. */
+    storage?: StorageConfig;
     /** Serve the built web app at `/` (test/e2e/global-setup.ts builds it once per run). */
     web?: boolean;
   } = {},
@@ -121,6 +123,7 @@ export async function startTestApp(
       allowProviderBaseUrl: opts.allowProviderBaseUrl ?? true,
       smtpUrl: opts.smtpUrl,
       allowPrivateWebhookUrls: true,
+      storage: opts.storage,
     },
     realtime,
   );
@@ -142,6 +145,7 @@ export async function startTestApp(
     baseUrl,
     services,
     handle,
+    dataDir,
     clock,
     tenant,
     api: apiClient(baseUrl, tenant.apiKey),
