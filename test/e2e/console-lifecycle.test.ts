@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBrowser, signInAt } from '../helpers/browser.ts';
-import { orderBody } from '../helpers/fixtures.ts';
+import { returnNeedingReview } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -30,23 +30,7 @@ async function agentPage() {
   return page;
 }
 
-/** "Damaged" without a photo: the default policy sends it to a person. */
-async function returnNeedingReview() {
-  const order = await t.api.post('/api/v1/orders', orderBody());
-  expect(order.status).toBe(201);
-  const ret = await t.api.post('/api/v1/returns', {
-    orderId: order.body.id,
-    resolution: 'refund',
-    lines: [{ orderLineId: order.body.lines[0].id, quantity: 1, reasonCode: 'damaged' }],
-  });
-  expect(ret.status).toBe(201);
-  expect(ret.body.status).toBe('needs_review');
-  return {
-    id: ret.body.id as string,
-    token: ret.body.trackingToken as string,
-    rma: ret.body.rmaNumber as string,
-  };
-}
+const fileForReview = () => returnNeedingReview(t.api);
 
 /** Clicks an action on the case page, checks its confirmation dialog, confirms, waits for the new status. */
 async function act(
@@ -73,7 +57,7 @@ async function customerSees(page: Page, status: string, text: string) {
 
 describe('a return handled in the console, watched live by the customer', () => {
   it('approve → ship → receive → inspect → refund → close: the Spanish tracking page follows each step without reloading', async () => {
-    const r = await returnNeedingReview();
+    const r = await fileForReview();
     const customer = await browser.newPage({ locale: 'es-ES' });
     await customer.goto(`${t.baseUrl}/t/${r.token}`);
     await customerSees(
@@ -141,7 +125,7 @@ describe('a return handled in the console, watched live by the customer', () => 
   });
 
   it('ship dialog: Cancel changes nothing; confirming records the carrier on the case', async () => {
-    const r = await returnNeedingReview();
+    const r = await fileForReview();
     await t.api.post(`/api/v1/returns/${r.id}/actions/approve`, {});
     const agent = await agentPage();
     await agent.goto(`${t.baseUrl}/console/returns/${r.id}`);
@@ -166,7 +150,7 @@ describe('a return handled in the console, watched live by the customer', () => 
   });
 
   it('cancel dialog: warns it cannot be undone, then cancels; the customer sees it live', async () => {
-    const r = await returnNeedingReview();
+    const r = await fileForReview();
     await t.api.post(`/api/v1/returns/${r.id}/actions/approve`, {});
     const customer = await browser.newPage({ locale: 'en-US' });
     await customer.goto(`${t.baseUrl}/t/${r.token}`);

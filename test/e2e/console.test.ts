@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBrowser, signInAt } from '../helpers/browser.ts';
-import { orderBody } from '../helpers/fixtures.ts';
+import { orderBody, returnNeedingReview } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
 
@@ -30,23 +30,7 @@ async function agent(name: string, role: 'agent' | 'supervisor' = 'agent') {
   return { email, name };
 }
 
-/** "Damaged" without a photo: the default policy sends it to a person. */
-async function returnNeedingReview(customer?: { email: string; name: string }) {
-  const order = await t.api.post('/api/v1/orders', orderBody(customer ? { customer } : {}));
-  expect(order.status).toBe(201);
-  const ret = await t.api.post('/api/v1/returns', {
-    orderId: order.body.id,
-    resolution: 'refund',
-    lines: [{ orderLineId: order.body.lines[0].id, quantity: 1, reasonCode: 'damaged' }],
-  });
-  expect(ret.status).toBe(201);
-  expect(ret.body.status).toBe('needs_review');
-  return {
-    id: ret.body.id as string,
-    rma: ret.body.rmaNumber as string,
-    token: ret.body.trackingToken as string,
-  };
-}
+const fileForReview = (customer?: { email: string; name: string }) => returnNeedingReview(t.api, customer);
 
 const signIn = (page: Page, who: { email: string }) =>
   signInAt(page, t.baseUrl, '/console', { email: who.email, password: PASSWORD }, 'queue-page');
@@ -60,7 +44,7 @@ describe('agent console', () => {
       action: 'approve',
     });
     expect(macro.status).toBe(201);
-    const r = await returnNeedingReview();
+    const r = await fileForReview();
 
     const page = await browser.newPage();
     // Signed out: /console sends you to the sign-in page; a wrong password gets a generic error.
@@ -84,7 +68,7 @@ describe('agent console', () => {
     const before = await count();
     expect(before).toBeGreaterThan(0);
     // A new return needing review shows up in the count without a reload (the staff stream).
-    await returnNeedingReview();
+    await fileForReview();
     await expect.poll(count, { timeout: 10_000 }).toBe(before + 1);
     await expect.poll(() => page.getByTestId('queue-row').count(), { timeout: 10_000 }).toBe(before + 1);
 
@@ -137,7 +121,7 @@ describe('agent console', () => {
   it('shows who else is on the case and refuses a stale action with a clear message', async () => {
     const sam = await agent('Sam');
     const kim = await agent('Kim');
-    const r = await returnNeedingReview();
+    const r = await fileForReview();
 
     const samPage = await browser.newPage();
     const kimPage = await browser.newPage();
@@ -177,8 +161,8 @@ describe('agent console', () => {
   it('bulk-approves selected returns from the queue with per-row results', async () => {
     const lee = await agent('Lee');
     const email = `bulk-${Date.now()}@example.com`;
-    const a = await returnNeedingReview({ email, name: 'Bulk Buyer' });
-    const b = await returnNeedingReview({ email, name: 'Bulk Buyer' });
+    const a = await fileForReview({ email, name: 'Bulk Buyer' });
+    const b = await fileForReview({ email, name: 'Bulk Buyer' });
     // Someone else already decided b: the bulk approval must refuse that row and still do a.
     await t.api.post(`/api/v1/returns/${b.id}/actions/reject`, {});
     const page = await browser.newPage();
@@ -205,8 +189,8 @@ describe('agent console', () => {
 
   it('lets a supervisor download the search as CSV; agents are not offered it', async () => {
     const email = `csv-${Date.now()}@example.com`;
-    const a = await returnNeedingReview({ email, name: 'Zoë Ünal' });
-    const b = await returnNeedingReview({ email, name: 'Zoë Ünal' });
+    const a = await fileForReview({ email, name: 'Zoë Ünal' });
+    const b = await fileForReview({ email, name: 'Zoë Ünal' });
     const sup = await agent('Sky', 'supervisor');
     const page = await browser.newPage();
     await signIn(page, sup);
@@ -236,7 +220,7 @@ describe('agent console', () => {
 
   it('inspects with a partial refund and a reason, then refunds the amount the dialog shows', async () => {
     const jo = await agent('Jo');
-    const r = await returnNeedingReview();
+    const r = await fileForReview();
     await t.api.post(`/api/v1/returns/${r.id}/actions/approve`, {});
     await t.api.post(`/api/v1/returns/${r.id}/actions/ship`, { carrier: 'UPS', trackingNumber: '1Z1' });
     const received = await t.api.post(`/api/v1/returns/${r.id}/actions/receive`, {});
@@ -331,7 +315,7 @@ describe('agent console', () => {
 
   it('passes axe (WCAG 2 AA) on the sign-in, queue and case pages', async () => {
     const pat = await agent('Pat');
-    const r = await returnNeedingReview();
+    const r = await fileForReview();
     await t.api.post(`/api/v1/returns/${r.id}/notes`, { note: 'Checked the order history.' });
     // axe is injected as a script: the page's CSP (script-src 'self') would refuse it.
     const page = await browser.newPage({ bypassCSP: true });

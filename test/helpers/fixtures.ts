@@ -40,3 +40,27 @@ export function orderBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+type Api = { post: (path: string, body?: unknown) => Promise<{ status: number; body: any }> };
+
+/**
+ * A "damaged" return without a photo, which the default policy sends to a person: the case a
+ * console test starts from. Throws (rather than asserting) so it works outside a test body too.
+ */
+export async function returnNeedingReview(api: Api, customer?: { email: string; name: string }) {
+  const order = await api.post('/api/v1/orders', orderBody(customer ? { customer } : {}));
+  if (order.status !== 201) throw new Error(`order: ${order.status} ${JSON.stringify(order.body)}`);
+  const ret = await api.post('/api/v1/returns', {
+    orderId: order.body.id,
+    resolution: 'refund',
+    lines: [{ orderLineId: order.body.lines[0].id, quantity: 1, reasonCode: 'damaged' }],
+  });
+  if (ret.status !== 201 || ret.body.status !== 'needs_review') {
+    throw new Error(`return: ${ret.status} ${ret.body.status ?? JSON.stringify(ret.body)}`);
+  }
+  return {
+    id: ret.body.id as string,
+    rma: ret.body.rmaNumber as string,
+    token: ret.body.trackingToken as string,
+  };
+}

@@ -57,37 +57,22 @@ type I18n = {
 
 const I18nContext = createContext<I18n | null>(null);
 
-/**
- * `scoped`: a region in a fixed language inside a page in another (the English console showing a
- * customer-facing component); it leaves the document's language and the remembered choice alone.
- */
-export function I18nProvider({
-  children,
-  initial,
-  scoped = false,
-}: {
-  children: ReactNode;
-  initial?: Locale;
-  scoped?: boolean;
-}) {
-  const [locale, setLocaleState] = useState<Locale>(() => initial ?? detectLocale());
+/** The page's language: detected once, switchable, remembered, and set on `<html lang>`. */
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(detectLocale);
 
   useEffect(() => {
-    if (!scoped) document.documentElement.lang = locale;
-  }, [locale, scoped]);
+    document.documentElement.lang = locale;
+  }, [locale]);
 
-  const setLocale = useCallback(
-    (next: Locale) => {
-      setLocaleState(next);
-      if (scoped) return;
-      try {
-        window.localStorage.setItem(STORAGE_KEY, next);
-      } catch {
-        // Not remembered across visits, but the page still switches.
-      }
-    },
-    [scoped],
-  );
+  const setLocale = useCallback((next: Locale) => {
+    setLocaleState(next);
+    try {
+      window.localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // Not remembered across visits, but the page still switches.
+    }
+  }, []);
 
   const value = useMemo<I18n>(() => {
     const messages = CATALOGUES[locale];

@@ -79,14 +79,6 @@ export type OrderSummary = {
 
 export type StageResult = LineStage & { offer: { returnId: string; rmaNumber: string } | null };
 
-export const CLAIM_ACTION_LABELS: Record<string, string> = {
-  send: 'Mark sent to seller',
-  accept: 'Seller accepted',
-  refuse: 'Seller refused',
-  refund: 'Record seller refund',
-  cancel: 'Cancel claim',
-};
-
 const enc = encodeURIComponent;
 
 export const sourcingKeys = {

@@ -11,21 +11,26 @@ import {
   TextInput,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { currencyExponent } from '../../../lib/money.ts';
 import type { CaseReturn } from '../api/console-api.ts';
-import { ACTION_LABELS, money, parseMinor } from './format.ts';
+import { fillSlots } from './fill-slots.tsx';
+import { label, parseMinor } from './format.ts';
 
 const CONDITIONS = ['new', 'like_new', 'used', 'damaged', 'missing_parts', 'wrong_item'];
 
-const CONSEQUENCE: Record<string, string> = {
-  approve: 'The customer is told to send the items back (or, for a returnless return, the refund follows).',
-  reject: 'The customer is told the return was refused. This cannot be undone.',
-  ship: 'Records that the customer has sent the parcel.',
-  receive: 'Records that the parcel arrived at the warehouse.',
-  close: 'Closes the case.',
-  cancel: 'Cancels the return. This cannot be undone.',
-  ship_replacement: 'Records that the replacement has been shipped to the customer.',
+const CONSEQUENCE: Record<string, MessageKey> = {
+  approve: 'console.dialog.consequence.approve',
+  reject: 'console.dialog.consequence.reject',
+  ship: 'console.dialog.consequence.ship',
+  receive: 'console.dialog.consequence.receive',
+  close: 'console.dialog.consequence.close',
+  cancel: 'console.dialog.consequence.cancel',
+  ship_replacement: 'console.dialog.consequence.ship_replacement',
 };
+
+const actionLabel = (t: Translate, action: string) => label(t, 'action', action, (a) => a);
 
 /**
  * Confirms one action. The refund dialog shows the amount; the inspect dialog takes accepted
@@ -44,12 +49,13 @@ export function ActionDialog({
   onCancel: () => void;
   onConfirm: (body: Record<string, unknown>) => void;
 }) {
+  const { t } = useI18n();
   return (
     <Modal
       opened={action !== null}
       onClose={onCancel}
-      closeButtonProps={{ 'aria-label': 'Close' }}
-      title={action ? `${ACTION_LABELS[action] ?? action} ${ret.rmaNumber}?` : ''}
+      closeButtonProps={{ 'aria-label': t('console.close') }}
+      title={action ? t('console.dialog.title', { action: actionLabel(t, action), rma: ret.rmaNumber }) : ''}
       size={action === 'inspect' ? 'lg' : 'md'}
     >
       {action && (
@@ -79,6 +85,7 @@ function DialogBody({
   onCancel: () => void;
   onConfirm: (body: Record<string, unknown>) => void;
 }) {
+  const { t, money } = useI18n();
   const [note, setNote] = useState('');
   const [carrier, setCarrier] = useState('');
   const [trackingNumber, setTrackingNumber] = useState('');
@@ -105,8 +112,10 @@ function DialogBody({
         const amount = parseMinor(partial, exponent);
         const next: typeof errors = {};
         if (amount === null)
-          next.partial = `Enter an amount like ${exponent ? `12.${'0'.repeat(exponent)}` : '12'}.`;
-        if (reason.trim().length < 3) next.reason = 'Say why the refund is partial (at least 3 characters).';
+          next.partial = t('console.dialog.partialInvalid', {
+            example: exponent ? `12.${'0'.repeat(exponent)}` : '12',
+          });
+        if (reason.trim().length < 3) next.reason = t('console.dialog.reasonShort');
         setErrors(next);
         if (next.partial || next.reason) return;
         body.refundAmount = amount;
@@ -121,25 +130,24 @@ function DialogBody({
       <Stack gap="md">
         {action === 'refund' ? (
           <Text data-testid="refund-amount">
-            Refund <strong>{money(ret.refundTotal, ret.currency)}</strong> to the customer now.
+            {fillSlots(t('console.dialog.refund'), {
+              amount: <strong>{money(ret.refundTotal, ret.currency)}</strong>,
+            })}
           </Text>
         ) : action === 'inspect' ? (
-          <Text>
-            Record what arrived. Accepted units are refunded; the refund today would be{' '}
-            {money(ret.refundTotal, ret.currency)}.
-          </Text>
+          <Text>{t('console.dialog.inspectLead', { amount: money(ret.refundTotal, ret.currency) })}</Text>
         ) : (
-          <Text>{CONSEQUENCE[action] ?? 'Confirm the action.'}</Text>
+          <Text>{t(CONSEQUENCE[action] ?? 'console.dialog.confirmGeneric')}</Text>
         )}
         {action === 'ship' && (
           <Group grow>
             <TextInput
-              label="Carrier (optional)"
+              label={t('console.dialog.carrier')}
               value={carrier}
               onChange={(e) => setCarrier(e.currentTarget.value)}
             />
             <TextInput
-              label="Tracking number (optional)"
+              label={t('console.dialog.tracking')}
               value={trackingNumber}
               onChange={(e) => setTrackingNumber(e.currentTarget.value)}
             />
@@ -148,12 +156,12 @@ function DialogBody({
         {action === 'inspect' && (
           <>
             <Table>
-              <caption className="visually-hidden">Inspection per line</caption>
+              <caption className="visually-hidden">{t('console.dialog.inspectCaption')}</caption>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th scope="col">Item</Table.Th>
-                  <Table.Th scope="col">Accepted</Table.Th>
-                  <Table.Th scope="col">Condition</Table.Th>
+                  <Table.Th scope="col">{t('console.dialog.col.item')}</Table.Th>
+                  <Table.Th scope="col">{t('console.dialog.col.accepted')}</Table.Th>
+                  <Table.Th scope="col">{t('console.dialog.col.condition')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -164,7 +172,7 @@ function DialogBody({
                     </Table.Th>
                     <Table.Td>
                       <NumberInput
-                        aria-label={`Accepted quantity of ${l.title}`}
+                        aria-label={t('console.dialog.acceptedOf', { title: l.title })}
                         min={0}
                         max={l.quantity}
                         allowDecimal={false}
@@ -180,9 +188,9 @@ function DialogBody({
                     </Table.Td>
                     <Table.Td>
                       <NativeSelect
-                        aria-label={`Condition of ${l.title}`}
+                        aria-label={t('console.dialog.conditionOf', { title: l.title })}
                         value={lines[i]?.condition ?? 'new'}
-                        data={CONDITIONS.map((c) => ({ value: c, label: c.replace('_', ' ') }))}
+                        data={CONDITIONS.map((c) => ({ value: c, label: label(t, 'conditionOption', c) }))}
                         onChange={(e) => {
                           const condition = e.currentTarget.value;
                           setLines((ls) => ls.map((x, j) => (j === i ? { ...x, condition } : x)));
@@ -194,8 +202,8 @@ function DialogBody({
               </Table.Tbody>
             </Table>
             <TextInput
-              label={`Partial refund in ${ret.currency} (optional)`}
-              description="Leave empty to refund what inspection allows."
+              label={t('console.dialog.partial', { currency: ret.currency })}
+              description={t('console.dialog.partialHint')}
               inputMode="decimal"
               value={partial}
               error={errors.partial}
@@ -205,7 +213,7 @@ function DialogBody({
               }}
             />
             <TextInput
-              label="Reason for the partial refund"
+              label={t('console.dialog.reason')}
               required={partial.trim() !== ''}
               value={reason}
               error={errors.reason}
@@ -217,7 +225,7 @@ function DialogBody({
           </>
         )}
         <Textarea
-          label="Note for the timeline (optional)"
+          label={t('console.dialog.timelineNote')}
           autosize
           minRows={2}
           value={note}
@@ -225,7 +233,7 @@ function DialogBody({
         />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
-            Cancel
+            {t('console.cancel')}
           </Button>
           <Button
             type="submit"
@@ -233,7 +241,7 @@ function DialogBody({
             color={action === 'reject' || action === 'cancel' ? 'red.9' : undefined}
             data-testid="confirm-action"
           >
-            {ACTION_LABELS[action] ?? action}
+            {actionLabel(t, action)}
           </Button>
         </Group>
       </Stack>

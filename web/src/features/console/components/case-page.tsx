@@ -20,6 +20,8 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import {
   type CaseEvent,
@@ -32,10 +34,31 @@ import {
   useMacros,
 } from '../api/console-api.ts';
 import { ActionDialog } from './action-dialog.tsx';
-import { ACTION_LABELS, dateTime, money, statusColor, words } from './format.ts';
+import { label, statusColor, words } from './format.ts';
 import { PurchasingPanel } from './purchasing-panel.tsx';
 
-const STALE = 'This return was changed by someone else — reloaded. Check it and try again.';
+/** Refund statuses and methods sit inside a sentence: lower-case words, as before. */
+const lowerWords = (code: string) => code.replaceAll('_', ' ').toLowerCase();
+
+// A macro can approve or reject (MACRO_ACTIONS on the server); each way reads as its own sentence.
+const MACRO_OPTION = {
+  approve: 'console.reply.option.approve',
+  reject: 'console.reply.option.reject',
+} as const;
+const MACRO_WILL = { approve: 'console.reply.will.approve', reject: 'console.reply.will.reject' } as const;
+const MACRO_APPLIED = {
+  approve: 'console.reply.applied.approve',
+  reject: 'console.reply.applied.reject',
+} as const;
+
+/** The sentence for a macro's action; `otherwise` for a macro that only sends. */
+function macroKey(
+  action: string | null | undefined,
+  keys: Record<'approve' | 'reject', MessageKey>,
+  otherwise: MessageKey,
+): MessageKey {
+  return action === 'approve' || action === 'reject' ? keys[action] : otherwise;
+}
 
 function Section({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
@@ -53,16 +76,22 @@ export function CasePage({ me }: { me: Me }) {
   const { id = '' } = useParams();
   const view = useCase(id);
   const viewers = useCasePresence(id, me.user.id);
-  useDocumentTitle(view.data ? `${view.data.return.rmaNumber} · Console` : 'Case · Console', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(
+    view.data
+      ? t('console.case.docTitle', { rma: view.data.return.rmaNumber })
+      : t('console.case.docTitleLoading'),
+    'Returnflow',
+  );
 
-  if (view.isPending) return <Loader aria-label="Loading the case" />;
+  if (view.isPending) return <Loader aria-label={t('console.case.loading')} />;
   if (view.isError)
     return (
       <Stack>
-        <Title order={1}>Case not available</Title>
+        <Title order={1}>{t('console.case.unavailable')}</Title>
         <ErrorPanel error={view.error} onRetry={() => void view.refetch()} />
         <Anchor component={Link} to="/console">
-          Back to the queue
+          {t('console.case.backToQueue')}
         </Anchor>
       </Stack>
     );
@@ -70,6 +99,7 @@ export function CasePage({ me }: { me: Me }) {
 }
 
 function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: string[] }) {
+  const { t, dateTime } = useI18n();
   const ret = view.return;
   // The version the agent saw when choosing the action: if the return changes meanwhile (another
   // agent, a webhook), the server refuses it as stale instead of acting on a case nobody reviewed.
@@ -78,8 +108,9 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
   const act = useCaseMutation(id, caseCalls.action(id));
 
   const onError = (e: unknown) => {
-    if (isApiError(e, 'stale_return')) setNotice({ kind: 'stale', text: STALE });
-    else setNotice({ kind: 'error', text: isApiError(e) ? e.message : 'That did not work. Try again.' });
+    if (isApiError(e, 'stale_return')) setNotice({ kind: 'stale', text: t('console.case.stale') });
+    // The server's message is kept as sent: it explains a refusal the console cannot word itself.
+    else setNotice({ kind: 'error', text: isApiError(e) ? e.message : t('console.failed') });
   };
 
   const confirm = (body: Record<string, unknown>) => {
@@ -88,7 +119,8 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
     act.mutate(
       { action: name, body: { ...body, expectedVersion: version } },
       {
-        onSuccess: () => setNotice({ kind: 'ok', text: `${ACTION_LABELS[name] ?? name}: done.` }),
+        onSuccess: () =>
+          setNotice({ kind: 'ok', text: t('console.done', { action: label(t, 'action', name, (n) => n) }) }),
         onError,
         onSettled: () => setAction(null),
       },
@@ -98,7 +130,7 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
   return (
     <Stack gap="md" data-testid="case-page" data-status={ret.status} data-version={ret.version}>
       <Anchor component={Link} to="/console" size="sm">
-        ← Back to the queue
+        {t('console.case.backLink')}
       </Anchor>
       <Group justify="space-between" align="flex-start" wrap="wrap">
         <Stack gap={4}>
@@ -107,20 +139,26 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
               {ret.rmaNumber}
             </Title>
             <Badge size="lg" color={statusColor(ret.status)} data-testid="case-status">
-              {words(ret.status)}
+              {label(t, 'status', ret.status)}
             </Badge>
           </Group>
           <Text size="sm" c="dimmed">
-            {words(ret.resolution)} · opened {dateTime(ret.createdAt)} · version {ret.version}
+            {t('console.case.meta', {
+              resolution: label(t, 'resolution', ret.resolution),
+              date: dateTime(ret.createdAt),
+              version: ret.version,
+            })}
           </Text>
           {viewers.length > 0 && (
             <Text size="sm" fw={600} data-testid="presence" role="status">
-              {viewers.join(', ')} {viewers.length === 1 ? 'is' : 'are'} also viewing
+              {t(viewers.length === 1 ? 'console.case.viewingOne' : 'console.case.viewingMany', {
+                names: viewers.join(', '),
+              })}
             </Text>
           )}
         </Stack>
         <Group gap="xs" data-testid="case-actions">
-          {ret.allowedActions.length === 0 && <Text size="sm">No actions left on this return.</Text>}
+          {ret.allowedActions.length === 0 && <Text size="sm">{t('console.case.noActions')}</Text>}
           {ret.allowedActions.map((a) => (
             <Button
               key={a}
@@ -131,7 +169,7 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
                 setAction({ name: a, version: ret.version });
               }}
             >
-              {ACTION_LABELS[a] ?? words(a)}
+              {label(t, 'action', a)}
             </Button>
           ))}
         </Group>
@@ -144,7 +182,7 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
           role={notice.kind === 'ok' ? 'status' : 'alert'}
           data-testid={notice.kind === 'stale' ? 'stale-message' : 'case-notice'}
           withCloseButton
-          closeButtonLabel="Dismiss"
+          closeButtonLabel={t('console.dismiss')}
           onClose={() => setNotice(null)}
         >
           {notice.text}
@@ -154,37 +192,37 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="md">
-            <Section title="Policy decision" testId="decision">
+            <Section title={t('console.case.section.decision')} testId="decision">
               <Decision view={view} />
             </Section>
             {view.sourcing && (
-              <Section title="Purchasing" testId="purchasing">
+              <Section title={t('console.case.section.purchasing')} testId="purchasing">
                 <PurchasingPanel id={id} view={view} sourcing={view.sourcing} />
               </Section>
             )}
-            <Section title="Items and refund" testId="lines">
+            <Section title={t('console.case.section.lines')} testId="lines">
               <Lines view={view} />
             </Section>
-            <Section title="Evidence" testId="evidence">
+            <Section title={t('console.case.section.evidence')} testId="evidence">
               <Evidence view={view} />
             </Section>
-            <Section title="Reply to the customer" testId="reply">
+            <Section title={t('console.case.section.reply')} testId="reply">
               <Reply id={id} version={ret.version} onError={onError} />
             </Section>
-            <Section title="Internal note" testId="note">
+            <Section title={t('console.case.section.note')} testId="note">
               <NoteBox id={id} />
             </Section>
-            <Section title="Timeline" testId="timeline">
+            <Section title={t('console.case.section.timeline')} testId="timeline">
               <Timeline events={view.events} />
             </Section>
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="md">
-            <Section title="Customer" testId="customer">
+            <Section title={t('console.case.section.customer')} testId="customer">
               <Customer view={view} />
             </Section>
-            <Section title="Order and payment" testId="order">
+            <Section title={t('console.case.section.order')} testId="order">
               <Order view={view} />
             </Section>
           </Stack>
@@ -203,19 +241,20 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
 }
 
 function Decision({ view }: { view: CaseView }) {
+  const { t } = useI18n();
   const d = view.return.decision;
   return (
     <Stack gap="sm">
       <Text fw={600} data-testid="decision-outcome">
         {d.automatic === false
-          ? `${words(d.outcome)} by a person after review.`
+          ? t('console.decision.byPerson', { outcome: label(t, 'status', d.outcome) })
           : d.outcome === 'approved'
-            ? 'The policy approved this return automatically.'
+            ? t('console.decision.autoApproved')
             : d.outcome === 'rejected'
-              ? 'The policy rejected this return automatically.'
-              : 'The policy sent this return to a person to decide.'}
+              ? t('console.decision.autoRejected')
+              : t('console.decision.sentToPerson')}
       </Text>
-      <Text size="sm">What the policy found when the return was filed:</Text>
+      <Text size="sm">{t('console.decision.found')}</Text>
       {d.explanation.length > 0 && (
         <ul style={{ margin: 0, paddingInlineStart: '1.25rem' }}>
           {d.explanation.map((e) => (
@@ -227,13 +266,13 @@ function Decision({ view }: { view: CaseView }) {
       )}
       {d.rules.length > 0 && (
         <Table data-testid="rule-trace" verticalSpacing={4}>
-          <caption className="visually-hidden">Rules the policy checked</caption>
+          <caption className="visually-hidden">{t('console.decision.caption')}</caption>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th scope="col">Rule</Table.Th>
-              <Table.Th scope="col">Result</Table.Th>
-              <Table.Th scope="col">Action</Table.Th>
-              <Table.Th scope="col">Note</Table.Th>
+              <Table.Th scope="col">{t('console.decision.col.rule')}</Table.Th>
+              <Table.Th scope="col">{t('console.decision.col.result')}</Table.Th>
+              <Table.Th scope="col">{t('console.decision.col.action')}</Table.Th>
+              <Table.Th scope="col">{t('console.decision.col.note')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -244,14 +283,14 @@ function Decision({ view }: { view: CaseView }) {
                 </Table.Th>
                 <Table.Td>
                   {r.fired ? (
-                    <Badge color="violet.9">Fired</Badge>
+                    <Badge color="violet.9">{t('console.decision.fired')}</Badge>
                   ) : (
                     <Text size="sm" c="dimmed">
-                      Not matched
+                      {t('console.decision.notMatched')}
                     </Text>
                   )}
                 </Table.Td>
-                <Table.Td>{words(r.action)}</Table.Td>
+                <Table.Td>{label(t, 'rule', r.action)}</Table.Td>
                 <Table.Td>
                   <Text size="sm">{r.note ?? ''}</Text>
                 </Table.Td>
@@ -265,24 +304,25 @@ function Decision({ view }: { view: CaseView }) {
 }
 
 function Lines({ view }: { view: CaseView }) {
+  const { t, money } = useI18n();
   const ret = view.return;
   const q = ret.refundQuote;
   const fees: [string, number | undefined][] = [
-    ['Return shipping fee', q.returnShippingFee as number | undefined],
-    ['Restocking fee', q.restockingFee as number | undefined],
+    [t('console.lines.returnShippingFee'), q.returnShippingFee as number | undefined],
+    [t('console.lines.restockingFee'), q.restockingFee as number | undefined],
   ];
   return (
     <Stack gap="sm">
       <Table verticalSpacing={4}>
-        <caption className="visually-hidden">Returned items and refund</caption>
+        <caption className="visually-hidden">{t('console.lines.caption')}</caption>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Item</Table.Th>
-            <Table.Th scope="col">Qty</Table.Th>
-            <Table.Th scope="col">Reason</Table.Th>
-            <Table.Th scope="col">Inspection</Table.Th>
+            <Table.Th scope="col">{t('console.lines.col.item')}</Table.Th>
+            <Table.Th scope="col">{t('console.lines.col.qty')}</Table.Th>
+            <Table.Th scope="col">{t('console.lines.col.reason')}</Table.Th>
+            <Table.Th scope="col">{t('console.lines.col.inspection')}</Table.Th>
             <Table.Th scope="col" className="money">
-              Refund
+              {t('console.lines.col.refund')}
             </Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -297,6 +337,7 @@ function Lines({ view }: { view: CaseView }) {
               </Table.Th>
               <Table.Td>{l.quantity}</Table.Td>
               <Table.Td>
+                {/* The shop's own reason code: data, shown as stored. */}
                 {words(l.reasonCode)}
                 {l.note && (
                   <Text size="xs" c="dimmed">
@@ -307,7 +348,10 @@ function Lines({ view }: { view: CaseView }) {
               <Table.Td>
                 {l.acceptedQuantity === null
                   ? '—'
-                  : `${l.acceptedQuantity} accepted, ${words(l.condition ?? 'new')}`}
+                  : t('console.lines.accepted', {
+                      count: l.acceptedQuantity,
+                      condition: label(t, 'condition', l.condition ?? 'new'),
+                    })}
               </Table.Td>
               <Table.Td className="money">{money(l.refundAmount, ret.currency)}</Table.Td>
             </Table.Tr>
@@ -325,7 +369,7 @@ function Lines({ view }: { view: CaseView }) {
           {ret.adjustment && (
             <Table.Tr>
               <Table.Th scope="row" fw={400} colSpan={4}>
-                Partial refund set by an agent: {ret.adjustment.reason}
+                {t('console.lines.adjustment', { reason: ret.adjustment.reason })}
               </Table.Th>
               <Table.Td className="money">{money(ret.adjustment.amount, ret.currency)}</Table.Td>
             </Table.Tr>
@@ -334,7 +378,7 @@ function Lines({ view }: { view: CaseView }) {
         <Table.Tfoot>
           <Table.Tr>
             <Table.Th scope="row" colSpan={4}>
-              Refund total
+              {t('console.lines.total')}
             </Table.Th>
             <Table.Td className="money" fw={700} data-testid="case-refund-total">
               {money(ret.refundTotal, ret.currency)}
@@ -342,11 +386,16 @@ function Lines({ view }: { view: CaseView }) {
           </Table.Tr>
         </Table.Tfoot>
       </Table>
-      {ret.customerNote && <Text size="sm">Customer note: “{ret.customerNote}”</Text>}
+      {ret.customerNote && (
+        <Text size="sm">{t('console.lines.customerNote', { note: ret.customerNote })}</Text>
+      )}
       {ret.refund && (
         <Text size="sm" data-testid="refund-status">
-          Refund {words(ret.refund.status).toLowerCase()}: {money(ret.refund.amount, ret.refund.currency)} by{' '}
-          {words(ret.refund.method).toLowerCase()}
+          {t('console.lines.refund', {
+            status: label(t, 'refundStatus', ret.refund.status, lowerWords),
+            amount: money(ret.refund.amount, ret.refund.currency),
+            method: label(t, 'refundMethod', ret.refund.method, lowerWords),
+          })}
           {ret.refund.failureMessage ? ` — ${ret.refund.failureMessage}` : ''}
         </Text>
       )}
@@ -355,9 +404,10 @@ function Lines({ view }: { view: CaseView }) {
 }
 
 function Evidence({ view }: { view: CaseView }) {
+  const { t } = useI18n();
   const [open, setOpen] = useState<string | null>(null);
   const photos = view.return.evidence;
-  if (photos.length === 0) return <Text size="sm">No photos.</Text>;
+  if (photos.length === 0) return <Text size="sm">{t('console.evidence.none')}</Text>;
   return (
     <>
       <Group gap="sm">
@@ -366,7 +416,7 @@ function Evidence({ view }: { view: CaseView }) {
             key={p.id}
             className="photo-thumb console-thumb"
             onClick={() => setOpen(p.url)}
-            aria-label={`Enlarge photo ${i + 1} of ${photos.length}`}
+            aria-label={t('console.evidence.enlarge', { n: i + 1, total: photos.length })}
           >
             <img src={p.url} alt="" loading="lazy" />
           </UnstyledButton>
@@ -375,17 +425,18 @@ function Evidence({ view }: { view: CaseView }) {
       <Modal
         opened={open !== null}
         onClose={() => setOpen(null)}
-        title="Photo"
+        title={t('console.evidence.photo')}
         size="xl"
-        closeButtonProps={{ 'aria-label': 'Close' }}
+        closeButtonProps={{ 'aria-label': t('console.close') }}
       >
-        {open && <img src={open} alt="Evidence sent by the customer" style={{ maxWidth: '100%' }} />}
+        {open && <img src={open} alt={t('console.evidence.alt')} style={{ maxWidth: '100%' }} />}
       </Modal>
     </>
   );
 }
 
 function Customer({ view }: { view: CaseView }) {
+  const { t, dateTime } = useI18n();
   const c = view.customer;
   const rate = Math.round(c.history.returnRate * 100);
   const past = c.history.returns.filter((r) => r.id !== view.return.id);
@@ -394,7 +445,10 @@ function Customer({ view }: { view: CaseView }) {
       <Text fw={600}>{c.name || c.email}</Text>
       <Text size="sm">{c.email}</Text>
       <Text size="sm" data-testid="return-rate">
-        {c.history.orderCount} order{c.history.orderCount === 1 ? '' : 's'} · return rate {rate}%
+        {t(c.history.orderCount === 1 ? 'console.customer.orders.one' : 'console.customer.orders.other', {
+          count: c.history.orderCount,
+          rate,
+        })}
       </Text>
       {past.length > 0 ? (
         <Stack gap={2} component="ul" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
@@ -404,14 +458,14 @@ function Customer({ view }: { view: CaseView }) {
                 {r.rmaNumber}
               </Anchor>{' '}
               <Text span size="sm">
-                {words(r.status)} · {dateTime(r.createdAt)}
+                {label(t, 'status', r.status)} · {dateTime(r.createdAt)}
               </Text>
             </li>
           ))}
         </Stack>
       ) : (
         <Text size="sm" c="dimmed">
-          No other returns.
+          {t('console.customer.noOther')}
         </Text>
       )}
     </Stack>
@@ -419,26 +473,29 @@ function Customer({ view }: { view: CaseView }) {
 }
 
 function Order({ view }: { view: CaseView }) {
+  const { t, money, dateTime } = useI18n();
   const o = view.order;
   const currency = (o.currency as string | undefined) ?? view.return.currency;
   const p = o.payment;
   const rows: [string, string][] = [
-    ['Order', String(o.orderNumber ?? '—')],
-    ...(o.placedAt ? ([['Placed', dateTime(String(o.placedAt))]] as [string, string][]) : []),
+    [t('console.order.order'), String(o.orderNumber ?? '—')],
+    ...(o.placedAt
+      ? ([[t('console.order.placed'), dateTime(String(o.placedAt))]] as [string, string][])
+      : []),
     ...(typeof o.totalAmount === 'number'
-      ? ([['Total', money(o.totalAmount, currency)]] as [string, string][])
+      ? ([[t('console.order.total'), money(o.totalAmount, currency)]] as [string, string][])
       : []),
     ...(p
       ? ([
-          ['Captured', money(p.capturedAmount, currency)],
-          ['Refunded so far', money(p.refundedAmount, currency)],
-          ['Still refundable', money(p.refundableAmount, currency)],
+          [t('console.order.captured'), money(p.capturedAmount, currency)],
+          [t('console.order.refundedSoFar'), money(p.refundedAmount, currency)],
+          [t('console.order.refundable'), money(p.refundableAmount, currency)],
         ] as [string, string][])
       : []),
   ];
   return (
     <Table verticalSpacing={2}>
-      <caption className="visually-hidden">Order and payment</caption>
+      <caption className="visually-hidden">{t('console.case.section.order')}</caption>
       <Table.Tbody>
         {rows.map(([k, v]) => (
           <Table.Tr key={k}>
@@ -454,6 +511,7 @@ function Order({ view }: { view: CaseView }) {
 }
 
 function Timeline({ events }: { events: CaseEvent[] }) {
+  const { t, dateTime } = useI18n();
   const sorted = [...events].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return (
     <ol className="console-timeline" data-testid="timeline-list">
@@ -472,14 +530,17 @@ function Timeline({ events }: { events: CaseEvent[] }) {
           <li key={e.id} data-kind={internal ? 'internal' : 'customer'} data-action={e.action}>
             <Group gap="xs" wrap="wrap">
               <Badge size="sm" color={internal ? 'gray.8' : 'brand'}>
-                {internal ? 'Internal' : 'Customer sees'}
+                {t(internal ? 'console.timeline.internal' : 'console.timeline.customerSees')}
               </Badge>
               <Text size="sm" fw={600}>
-                {e.action === 'staff_message' ? 'Message to customer' : words(e.action)}
-                {e.fromStatus && e.fromStatus !== e.toStatus ? ` → ${words(e.toStatus)}` : ''}
+                {e.action === 'staff_message'
+                  ? t('console.timeline.staffMessage')
+                  : label(t, 'event', e.action)}
+                {e.fromStatus && e.fromStatus !== e.toStatus ? ` → ${label(t, 'status', e.toStatus)}` : ''}
               </Text>
               <Text size="xs" c="dimmed">
-                <time dateTime={e.createdAt}>{dateTime(e.createdAt)}</time> · {e.actor.type}
+                <time dateTime={e.createdAt}>{dateTime(e.createdAt)}</time> ·{' '}
+                {label(t, 'actor', e.actor.type, (a) => a)}
               </Text>
             </Group>
             {e.note && (
@@ -495,6 +556,7 @@ function Timeline({ events }: { events: CaseEvent[] }) {
 }
 
 function NoteBox({ id }: { id: string }) {
+  const { t } = useI18n();
   const [note, setNote] = useState('');
   const save = useCaseMutation(id, caseCalls.note(id));
   const submit = (e: FormEvent) => {
@@ -506,7 +568,7 @@ function NoteBox({ id }: { id: string }) {
     <form onSubmit={submit}>
       <Stack gap="xs">
         <Textarea
-          label="Note for the team (the customer never sees it)"
+          label={t('console.note.label')}
           autosize
           minRows={2}
           value={note}
@@ -515,7 +577,7 @@ function NoteBox({ id }: { id: string }) {
         {save.isError && <ErrorPanel error={save.error} compact />}
         <div>
           <Button type="submit" variant="default" loading={save.isPending} disabled={!note.trim()}>
-            Add note
+            {t('console.note.add')}
           </Button>
         </div>
       </Stack>
@@ -524,6 +586,7 @@ function NoteBox({ id }: { id: string }) {
 }
 
 function Reply({ id, version, onError }: { id: string; version: number; onError: (e: unknown) => void }) {
+  const { t } = useI18n();
   const macros = useMacros();
   const [message, setMessage] = useState('');
   const [macroId, setMacroId] = useState('');
@@ -540,7 +603,7 @@ function Reply({ id, version, onError }: { id: string; version: number; onError:
     send.mutate(message.trim(), {
       onSuccess: () => {
         setMessage('');
-        setSent('Message sent to the customer.');
+        setSent(t('console.reply.sent'));
       },
       onError,
     });
@@ -552,7 +615,7 @@ function Reply({ id, version, onError }: { id: string; version: number; onError:
       { macroId: chosen.id, expectedVersion: version },
       {
         onSuccess: () => {
-          setSent(`Macro “${chosen.name}” applied${chosen.action ? ` (${chosen.action})` : ''} and sent.`);
+          setSent(t(macroKey(chosen.action, MACRO_APPLIED, 'console.reply.applied'), { name: chosen.name }));
           setMacroId('');
         },
         onError,
@@ -564,30 +627,38 @@ function Reply({ id, version, onError }: { id: string; version: number; onError:
     <Stack gap="sm">
       <Group gap="xs" align="flex-end" wrap="wrap">
         <NativeSelect
-          label="Macro"
+          label={t('console.reply.macro')}
           value={macroId}
           onChange={(e) => setMacroId(e.currentTarget.value)}
           data={[
-            { value: '', label: list.length ? 'Choose a saved reply…' : 'No saved replies' },
-            ...list.map((m) => ({ value: m.id, label: m.action ? `${m.name} (${m.action}s)` : m.name })),
+            { value: '', label: t(list.length ? 'console.reply.choose' : 'console.reply.noMacros') },
+            ...list.map((m) => ({
+              value: m.id,
+              label: m.action
+                ? t(macroKey(m.action, MACRO_OPTION, 'console.reply.option.other'), {
+                    name: m.name,
+                    action: m.action,
+                  })
+                : m.name,
+            })),
           ]}
           w={300}
         />
         <Button variant="default" disabled={!chosen} loading={apply.isPending} onClick={applyMacro}>
-          Apply macro
+          {t('console.reply.apply')}
         </Button>
       </Group>
       {chosen && (
         <Text size="sm" c="dimmed" style={{ whiteSpace: 'pre-line' }} data-testid="macro-preview">
-          {chosen.action ? `Will ${chosen.action} the return, then send: ` : 'Will send: '}
+          {t(macroKey(chosen.action, MACRO_WILL, 'console.reply.will.send'))}
           {chosen.body}
         </Text>
       )}
       <form onSubmit={submit}>
         <Stack gap="xs">
           <Textarea
-            label="Message to the customer"
-            description="Appears on the customer's tracking page and goes out by their chosen channels."
+            label={t('console.reply.message')}
+            description={t('console.reply.messageHint')}
             autosize
             minRows={3}
             value={message}
@@ -598,7 +669,7 @@ function Reply({ id, version, onError }: { id: string; version: number; onError:
           )}
           <div>
             <Button type="submit" loading={send.isPending} disabled={!message.trim()}>
-              Send reply
+              {t('console.reply.send')}
             </Button>
           </div>
         </Stack>

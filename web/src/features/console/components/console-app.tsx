@@ -15,10 +15,12 @@ import { type FormEvent, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { loginPath, safeNext } from '../../../lib/safe-next.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type Me, useLogin, useLogout, useMe, useStaffStream } from '../api/console-api.ts';
 import { CasePage } from './case-page.tsx';
+import { label } from './format.ts';
 import { ForgotPasswordPage, ResetPasswordPage } from './password-reset-pages.tsx';
 import './console.css';
 import { QueuePage } from './queue-page.tsx';
@@ -26,15 +28,16 @@ import { WAREHOUSE_ROLES, WarehousePage } from './warehouse-page.tsx';
 
 /** `/console/*`: sign-in, the queues and one case; everything but the sign-in needs a session. */
 export function ConsoleApp() {
+  const { t } = useI18n();
   const me = useMe();
   const { pathname, search } = useLocation();
   const [params] = useSearchParams();
-  if (me.isPending) return <Loader aria-label="Loading" m="xl" />;
+  if (me.isPending) return <Loader aria-label={t('console.loading')} m="xl" />;
   if (me.isError) return <ErrorPanel error={me.error} onRetry={() => void me.refetch()} />;
   const user = me.data;
   return (
-    // Staff pages are English-only, whatever the customer-facing language switch says.
-    <div lang="en" data-testid="console">
+    // In the site's language (the header's switch): the document's lang is set by the provider.
+    <div data-testid="console">
       <Routes>
         <Route
           path="login"
@@ -54,25 +57,26 @@ export function ConsoleApp() {
 }
 
 function SignedIn({ me }: { me: Me }) {
+  const { t } = useI18n();
   const logout = useLogout();
   const navigate = useNavigate();
   const { pathname } = useLocation();
   useStaffStream(true);
   return (
     <Stack gap="md">
-      <Paper component="section" aria-label="Agent console" withBorder px="md" py="xs" radius="md">
+      <Paper component="section" aria-label={t('console.shell.label')} withBorder px="md" py="xs" radius="md">
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Group gap="md" wrap="wrap">
-            <Text fw={700}>Agent console · {me.tenant.name}</Text>
+            <Text fw={700}>{t('console.shell.title', { tenant: me.tenant.name })}</Text>
             {WAREHOUSE_ROLES.includes(me.user.role) && (
-              <Group component="nav" aria-label="Console" gap="sm">
+              <Group component="nav" aria-label={t('console.shell.nav')} gap="sm">
                 <Anchor
                   component={Link}
                   to="/console"
                   size="sm"
                   aria-current={pathname === '/console' ? 'page' : undefined}
                 >
-                  Queues
+                  {t('console.shell.queues')}
                 </Anchor>
                 <Anchor
                   component={Link}
@@ -81,14 +85,17 @@ function SignedIn({ me }: { me: Me }) {
                   aria-current={pathname.startsWith('/console/warehouse') ? 'page' : undefined}
                   data-testid="nav-warehouse"
                 >
-                  Warehouse
+                  {t('console.shell.warehouse')}
                 </Anchor>
               </Group>
             )}
           </Group>
           <Group gap="sm">
             <Text size="sm" data-testid="console-user">
-              {me.user.name} ({me.user.role})
+              {t('console.shell.user', {
+                name: me.user.name,
+                role: label(t, 'role', me.user.role, (r) => r),
+              })}
             </Text>
             <Button
               size="xs"
@@ -96,7 +103,7 @@ function SignedIn({ me }: { me: Me }) {
               loading={logout.isPending}
               onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/console/login') })}
             >
-              Sign out
+              {t('console.shell.signOut')}
             </Button>
           </Group>
         </Group>
@@ -114,7 +121,8 @@ function SignedIn({ me }: { me: Me }) {
 }
 
 function LoginPage() {
-  useDocumentTitle('Staff sign-in', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('console.login.title'), 'Returnflow');
   const login = useLogin();
   const navigate = useNavigate();
   const location = useLocation();
@@ -136,22 +144,22 @@ function LoginPage() {
   const message = !error
     ? null
     : isApiError(error) && error.status === 429
-      ? 'Too many attempts. Wait 15 minutes, then try again.'
+      ? t('console.login.tooMany')
       : isApiError(error) && (error.status === 401 || error.status === 400 || error.status === 422)
-        ? 'That email and password do not match an account.'
-        : 'Signing in did not work. Check your connection and try again.';
+        ? t('console.login.mismatch')
+        : t('console.login.failed');
 
   return (
     <Paper withBorder radius="md" p="xl" maw={420} mx="auto" mt="lg">
       <form onSubmit={submit} noValidate data-testid="login-form">
         <Stack gap="md">
-          <Title order={1}>Staff sign-in</Title>
+          <Title order={1}>{t('console.login.title')}</Title>
           <Text c="dimmed" size="sm">
-            Sign in to work on returns.
+            {t('console.login.lead')}
           </Text>
           {passwordReset && !message && (
             <Alert color="green" variant="light" role="status" data-testid="password-changed">
-              Your password is changed. Sign in with the new one.
+              {t('console.login.passwordChanged')}
             </Alert>
           )}
           {message && (
@@ -160,7 +168,7 @@ function LoginPage() {
             </Alert>
           )}
           <TextInput
-            label="Email"
+            label={t('console.login.email')}
             type="email"
             autoComplete="username"
             required
@@ -168,17 +176,17 @@ function LoginPage() {
             onChange={(e) => setEmail(e.currentTarget.value)}
           />
           <PasswordInput
-            label="Password"
+            label={t('console.login.password')}
             autoComplete="current-password"
             required
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
           />
           <Button type="submit" loading={login.isPending} disabled={!email || !password}>
-            Sign in
+            {t('console.login.submit')}
           </Button>
           <Anchor component={Link} to="/console/forgot-password" size="sm">
-            Forgot password?
+            {t('console.login.forgot')}
           </Anchor>
         </Stack>
       </form>

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { age, parseMinor, words } from './format.ts';
+import { en, type MessageKey } from '../../../lib/i18n/en.ts';
+import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
+import { age, ageParts, label, parseMinor, stageLabel, words } from './format.ts';
+
+// English `t`, as the provider builds it, without React.
+const t: Translate = (key: MessageKey, values) =>
+  en[key].replace(/\{(\w+)\}/g, (m, name: string) => (values && name in values ? String(values[name]) : m));
 
 describe('console formatting', () => {
   it('reads an amount typed in major units as exact minor units', () => {
@@ -13,9 +19,16 @@ describe('console formatting', () => {
   });
   it('shows ages and words', () => {
     const now = Date.parse('2026-11-26T12:00:00Z');
-    expect(age('2026-11-26T11:55:00Z', now)).toBe('5m');
-    expect(age('2026-11-26T09:00:00Z', now)).toBe('3h');
-    expect(age('2026-11-22T12:00:00Z', now)).toBe('4d');
+    expect(ageParts('2026-11-26T11:55:00Z', now)).toEqual({ n: 5, unit: 'minutes' });
+    expect(age(t, '2026-11-26T11:55:00Z', now)).toBe('5m');
+    expect(age(t, '2026-11-26T09:00:00Z', now)).toBe('3h');
+    expect(age(t, '2026-11-22T12:00:00Z', now)).toBe('4d');
     expect(words('awaiting_shipment')).toBe('Awaiting shipment');
+  });
+  it('labels codes from the catalogue, and unknown codes as words', () => {
+    expect(label(t, 'status', 'awaiting_shipment')).toBe('Awaiting shipment');
+    expect(label(t, 'status', 'some_new_status')).toBe('Some new status');
+    expect(stageLabel(t, 'qc_failed')).toBe('QC failed');
+    expect(stageLabel(t, 'qc_on_hold')).toBe('QC on hold');
   });
 });

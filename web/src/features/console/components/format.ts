@@ -1,24 +1,60 @@
-import { formatMoney } from '../../../lib/money.ts';
-
-/** Staff pages are English-only. */
-export const LOCALE = 'en';
-
-export const money = (amount: number, currency: string) => formatMoney(amount, currency, LOCALE);
+import { en, type MessageKey } from '../../../lib/i18n/en.ts';
+import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 
 export const words = (s: string) => s.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
-/** "5m", "3h", "2d": how long ago, for a queue column. */
-export function age(iso: string, now = Date.now()): string {
-  const min = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 60_000));
-  if (min < 60) return `${min}m`;
-  if (min < 48 * 60) return `${Math.floor(min / 60)}h`;
-  return `${Math.floor(min / 1440)}d`;
+/** The code groups the catalogue names under `console.<group>.<code>`. */
+export type LabelGroup =
+  | 'action'
+  | 'actor'
+  | 'claimAction'
+  | 'claimKind'
+  | 'claimStatus'
+  | 'condition'
+  | 'conditionOption'
+  | 'event'
+  | 'queueName'
+  | 'refundMethod'
+  | 'refundStatus'
+  | 'resolution'
+  | 'role'
+  | 'rule'
+  | 'sla'
+  | 'stage'
+  | 'status';
+
+/**
+ * A code's label in the agent's language. A code the catalogue does not know (added on the
+ * server later, or a shop's own) still shows, as `fallback` makes it — the English words.
+ */
+export function label(
+  t: Translate,
+  group: LabelGroup,
+  code: string,
+  fallback: (code: string) => string = words,
+) {
+  const key = `console.${group}.${code}`;
+  return Object.hasOwn(en, key) ? t(key as MessageKey) : fallback(code);
 }
 
-export function dateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+/** How long ago, in whole minutes under an hour, hours under two days, else days. */
+export function ageParts(iso: string, now = Date.now()): { n: number; unit: 'minutes' | 'hours' | 'days' } {
+  const min = Math.max(0, Math.floor((now - new Date(iso).getTime()) / 60_000));
+  if (min < 60) return { n: min, unit: 'minutes' };
+  if (min < 48 * 60) return { n: Math.floor(min / 60), unit: 'hours' };
+  return { n: Math.floor(min / 1440), unit: 'days' };
+}
+
+const AGE_KEYS = {
+  minutes: 'console.age.minutes',
+  hours: 'console.age.hours',
+  days: 'console.age.days',
+} as const satisfies Record<string, MessageKey>;
+
+/** "5m", "3h", "2d" (or "3 小时", "3 h"): how long ago, for a queue column. */
+export function age(t: Translate, iso: string, now = Date.now()): string {
+  const { n, unit } = ageParts(iso, now);
+  return t(AGE_KEYS[unit], { n });
 }
 
 /**
@@ -34,27 +70,6 @@ export function parseMinor(text: string, exponent: number): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-export const QUEUE_LABELS: Record<string, string> = {
-  needs_review: 'Needs review',
-  awaiting_inspection: 'Awaiting inspection',
-  refund_failed: 'Refund failed',
-  sla_at_risk: 'SLA at risk',
-  seller_deadline: 'Seller deadline at risk',
-  all: 'All',
-};
-
-export const ACTION_LABELS: Record<string, string> = {
-  approve: 'Approve',
-  reject: 'Reject',
-  ship: 'Mark shipped',
-  receive: 'Mark received',
-  inspect: 'Inspect',
-  refund: 'Refund',
-  close: 'Close',
-  cancel: 'Cancel return',
-  ship_replacement: 'Ship replacement',
-};
-
 /** Status badge colours with white text at 4.5:1 or more. */
 export function statusColor(status: string): string {
   if (status === 'rejected' || status === 'cancelled') return 'red.9';
@@ -63,5 +78,6 @@ export function statusColor(status: string): string {
   return 'brand';
 }
 
-/** A line stage for staff ("qc_failed" → "QC failed"). */
-export const stageLabel = (stage: string) => words(stage).replace(/^Qc /, 'QC ');
+/** A line stage for staff ("qc_failed" → "QC failed" in English). */
+export const stageLabel = (t: Translate, stage: string) =>
+  label(t, 'stage', stage, (s) => words(s).replace(/^Qc /, 'QC '));

@@ -2,17 +2,23 @@ import { Alert, Anchor, Button, Paper, PasswordInput, Stack, Text, TextInput, Ti
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../../../lib/api.ts';
+import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { useConfirmPasswordReset, useRequestPasswordReset } from '../api/console-api.ts';
-import { MIN_PASSWORD_LENGTH, passwordStrength, STRENGTH_TEXT } from './password-strength.ts';
+import { MIN_PASSWORD_LENGTH, passwordStrength, type Strength } from './password-strength.ts';
 
-// The server answers the same whatever the address: so does the page, word for word.
-const NEUTRAL =
-  'If the address belongs to an account, a reset link is on its way. It works once, for one hour.';
+const STRENGTH_KEY = {
+  too_short: 'console.strength.too_short',
+  weak: 'console.strength.weak',
+  fair: 'console.strength.fair',
+  strong: 'console.strength.strong',
+} as const satisfies Record<Strength, MessageKey>;
 
 /** `/console/forgot-password`: asks for a reset link by email. */
 export function ForgotPasswordPage() {
-  useDocumentTitle('Forgot password', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('console.forgot.title'), 'Returnflow');
   const request = useRequestPasswordReset();
   const [email, setEmail] = useState('');
 
@@ -22,35 +28,35 @@ export function ForgotPasswordPage() {
   };
 
   const error = request.error;
-  const fieldError =
-    isApiError(error) && error.status === 400 ? 'Enter an email address, like name@shop.example.' : null;
+  const fieldError = isApiError(error) && error.status === 400 ? t('console.forgot.invalidEmail') : null;
   const alert = !error
     ? null
     : isApiError(error) && error.status === 429
-      ? 'Too many requests. Wait a few minutes, then try again.'
+      ? t('console.forgot.tooMany')
       : fieldError
         ? null
-        : 'The request did not go through. Check your connection and try again.';
+        : t('console.forgot.failed');
 
   return (
     <Paper withBorder radius="md" p="xl" maw={420} mx="auto" mt="lg" data-testid="forgot-page">
       <Stack gap="md">
-        <Title order={1}>Forgot password</Title>
+        <Title order={1}>{t('console.forgot.title')}</Title>
         {request.isSuccess ? (
           <>
             <Alert color="green" variant="light" role="status" data-testid="forgot-sent">
-              {NEUTRAL}
+              {/* The server answers the same whatever the address: so does the page, word for word. */}
+              {t('console.forgot.sent')}
             </Alert>
-            <Text size="sm">Nothing after a few minutes? Check the spam folder, or ask your admin.</Text>
+            <Text size="sm">{t('console.forgot.spam')}</Text>
             <Anchor component={Link} to="/console/login">
-              Back to sign-in
+              {t('console.forgot.backToSignIn')}
             </Anchor>
           </>
         ) : (
           <form onSubmit={submit} noValidate data-testid="forgot-form">
             <Stack gap="md">
               <Text size="sm" c="dimmed">
-                Enter the email you sign in with; we send a link to choose a new password.
+                {t('console.forgot.lead')}
               </Text>
               {alert && (
                 <Alert color="red" variant="light" role="alert">
@@ -58,7 +64,7 @@ export function ForgotPasswordPage() {
                 </Alert>
               )}
               <TextInput
-                label="Email"
+                label={t('console.login.email')}
                 type="email"
                 autoComplete="username"
                 required
@@ -67,10 +73,10 @@ export function ForgotPasswordPage() {
                 onChange={(e) => setEmail(e.currentTarget.value)}
               />
               <Button type="submit" loading={request.isPending} disabled={!email.trim()}>
-                Send reset link
+                {t('console.forgot.submit')}
               </Button>
               <Anchor component={Link} to="/console/login" size="sm">
-                Back to sign-in
+                {t('console.forgot.backToSignIn')}
               </Anchor>
             </Stack>
           </form>
@@ -82,7 +88,8 @@ export function ForgotPasswordPage() {
 
 /** `/console/reset-password?token=…`: the page the emailed link opens; sets a new password. */
 export function ResetPasswordPage() {
-  useDocumentTitle('Choose a new password', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('console.reset.title'), 'Returnflow');
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const confirm = useConfirmPasswordReset();
@@ -94,7 +101,7 @@ export function ResetPasswordPage() {
   const strength = passwordStrength(password);
   const mismatch =
     repeat !== '' && repeat !== password && (touched || repeat.length >= password.length)
-      ? 'The two passwords differ.'
+      ? t('console.reset.mismatch')
       : null;
   const ready = strength !== 'too_short' && password === repeat;
 
@@ -114,22 +121,22 @@ export function ResetPasswordPage() {
   const otherError =
     error && !passwordError && !linkDead
       ? isApiError(error) && error.status === 429
-        ? 'Too many attempts. Wait a few minutes, then try again.'
+        ? t('console.reset.tooMany')
         : isApiError(error)
           ? error.message
-          : 'Saving did not work. Check your connection and try again.'
+          : t('console.reset.failed')
       : null;
 
   if (token.length < 10) {
     return (
       <Paper withBorder radius="md" p="xl" maw={420} mx="auto" mt="lg" data-testid="reset-page">
         <Stack gap="md">
-          <Title order={1}>Choose a new password</Title>
+          <Title order={1}>{t('console.reset.title')}</Title>
           <Alert color="yellow" variant="light" role="alert">
-            This link is incomplete. Open the whole link from the email, or ask for a new one.
+            {t('console.reset.incomplete')}
           </Alert>
           <Anchor component={Link} to="/console/forgot-password">
-            Ask for a new link
+            {t('console.reset.askNew')}
           </Anchor>
         </Stack>
       </Paper>
@@ -140,17 +147,17 @@ export function ResetPasswordPage() {
     <Paper withBorder radius="md" p="xl" maw={420} mx="auto" mt="lg" data-testid="reset-page">
       <form onSubmit={submit} noValidate data-testid="reset-form">
         <Stack gap="md">
-          <Title order={1}>Choose a new password</Title>
+          <Title order={1}>{t('console.reset.title')}</Title>
           <Text size="sm" c="dimmed">
-            Every device signed in with the old password is signed out.
+            {t('console.reset.lead')}
           </Text>
           {linkDead && (
             <Alert color="red" variant="light" role="alert" data-testid="reset-error">
               {isApiError(error) && error.code === 'invalid_reset_token'
                 ? error.message
-                : 'This reset link is not valid any more; ask for a new one.'}{' '}
+                : t('console.reset.linkDead')}{' '}
               <Anchor component={Link} to="/console/forgot-password">
-                Ask for a new link
+                {t('console.reset.askNew')}
               </Anchor>
             </Alert>
           )}
@@ -160,21 +167,21 @@ export function ResetPasswordPage() {
             </Alert>
           )}
           <PasswordInput
-            label="New password"
+            label={t('console.reset.newPassword')}
             autoComplete="new-password"
             required
             value={password}
             error={passwordError}
             description={
               <span aria-live="polite" data-testid="password-strength" data-strength={strength}>
-                {STRENGTH_TEXT[strength]}
+                {t(STRENGTH_KEY[strength], { min: MIN_PASSWORD_LENGTH })}
               </span>
             }
             onChange={(e) => setPassword(e.currentTarget.value)}
             minLength={MIN_PASSWORD_LENGTH}
           />
           <PasswordInput
-            label="Repeat the new password"
+            label={t('console.reset.repeat')}
             autoComplete="new-password"
             required
             value={repeat}
@@ -183,10 +190,10 @@ export function ResetPasswordPage() {
             onBlur={() => setTouched(true)}
           />
           <Button type="submit" loading={confirm.isPending} disabled={!ready}>
-            Save the new password
+            {t('console.reset.submit')}
           </Button>
           <Anchor component={Link} to="/console/login" size="sm">
-            Back to sign-in
+            {t('console.forgot.backToSignIn')}
           </Anchor>
         </Stack>
       </form>

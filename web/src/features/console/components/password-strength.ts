@@ -15,10 +15,3 @@ export function passwordStrength(password: string): Strength {
   if (password.length >= 16 || (password.length >= 12 && kinds >= 3)) return 'strong';
   return kinds >= 2 ? 'fair' : 'weak';
 }
-
-export const STRENGTH_TEXT: Record<Strength, string> = {
-  too_short: `Use at least ${MIN_PASSWORD_LENGTH} characters.`,
-  weak: 'Weak: add more words or characters.',
-  fair: 'Fair: a few more characters make it strong.',
-  strong: 'Strong password.',
-};

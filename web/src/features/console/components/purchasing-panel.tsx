@@ -20,27 +20,23 @@ import { type FormEvent, useState } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { ItemisedRefund } from '../../../components/itemised-refund.tsx';
 import { isApiError } from '../../../lib/api.ts';
-import { I18nProvider } from '../../../lib/i18n/i18n-provider.tsx';
+import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { currencyExponent } from '../../../lib/money.ts';
 import type { CaseView } from '../api/console-api.ts';
-import {
-  type CaseSourcing,
-  CLAIM_ACTION_LABELS,
-  type Claim,
-  useClaimAction,
-  useEvidencePack,
-} from '../api/sourcing-api.ts';
-import { dateTime, money, parseMinor, stageLabel, words } from './format.ts';
+import { type CaseSourcing, type Claim, useClaimAction, useEvidencePack } from '../api/sourcing-api.ts';
+import { fillSlots } from './fill-slots.tsx';
+import { label, parseMinor, stageLabel } from './format.ts';
 
-const STALE_CLAIM = 'This claim was changed by someone else — reloaded. Check it and try again.';
-
-const CLAIM_CONSEQUENCE: Record<string, string> = {
-  send: 'Records that the claim message went to the seller on their platform.',
-  accept: 'Records that the seller agreed. An accepted cancellation approves the waiting return.',
-  refuse: 'Records that the seller said no. The money stays unrecovered.',
-  refund: 'Records what the seller actually paid back; the line goes back to the seller.',
-  cancel: 'Stops pursuing this claim. This cannot be undone.',
+const CLAIM_CONSEQUENCE: Record<string, MessageKey> = {
+  send: 'console.claim.consequence.send',
+  accept: 'console.claim.consequence.accept',
+  refuse: 'console.claim.consequence.refuse',
+  refund: 'console.claim.consequence.refund',
+  cancel: 'console.claim.consequence.cancel',
 };
+
+const claimActionLabel = (t: Translate, action: string) => label(t, 'claimAction', action);
 
 function claimColor(status: string): string {
   if (status === 'refused' || status === 'expired') return 'red.9';
@@ -49,12 +45,12 @@ function claimColor(status: string): string {
   return 'violet.9';
 }
 
-/** "in 30 h", "2 d 4 h left", "closed": how long the seller still accepts the claim. */
-function hoursText(hours: number | null): string {
-  if (hours === null) return 'No deadline';
-  if (hours <= 0) return 'Deadline passed';
-  if (hours < 48) return `${hours} h left`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h left`;
+/** "30 h left", "2 d 4 h left", "Deadline passed": how long the seller still accepts the claim. */
+function hoursText(t: Translate, hours: number | null): string {
+  if (hours === null) return t('console.claim.noDeadline');
+  if (hours <= 0) return t('console.claim.deadlinePassed');
+  if (hours < 48) return t('console.claim.hoursLeft', { hours });
+  return t('console.claim.daysLeft', { days: Math.floor(hours / 24), hours: hours % 24 });
 }
 
 /** A purchasing agent's side of the case: risk, line stages and deadlines, claims on sellers, fees. */
@@ -67,6 +63,7 @@ export function PurchasingPanel({
   view: CaseView;
   sourcing: CaseSourcing;
 }) {
+  const { t } = useI18n();
   const q = view.return.refundQuote;
   return (
     <Stack gap="md">
@@ -76,18 +73,16 @@ export function PurchasingPanel({
       {q.sourcing && (
         <Stack gap="xs">
           <Title order={3} size="h5">
-            Refund, fee by fee (what the customer sees)
+            {t('console.purchasing.feesTitle')}
           </Title>
-          {/* The customer-facing table, in English like the rest of the console. */}
-          <I18nProvider initial="en" scoped>
-            <ItemisedRefund
-              itemised={q.sourcing.itemised}
-              currency={q.currency}
-              refundTo={q.sourcing.refundTo}
-              display={q.sourcing.display}
-              testId="case-itemised"
-            />
-          </I18nProvider>
+          {/* The customer-facing table, in the agent's language like the rest of the console. */}
+          <ItemisedRefund
+            itemised={q.sourcing.itemised}
+            currency={q.currency}
+            refundTo={q.sourcing.refundTo}
+            display={q.sourcing.display}
+            testId="case-itemised"
+          />
         </Stack>
       )}
     </Stack>
@@ -95,32 +90,38 @@ export function PurchasingPanel({
 }
 
 function RiskBadges({ risk }: { risk: CaseSourcing['risk'] }) {
+  const { t } = useI18n();
   const overQuota = risk.freeReturnsPerMonth !== null && risk.returnsThisMonth > risk.freeReturnsPerMonth;
   return (
     <Group gap="xs" wrap="wrap" data-testid="risk-badges">
       <Badge color={overQuota ? 'red.9' : 'gray.8'} tt="none">
-        {risk.returnsThisMonth} return{risk.returnsThisMonth === 1 ? '' : 's'} this month
-        {risk.freeReturnsPerMonth !== null ? ` (${risk.freeReturnsPerMonth} free)` : ''}
+        {t(risk.returnsThisMonth === 1 ? 'console.risk.month.one' : 'console.risk.month.other', {
+          count: risk.returnsThisMonth,
+        })}
+        {risk.freeReturnsPerMonth !== null ? t('console.risk.free', { free: risk.freeReturnsPerMonth }) : ''}
       </Badge>
       <Badge color={risk.frequentNoReason ? 'red.9' : 'gray.8'} tt="none" data-testid="risk-no-reason">
-        {risk.noReasonReturns90d} no-reason return{risk.noReasonReturns90d === 1 ? '' : 's'} in 90 days
-        {risk.frequentNoReason ? ` — frequent (review from ${risk.noReasonReviewThreshold})` : ''}
+        {t(risk.noReasonReturns90d === 1 ? 'console.risk.noReason.one' : 'console.risk.noReason.other', {
+          count: risk.noReasonReturns90d,
+        })}
+        {risk.frequentNoReason ? t('console.risk.frequent', { threshold: risk.noReasonReviewThreshold }) : ''}
       </Badge>
     </Group>
   );
 }
 
 function LineStages({ view, sourcing }: { view: CaseView; sourcing: CaseSourcing }) {
+  const { t, dateTime } = useI18n();
   const returned = new Set(view.return.lines.map((l) => l.orderLineId));
   const quoted = view.return.refundQuote.sourcing?.stages ?? [];
   return (
     <Table verticalSpacing={4} data-testid="line-stages">
-      <caption className="visually-hidden">Order lines with their stage and deadlines</caption>
+      <caption className="visually-hidden">{t('console.stages.caption')}</caption>
       <Table.Thead>
         <Table.Tr>
-          <Table.Th scope="col">Line</Table.Th>
-          <Table.Th scope="col">Stage</Table.Th>
-          <Table.Th scope="col">Clocks</Table.Th>
+          <Table.Th scope="col">{t('console.stages.col.line')}</Table.Th>
+          <Table.Th scope="col">{t('console.stages.col.stage')}</Table.Th>
+          <Table.Th scope="col">{t('console.stages.col.clocks')}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -138,29 +139,35 @@ function LineStages({ view, sourcing }: { view: CaseView; sourcing: CaseSourcing
               </Table.Th>
               <Table.Td>
                 <Badge color="gray.8" tt="none">
-                  {stageLabel(l.stage)}
+                  {stageLabel(t, l.stage)}
                 </Badge>
                 {l.stageAt && (
                   <Text size="xs" c="dimmed">
-                    since {dateTime(l.stageAt)}
+                    {t('console.stages.since', { date: dateTime(l.stageAt) })}
                   </Text>
                 )}
               </Table.Td>
               <Table.Td>
                 <Stack gap={0}>
                   {q?.sellerDeadline && (
-                    <Text size="xs">Seller window until {dateTime(q.sellerDeadline)}</Text>
+                    <Text size="xs">
+                      {t('console.stages.sellerWindow', { date: dateTime(q.sellerDeadline) })}
+                    </Text>
                   )}
                   {q?.customerDeadline && (
-                    <Text size="xs">Customer window until {dateTime(q.customerDeadline)}</Text>
+                    <Text size="xs">
+                      {t('console.stages.customerWindow', { date: dateTime(q.customerDeadline) })}
+                    </Text>
                   )}
                   {l.domesticDeliveredAt && (
-                    <Text size="xs">In warehouse {dateTime(l.domesticDeliveredAt)}</Text>
+                    <Text size="xs">
+                      {t('console.stages.inWarehouse', { date: dateTime(l.domesticDeliveredAt) })}
+                    </Text>
                   )}
-                  {l.qcAt && <Text size="xs">QC {dateTime(l.qcAt)}</Text>}
+                  {l.qcAt && <Text size="xs">{t('console.stages.qc', { date: dateTime(l.qcAt) })}</Text>}
                   {l.storageExpiresAt && (
                     <Text size="xs" data-testid="storage-expiry">
-                      Storage expires {dateTime(l.storageExpiresAt)}
+                      {t('console.stages.storage', { date: dateTime(l.storageExpiresAt) })}
                     </Text>
                   )}
                 </Stack>
@@ -174,6 +181,7 @@ function LineStages({ view, sourcing }: { view: CaseView; sourcing: CaseSourcing
 }
 
 function Claims({ id, claims }: { id: string; claims: Claim[] }) {
+  const { t, money, dateTime } = useI18n();
   const [acting, setActing] = useState<{ claim: Claim; action: string } | null>(null);
   const [notice, setNotice] = useState<{ kind: 'ok' | 'stale' | 'error'; text: string } | null>(null);
   const [evidenceOf, setEvidenceOf] = useState<string | null>(null);
@@ -182,7 +190,7 @@ function Claims({ id, claims }: { id: string; claims: Claim[] }) {
   if (claims.length === 0)
     return (
       <Text size="sm" data-testid="claims-empty">
-        No claim on a seller for this return (the seller is not involved at this stage).
+        {t('console.claims.empty')}
       </Text>
     );
 
@@ -194,13 +202,13 @@ function Claims({ id, claims }: { id: string; claims: Claim[] }) {
         onSuccess: () =>
           setNotice({
             kind: 'ok',
-            text: `${CLAIM_ACTION_LABELS[acting.action] ?? words(acting.action)}: done.`,
+            text: t('console.done', { action: claimActionLabel(t, acting.action) }),
           }),
         onError: (e) =>
           setNotice(
             isApiError(e, 'stale_claim')
-              ? { kind: 'stale', text: STALE_CLAIM }
-              : { kind: 'error', text: isApiError(e) ? e.message : 'That did not work. Try again.' },
+              ? { kind: 'stale', text: t('console.claim.stale') }
+              : { kind: 'error', text: isApiError(e) ? e.message : t('console.failed') },
           ),
         onSettled: () => setActing(null),
       },
@@ -210,7 +218,7 @@ function Claims({ id, claims }: { id: string; claims: Claim[] }) {
   return (
     <Stack gap="sm">
       <Title order={3} size="h5">
-        Claims on sellers
+        {t('console.claims.title')}
       </Title>
       {notice && (
         <Alert
@@ -219,7 +227,7 @@ function Claims({ id, claims }: { id: string; claims: Claim[] }) {
           role={notice.kind === 'ok' ? 'status' : 'alert'}
           data-testid={notice.kind === 'stale' ? 'claim-stale' : 'claim-notice'}
           withCloseButton
-          closeButtonLabel="Dismiss"
+          closeButtonLabel={t('console.dismiss')}
           onClose={() => setNotice(null)}
         >
           {notice.text}
@@ -239,32 +247,46 @@ function Claims({ id, claims }: { id: string; claims: Claim[] }) {
             <Group justify="space-between" wrap="wrap" gap="xs">
               <Group gap="xs">
                 <Text fw={700}>
-                  {words(c.kind)} · {c.seller}
+                  {label(t, 'claimKind', c.kind)} · {c.seller}
                 </Text>
                 <Badge color={claimColor(c.status)} data-testid="claim-status">
-                  {words(c.status)}
+                  {label(t, 'claimStatus', c.status)}
                 </Badge>
               </Group>
               {c.deadlineAt && (
                 <Group gap="xs">
-                  <Text size="sm">Seller deadline {dateTime(c.deadlineAt)}</Text>
+                  <Text size="sm">{t('console.claim.sellerDeadline', { date: dateTime(c.deadlineAt) })}</Text>
                   <Badge
                     color={c.hoursLeft !== null && c.hoursLeft <= 48 ? 'red.9' : 'gray.8'}
                     tt="none"
                     data-testid="claim-hours-left"
                   >
-                    {hoursText(c.hoursLeft)}
+                    {hoursText(t, c.hoursLeft)}
                   </Badge>
                 </Group>
               )}
             </Group>
             <Text size="sm">
-              Platform order {c.platformOrderRef ?? '—'} · expected {money(c.amountExpected, c.currency)} ·
-              recovered <span data-testid="claim-recovered">{money(c.amountRecovered, c.currency)}</span>
+              {fillSlots(t('console.claim.summary'), {
+                ref: c.platformOrderRef ?? '—',
+                expected: money(c.amountExpected, c.currency),
+                recovered: <span data-testid="claim-recovered">{money(c.amountRecovered, c.currency)}</span>,
+              })}
             </Text>
-            {c.note && <Text size="sm">Note: {c.note}</Text>}
-            <ClaimMessage label="Message in Simplified Chinese" lang="zh-CN" text={c.messages['zh-CN']} />
-            <ClaimMessage label="Message in English" lang="en" text={c.messages.en} />
+            {c.note && <Text size="sm">{t('console.claim.note', { note: c.note })}</Text>}
+            {/* The messages are for the seller, in their language: copied as they are, never translated. */}
+            <ClaimMessage
+              label={t('console.claim.messageZh')}
+              copyLabel={t('console.claim.copyZh')}
+              lang="zh-CN"
+              text={c.messages['zh-CN']}
+            />
+            <ClaimMessage
+              label={t('console.claim.messageEn')}
+              copyLabel={t('console.claim.copyEn')}
+              lang="en"
+              text={c.messages.en}
+            />
             <Group gap="xs" wrap="wrap" data-testid="claim-actions">
               {c.allowedActions.map((a) => (
                 <Button
@@ -277,11 +299,11 @@ function Claims({ id, claims }: { id: string; claims: Claim[] }) {
                     setActing({ claim: c, action: a });
                   }}
                 >
-                  {CLAIM_ACTION_LABELS[a] ?? words(a)}
+                  {claimActionLabel(t, a)}
                 </Button>
               ))}
               <Button size="xs" variant="default" onClick={() => setEvidenceOf(c.id)}>
-                Evidence pack
+                {t('console.claim.evidencePack')}
               </Button>
             </Group>
           </Stack>
@@ -298,7 +320,18 @@ function Claims({ id, claims }: { id: string; claims: Claim[] }) {
   );
 }
 
-function ClaimMessage({ label, lang, text }: { label: string; lang: string; text: string }) {
+function ClaimMessage({
+  label,
+  copyLabel,
+  lang,
+  text,
+}: {
+  label: string;
+  copyLabel: string;
+  lang: string;
+  text: string;
+}) {
+  const { t } = useI18n();
   return (
     <Stack gap={4} data-testid={`claim-message-${lang}`}>
       <Group justify="space-between" gap="xs">
@@ -307,13 +340,8 @@ function ClaimMessage({ label, lang, text }: { label: string; lang: string; text
         </Text>
         <CopyButton value={text}>
           {({ copied, copy }) => (
-            <Button
-              size="compact-xs"
-              variant="default"
-              onClick={copy}
-              aria-label={`Copy the ${label.toLowerCase()}`}
-            >
-              {copied ? 'Copied' : 'Copy'}
+            <Button size="compact-xs" variant="default" onClick={copy} aria-label={copyLabel}>
+              {t(copied ? 'console.claim.copied' : 'console.claim.copy')}
             </Button>
           )}
         </CopyButton>
@@ -336,13 +364,20 @@ function ClaimDialog({
   onCancel: () => void;
   onConfirm: (extra: { amountRecovered?: number; note?: string }) => void;
 }) {
-  const label = acting ? (CLAIM_ACTION_LABELS[acting.action] ?? words(acting.action)) : '';
+  const { t } = useI18n();
   return (
     <Modal
       opened={acting !== null}
       onClose={onCancel}
-      closeButtonProps={{ 'aria-label': 'Close' }}
-      title={acting ? `${label}: ${acting.claim.seller}?` : ''}
+      closeButtonProps={{ 'aria-label': t('console.close') }}
+      title={
+        acting
+          ? t('console.claim.dialogTitle', {
+              action: claimActionLabel(t, acting.action),
+              seller: acting.claim.seller,
+            })
+          : ''
+      }
     >
       {acting && (
         <ClaimDialogBody
@@ -368,6 +403,7 @@ function ClaimDialogBody({
   onCancel: () => void;
   onConfirm: (extra: { amountRecovered?: number; note?: string }) => void;
 }) {
+  const { t, money } = useI18n();
   const { claim, action } = acting;
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
@@ -378,20 +414,24 @@ function ClaimDialogBody({
     e.preventDefault();
     if (action !== 'refund') return onConfirm({ note: note.trim() || undefined });
     const minor = parseMinor(amount, exponent);
-    if (minor === null) return setError('Enter the amount the seller paid, e.g. 60.00.');
+    if (minor === null) return setError(t('console.claim.amountInvalid'));
     if (minor > claim.amountExpected)
-      return setError(`At most ${money(claim.amountExpected, claim.currency)}, the amount claimed.`);
+      return setError(
+        t('console.claim.amountTooHigh', { amount: money(claim.amountExpected, claim.currency) }),
+      );
     onConfirm({ amountRecovered: minor, note: note.trim() || undefined });
   };
 
   return (
     <form onSubmit={submit} data-testid={`claim-dialog-${action}`} noValidate>
       <Stack gap="md">
-        <Text size="sm">{CLAIM_CONSEQUENCE[action] ?? ''}</Text>
+        <Text size="sm">{CLAIM_CONSEQUENCE[action] ? t(CLAIM_CONSEQUENCE[action]) : ''}</Text>
         {action === 'refund' && (
           <TextInput
-            label={`Amount the seller refunded (${claim.currency})`}
-            description={`Claimed: ${money(claim.amountExpected, claim.currency)}. A partial refund is fine.`}
+            label={t('console.claim.amountLabel', { currency: claim.currency })}
+            description={t('console.claim.amountHint', {
+              amount: money(claim.amountExpected, claim.currency),
+            })}
             inputMode="decimal"
             required
             data-autofocus
@@ -404,7 +444,7 @@ function ClaimDialogBody({
           />
         )}
         <Textarea
-          label="Note (optional)"
+          label={t('console.claim.noteOptional')}
           autosize
           minRows={2}
           value={note}
@@ -412,10 +452,10 @@ function ClaimDialogBody({
         />
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
-            Back
+            {t('console.back')}
           </Button>
           <Button type="submit" loading={busy} data-testid="confirm-claim-action">
-            {CLAIM_ACTION_LABELS[action] ?? words(action)}
+            {claimActionLabel(t, action)}
           </Button>
         </Group>
       </Stack>
@@ -424,26 +464,31 @@ function ClaimDialogBody({
 }
 
 function EvidenceDialog({ claimId, onClose }: { claimId: string | null; onClose: () => void }) {
+  const { t, dateTime } = useI18n();
   const pack = useEvidencePack(claimId);
   return (
     <Modal
       opened={claimId !== null}
       onClose={onClose}
-      closeButtonProps={{ 'aria-label': 'Close' }}
-      title="Evidence pack"
+      closeButtonProps={{ 'aria-label': t('console.close') }}
+      title={t('console.claim.evidencePack')}
       size="xl"
     >
-      {pack.isPending && <Loader aria-label="Loading the evidence pack" />}
+      {pack.isPending && <Loader aria-label={t('console.pack.loading')} />}
       {pack.isError && <ErrorPanel error={pack.error} onRetry={() => void pack.refetch()} compact />}
       {pack.data && (
         <Stack gap="sm" data-testid="evidence-pack">
           <Text size="sm">
-            {pack.data.rmaNumber} · {pack.data.line.title} · stage {stageLabel(pack.data.line.stage)}
+            {t('console.pack.summary', {
+              rma: pack.data.rmaNumber,
+              title: pack.data.line.title,
+              stage: stageLabel(t, pack.data.line.stage),
+            })}
           </Text>
           {pack.data.remarks.length > 0 && (
             <Stack gap={2}>
               <Text size="sm" fw={600}>
-                Order remarks
+                {t('console.pack.remarks')}
               </Text>
               {pack.data.remarks.map((r) => (
                 <Text size="sm" key={r}>
@@ -453,7 +498,7 @@ function EvidenceDialog({ claimId, onClose }: { claimId: string | null; onClose:
             </Stack>
           )}
           {pack.data.photos.length === 0 ? (
-            <Text size="sm">No photos yet. The warehouse adds QC photos on the warehouse page.</Text>
+            <Text size="sm">{t('console.pack.noPhotos')}</Text>
           ) : (
             <Group gap="sm" align="flex-start">
               {pack.data.photos.map((p, i) => (
@@ -461,12 +506,17 @@ function EvidenceDialog({ claimId, onClose }: { claimId: string | null; onClose:
                   <a href={p.url} target="_blank" rel="noreferrer">
                     <img
                       src={p.url}
-                      alt={`${p.kind === 'qc' ? 'QC' : 'Customer'} evidence ${i + 1}, taken ${dateTime(p.takenAt)}`}
+                      alt={t(p.kind === 'qc' ? 'console.pack.alt.qc' : 'console.pack.alt.customer', {
+                        n: i + 1,
+                        date: dateTime(p.takenAt),
+                      })}
                       style={{ width: 160, height: 160, objectFit: 'cover', borderRadius: 4 }}
                     />
                   </a>
                   <Text component="figcaption" size="xs">
-                    {p.kind === 'qc' ? 'QC photo' : 'Customer photo'}, taken {dateTime(p.takenAt)}
+                    {t(p.kind === 'qc' ? 'console.pack.caption.qc' : 'console.pack.caption.customer', {
+                      date: dateTime(p.takenAt),
+                    })}
                   </Text>
                 </figure>
               ))}
@@ -477,7 +527,7 @@ function EvidenceDialog({ claimId, onClose }: { claimId: string | null; onClose:
             target="_blank"
             size="sm"
           >
-            Open the evidence pack as data (JSON)
+            {t('console.pack.json')}
           </Anchor>
         </Stack>
       )}

@@ -17,6 +17,8 @@ import {
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import {
   type BulkResult,
@@ -28,23 +30,23 @@ import {
   useQueueCounts,
   useQueueRows,
 } from '../api/console-api.ts';
-import { age, money, QUEUE_LABELS, statusColor, words } from './format.ts';
+import { age, label, statusColor } from './format.ts';
 
-const EMPTY: Record<Queue, string> = {
-  needs_review: 'Nothing waits for a decision. New returns the policy cannot decide will appear here.',
-  awaiting_inspection: 'No parcels wait for inspection.',
-  refund_failed: 'No failed refunds. Good.',
-  sla_at_risk: 'No return is close to missing its deadline.',
-  seller_deadline:
-    'No seller claim is close to its deadline. Claims appear here when the seller’s return window is about to close.',
-  all: 'No returns yet.',
+const EMPTY: Record<Queue, MessageKey> = {
+  needs_review: 'console.queue.empty.needs_review',
+  awaiting_inspection: 'console.queue.empty.awaiting_inspection',
+  refund_failed: 'console.queue.empty.refund_failed',
+  sla_at_risk: 'console.queue.empty.sla_at_risk',
+  seller_deadline: 'console.queue.empty.seller_deadline',
+  all: 'console.queue.empty.all',
 };
 
-const SLA = {
-  ok: { label: 'On time', color: 'teal.9' },
-  at_risk: { label: 'At risk', color: 'yellow.4' },
-  overdue: { label: 'Overdue', color: 'red.9' },
-} as const;
+const SLA_COLOR = { ok: 'teal.9', at_risk: 'yellow.4', overdue: 'red.9' } as const;
+
+const CONFIRM_TEXT = {
+  approve: { one: 'console.queue.confirmApprove.one', other: 'console.queue.confirmApprove.other' },
+  reject: { one: 'console.queue.confirmReject.one', other: 'console.queue.confirmReject.other' },
+} as const satisfies Record<string, Record<'one' | 'other', MessageKey>>;
 
 const isTyping = (el: Element | null) =>
   !!el && (['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || (el as HTMLElement).isContentEditable);
@@ -53,7 +55,8 @@ const isControl = (el: Element | null) =>
 
 /** `/console`: the queues, search, keyboard navigation and bulk decisions. */
 export function QueuePage() {
-  useDocumentTitle('Returns queue', 'Returnflow');
+  const { t, money } = useI18n();
+  useDocumentTitle(t('console.queue.docTitle'), 'Returnflow');
   const [params, setParams] = useSearchParams();
   const queueParam = params.get('queue');
   const queue: Queue = (QUEUES as readonly string[]).includes(queueParam ?? '')
@@ -166,7 +169,7 @@ export function QueuePage() {
     <>
       {q && (
         <Group gap="xs">
-          <Text size="sm">Results for “{q}” in all queues.</Text>
+          <Text size="sm">{t('console.queue.resultsFor', { q })}</Text>
           <Button
             size="xs"
             variant="subtle"
@@ -177,23 +180,23 @@ export function QueuePage() {
               setParams(p);
             }}
           >
-            Clear search
+            {t('console.queue.clearSearch')}
           </Button>
         </Group>
       )}
 
       <Group gap="xs" wrap="wrap">
         <Text size="sm" aria-live="polite">
-          {checked.size} selected
+          {t('console.queue.selected', { count: checked.size })}
         </Text>
         <Button size="xs" disabled={checked.size === 0} onClick={() => setConfirm('approve')}>
-          Approve selected
+          {t('console.queue.approveSelected')}
         </Button>
         <Button size="xs" color="red.9" disabled={checked.size === 0} onClick={() => setConfirm('reject')}>
-          Reject selected
+          {t('console.queue.rejectSelected')}
         </Button>
         <Text size="xs" c="dimmed">
-          Keys: j/k or ↑/↓ move, Enter opens, x selects, / searches
+          {t('console.queue.keys')}
         </Text>
         {canExport && list.length > 0 && (
           <Anchor
@@ -203,7 +206,7 @@ export function QueuePage() {
             download
             data-testid="queue-csv"
           >
-            Download CSV
+            {t('console.queue.csv')}
           </Anchor>
         )}
       </Group>
@@ -215,38 +218,42 @@ export function QueuePage() {
           role="status"
           data-testid="bulk-summary"
         >
-          {done.filter((r) => r.ok).length} of {done.length} done
-          {done.some((r) => !r.ok) ? '; the rows below say why the others were refused.' : '.'}
+          {t(done.some((r) => !r.ok) ? 'console.queue.bulkSomeRefused' : 'console.queue.bulkAllDone', {
+            done: done.filter((r) => r.ok).length,
+            total: done.length,
+          })}
         </Alert>
       )}
 
       {rows.isPending ? (
-        <Loader aria-label="Loading returns" />
+        <Loader aria-label={t('console.queue.loading')} />
       ) : rows.isError ? (
         <ErrorPanel error={rows.error} onRetry={() => void rows.refetch()} />
       ) : list.length === 0 ? (
-        <Text data-testid="queue-empty">{q ? `Nothing matches “${q}”.` : EMPTY[queue]}</Text>
+        <Text data-testid="queue-empty">{q ? t('console.queue.noMatch', { q }) : t(EMPTY[queue])}</Text>
       ) : (
         <Table.ScrollContainer minWidth={760}>
           <Table data-testid="queue-table" highlightOnHover verticalSpacing="xs">
-            <caption className="visually-hidden">{QUEUE_LABELS[q ? 'all' : queue]} returns</caption>
+            <caption className="visually-hidden">
+              {t('console.queue.caption', { queue: label(t, 'queueName', q ? 'all' : queue) })}
+            </caption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">
                   <Checkbox
-                    aria-label="Select all shown"
+                    aria-label={t('console.queue.selectAll')}
                     checked={allChecked}
                     indeterminate={checked.size > 0 && !allChecked}
                     onChange={() => setChecked(allChecked ? new Set() : new Set(list.map((r) => r.id)))}
                   />
                 </Table.Th>
-                <Table.Th scope="col">RMA</Table.Th>
-                <Table.Th scope="col">Customer</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col">Age</Table.Th>
-                <Table.Th scope="col">SLA</Table.Th>
+                <Table.Th scope="col">{t('console.queue.col.rma')}</Table.Th>
+                <Table.Th scope="col">{t('console.queue.col.customer')}</Table.Th>
+                <Table.Th scope="col">{t('console.queue.col.status')}</Table.Th>
+                <Table.Th scope="col">{t('console.queue.col.age')}</Table.Th>
+                <Table.Th scope="col">{t('console.queue.col.sla')}</Table.Th>
                 <Table.Th scope="col" className="money">
-                  Refund
+                  {t('console.queue.col.refund')}
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -266,7 +273,7 @@ export function QueuePage() {
                   >
                     <Table.Td>
                       <Checkbox
-                        aria-label={`Select ${r.rmaNumber}`}
+                        aria-label={t('console.queue.selectRow', { rma: r.rmaNumber })}
                         checked={checked.has(r.id)}
                         onChange={() => toggle(r.id)}
                       />
@@ -277,7 +284,7 @@ export function QueuePage() {
                       </Anchor>
                       {r.orderNumber && (
                         <Text size="xs" c="dimmed">
-                          Order {r.orderNumber}
+                          {t('console.queue.order', { number: r.orderNumber })}
                         </Text>
                       )}
                     </Table.Th>
@@ -289,7 +296,7 @@ export function QueuePage() {
                     </Table.Td>
                     <Table.Td>
                       <Badge color={statusColor(result?.status ?? r.status)}>
-                        {words(result?.status ?? r.status)}
+                        {label(t, 'status', result?.status ?? r.status)}
                       </Badge>
                       {result && !result.ok && (
                         <Text size="xs" c="red.9" data-testid="bulk-error">
@@ -298,17 +305,17 @@ export function QueuePage() {
                       )}
                       {result?.ok && (
                         <Text size="xs" data-testid="bulk-ok">
-                          Done
+                          {t('console.queue.rowDone')}
                         </Text>
                       )}
                     </Table.Td>
                     <Table.Td>
-                      <time dateTime={r.createdAt}>{age(r.createdAt)}</time>
+                      <time dateTime={r.createdAt}>{age(t, r.createdAt)}</time>
                     </Table.Td>
                     <Table.Td>
                       {r.sla ? (
-                        <Badge color={SLA[r.sla.state].color} autoContrast>
-                          {SLA[r.sla.state].label}
+                        <Badge color={SLA_COLOR[r.sla.state]} autoContrast>
+                          {label(t, 'sla', r.sla.state)}
                         </Badge>
                       ) : (
                         '—'
@@ -330,7 +337,7 @@ export function QueuePage() {
             loading={rows.isFetchingNextPage}
             onClick={() => void rows.fetchNextPage()}
           >
-            Load more
+            {t('console.queue.loadMore')}
           </Button>
         </div>
       )}
@@ -340,29 +347,29 @@ export function QueuePage() {
   return (
     <Stack gap="md" data-testid="queue-page">
       <Group justify="space-between" align="flex-end" wrap="wrap">
-        <Title order={1}>Returns</Title>
-        <form onSubmit={submitSearch} aria-label="Search returns">
+        <Title order={1}>{t('console.queue.title')}</Title>
+        <form onSubmit={submitSearch} aria-label={t('console.queue.searchForm')}>
           <Group gap="xs" align="flex-end">
             <TextInput
               ref={searchRef}
-              label="Search"
-              description="RMA, order number or email (press / to jump here)"
+              label={t('console.queue.search')}
+              description={t('console.queue.searchHint')}
               value={search}
               onChange={(e) => setSearch(e.currentTarget.value)}
               w={320}
             />
             <Button type="submit" variant="default">
-              Search
+              {t('console.queue.search')}
             </Button>
           </Group>
         </form>
       </Group>
 
       <Tabs value={activeTab} onChange={setQueue} activateTabWithKeyboard={false}>
-        <Tabs.List aria-label="Queues">
+        <Tabs.List aria-label={t('console.queue.tabs')}>
           {QUEUES.map((name) => (
             <Tabs.Tab key={name} value={name} data-testid={`queue-tab-${name}`}>
-              {QUEUE_LABELS[name]}{' '}
+              {label(t, 'queueName', name)}{' '}
               <Badge size="sm" variant="filled" color="gray.8" ml={4}>
                 {counts.data?.[name] ?? '–'}
               </Badge>
@@ -379,25 +386,33 @@ export function QueuePage() {
       <Modal
         opened={confirm !== null}
         onClose={() => setConfirm(null)}
-        closeButtonProps={{ 'aria-label': 'Close' }}
-        title={confirm === 'approve' ? 'Approve the selected returns?' : 'Reject the selected returns?'}
+        closeButtonProps={{ 'aria-label': t('console.close') }}
+        title={t(
+          confirm === 'approve' ? 'console.queue.confirmApproveTitle' : 'console.queue.confirmRejectTitle',
+        )}
       >
         <Stack gap="md">
           <Text>
-            {confirm === 'approve' ? 'Approve' : 'Reject'} {checked.size} return
-            {checked.size === 1 ? '' : 's'}. Each customer is told at once.
+            {t(
+              CONFIRM_TEXT[confirm === 'approve' ? 'approve' : 'reject'][
+                checked.size === 1 ? 'one' : 'other'
+              ],
+              { count: checked.size },
+            )}
           </Text>
           {bulk.isError && <ErrorPanel error={bulk.error} compact />}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirm(null)}>
-              Cancel
+              {t('console.cancel')}
             </Button>
             <Button
               color={confirm === 'reject' ? 'red.9' : undefined}
               loading={bulk.isPending}
               onClick={runBulk}
             >
-              {confirm === 'approve' ? 'Approve' : 'Reject'} {checked.size}
+              {t(confirm === 'approve' ? 'console.queue.approveN' : 'console.queue.rejectN', {
+                count: checked.size,
+              })}
             </Button>
           </Group>
         </Stack>

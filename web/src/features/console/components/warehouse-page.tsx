@@ -18,6 +18,8 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { PHOTO_TYPES, photoProblem } from '../../../lib/photos.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import type { Me } from '../api/console-api.ts';
@@ -29,22 +31,24 @@ import {
   useOrderStages,
   useSetStage,
 } from '../api/sourcing-api.ts';
-import { dateTime, stageLabel } from './format.ts';
+import { fillSlots } from './fill-slots.tsx';
+import { stageLabel } from './format.ts';
 
 /** Who may move lines and add QC photos (the server's WAREHOUSE roles). */
 export const WAREHOUSE_ROLES = ['warehouse', 'supervisor', 'admin'];
 
-const STAGE_HINT: Record<string, string> = {
-  in_warehouse: 'Scanned in: starts the seller’s return window.',
-  qc_passed: 'Checked and photographed: starts the customer’s window and storage.',
-  qc_failed: 'Files a free return to the seller for the customer.',
-  returned_to_seller: 'Sent back to the seller.',
-  cancelled: 'Cancelled with the seller.',
+const STAGE_HINT: Record<string, MessageKey> = {
+  in_warehouse: 'console.warehouse.stageHint.in_warehouse',
+  qc_passed: 'console.warehouse.stageHint.qc_passed',
+  qc_failed: 'console.warehouse.stageHint.qc_failed',
+  returned_to_seller: 'console.warehouse.stageHint.returned_to_seller',
+  cancelled: 'console.warehouse.stageHint.cancelled',
 };
 
 /** `/console/warehouse`: find an order by number, move its lines through the stages, add QC photos. */
 export function WarehousePage({ me }: { me: Me }) {
-  useDocumentTitle('Warehouse · Console', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('console.warehouse.docTitle'), 'Returnflow');
   const [params, setParams] = useSearchParams();
   const current = params.get('order') ?? '';
   const [input, setInput] = useState(current);
@@ -54,13 +58,12 @@ export function WarehousePage({ me }: { me: Me }) {
   if (!WAREHOUSE_ROLES.includes(me.user.role)) {
     return (
       <Stack gap="md" data-testid="warehouse-page">
-        <Title order={1}>Warehouse</Title>
+        <Title order={1}>{t('console.warehouse.title')}</Title>
         <Alert color="yellow" variant="light" role="alert" data-testid="warehouse-forbidden">
-          The warehouse page is for warehouse staff, supervisors and admins. Ask an admin for the warehouse
-          role if you scan or inspect parcels.
+          {t('console.warehouse.forbidden')}
         </Alert>
         <Anchor component={Link} to="/console">
-          Back to the queues
+          {t('console.warehouse.backToQueues')}
         </Anchor>
       </Stack>
     );
@@ -75,13 +78,13 @@ export function WarehousePage({ me }: { me: Me }) {
 
   return (
     <Stack gap="md" data-testid="warehouse-page">
-      <Title order={1}>Warehouse</Title>
-      <form onSubmit={submit} aria-label="Find an order">
+      <Title order={1}>{t('console.warehouse.title')}</Title>
+      <form onSubmit={submit} aria-label={t('console.warehouse.findForm')}>
         <Group align="flex-end" gap="xs" wrap="wrap">
           <TextInput
             ref={inputRef}
-            label="Order number"
-            description="Scan the label or type the number, then press Enter."
+            label={t('console.warehouse.orderNumber')}
+            description={t('console.warehouse.orderHint')}
             value={input}
             onChange={(e) => setInput(e.currentTarget.value)}
             autoFocus
@@ -90,7 +93,7 @@ export function WarehousePage({ me }: { me: Me }) {
             w={{ base: '100%', xs: 320 }}
           />
           <Button type="submit" disabled={!input.trim()}>
-            Find order
+            {t('console.warehouse.find')}
           </Button>
         </Group>
       </form>
@@ -98,7 +101,7 @@ export function WarehousePage({ me }: { me: Me }) {
         <OrderLines key={current} orderNumber={current} />
       ) : (
         <Text c="dimmed" data-testid="warehouse-empty">
-          Find an order to see where each item is, move it to its next stage and add QC photos.
+          {t('console.warehouse.empty')}
         </Text>
       )}
     </Stack>
@@ -106,6 +109,7 @@ export function WarehousePage({ me }: { me: Me }) {
 }
 
 function OrderLines({ orderNumber }: { orderNumber: string }) {
+  const { t } = useI18n();
   const order = useOrderByNumber(orderNumber);
   const stages = useOrderStages(order.data?.id ?? null);
   const [offer, setOffer] = useState<StageResult['offer']>(null);
@@ -114,21 +118,21 @@ function OrderLines({ orderNumber }: { orderNumber: string }) {
     return (
       <Group gap="sm" role="status">
         <Loader size="sm" aria-hidden="true" />
-        <Text>Looking up {orderNumber}…</Text>
+        <Text>{t('console.warehouse.lookingUp', { number: orderNumber })}</Text>
       </Group>
     );
   if (order.isError) return <ErrorPanel error={order.error} onRetry={() => void order.refetch()} />;
   if (!order.data)
     return (
       <Alert color="yellow" variant="light" role="alert" data-testid="order-not-found">
-        No order {orderNumber}. Check the number on the label (letters, digits and dashes as printed).
+        {t('console.warehouse.notFound', { number: orderNumber })}
       </Alert>
     );
   if (stages.isError) {
     if (isApiError(stages.error) && stages.error.status === 404)
       return (
         <Alert color="yellow" variant="light" role="alert">
-          Order {orderNumber} has no purchasing stages: this shop does not buy for its customers.
+          {t('console.warehouse.noStages', { number: orderNumber })}
         </Alert>
       );
     return <ErrorPanel error={stages.error} onRetry={() => void stages.refetch()} />;
@@ -137,7 +141,7 @@ function OrderLines({ orderNumber }: { orderNumber: string }) {
   return (
     <Stack gap="sm" data-testid="warehouse-order" aria-live="polite">
       <Title order={2} size="h3">
-        Order {order.data.orderNumber}
+        {t('console.warehouse.order', { number: order.data.orderNumber })}
       </Title>
       {offer && (
         <Alert
@@ -146,17 +150,19 @@ function OrderLines({ orderNumber }: { orderNumber: string }) {
           role="status"
           data-testid="qc-failed-offer"
           withCloseButton
-          closeButtonLabel="Dismiss"
+          closeButtonLabel={t('console.dismiss')}
           onClose={() => setOffer(null)}
         >
-          QC failed: return{' '}
-          <Anchor component={Link} to={`/console/returns/${offer.returnId}`} data-testid="offer-link">
-            {offer.rmaNumber}
-          </Anchor>{' '}
-          was filed for the customer at no cost, and a claim on the seller opened.
+          {fillSlots(t('console.warehouse.qcOffer'), {
+            rma: (
+              <Anchor component={Link} to={`/console/returns/${offer.returnId}`} data-testid="offer-link">
+                {offer.rmaNumber}
+              </Anchor>
+            ),
+          })}
         </Alert>
       )}
-      {lines.length === 0 && <Text>This order has no lines.</Text>}
+      {lines.length === 0 && <Text>{t('console.warehouse.noLines')}</Text>}
       {lines.map((l) => (
         <LineCard key={l.orderLineId} orderId={order.data!.id} line={l} onOffer={setOffer} />
       ))}
@@ -173,6 +179,7 @@ function LineCard({
   line: LineStage;
   onOffer: (offer: StageResult['offer']) => void;
 }) {
+  const { t, dateTime } = useI18n();
   const move = useSetStage(orderId);
   const [confirmQc, setConfirmQc] = useState(false);
   const [note, setNote] = useState('');
@@ -184,7 +191,7 @@ function LineCard({
       { lineId: line.orderLineId, stage, note: withNote },
       {
         onSuccess: (r) => {
-          setMoved(`Moved to “${stageLabel(r.stage)}”.`);
+          setMoved(t('console.warehouse.moved', { stage: stageLabel(t, r.stage) }));
           if (r.offer) onOffer(r.offer);
         },
         onSettled: () => setConfirmQc(false),
@@ -213,12 +220,16 @@ function LineCard({
             </Text>
           </Stack>
           <Badge size="lg" color="gray.8" tt="none" data-testid="line-stage">
-            {stageLabel(line.stage)}
+            {stageLabel(t, line.stage)}
           </Badge>
         </Group>
         <Text size="sm">
-          {line.stageAt ? `Since ${dateTime(line.stageAt)}` : 'No scan yet'}
-          {line.storageExpiresAt ? ` · storage expires ${dateTime(line.storageExpiresAt)}` : ''}
+          {line.stageAt
+            ? t('console.warehouse.since', { date: dateTime(line.stageAt) })
+            : t('console.warehouse.noScan')}
+          {line.storageExpiresAt
+            ? t('console.warehouse.storageExpires', { date: dateTime(line.storageExpiresAt) })
+            : ''}
         </Text>
         {line.nextStages.length > 0 ? (
           <Group
@@ -226,7 +237,7 @@ function LineCard({
             wrap="wrap"
             data-testid="next-stages"
             role="group"
-            aria-label={`Next stage for ${line.title}`}
+            aria-label={t('console.warehouse.nextStageFor', { title: line.title })}
           >
             {line.nextStages.map((s) => (
               <Button
@@ -234,18 +245,18 @@ function LineCard({
                 size="sm"
                 variant={s === 'qc_failed' ? 'outline' : s === 'qc_passed' ? 'filled' : 'default'}
                 color={s === 'qc_failed' ? 'red.9' : undefined}
-                title={STAGE_HINT[s]}
+                title={STAGE_HINT[s] ? t(STAGE_HINT[s]) : undefined}
                 loading={move.isPending && move.variables?.stage === s}
                 disabled={move.isPending}
                 onClick={() => (s === 'qc_failed' ? setConfirmQc(true) : go(s))}
               >
-                {stageLabel(s)}
+                {stageLabel(t, s)}
               </Button>
             ))}
           </Group>
         ) : (
           <Text size="sm" c="dimmed">
-            No further stage after “{stageLabel(line.stage)}”.
+            {t('console.warehouse.noFurther', { stage: stageLabel(t, line.stage) })}
           </Text>
         )}
         {moved && (
@@ -259,8 +270,8 @@ function LineCard({
       <Modal
         opened={confirmQc}
         onClose={() => setConfirmQc(false)}
-        closeButtonProps={{ 'aria-label': 'Close' }}
-        title={`QC failed: ${line.title}?`}
+        closeButtonProps={{ 'aria-label': t('console.close') }}
+        title={t('console.warehouse.qcFailedTitle', { title: line.title })}
       >
         <form
           onSubmit={(e) => {
@@ -271,11 +282,12 @@ function LineCard({
         >
           <Stack gap="md">
             <Text size="sm">
-              A free return to the seller is filed for the customer at once, and a claim on{' '}
-              {line.seller ?? 'the seller'} opens. Add QC photos of the fault so the claim has evidence.
+              {t('console.warehouse.qcFailedBody', {
+                seller: line.seller ?? t('console.warehouse.theSeller'),
+              })}
             </Text>
             <Textarea
-              label="What is wrong (optional, goes into the line's history)"
+              label={t('console.warehouse.whatWrong')}
               autosize
               minRows={2}
               value={note}
@@ -284,10 +296,10 @@ function LineCard({
             />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setConfirmQc(false)}>
-                Back
+                {t('console.back')}
               </Button>
               <Button type="submit" color="red.9" loading={move.isPending}>
-                Mark QC failed
+                {t('console.warehouse.markQcFailed')}
               </Button>
             </Group>
           </Stack>
@@ -298,6 +310,7 @@ function LineCard({
 }
 
 function QcPhotos({ orderId, line }: { orderId: string; line: LineStage }) {
+  const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
@@ -307,11 +320,7 @@ function QcPhotos({ orderId, line }: { orderId: string; line: LineStage }) {
     for (const file of files) {
       const p = photoProblem(file);
       if (p) {
-        setProblem(
-          p === 'type'
-            ? `${file.name} is not a JPEG, PNG or WebP image.`
-            : `${file.name} is larger than 8 MB.`,
-        );
+        setProblem(t(p === 'type' ? 'console.qc.notImage' : 'console.qc.tooLarge', { file: file.name }));
         return;
       }
     }
@@ -322,7 +331,7 @@ function QcPhotos({ orderId, line }: { orderId: string; line: LineStage }) {
         setDone((n) => n + 1);
       }
     } catch (e) {
-      setProblem(isApiError(e) ? e.message : 'The photo could not be uploaded. Try again.');
+      setProblem(isApiError(e) ? e.message : t('console.qc.uploadFailed'));
     } finally {
       setBusy(false);
     }
@@ -333,16 +342,16 @@ function QcPhotos({ orderId, line }: { orderId: string; line: LineStage }) {
       <FileButton onChange={(files) => void add(files)} accept={PHOTO_TYPES.join(',')} multiple>
         {(props) => (
           <Button {...props} size="xs" variant="default" loading={busy}>
-            Add QC photos
+            {t('console.qc.add')}
           </Button>
         )}
       </FileButton>
       <Text size="xs" c="dimmed">
-        JPEG, PNG or WebP, up to 8 MB each.
+        {t('console.qc.hint')}
       </Text>
       {done > 0 && (
         <Text size="sm" role="status" data-testid="qc-uploaded">
-          {done} QC photo{done === 1 ? '' : 's'} added.
+          {t(done === 1 ? 'console.qc.uploaded.one' : 'console.qc.uploaded.other', { count: done })}
         </Text>
       )}
       {problem && (
