@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp, createRealtime, createServices } from './main.ts';
 import { importCommand, syntheticSeedCommand } from './modules/analytics/cli-commands.ts';
+import { createProgress } from './modules/analytics/progress.ts';
+import { type BackupResult, createBackup } from './platform/backup/create-backup.ts';
+import { countsDiffer, FILES_DIR, formatBytes } from './platform/backup/manifest.ts';
+import { type RestoreResult, restoreBackup } from './platform/backup/restore-backup.ts';
 import { systemClock } from './platform/clock.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { connect } from './platform/db/database.ts';
@@ -25,6 +29,11 @@ Usage:
                                         generate and import a realistic history with planted issues
   returnflow import --tenant ID --orders orders.csv --returns returns.csv
                                         import order and return history (idempotent, all or nothing)
+  returnflow backup --out DIR           back up the database, uploaded files and secret.key into a new
+                                        folder (safe while the server runs; see docs/backup.md)
+  returnflow restore --from DIR [--force]
+                                        check a backup and restore it (stop the server first; --force
+                                        replaces a database that already holds data)
 
 Configuration (environment): PORT, HOST, DATABASE_URL (file:PATH or postgres://…), DATA_DIR,
 PUBLIC_URL, SEED_DEMO, LOG_LEVEL, PUBLIC_RATE_LIMIT. See README.md.`;
@@ -150,6 +159,9 @@ async function main(argv: string[]): Promise<number> {
         await handle.close();
       }
     }
+    case 'backup':
+    case 'restore':
+      return backupCommand(config, command, argv.slice(1));
     default:
       throw new ConfigError(`unknown command "${command}"; run "returnflow help"`);
   }
@@ -180,7 +192,11 @@ async function serve(config: Config): Promise<number> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.publicUrl.replace(/:\d+$/, `:${port}`);
-  console.log(`\nReturnflow is running at ${url}  (database: ${config.database.dialect})`);
+  const files =
+    config.storage.kind === 's3'
+      ? `s3://${config.storage.bucket}/${config.storage.prefix ?? ''}`
+      : config.storage.dir;
+  console.log(`\nReturnflow is running at ${url}  (database: ${config.database.dialect}; files: ${files})`);
   console.log(`  Return an item:   ${url}/returns`);
   console.log(`  Agent console:    ${url}/console`);
   console.log(`  API docs:         ${url}/api/docs`);
@@ -201,6 +217,95 @@ async function serve(config: Config): Promise<number> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   return -1;
+}
+
+async function backupCommand(config: Config, command: 'backup' | 'restore', args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      out: { type: 'string' },
+      from: { type: 'string' },
+      force: { type: 'boolean', default: false },
+    },
+  });
+  // Progress lines only on a terminal: cron mails and logs get the summary alone.
+  const bar = process.stderr.isTTY ? createProgress() : null;
+  const onProgress = bar
+    ? (label: string, done: number, total: number) => bar.update(label, done, total)
+    : undefined;
+  try {
+    if (command === 'backup') {
+      if (!values.out) throw new ConfigError('backup needs --out DIR (a new folder)');
+      printBackup(config, await createBackup(config, values.out, { onProgress }));
+    } else {
+      if (!values.from)
+        throw new ConfigError('restore needs --from DIR (a folder written by "returnflow backup")');
+      printRestore(await restoreBackup(config, values.from, { force: values.force, onProgress }));
+    }
+    return 0;
+  } finally {
+    bar?.done();
+  }
+}
+
+/**
+ * An operator's mistake or the machine's state (a bad option, an unreadable path, a full disk,
+ * a file that is not a database) is one line; anything else is a bug and keeps its stack.
+ */
+function operatorError(e: unknown): unknown {
+  if (e instanceof ConfigError) return e;
+  const err = e as { code?: string; message?: string; name?: string };
+  if (typeof err?.code === 'string' && /^(ERR_PARSE_ARGS_|E[A-Z]+$|SQLITE_)/.test(err.code)) {
+    return new ConfigError(String(err.message).split('\n')[0]!);
+  }
+  return e;
+}
+
+function printBackup(config: Config, r: BackupResult) {
+  const m = r.manifest;
+  const rows = Object.values(m.tables).reduce((a, b) => a + b, 0);
+  const uploads = m.files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).reduce((a, f) => a + f.bytes, 0);
+  console.log(`backup written to ${r.dir} (${formatBytes(r.bytes)})`);
+  console.log(
+    `  database:  ${m.dialect}${m.schema ? ` schema ${m.schema}` : ''}, ${rows} rows in ${Object.keys(m.tables).length} tables, ${m.migrations.length} migrations`,
+  );
+  console.log(`  files:     ${r.dataFiles} from ${config.dataDir} (${formatBytes(uploads)})`);
+  if (config.storage.kind === 's3') {
+    console.log(
+      `  uploads:   in S3 bucket ${config.storage.bucket}, not in this backup: keep the bucket versioned or backed up`,
+    );
+  }
+  if (m.secretKey) {
+    console.log('  secret.key: included. This backup can unseal the stored provider credentials:');
+    console.log('             keep it as safe as the database itself (owner-only, encrypted off-site).');
+  } else if (config.secretKey) {
+    console.log(
+      '  secret.key: not included; the key is SECRET_KEY in the environment: keep it with the backup.',
+    );
+  }
+}
+
+function printRestore(r: RestoreResult) {
+  const m = r.manifest;
+  console.log(`restored the backup of ${m.createdAt} (Returnflow ${m.appVersion}, ${m.dialect})`);
+  console.log(`  files:     ${r.dataFiles} restored${m.secretKey ? ', and secret.key' : ''}`);
+  if (r.migrated.length) console.log(`  migrated:  ${r.migrated.join(', ')}`);
+  for (const aside of r.keptAside)
+    console.log(`  kept the replaced ${aside} (delete it once you are satisfied)`);
+  const width = Math.max(...r.counts.map((c) => c.table.length));
+  console.log(`  ${'table'.padEnd(width)}  ${'backup'.padStart(8)}  ${'restored'.padStart(8)}`);
+  for (const c of r.counts) {
+    const mark = countsDiffer(c) ? '  <- differs' : '';
+    console.log(
+      `  ${c.table.padEnd(width)}  ${String(c.backup ?? '-').padStart(8)}  ${String(c.now ?? '-').padStart(8)}${mark}`,
+    );
+  }
+  const differ = r.counts.filter(countsDiffer);
+  console.log(
+    differ.length
+      ? `WARNING: ${differ.length} table(s) differ from the backup's counts; check them before starting the server`
+      : `all ${r.counts.filter((c) => c.backup !== null).length} tables match the backup's row counts`,
+  );
 }
 
 function demoFile(config: Config) {
@@ -249,11 +354,8 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (e) => {
-    if (e instanceof ConfigError) {
-      console.error(`returnflow: ${e.message}`);
-      process.exit(1);
-    }
-    console.error(e);
+    const err = operatorError(e);
+    console.error(err instanceof ConfigError ? `returnflow: ${err.message}` : err);
     process.exit(1);
   },
 );

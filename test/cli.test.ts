@@ -50,6 +50,8 @@ describe('returnflow CLI', () => {
     try {
       expect(first.apiKey).toMatch(/^rf_/);
       expect(first.output()).toMatch(/admin\s+admin@demo\.returnflow\.local/);
+      // Where uploaded files go is part of the start-up line.
+      expect(first.output()).toMatch(/\(database: \w+; files: \/\S+\)/);
       const api = apiClient(first.url, first.apiKey!);
       const demo = await api.get('/api/v1/returns?limit=100');
       expect(demo.status).toBe(200);
@@ -139,6 +141,8 @@ describe('returnflow CLI', () => {
         '--kind merchant or --kind purchasing_agent',
       ],
       [['frobnicate'], {}, 'unknown command'],
+      [['tenants', 'list', '--colour'], {}, "Unknown option '--colour'"],
+      [['seed', '--synthetic', '--orders'], {}, "Option '--orders <value>' argument missing"],
     ] as const) {
       const r = run([...args], { ...extra });
       expect(r.status).toBe(1);
