@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp, createRealtime, createServices } from './main.ts';
 import { importCommand, syntheticSeedCommand } from './modules/analytics/cli-commands.ts';
-import { createProgress } from './modules/analytics/progress.ts';
 import { type BackupResult, createBackup } from './platform/backup/create-backup.ts';
 import { countsDiffer, FILES_DIR, formatBytes } from './platform/backup/manifest.ts';
 import { type RestoreResult, restoreBackup } from './platform/backup/restore-backup.ts';
@@ -11,6 +10,7 @@ import { systemClock } from './platform/clock.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { connect } from './platform/db/database.ts';
 import { AppError, ConfigError } from './platform/errors.ts';
+import { createProgress } from './platform/progress.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
 
 const USAGE = `returnflow — returns, refunds and after-sales

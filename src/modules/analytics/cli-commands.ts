@@ -2,9 +2,9 @@ import { createReadStream, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Services } from '../../main.ts';
 import { AppError, ConfigError } from '../../platform/errors.ts';
+import { createProgress } from '../../platform/progress.ts';
 import { readHistoryCsv } from './history-csv.ts';
 import type { ImportResult } from './import.ts';
-import { createProgress } from './progress.ts';
 import { generateSyntheticHistory } from './synthetic.ts';
 
 /** `returnflow import --tenant ID --orders orders.csv --returns returns.csv` */
