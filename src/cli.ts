@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildApp, createRealtime, createServices } from './main.ts';
 import { importCommand, syntheticSeedCommand } from './modules/analytics/cli-commands.ts';
@@ -34,9 +36,10 @@ Usage:
   returnflow restore --from DIR [--force]
                                         check a backup and restore it (stop the server first; --force
                                         replaces a database that already holds data)
+  returnflow bench                      run the benchmarks (npm run bench; see docs/BENCHMARKS.md)
 
 Configuration (environment): PORT, HOST, DATABASE_URL (file:PATH or postgres://…), DATA_DIR,
-PUBLIC_URL, SEED_DEMO, LOG_LEVEL, PUBLIC_RATE_LIMIT. See README.md.`;
+PUBLIC_URL, SEED_DEMO, LOG_LEVEL, PUBLIC_RATE_LIMIT, SMTP_URL, S3_BUCKET (and S3_*). See README.md.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub] = argv;
@@ -158,6 +161,14 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await handle.close();
       }
+    }
+    case 'bench': {
+      // The benchmarks are TypeScript outside src/, run the way `npm run bench` runs them.
+      const root = fileURLToPath(new URL('..', import.meta.url));
+      const r = spawnSync(process.execPath, [join(root, 'bin/run-ts.js'), join(root, 'bench/run.ts')], {
+        stdio: 'inherit',
+      });
+      return r.status ?? 1;
     }
     case 'backup':
     case 'restore':
