@@ -158,11 +158,6 @@ export const keyCalls = {
 /** The same lists as the server's (src/modules/notify/templates.ts); the server refuses others. */
 export const TEMPLATE_LOCALES = ['en', 'zh-CN', 'es'] as const;
 export type TemplateLocale = (typeof TEMPLATE_LOCALES)[number];
-export const LOCALE_LABELS: Record<TemplateLocale, string> = {
-  en: 'English',
-  'zh-CN': 'Chinese (Simplified)',
-  es: 'Spanish',
-};
 export const TEMPLATE_FIELDS = ['subject', 'text', 'html', 'sms'] as const;
 export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
 export type TemplateDraft = Record<TemplateField, string>;

@@ -2,6 +2,8 @@ import { Alert, Anchor, Group, Loader, Paper, Stack, Text } from '@mantine/core'
 import type { ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
+import { en, type MessageKey } from '../../../lib/i18n/en.ts';
+import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { loginPath } from '../../../lib/safe-next.ts';
 import { type AdminMe, useAdminMe } from '../api/admin-api.ts';
 import './admin.css';
@@ -22,17 +24,33 @@ export type AdminSection = {
   render: (user: AdminMe['user']) => ReactNode;
 };
 
+/** A staff role in the reader's language; a role the API adds later shows as its code. */
+export function roleLabel(t: Translate, role: string): string {
+  const key = `admin.role.${role}`;
+  return Object.hasOwn(en, key) ? t(key as MessageKey) : role;
+}
+
+/** A section's nav label: the catalogue's when it has one (`admin.section.<path>`), else the one given. */
+function sectionLabel(t: Translate, s: AdminSection): string {
+  const key = `admin.section.${s.path}`;
+  return Object.hasOwn(en, key) ? t(key as MessageKey) : s.label;
+}
+
 function AdminsOnly({ user }: { user: AdminMe }) {
+  const { t } = useI18n();
   return (
     <Stack gap="md" maw={640}>
-      <h1 className="admin-h1">Administration</h1>
-      <Alert color="yellow" variant="light" title="Admins only" data-testid="admins-only">
+      <h1 className="admin-h1">{t('admin.title')}</h1>
+      <Alert color="yellow" variant="light" title={t('admin.adminsOnly.title')} data-testid="admins-only">
         <Text size="sm">
-          These settings are for admins. You are signed in as {user.user.name} ({user.user.role}). Ask an
-          admin of {user.tenant.name} if something here needs changing.
+          {t('admin.adminsOnly.body', {
+            name: user.user.name,
+            role: roleLabel(t, user.user.role),
+            tenant: user.tenant.name,
+          })}
         </Text>
         <Anchor href="/console" size="sm">
-          Go to the agent console
+          {t('admin.adminsOnly.console')}
         </Anchor>
       </Alert>
     </Stack>
@@ -44,9 +62,10 @@ function AdminsOnly({ user }: { user: AdminMe }) {
  * supervisors). Signed out: the staff sign-in; a role with nothing here: a plain refusal.
  */
 export function AdminApp({ sections = [] }: { sections?: AdminSection[] }) {
+  const { t } = useI18n();
   const me = useAdminMe();
   const { pathname, search } = useLocation();
-  if (me.isPending) return <Loader aria-label="Loading" m="xl" />;
+  if (me.isPending) return <Loader aria-label={t('admin.loading')} m="xl" />;
   if (me.isError) return <ErrorPanel error={me.error} onRetry={() => void me.refetch()} />;
   const user = me.data;
   if (!user) return <Navigate to={loginPath(`${pathname}${search}`)} replace />;
@@ -55,37 +74,37 @@ export function AdminApp({ sections = [] }: { sections?: AdminSection[] }) {
   const adminOnly = (page: ReactNode) => (isAdmin ? page : <AdminsOnly user={user} />);
   const home = isAdmin || !open[0] ? <PolicyPage /> : <Navigate to={`/admin/${open[0].path}`} replace />;
   return (
-    // Staff pages are English-only, whatever the customer-facing language switch says.
-    <div lang="en" data-testid="admin">
+    // In the site's language (the header's switch): the document's lang is set by the provider.
+    <div data-testid="admin">
       {!isAdmin && open.length === 0 ? (
         <AdminsOnly user={user} />
       ) : (
         <Stack gap="md">
-          <Paper component="section" aria-label="Administration" withBorder px="md" py="xs" radius="md">
+          <Paper component="section" aria-label={t('admin.title')} withBorder px="md" py="xs" radius="md">
             <Group justify="space-between" wrap="wrap" gap="xs">
-              <Text fw={700}>Administration · {user.tenant.name}</Text>
+              <Text fw={700}>{t('admin.shell.title', { tenant: user.tenant.name })}</Text>
               <Text size="sm" data-testid="admin-user">
-                {user.user.name} ({user.user.role})
+                {t('admin.shell.user', { name: user.user.name, role: roleLabel(t, user.user.role) })}
               </Text>
             </Group>
-            <nav aria-label="Admin sections" className="admin-nav">
+            <nav aria-label={t('admin.nav.label')} className="admin-nav">
               {isAdmin && (
                 <>
                   <NavLink
                     to="/admin/policy"
                     className={({ isActive }) => (isActive || pathname === '/admin' ? 'active' : '')}
                   >
-                    Policy
+                    {t('admin.nav.policy')}
                   </NavLink>
-                  <NavLink to="/admin/templates">Notification templates</NavLink>
-                  <NavLink to="/admin/webhooks">Webhooks</NavLink>
-                  <NavLink to="/admin/users">Users</NavLink>
-                  <NavLink to="/admin/api-keys">API keys</NavLink>
+                  <NavLink to="/admin/templates">{t('admin.nav.templates')}</NavLink>
+                  <NavLink to="/admin/webhooks">{t('admin.nav.webhooks')}</NavLink>
+                  <NavLink to="/admin/users">{t('admin.nav.users')}</NavLink>
+                  <NavLink to="/admin/api-keys">{t('admin.nav.apiKeys')}</NavLink>
                 </>
               )}
               {open.map((s) => (
                 <NavLink key={s.path} to={`/admin/${s.path}`}>
-                  {s.label}
+                  {sectionLabel(t, s)}
                 </NavLink>
               ))}
             </nav>

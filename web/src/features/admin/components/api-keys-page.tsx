@@ -15,15 +15,18 @@ import {
 import { type FormEvent, useState } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type ApiKey, keyCalls, useApiKeys, useKeyMutation } from '../api/admin-api.ts';
 
-const messageOf = (e: unknown) =>
-  isApiError(e) ? e.message : e instanceof Error ? e.message : 'The request failed.';
+// The server's message is shown as it comes (not translated); only our own fallback is.
+const messageOf = (e: unknown, t: Translate) =>
+  isApiError(e) ? e.message : e instanceof Error ? e.message : t('admin.requestFailed');
 
 /** `/admin/api-keys`: the shop's API keys; a new key's secret is shown once. */
 export function ApiKeysPage() {
-  useDocumentTitle('API keys · Administration', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('admin.keys.docTitle'), 'Returnflow');
   const keys = useApiKeys();
   const create = useKeyMutation(keyCalls.create);
   const revoke = useKeyMutation(keyCalls.revoke);
@@ -40,13 +43,11 @@ export function ApiKeysPage() {
 
   return (
     <Stack gap="md" data-testid="api-keys-page">
-      <h1 className="admin-h1">API keys</h1>
+      <h1 className="admin-h1">{t('admin.nav.apiKeys')}</h1>
       {secret && (
-        <Alert color="yellow" variant="light" title="Copy this key now" data-testid="new-key">
+        <Alert color="yellow" variant="light" title={t('admin.keys.copyNow')} data-testid="new-key">
           <Stack gap="xs">
-            <Text size="sm">
-              It is shown only once: store it somewhere safe. Anyone with it can use the API.
-            </Text>
+            <Text size="sm">{t('admin.keys.shownOnce')}</Text>
             <Code block data-testid="new-key-value">
               {secret}
             </Code>
@@ -61,10 +62,10 @@ export function ApiKeysPage() {
                   )
                 }
               >
-                Copy key
+                {t('admin.keys.copy')}
               </Button>
               <Text size="sm" role="status">
-                {copied ? 'Copied.' : ''}
+                {copied ? t('admin.copied') : ''}
               </Text>
             </Group>
           </Stack>
@@ -72,23 +73,23 @@ export function ApiKeysPage() {
       )}
       {(create.error || revoke.error) && (
         <Alert color="red" variant="light" role="alert">
-          {messageOf(create.error ?? revoke.error)}
+          {messageOf(create.error ?? revoke.error, t)}
         </Alert>
       )}
       {keys.isPending ? (
-        <Loader aria-label="Loading the keys" />
+        <Loader aria-label={t('admin.keys.loading')} />
       ) : keys.isError ? (
         <ErrorPanel error={keys.error} onRetry={() => void keys.refetch()} />
       ) : keys.data.data.length === 0 ? (
-        <Text data-testid="no-keys">No API keys yet.</Text>
+        <Text data-testid="no-keys">{t('admin.keys.empty')}</Text>
       ) : (
         <Table striped withTableBorder data-testid="api-keys">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th scope="col">Name</Table.Th>
-              <Table.Th scope="col">Key</Table.Th>
-              <Table.Th scope="col">Created</Table.Th>
-              <Table.Th scope="col">Status</Table.Th>
+              <Table.Th scope="col">{t('admin.keys.name')}</Table.Th>
+              <Table.Th scope="col">{t('admin.keys.key')}</Table.Th>
+              <Table.Th scope="col">{t('admin.keys.created')}</Table.Th>
+              <Table.Th scope="col">{t('admin.status')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -106,15 +107,15 @@ export function ApiKeysPage() {
                 <Table.Td>{k.createdAt.slice(0, 10)}</Table.Td>
                 <Table.Td>
                   {k.revokedAt ? (
-                    `Revoked ${k.revokedAt.slice(0, 10)}`
+                    t('admin.keys.revokedOn', { date: k.revokedAt.slice(0, 10) })
                   ) : (
                     <Button
                       size="xs"
                       variant="default"
-                      aria-label={`Revoke ${k.name}`}
+                      aria-label={t('admin.keys.revokeNamed', { name: k.name })}
                       onClick={() => setRevoking(k)}
                     >
-                      Revoke
+                      {t('admin.keys.revoke')}
                     </Button>
                   )}
                 </Table.Td>
@@ -127,31 +128,29 @@ export function ApiKeysPage() {
         <form onSubmit={submit} noValidate>
           <Stack gap="sm">
             <Title order={2} size="h4" id="new-key-title">
-              Create a key
+              {t('admin.keys.create.title')}
             </Title>
             <Group align="flex-end" gap="sm">
               <TextInput
-                label="Key name"
-                description="Where it is used, e.g. the shop's ERP"
+                label={t('admin.keys.create.name')}
+                description={t('admin.keys.create.nameHint')}
                 value={name}
                 onChange={(e) => setName(e.currentTarget.value)}
                 maxLength={100}
               />
               <Button type="submit" loading={create.isPending} disabled={!name.trim()}>
-                Create key
+                {t('admin.keys.create.submit')}
               </Button>
             </Group>
           </Stack>
         </form>
       </Paper>
-      <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title="Revoke this key?">
+      <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title={t('admin.keys.revokeTitle')}>
         <Stack gap="md">
-          <Text size="sm">
-            {revoking?.name} stops working at once; anything using it will be refused. This cannot be undone.
-          </Text>
+          <Text size="sm">{t('admin.keys.revokeBody', { name: revoking?.name ?? '' })}</Text>
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={() => setRevoking(null)}>
-              Cancel
+              {t('admin.cancel')}
             </Button>
             <Button
               loading={revoke.isPending}
@@ -159,7 +158,7 @@ export function ApiKeysPage() {
                 if (revoking) revoke.mutate(revoking.id, { onSettled: () => setRevoking(null) });
               }}
             >
-              Revoke {revoking?.name}
+              {t('admin.keys.revokeNamed', { name: revoking?.name ?? '' })}
             </Button>
           </Group>
         </Stack>

@@ -18,7 +18,8 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
-import { formatMoney } from '../../../lib/money.ts';
+import { en, type MessageKey } from '../../../lib/i18n/en.ts';
+import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import {
   type PolicyPreview,
@@ -31,17 +32,15 @@ import {
 
 type Problem = { path: string; message: string };
 
-const OUTCOME: Record<string, string> = {
-  approved: 'Approved',
-  needs_review: 'Needs review',
-  rejected: 'Rejected',
-  ineligible: 'Ineligible',
-};
-const outcome = (o: string) => OUTCOME[o] ?? o;
+/** A policy outcome in words; one the server adds later shows as its code. */
+function outcome(t: Translate, o: string): string {
+  const key = `admin.policy.outcome.${o}`;
+  return Object.hasOwn(en, key) ? t(key as MessageKey) : o;
+}
 const pretty = (policy: unknown) => JSON.stringify(policy, null, 2);
 
 /** What the server said was wrong, as a list of paths and sentences. */
-function problemsOf(error: unknown): Problem[] {
+function problemsOf(error: unknown, t: Translate): Problem[] {
   if (!error) return [];
   if (isApiError(error) && Array.isArray(error.details)) {
     return (error.details as Partial<Problem>[]).map((d) => ({
@@ -49,38 +48,41 @@ function problemsOf(error: unknown): Problem[] {
       message: String(d.message ?? ''),
     }));
   }
-  return [{ path: '', message: error instanceof Error ? error.message : 'The request failed.' }];
+  return [{ path: '', message: error instanceof Error ? error.message : t('admin.requestFailed') }];
 }
 
-function parse(text: string): { value: Record<string, unknown> | null; error: string | null } {
+/** The editor's text as a policy object, or why not (the JSON parser's own message stays as is). */
+function parse(text: string, t: Translate): { value: Record<string, unknown> | null; error: string | null } {
   try {
     const value = JSON.parse(text) as unknown;
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      return { value: null, error: 'The policy must be one JSON object.' };
+      return { value: null, error: t('admin.policy.oneObject') };
     }
     return { value: value as Record<string, unknown>, error: null };
   } catch (e) {
-    return { value: null, error: e instanceof Error ? e.message : 'Not valid JSON.' };
+    return { value: null, error: e instanceof Error ? e.message : t('admin.policy.notJson') };
   }
 }
 
 /** `/admin` and `/admin/policy`: edit the policy as JSON, preview its effect, publish it. */
 export function PolicyPage() {
-  useDocumentTitle('Return policy · Administration', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('admin.policy.docTitle'), 'Returnflow');
   const policy = usePolicy(true);
-  if (policy.isPending) return <Loader aria-label="Loading the policy" m="xl" />;
+  if (policy.isPending) return <Loader aria-label={t('admin.policy.loading')} m="xl" />;
   if (policy.isError) return <ErrorPanel error={policy.error} onRetry={() => void policy.refetch()} />;
   return <PolicyEditor current={policy.data} />;
 }
 
 function PolicyEditor({ current }: { current: PolicyVersion }) {
+  const { t } = useI18n();
   const [text, setText] = useState(() => pretty(current.policy));
   const [previewed, setPreviewed] = useState<{ text: string; result: PolicyPreview } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [published, setPublished] = useState<number | null>(null);
   const preview = usePreview();
   const publish = usePublish();
-  const parsed = useMemo(() => parse(text), [text]);
+  const parsed = useMemo(() => parse(text, t), [text, t]);
 
   // A new version came back from the server: edit from it.
   useEffect(() => {
@@ -121,19 +123,19 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
   const fresh = previewed !== null && previewed.text === text;
   const problems: Problem[] = parsed.error
     ? [{ path: '(JSON)', message: parsed.error }]
-    : problemsOf(preview.error ?? publish.error);
+    : problemsOf(preview.error ?? publish.error, t);
 
   return (
     <Stack gap="md" data-testid="policy-page">
       <Group justify="space-between" align="baseline">
-        <h1 className="admin-h1">Return policy</h1>
+        <h1 className="admin-h1">{t('admin.policy.title')}</h1>
         <Badge variant="light" size="lg" data-testid="policy-version">
-          Version {current.version}
+          {t('admin.policy.version', { version: current.version })}
         </Badge>
       </Group>
       {published !== null && (
         <Alert color="green" variant="light" role="status" data-testid="published">
-          Published version {published}. New return requests are decided by it.
+          {t('admin.policy.published', { version: published })}
         </Alert>
       )}
       <Grid gap="md">
@@ -141,7 +143,7 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
           <Stack gap="sm">
             <Group gap="md" align="flex-end">
               <NumberInput
-                label="Return window (days)"
+                label={t('admin.policy.returnWindow')}
                 min={0}
                 max={3650}
                 allowDecimal={false}
@@ -151,7 +153,7 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
                 w={200}
               />
               <NumberInput
-                label="Store credit bonus (%)"
+                label={t('admin.policy.creditBonus')}
                 min={0}
                 max={100}
                 decimalScale={2}
@@ -163,8 +165,8 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
             </Group>
             <Textarea
               className="admin-json"
-              label="Policy (JSON)"
-              description="The whole policy document; see docs/policy.md for every field and the rule language."
+              label={t('admin.policy.json')}
+              description={t('admin.policy.jsonHint')}
               value={text}
               onChange={(e) => setText(e.currentTarget.value)}
               autosize
@@ -177,7 +179,7 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
             />
             <Group gap="sm">
               <Button onClick={runPreview} loading={preview.isPending} disabled={!parsed.value}>
-                Preview changes
+                {t('admin.policy.preview')}
               </Button>
               <Button
                 variant="filled"
@@ -185,7 +187,7 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
                 disabled={!fresh}
                 data-testid="publish"
               >
-                Publish
+                {t('admin.policy.publish')}
               </Button>
               <Button
                 variant="default"
@@ -195,12 +197,12 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
                   publish.reset();
                 }}
               >
-                Discard edits
+                {t('admin.policy.discard')}
               </Button>
             </Group>
             {!fresh && (
               <Text size="sm" c="dimmed">
-                Publish becomes available after a successful preview of exactly this text.
+                {t('admin.policy.publishHint')}
               </Text>
             )}
           </Stack>
@@ -208,7 +210,7 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
             {problems.length > 0 && (
-              <Alert color="red" variant="light" title="Problems in the policy" role="alert">
+              <Alert color="red" variant="light" title={t('admin.policy.problems')} role="alert">
                 <List size="sm" spacing={4} data-testid="policy-problems">
                   {problems.map((p) => (
                     <List.Item key={`${p.path}:${p.message}`}>
@@ -226,25 +228,24 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
       <Modal
         opened={confirming}
         onClose={() => setConfirming(false)}
-        title={`Publish version ${current.version + 1}?`}
+        title={t('admin.policy.confirmTitle', { version: current.version + 1 })}
       >
         <Stack gap="md">
-          <Text size="sm">
-            New return requests will be decided by this policy at once. Earlier versions are kept, and returns
-            already decided keep their decision.
-          </Text>
+          <Text size="sm">{t('admin.policy.confirmBody')}</Text>
           {previewed && (
             <Text size="sm">
-              In the preview, {previewed.result.changed} of {previewed.result.evaluated} recent returns would
-              change.
+              {t('admin.policy.confirmPreview', {
+                changed: previewed.result.changed,
+                evaluated: previewed.result.evaluated,
+              })}
             </Text>
           )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={() => setConfirming(false)}>
-              Cancel
+              {t('admin.cancel')}
             </Button>
             <Button onClick={runPublish} loading={publish.isPending}>
-              Publish version {current.version + 1}
+              {t('admin.policy.publishVersion', { version: current.version + 1 })}
             </Button>
           </Group>
         </Stack>
@@ -254,29 +255,30 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
 }
 
 function PreviewResult({ result }: { result: PolicyPreview }) {
+  const { t, money } = useI18n();
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="preview-title">
       <Stack gap="sm" data-testid="preview">
         <Title order={2} size="h4" id="preview-title">
-          Preview
+          {t('admin.policy.previewTitle')}
         </Title>
         <Text size="sm" data-testid="preview-summary">
-          {result.evaluated} returns from the last 90 days evaluated; {result.changed} would change.
-          {result.truncated ? ' (Only the latest returns were replayed.)' : ''}
+          {t('admin.policy.previewSummary', { evaluated: result.evaluated, changed: result.changed })}
+          {result.truncated ? t('admin.policy.truncated') : ''}
         </Text>
         <Table striped withTableBorder data-testid="transitions">
-          <Table.Caption>Decision changes</Table.Caption>
+          <Table.Caption>{t('admin.policy.transitions')}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th scope="col">From</Table.Th>
-              <Table.Th scope="col">To</Table.Th>
-              <Table.Th scope="col">Returns</Table.Th>
+              <Table.Th scope="col">{t('admin.policy.from')}</Table.Th>
+              <Table.Th scope="col">{t('admin.policy.to')}</Table.Th>
+              <Table.Th scope="col">{t('admin.policy.returns')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {result.transitions.length === 0 ? (
               <Table.Tr>
-                <Table.Td colSpan={3}>No decision changes.</Table.Td>
+                <Table.Td colSpan={3}>{t('admin.policy.noTransitions')}</Table.Td>
               </Table.Tr>
             ) : (
               result.transitions.map((x) => (
@@ -286,8 +288,8 @@ function PreviewResult({ result }: { result: PolicyPreview }) {
                   data-from={x.from}
                   data-to={x.to}
                 >
-                  <Table.Td>{outcome(x.from)}</Table.Td>
-                  <Table.Td>{outcome(x.to)}</Table.Td>
+                  <Table.Td>{outcome(t, x.from)}</Table.Td>
+                  <Table.Td>{outcome(t, x.to)}</Table.Td>
                   <Table.Td>{x.count}</Table.Td>
                 </Table.Tr>
               ))
@@ -295,25 +297,25 @@ function PreviewResult({ result }: { result: PolicyPreview }) {
           </Table.Tbody>
         </Table>
         <Table striped withTableBorder data-testid="refunds">
-          <Table.Caption>Refund totals</Table.Caption>
+          <Table.Caption>{t('admin.policy.refunds')}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th scope="col">Currency</Table.Th>
-              <Table.Th scope="col">Before</Table.Th>
-              <Table.Th scope="col">After</Table.Th>
+              <Table.Th scope="col">{t('admin.policy.currency')}</Table.Th>
+              <Table.Th scope="col">{t('admin.policy.before')}</Table.Th>
+              <Table.Th scope="col">{t('admin.policy.after')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {result.refunds.length === 0 ? (
               <Table.Tr>
-                <Table.Td colSpan={3}>No refunds in the period.</Table.Td>
+                <Table.Td colSpan={3}>{t('admin.policy.noRefunds')}</Table.Td>
               </Table.Tr>
             ) : (
               result.refunds.map((r) => (
                 <Table.Tr key={r.currency}>
                   <Table.Td>{r.currency}</Table.Td>
-                  <Table.Td>{formatMoney(r.before, r.currency, 'en')}</Table.Td>
-                  <Table.Td>{formatMoney(r.after, r.currency, 'en')}</Table.Td>
+                  <Table.Td>{money(r.before, r.currency)}</Table.Td>
+                  <Table.Td>{money(r.after, r.currency)}</Table.Td>
                 </Table.Tr>
               ))
             )}
@@ -321,12 +323,12 @@ function PreviewResult({ result }: { result: PolicyPreview }) {
         </Table>
         {result.samples.length > 0 && (
           <Table striped withTableBorder data-testid="samples">
-            <Table.Caption>Sample returns that change</Table.Caption>
+            <Table.Caption>{t('admin.policy.samples')}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th scope="col">Return</Table.Th>
-                <Table.Th scope="col">Before</Table.Th>
-                <Table.Th scope="col">After</Table.Th>
+                <Table.Th scope="col">{t('admin.policy.return')}</Table.Th>
+                <Table.Th scope="col">{t('admin.policy.before')}</Table.Th>
+                <Table.Th scope="col">{t('admin.policy.after')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -334,10 +336,10 @@ function PreviewResult({ result }: { result: PolicyPreview }) {
                 <Table.Tr key={s.returnId}>
                   <Table.Td>{s.rmaNumber}</Table.Td>
                   <Table.Td>
-                    {outcome(s.before)} · {formatMoney(s.beforeTotal, s.currency, 'en')}
+                    {outcome(t, s.before)} · {money(s.beforeTotal, s.currency)}
                   </Table.Td>
                   <Table.Td>
-                    {outcome(s.after)} · {formatMoney(s.afterTotal, s.currency, 'en')}
+                    {outcome(t, s.after)} · {money(s.afterTotal, s.currency)}
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -350,26 +352,27 @@ function PreviewResult({ result }: { result: PolicyPreview }) {
 }
 
 function Versions() {
+  const { t } = useI18n();
   const versions = usePolicyVersions();
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="versions-title">
       <Stack gap="sm">
         <Title order={2} size="h4" id="versions-title">
-          Versions
+          {t('admin.policy.versions')}
         </Title>
         {versions.isPending ? (
-          <Loader size="sm" aria-label="Loading the versions" />
+          <Loader size="sm" aria-label={t('admin.policy.versionsLoading')} />
         ) : versions.isError ? (
           <ErrorPanel compact error={versions.error} onRetry={() => void versions.refetch()} />
         ) : versions.data.data.length === 0 ? (
-          <Text size="sm">No versions yet.</Text>
+          <Text size="sm">{t('admin.policy.noVersions')}</Text>
         ) : (
           <Table striped data-testid="versions">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th scope="col">Version</Table.Th>
-                <Table.Th scope="col">Published</Table.Th>
-                <Table.Th scope="col">By</Table.Th>
+                <Table.Th scope="col">{t('admin.policy.col.version')}</Table.Th>
+                <Table.Th scope="col">{t('admin.policy.col.published')}</Table.Th>
+                <Table.Th scope="col">{t('admin.policy.col.by')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>

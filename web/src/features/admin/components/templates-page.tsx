@@ -21,9 +21,10 @@ import {
 import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import {
-  LOCALE_LABELS,
   TEMPLATE_FIELDS,
   TEMPLATE_LOCALES,
   TEMPLATE_VARIABLES,
@@ -45,19 +46,20 @@ import {
   useDebounced,
 } from './template-helpers.ts';
 
-const FIELD_LABEL: Record<TemplateField, string> = {
-  subject: 'Email subject',
-  text: 'Email text',
-  html: 'Email HTML',
-  sms: 'SMS text',
-};
+const FIELD_LABEL = {
+  subject: 'admin.templates.field.subject',
+  text: 'admin.templates.field.text',
+  html: 'admin.templates.field.html',
+  sms: 'admin.templates.field.sms',
+} as const satisfies Record<TemplateField, MessageKey>;
 const EMPTY: TemplateDraft = { subject: '', text: '', html: '', sms: '' };
-const BUILT_IN = 'Built-in text';
-const REWRITTEN = 'Rewritten by your shop';
+
+/** A template language (the customer's, not the page's) named in the reader's language. */
+const localeName = (t: Translate, l: TemplateLocale) => t(`admin.templates.locale.${l}`);
 
 /** What a row's override says about one channel: rewritten, or the built-in text. */
-function channelState(row: TemplateRow, fields: TemplateField[]) {
-  return fields.some((f) => isRewritten(row.override, f)) ? 'Rewritten' : 'Built-in';
+function channelRewritten(row: TemplateRow, fields: TemplateField[]): boolean {
+  return fields.some((f) => isRewritten(row.override, f));
 }
 
 /**
@@ -65,10 +67,11 @@ function channelState(row: TemplateRow, fields: TemplateField[]) {
  * too: the built-in text, the shop's saved rewrite, or a change not saved yet.
  */
 function FieldSource({ source, hint }: { source: 'built-in' | 'shop' | 'unsaved'; hint: string }) {
+  const { t } = useI18n();
   const badge = {
-    'built-in': { label: BUILT_IN, variant: 'light' },
-    shop: { label: REWRITTEN, variant: 'filled' },
-    unsaved: { label: 'Changed, not saved', variant: 'outline' },
+    'built-in': { label: t('admin.templates.builtIn'), variant: 'light' },
+    shop: { label: t('admin.templates.rewrittenByShop'), variant: 'filled' },
+    unsaved: { label: t('admin.templates.unsaved'), variant: 'outline' },
   }[source];
   return (
     <>
@@ -85,7 +88,8 @@ function FieldSource({ source, hint }: { source: 'built-in' | 'shop' | 'unsaved'
  * rewritten; an editor with a live preview (sample values) per language.
  */
 export function TemplatesPage() {
-  useDocumentTitle('Notification templates · Administration', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('admin.templates.docTitle'), 'Returnflow');
   const templates = useTemplates();
   const [event, setEvent] = useState<string | null>(null);
   const [locale, setLocale] = useState<TemplateLocale>('en');
@@ -113,14 +117,12 @@ export function TemplatesPage() {
 
   return (
     <Stack gap="md" data-testid="templates-page">
-      <h1 className="admin-h1">Notification templates</h1>
+      <h1 className="admin-h1">{t('admin.nav.templates')}</h1>
       <Text size="sm" c="dimmed" maw={720}>
-        What customers receive by email and SMS at each step, in each language. The editor starts from the
-        built-in text: change what you like and save. An emptied field goes back to the built-in text. The
-        preview fills in sample values.
+        {t('admin.templates.lead')}
       </Text>
       {templates.isPending ? (
-        <Loader aria-label="Loading the templates" />
+        <Loader aria-label={t('admin.templates.loading')} />
       ) : templates.isError ? (
         <ErrorPanel error={templates.error} onRetry={() => void templates.refetch()} />
       ) : (
@@ -141,16 +143,16 @@ export function TemplatesPage() {
           )}
           <Group gap="md" align="flex-end" wrap="wrap">
             <NativeSelect
-              label="Notification"
+              label={t('admin.templates.notification')}
               data={[
-                { value: '', label: 'All notifications' },
+                { value: '', label: t('admin.templates.allNotifications') },
                 ...events.map((e) => ({ value: e, label: eventLabel(e) })),
               ]}
               value={filter}
               onChange={(e) => setFilter(e.currentTarget.value)}
             />
             <Switch
-              label="Only rewritten ones"
+              label={t('admin.templates.onlyRewritten')}
               checked={onlyCustom}
               onChange={(e) => setOnlyCustom(e.currentTarget.checked)}
               mb={6}
@@ -158,24 +160,18 @@ export function TemplatesPage() {
           </Group>
           {shownEvents.length === 0 ? (
             <Paper withBorder p="md" radius="md" data-testid="no-templates">
-              <Text>
-                {onlyCustom
-                  ? 'No template is rewritten yet: every notification uses the built-in text. Pick one to edit.'
-                  : 'No notification matches.'}
-              </Text>
+              <Text>{onlyCustom ? t('admin.templates.noneRewritten') : t('admin.templates.noMatch')}</Text>
             </Paper>
           ) : (
             <div className="admin-table-scroll">
               <Table striped withTableBorder data-testid="templates">
-                <caption className="visually-hidden">
-                  Each notification per language: whether its email and SMS use the built-in text
-                </caption>
+                <caption className="visually-hidden">{t('admin.templates.caption')}</caption>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">Notification</Table.Th>
+                    <Table.Th scope="col">{t('admin.templates.notification')}</Table.Th>
                     {TEMPLATE_LOCALES.map((l) => (
                       <Table.Th scope="col" key={l}>
-                        {LOCALE_LABELS[l]}
+                        {localeName(t, l)}
                       </Table.Th>
                     ))}
                   </Table.Tr>
@@ -189,8 +185,8 @@ export function TemplatesPage() {
                       {TEMPLATE_LOCALES.map((l) => {
                         const r = rows.find((x) => x.event === ev && x.locale === l);
                         if (!r) return <Table.Td key={l} />;
-                        const email = channelState(r, ['subject', 'text', 'html']);
-                        const sms = channelState(r, ['sms']);
+                        const email = channelRewritten(r, ['subject', 'text', 'html']);
+                        const sms = channelRewritten(r, ['sms']);
                         return (
                           <Table.Td
                             key={l}
@@ -200,28 +196,23 @@ export function TemplatesPage() {
                             data-overridden={String(r.overridden)}
                           >
                             <Group gap={6} wrap="wrap">
-                              <Badge
-                                variant={email === 'Rewritten' ? 'filled' : 'light'}
-                                color="brand"
-                                size="sm"
-                              >
-                                Email: {email}
+                              <Badge variant={email ? 'filled' : 'light'} color="brand" size="sm">
+                                {t(email ? 'admin.templates.emailRewritten' : 'admin.templates.emailBuiltIn')}
                               </Badge>
-                              <Badge
-                                variant={sms === 'Rewritten' ? 'filled' : 'light'}
-                                color="brand"
-                                size="sm"
-                              >
-                                SMS: {sms}
+                              <Badge variant={sms ? 'filled' : 'light'} color="brand" size="sm">
+                                {t(sms ? 'admin.templates.smsRewritten' : 'admin.templates.smsBuiltIn')}
                               </Badge>
                               <Button
                                 size="compact-xs"
                                 variant="default"
-                                aria-label={`Edit ${eventLabel(ev)} (${LOCALE_LABELS[l]})`}
+                                aria-label={t('admin.templates.editNamed', {
+                                  event: eventLabel(ev),
+                                  language: localeName(t, l),
+                                })}
                                 aria-pressed={event === ev && locale === l}
                                 onClick={() => open(r)}
                               >
-                                Edit
+                                {t('admin.templates.edit')}
                               </Button>
                             </Group>
                           </Table.Td>
@@ -254,6 +245,7 @@ function TemplateEditor({
   headingRef: RefObject<HTMLHeadingElement | null>;
   onClose: () => void;
 }) {
+  const { t } = useI18n();
   // One draft per language: switching the tab keeps what was typed in the other ones.
   const [drafts, setDrafts] = useState<Partial<Record<TemplateLocale, TemplateDraft>>>({});
   const [errors, setErrors] = useState<Partial<Record<TemplateLocale, Partial<Record<string, string>>>>>({});
@@ -305,15 +297,15 @@ function TemplateEditor({
     const template = overrideOf(draft, builtIn);
     const nothingOwn = TEMPLATE_FIELDS.every((f) => template[f] === undefined);
     if (nothingOwn && !row?.overridden) {
-      settle('unchanged', 'Nothing to save: this is the built-in text.');
+      settle('unchanged', t('admin.templates.nothingToSave'));
       return;
     }
     const done = () =>
       settle(
         'saved',
         nothingOwn
-          ? `${LOCALE_LABELS[locale]}: back to the built-in text.`
-          : `${LOCALE_LABELS[locale]}: saved. Customers get this text from now on.`,
+          ? t('admin.templates.backToBuiltIn', { language: localeName(t, locale) })
+          : t('admin.templates.saved', { language: localeName(t, locale) }),
       );
     const onError = (e: Error) => setErrors((all) => ({ ...all, [locale]: fieldErrorsOf(e) }));
     if (nothingOwn) reset.mutate({ event, locale }, { onSuccess: done, onError });
@@ -324,7 +316,8 @@ function TemplateEditor({
     reset.mutate(
       { event, locale },
       {
-        onSuccess: () => settle('saved', `${LOCALE_LABELS[locale]}: back to the built-in text.`),
+        onSuccess: () =>
+          settle('saved', t('admin.templates.backToBuiltIn', { language: localeName(t, locale) })),
         onSettled: () => setConfirmReset(false),
       },
     );
@@ -341,18 +334,18 @@ function TemplateEditor({
             {title}
           </Title>
           <Button variant="default" size="xs" onClick={onClose}>
-            Close editor
+            {t('admin.templates.closeEditor')}
           </Button>
         </Group>
         <Tabs value={locale} onChange={(v) => v && onLocale(v as TemplateLocale)} keepMounted={false}>
-          <Tabs.List aria-label="Language">
+          <Tabs.List aria-label={t('admin.templates.language')}>
             {TEMPLATE_LOCALES.map((l) => {
               const r = rows.find((x) => x.event === event && x.locale === l);
               return (
                 <Tabs.Tab key={l} value={l} data-testid={`locale-tab-${l}`}>
-                  {LOCALE_LABELS[l]}
-                  {r?.overridden ? ' · rewritten' : ''}
-                  {drafts[l] ? ' · unsaved' : ''}
+                  {localeName(t, l)}
+                  {r?.overridden ? t('admin.templates.tabRewritten') : ''}
+                  {drafts[l] ? t('admin.templates.tabUnsaved') : ''}
                 </Tabs.Tab>
               );
             })}
@@ -377,32 +370,29 @@ function TemplateEditor({
                 </Alert>
               )}
               <Group gap="xs">
-                <Text size="sm">Saved version:</Text>
+                <Text size="sm">{t('admin.templates.savedVersion')}</Text>
                 <Badge
                   variant={row?.overridden ? 'filled' : 'light'}
                   color="brand"
                   data-testid="template-source"
                   data-source={row?.overridden ? 'shop' : 'built-in'}
                 >
-                  {row?.overridden ? REWRITTEN : BUILT_IN}
+                  {row?.overridden ? t('admin.templates.rewrittenByShop') : t('admin.templates.builtIn')}
                 </Badge>
               </Group>
               <TextInput
-                label={FIELD_LABEL.subject}
-                description={<FieldSource source={sourceOf('subject')} hint="One line." />}
+                label={t(FIELD_LABEL.subject)}
+                description={
+                  <FieldSource source={sourceOf('subject')} hint={t('admin.templates.hint.subject')} />
+                }
                 value={draft.subject}
                 error={fieldErrors.subject}
                 maxLength={300}
                 onChange={(e) => change('subject', e.currentTarget.value)}
               />
               <Textarea
-                label={FIELD_LABEL.text}
-                description={
-                  <FieldSource
-                    source={sourceOf('text')}
-                    hint="The plain-text email. Blank lines separate paragraphs."
-                  />
-                }
+                label={t(FIELD_LABEL.text)}
+                description={<FieldSource source={sourceOf('text')} hint={t('admin.templates.hint.text')} />}
                 value={draft.text}
                 error={fieldErrors.text}
                 autosize
@@ -411,13 +401,8 @@ function TemplateEditor({
                 onChange={(e) => change('text', e.currentTarget.value)}
               />
               <Textarea
-                label={FIELD_LABEL.html}
-                description={
-                  <FieldSource
-                    source={sourceOf('html')}
-                    hint="A body fragment (<p>, <a>, <strong>…); the layout adds header and footer."
-                  />
-                }
+                label={t(FIELD_LABEL.html)}
+                description={<FieldSource source={sourceOf('html')} hint={t('admin.templates.hint.html')} />}
                 value={draft.html}
                 error={fieldErrors.html}
                 autosize
@@ -427,13 +412,8 @@ function TemplateEditor({
                 onChange={(e) => change('html', e.currentTarget.value)}
               />
               <Textarea
-                label={FIELD_LABEL.sms}
-                description={
-                  <FieldSource
-                    source={sourceOf('sms')}
-                    hint="At most three SMS segments before the values are filled in."
-                  />
-                }
+                label={t(FIELD_LABEL.sms)}
+                description={<FieldSource source={sourceOf('sms')} hint={t('admin.templates.hint.sms')} />}
                 value={draft.sms}
                 error={fieldErrors.sms}
                 autosize
@@ -442,7 +422,7 @@ function TemplateEditor({
                 onChange={(e) => change('sms', e.currentTarget.value)}
               />
               <Text size="xs" c="dimmed">
-                Placeholders:{' '}
+                {t('admin.templates.placeholders')}{' '}
                 {TEMPLATE_VARIABLES.map((v, i) => (
                   <span key={v}>
                     {i > 0 && ' '}
@@ -457,7 +437,7 @@ function TemplateEditor({
                   disabled={!dirty}
                   data-testid="template-save"
                 >
-                  Save {LOCALE_LABELS[locale]}
+                  {t('admin.templates.save', { language: localeName(t, locale) })}
                 </Button>
                 <Button
                   variant="default"
@@ -468,7 +448,7 @@ function TemplateEditor({
                     setNotice(null);
                   }}
                 >
-                  Discard changes
+                  {t('admin.templates.discard')}
                 </Button>
                 <Button
                   variant="default"
@@ -476,7 +456,7 @@ function TemplateEditor({
                   disabled={!row?.overridden}
                   onClick={() => setConfirmReset(true)}
                 >
-                  Reset to built-in text
+                  {t('admin.templates.reset')}
                 </Button>
               </Group>
             </Stack>
@@ -489,13 +469,10 @@ function TemplateEditor({
       <Modal
         opened={confirmReset}
         onClose={() => setConfirmReset(false)}
-        title={`Reset ${title} (${LOCALE_LABELS[locale]})?`}
+        title={t('admin.templates.resetTitle', { event: title, language: localeName(t, locale) })}
       >
         <Stack gap="md">
-          <Text size="sm">
-            The shop's version is deleted: the fields show the built-in text again, and customers get it from
-            now on. This cannot be undone.
-          </Text>
+          <Text size="sm">{t('admin.templates.resetBody')}</Text>
           {reset.error && (
             <Alert color="red" variant="light" role="alert">
               {(reset.error as Error).message}
@@ -503,10 +480,10 @@ function TemplateEditor({
           )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={() => setConfirmReset(false)}>
-              Cancel
+              {t('admin.cancel')}
             </Button>
             <Button color="red" loading={reset.isPending} onClick={onReset}>
-              Reset to built-in text
+              {t('admin.templates.reset')}
             </Button>
           </Group>
         </Stack>
@@ -522,6 +499,7 @@ function TemplatePreviewPanel({
   preview: ReturnType<typeof useTemplatePreview>;
   locale: TemplateLocale;
 }) {
+  const { t } = useI18n();
   const data = preview.data;
   return (
     <Stack
@@ -532,39 +510,39 @@ function TemplatePreviewPanel({
     >
       <Group justify="space-between" gap="xs">
         <Title order={3} size="h5" id="template-preview-title">
-          Preview ({LOCALE_LABELS[locale]}, sample values)
+          {t('admin.templates.previewTitle', { language: localeName(t, locale) })}
         </Title>
         <Text size="xs" c="dimmed" role="status" data-testid="preview-state">
-          {preview.isFetching ? 'Updating…' : data ? 'Up to date' : ''}
+          {preview.isFetching ? t('admin.templates.updating') : data ? t('admin.templates.upToDate') : ''}
         </Text>
       </Group>
       {preview.isError && (
         <Alert color="red" variant="light" role="alert">
-          {isApiError(preview.error) ? preview.error.message : 'The preview could not be made.'}
+          {isApiError(preview.error) ? preview.error.message : t('admin.templates.previewFailed')}
         </Alert>
       )}
       {!data ? (
-        preview.isPending && <Loader size="sm" aria-label="Loading the preview" />
+        preview.isPending && <Loader size="sm" aria-label={t('admin.templates.previewLoading')} />
       ) : (
         <>
           <div>
             <Text size="xs" c="dimmed">
-              Subject
+              {t('admin.templates.subject')}
             </Text>
             <Text fw={600} data-testid="preview-subject" lang={locale}>
               {data.subject}
             </Text>
           </div>
           <Tabs defaultValue="html">
-            <Tabs.List aria-label="Preview format">
-              <Tabs.Tab value="html">Email (HTML)</Tabs.Tab>
-              <Tabs.Tab value="text">Email (text)</Tabs.Tab>
-              <Tabs.Tab value="sms">SMS</Tabs.Tab>
+            <Tabs.List aria-label={t('admin.templates.previewFormat')}>
+              <Tabs.Tab value="html">{t('admin.templates.tab.html')}</Tabs.Tab>
+              <Tabs.Tab value="text">{t('admin.templates.tab.text')}</Tabs.Tab>
+              <Tabs.Tab value="sms">{t('admin.templates.tab.sms')}</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="html" pt="xs">
               {/* An empty sandbox: the HTML can run nothing and reach nothing of this page. */}
               <iframe
-                title="Email preview (HTML)"
+                title={t('admin.templates.frameTitle')}
                 sandbox=""
                 srcDoc={data.html}
                 className="template-frame"
@@ -581,8 +559,15 @@ function TemplatePreviewPanel({
                 {data.sms}
               </pre>
               <Text size="xs" c="dimmed">
-                {data.smsSegments.segments} segment{data.smsSegments.segments === 1 ? '' : 's'} (
-                {data.smsSegments.encoding})
+                {t(
+                  data.smsSegments.segments === 1
+                    ? 'admin.templates.segments.one'
+                    : 'admin.templates.segments.other',
+                  {
+                    n: data.smsSegments.segments,
+                    encoding: data.smsSegments.encoding,
+                  },
+                )}
               </Text>
             </Tabs.Panel>
           </Tabs>

@@ -16,15 +16,22 @@ import {
 import { type FormEvent, useState } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { ROLES, type StaffUser, userCalls, useUserMutation, useUsers } from '../api/admin-api.ts';
+import { roleLabel } from './admin-app.tsx';
 
-const messageOf = (e: unknown) =>
-  isApiError(e) ? e.message : e instanceof Error ? e.message : 'The request failed.';
+// The server's message is shown as it comes (not translated); only our own fallback is.
+const messageOf = (e: unknown, t: Translate) =>
+  isApiError(e) ? e.message : e instanceof Error ? e.message : t('admin.requestFailed');
+
+/** The role choices: the API's codes as values, labelled in the reader's language. */
+const roleOptions = (t: Translate) => ROLES.map((r) => ({ value: r, label: roleLabel(t, r) }));
 
 /** `/admin/users`: the shop's staff, their roles; add, change role, remove. */
 export function UsersPage({ selfId }: { selfId: string }) {
-  useDocumentTitle('Users · Administration', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('admin.users.docTitle'), 'Returnflow');
   const users = useUsers();
   const setRole = useUserMutation(userCalls.setRole);
   const remove = useUserMutation(userCalls.remove);
@@ -33,27 +40,27 @@ export function UsersPage({ selfId }: { selfId: string }) {
 
   return (
     <Stack gap="md" data-testid="users-page">
-      <h1 className="admin-h1">Users</h1>
+      <h1 className="admin-h1">{t('admin.users.title')}</h1>
       {failure && (
         <Alert color="red" variant="light" role="alert" data-testid="users-error">
-          {messageOf(failure)}
+          {messageOf(failure, t)}
         </Alert>
       )}
       {users.isPending ? (
-        <Loader aria-label="Loading the users" />
+        <Loader aria-label={t('admin.users.loading')} />
       ) : users.isError ? (
         <ErrorPanel error={users.error} onRetry={() => void users.refetch()} />
       ) : users.data.data.length === 0 ? (
-        <Text>No staff users yet.</Text>
+        <Text>{t('admin.users.empty')}</Text>
       ) : (
         <Table striped withTableBorder data-testid="users">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th scope="col">Name</Table.Th>
-              <Table.Th scope="col">Email</Table.Th>
-              <Table.Th scope="col">Role</Table.Th>
+              <Table.Th scope="col">{t('admin.users.name')}</Table.Th>
+              <Table.Th scope="col">{t('admin.users.email')}</Table.Th>
+              <Table.Th scope="col">{t('admin.users.role')}</Table.Th>
               <Table.Th scope="col">
-                <span className="visually-hidden">Actions</span>
+                <span className="visually-hidden">{t('admin.actions')}</span>
               </Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -62,13 +69,13 @@ export function UsersPage({ selfId }: { selfId: string }) {
               <Table.Tr key={u.id} data-testid="user-row" data-email={u.email}>
                 <Table.Td>
                   {u.name}
-                  {u.id === selfId ? ' (you)' : ''}
+                  {u.id === selfId ? t('admin.users.you') : ''}
                 </Table.Td>
                 <Table.Td>{u.email}</Table.Td>
                 <Table.Td>
                   <NativeSelect
-                    aria-label={`Role of ${u.name}`}
-                    data={[...ROLES]}
+                    aria-label={t('admin.users.roleOf', { name: u.name })}
+                    data={roleOptions(t)}
                     value={u.role}
                     disabled={setRole.isPending}
                     onChange={(e) => {
@@ -82,13 +89,13 @@ export function UsersPage({ selfId }: { selfId: string }) {
                   <Button
                     size="xs"
                     variant="default"
-                    aria-label={`Remove ${u.name}`}
+                    aria-label={t('admin.users.removeNamed', { name: u.name })}
                     onClick={() => {
                       setRole.reset();
                       setRemoving(u);
                     }}
                   >
-                    Remove
+                    {t('admin.users.remove')}
                   </Button>
                 </Table.Td>
               </Table.Tr>
@@ -97,14 +104,18 @@ export function UsersPage({ selfId }: { selfId: string }) {
         </Table>
       )}
       <AddUser />
-      <Modal opened={removing !== null} onClose={() => setRemoving(null)} title="Remove this user?">
+      <Modal
+        opened={removing !== null}
+        onClose={() => setRemoving(null)}
+        title={t('admin.users.removeTitle')}
+      >
         <Stack gap="md">
           <Text size="sm">
-            {removing?.name} ({removing?.email}) will be signed out and can no longer sign in.
+            {t('admin.users.removeBody', { name: removing?.name ?? '', email: removing?.email ?? '' })}
           </Text>
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={() => setRemoving(null)}>
-              Cancel
+              {t('admin.cancel')}
             </Button>
             <Button
               loading={remove.isPending}
@@ -112,7 +123,7 @@ export function UsersPage({ selfId }: { selfId: string }) {
                 if (removing) remove.mutate(removing.id, { onSettled: () => setRemoving(null) });
               }}
             >
-              Remove {removing?.name}
+              {t('admin.users.removeNamed', { name: removing?.name ?? '' })}
             </Button>
           </Group>
         </Stack>
@@ -122,6 +133,7 @@ export function UsersPage({ selfId }: { selfId: string }) {
 }
 
 function AddUser() {
+  const { t } = useI18n();
   const add = useUserMutation(userCalls.add);
   const [form, setForm] = useState({ email: '', name: '', role: 'agent', password: '' });
   const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) =>
@@ -136,28 +148,39 @@ function AddUser() {
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Title order={2} size="h4" id="add-user-title">
-            Add a user
+            {t('admin.users.add.title')}
           </Title>
           {add.isError && (
             <Alert color="red" variant="light" role="alert" data-testid="add-user-error">
-              {messageOf(add.error)}
+              {messageOf(add.error, t)}
             </Alert>
           )}
           {add.isSuccess && (
             <Alert color="green" variant="light" role="status" data-testid="add-user-done">
-              Added {add.data.name}.
+              {t('admin.users.add.done', { name: add.data.name })}
             </Alert>
           )}
           <Group gap="sm" align="flex-start" wrap="wrap">
-            <TextInput label="Email" type="email" value={form.email} onChange={set('email')} required />
-            <TextInput label="Name" value={form.name} onChange={set('name')} required />
-            <NativeSelect label="Role" data={[...ROLES]} value={form.role} onChange={set('role')} />
+            <TextInput
+              label={t('admin.users.email')}
+              type="email"
+              value={form.email}
+              onChange={set('email')}
+              required
+            />
+            <TextInput label={t('admin.users.name')} value={form.name} onChange={set('name')} required />
+            <NativeSelect
+              label={t('admin.users.role')}
+              data={roleOptions(t)}
+              value={form.role}
+              onChange={set('role')}
+            />
             <PasswordInput
-              label="Password"
-              description="At least 10 characters"
+              label={t('admin.users.add.password')}
+              description={t('admin.users.add.passwordHint')}
               value={form.password}
               onChange={set('password')}
-              error={short ? 'Use at least 10 characters.' : undefined}
+              error={short ? t('admin.users.add.passwordShort') : undefined}
               required
             />
           </Group>
@@ -167,7 +190,7 @@ function AddUser() {
               loading={add.isPending}
               disabled={!form.email || !form.name || form.password.length < 10}
             >
-              Add user
+              {t('admin.users.add.submit')}
             </Button>
           </Group>
         </Stack>

@@ -18,6 +18,8 @@ import {
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
+import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import {
   useWebhookDeliveries,
@@ -29,8 +31,9 @@ import {
   webhookCalls,
 } from '../api/admin-api.ts';
 
-const messageOf = (e: unknown) =>
-  isApiError(e) ? e.message : e instanceof Error ? e.message : 'The request failed.';
+// The server's message is shown as it comes (not translated); only our own fallback is.
+const messageOf = (e: unknown, t: Translate) =>
+  isApiError(e) ? e.message : e instanceof Error ? e.message : t('admin.requestFailed');
 
 type Confirm = { kind: 'rotate' | 'delete'; hook: Webhook } | null;
 
@@ -39,7 +42,8 @@ type Confirm = { kind: 'rotate' | 'delete'; hook: Webhook } | null;
  * a test send, rotation and deletion (both confirmed), and the latest deliveries.
  */
 export function WebhooksPage() {
-  useDocumentTitle('Webhooks · Administration', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('admin.webhooks.docTitle'), 'Returnflow');
   const hooks = useWebhooks();
   const deliveries = useWebhookDeliveries();
   const create = useWebhookMutation(webhookCalls.create);
@@ -75,25 +79,26 @@ export function WebhooksPage() {
 
   return (
     <Stack gap="md" data-testid="webhooks-page">
-      <h1 className="admin-h1">Webhooks</h1>
+      <h1 className="admin-h1">{t('admin.nav.webhooks')}</h1>
       <Text size="sm" c="dimmed" maw={720}>
-        Your systems hear about returns as they happen: each event is POSTed as JSON to the endpoints that
-        asked for it, signed in the <Code>Returnflow-Signature</Code> header with the endpoint's secret.
+        {fillSlots(t('admin.webhooks.lead'), { header: <Code>Returnflow-Signature</Code> })}
       </Text>
 
       {secret && (
         <Alert
           color="yellow"
           variant="light"
-          title={secret.rotated ? 'Copy the new signing secret now' : 'Copy the signing secret now'}
+          title={secret.rotated ? t('admin.webhooks.copyNewSecret') : t('admin.webhooks.copySecret')}
           data-testid="webhook-secret"
           ref={secretRef}
           tabIndex={-1}
         >
           <Stack gap="xs">
             <Text size="sm">
-              It is shown only once, for <span className="webhook-url">{secret.url}</span>.
-              {secret.rotated ? ' The old secret keeps signing for 24 hours, so switch before then.' : ''}
+              {fillSlots(t('admin.webhooks.shownOnce'), {
+                url: <span className="webhook-url">{secret.url}</span>,
+              })}
+              {secret.rotated ? t('admin.webhooks.oldSecretKeeps') : ''}
             </Text>
             <Code block data-testid="webhook-secret-value">
               {secret.value}
@@ -109,13 +114,13 @@ export function WebhooksPage() {
                   )
                 }
               >
-                Copy secret
+                {t('admin.webhooks.copy')}
               </Button>
               <Button size="xs" variant="default" onClick={() => setSecret(null)}>
-                I have stored it
+                {t('admin.webhooks.stored')}
               </Button>
               <Text size="sm" role="status">
-                {copied ? 'Copied.' : ''}
+                {copied ? t('admin.copied') : ''}
               </Text>
             </Group>
           </Stack>
@@ -125,27 +130,27 @@ export function WebhooksPage() {
       {tested && <TestResult hook={tested.hook} result={tested.result} onClose={() => setTested(null)} />}
       {rowError && (
         <Alert color="red" variant="light" role="alert" data-testid="webhooks-error">
-          {messageOf(rowError)}
+          {messageOf(rowError, t)}
         </Alert>
       )}
 
       {hooks.isPending ? (
-        <Loader aria-label="Loading the webhooks" />
+        <Loader aria-label={t('admin.webhooks.loading')} />
       ) : hooks.isError ? (
         <ErrorPanel error={hooks.error} onRetry={() => void hooks.refetch()} />
       ) : hooks.data.data.length === 0 ? (
         <Paper withBorder p="md" radius="md" data-testid="no-webhooks">
-          <Text>No webhook endpoints yet. Add one below to send return events to your own systems.</Text>
+          <Text>{t('admin.webhooks.empty')}</Text>
         </Paper>
       ) : (
         <div className="admin-table-scroll">
           <Table striped withTableBorder data-testid="webhooks">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th scope="col">Endpoint</Table.Th>
-                <Table.Th scope="col">Events</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col">Actions</Table.Th>
+                <Table.Th scope="col">{t('admin.webhooks.endpoint')}</Table.Th>
+                <Table.Th scope="col">{t('admin.webhooks.events')}</Table.Th>
+                <Table.Th scope="col">{t('admin.status')}</Table.Th>
+                <Table.Th scope="col">{t('admin.actions')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -167,16 +172,20 @@ export function WebhooksPage() {
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{h.events.includes('*') ? 'All events' : h.events.join(', ')}</Text>
+                    <Text size="sm">
+                      {h.events.includes('*') ? t('admin.webhooks.allEvents') : h.events.join(', ')}
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     {/* Dark shades: white text on them keeps 4.5:1. */}
                     <Badge color={h.active ? 'brand' : 'gray.8'} variant="filled">
-                      {h.active ? 'Active' : 'Paused'}
+                      {h.active ? t('admin.webhooks.active') : t('admin.webhooks.paused')}
                     </Badge>
                     {h.rotatingUntil && (
                       <Text size="xs" c="dimmed">
-                        Old secret signs until {h.rotatingUntil.slice(0, 16).replace('T', ' ')} UTC
+                        {t('admin.webhooks.oldSecretUntil', {
+                          time: h.rotatingUntil.slice(0, 16).replace('T', ' '),
+                        })}
                       </Text>
                     )}
                   </Table.Td>
@@ -185,36 +194,38 @@ export function WebhooksPage() {
                       <Button
                         size="xs"
                         variant="default"
-                        aria-label={`Send a test to ${h.url}`}
+                        aria-label={t('admin.webhooks.testNamed', { url: h.url })}
                         loading={test.isPending && test.variables === h.id}
                         onClick={() => runTest(h)}
                       >
-                        Send test
+                        {t('admin.webhooks.test')}
                       </Button>
                       <Button
                         size="xs"
                         variant="default"
-                        aria-label={`${h.active ? 'Pause' : 'Resume'} ${h.url}`}
+                        aria-label={t(h.active ? 'admin.webhooks.pauseNamed' : 'admin.webhooks.resumeNamed', {
+                          url: h.url,
+                        })}
                         onClick={() => setActive.mutate({ id: h.id, active: !h.active })}
                       >
-                        {h.active ? 'Pause' : 'Resume'}
+                        {h.active ? t('admin.webhooks.pause') : t('admin.webhooks.resume')}
                       </Button>
                       <Button
                         size="xs"
                         variant="default"
-                        aria-label={`Rotate the secret of ${h.url}`}
+                        aria-label={t('admin.webhooks.rotateNamed', { url: h.url })}
                         onClick={() => setConfirm({ kind: 'rotate', hook: h })}
                       >
-                        Rotate secret
+                        {t('admin.webhooks.rotate')}
                       </Button>
                       <Button
                         size="xs"
                         variant="default"
                         color="red"
-                        aria-label={`Delete ${h.url}`}
+                        aria-label={t('admin.webhooks.deleteNamed', { url: h.url })}
                         onClick={() => setConfirm({ kind: 'delete', hook: h })}
                       >
-                        Delete
+                        {t('admin.webhooks.delete')}
                       </Button>
                     </Group>
                   </Table.Td>
@@ -231,7 +242,7 @@ export function WebhooksPage() {
         <Stack gap="sm">
           <Group justify="space-between">
             <Title order={2} size="h4" id="deliveries-title">
-              Recent deliveries
+              {t('admin.webhooks.deliveries')}
             </Title>
             <Button
               size="xs"
@@ -239,27 +250,27 @@ export function WebhooksPage() {
               loading={deliveries.isFetching}
               onClick={() => void deliveries.refetch()}
             >
-              Refresh
+              {t('admin.webhooks.refresh')}
             </Button>
           </Group>
           {deliveries.isPending ? (
-            <Loader size="sm" aria-label="Loading the deliveries" />
+            <Loader size="sm" aria-label={t('admin.webhooks.deliveriesLoading')} />
           ) : deliveries.isError ? (
             <ErrorPanel error={deliveries.error} onRetry={() => void deliveries.refetch()} />
           ) : deliveries.data.data.length === 0 ? (
             <Text size="sm" data-testid="no-deliveries">
-              Nothing sent yet. Events appear here as returns move; a test send is shown above, not here.
+              {t('admin.webhooks.noDeliveries')}
             </Text>
           ) : (
             <div className="admin-table-scroll">
               <Table withTableBorder data-testid="deliveries">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">When (UTC)</Table.Th>
-                    <Table.Th scope="col">Event</Table.Th>
-                    <Table.Th scope="col">Endpoint</Table.Th>
-                    <Table.Th scope="col">Status</Table.Th>
-                    <Table.Th scope="col">Attempts</Table.Th>
+                    <Table.Th scope="col">{t('admin.webhooks.when')}</Table.Th>
+                    <Table.Th scope="col">{t('admin.webhooks.event')}</Table.Th>
+                    <Table.Th scope="col">{t('admin.webhooks.endpoint')}</Table.Th>
+                    <Table.Th scope="col">{t('admin.status')}</Table.Th>
+                    <Table.Th scope="col">{t('admin.webhooks.attempts')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -268,7 +279,7 @@ export function WebhooksPage() {
                       <Table.Td>{d.createdAt.slice(0, 16).replace('T', ' ')}</Table.Td>
                       <Table.Td>{d.event}</Table.Td>
                       <Table.Td className="webhook-url">
-                        {urlOf.get(d.recipient) ?? 'a deleted endpoint'}
+                        {urlOf.get(d.recipient) ?? t('admin.webhooks.deletedEndpoint')}
                       </Table.Td>
                       <Table.Td>
                         {d.status}
@@ -291,26 +302,21 @@ export function WebhooksPage() {
       <Modal
         opened={confirm !== null}
         onClose={() => setConfirm(null)}
-        title={confirm?.kind === 'rotate' ? 'Rotate the signing secret?' : 'Delete this endpoint?'}
+        title={confirm?.kind === 'rotate' ? t('admin.webhooks.rotateTitle') : t('admin.webhooks.deleteTitle')}
       >
         {confirm && (
           <Stack gap="md">
             <Text size="sm">
-              {confirm.kind === 'rotate' ? (
-                <>
-                  A new secret signs every delivery to <span className="webhook-url">{confirm.hook.url}</span>{' '}
-                  from now on; the old one keeps signing as well for 24 hours, so the receiver can switch.
-                </>
-              ) : (
-                <>
-                  <span className="webhook-url">{confirm.hook.url}</span> stops receiving events at once. This
-                  cannot be undone; pause it instead to stop for a while.
-                </>
+              {fillSlots(
+                t(confirm.kind === 'rotate' ? 'admin.webhooks.rotateBody' : 'admin.webhooks.deleteBody'),
+                {
+                  url: <span className="webhook-url">{confirm.hook.url}</span>,
+                },
               )}
             </Text>
             <Group justify="flex-end" gap="sm">
               <Button variant="default" onClick={() => setConfirm(null)}>
-                Cancel
+                {t('admin.cancel')}
               </Button>
               {confirm.kind === 'rotate' ? (
                 <Button
@@ -322,7 +328,7 @@ export function WebhooksPage() {
                     })
                   }
                 >
-                  Rotate secret
+                  {t('admin.webhooks.rotate')}
                 </Button>
               ) : (
                 <Button
@@ -330,7 +336,7 @@ export function WebhooksPage() {
                   loading={remove.isPending}
                   onClick={() => remove.mutate(confirm.hook.id, { onSettled: () => setConfirm(null) })}
                 >
-                  Delete endpoint
+                  {t('admin.webhooks.deleteEndpoint')}
                 </Button>
               )}
             </Group>
@@ -350,20 +356,25 @@ function TestResult({
   result: WebhookTestResult;
   onClose: () => void;
 }) {
-  const status = result.statusCode !== null ? `HTTP ${result.statusCode}` : 'no answer';
+  const { t } = useI18n();
+  const status = result.statusCode !== null ? `HTTP ${result.statusCode}` : t('admin.webhooks.noAnswer');
   const body: ReactNode = result.ok
-    ? `The endpoint answered ${status} in ${result.durationMs} ms.`
-    : `It did not work: ${status}${result.error ? ` — ${result.error}` : ''} (${result.durationMs} ms).`;
+    ? t('admin.webhooks.testOk', { status, ms: result.durationMs })
+    : t('admin.webhooks.testFailed', {
+        status,
+        error: result.error ? ` — ${result.error}` : '',
+        ms: result.durationMs,
+      });
   return (
     <Alert
       color={result.ok ? 'green' : 'red'}
       variant="light"
       role="status"
-      title={`Test ping to ${hook.url}`}
+      title={t('admin.webhooks.testTitle', { url: hook.url })}
       data-testid="webhook-test-result"
       data-ok={String(result.ok)}
       withCloseButton
-      closeButtonLabel="Dismiss the test result"
+      closeButtonLabel={t('admin.webhooks.dismissTest')}
       onClose={onClose}
     >
       <Stack gap={4}>
@@ -385,6 +396,7 @@ function CreateWebhook({
   create: ReturnType<typeof useWebhookMutation<Parameters<typeof webhookCalls.create>[0], Webhook>>;
   onCreated: (h: Webhook) => void;
 }) {
+  const { t } = useI18n();
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [all, setAll] = useState(true);
@@ -411,17 +423,17 @@ function CreateWebhook({
   const urlError = isApiError(err, 'invalid_webhook_url')
     ? err.message
     : isApiError(err) && err.status === 400 && /url/i.test(err.message)
-      ? 'Enter a full URL, like https://erp.example.com/hooks/returns.'
+      ? t('admin.webhooks.fullUrl')
       : null;
   const eventsError = isApiError(err, 'unknown_webhook_event') ? err.message : null;
-  const otherError = err && !urlError && !eventsError ? messageOf(err) : null;
+  const otherError = err && !urlError && !eventsError ? messageOf(err, t) : null;
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="new-webhook-title">
       <form onSubmit={submit} noValidate data-testid="webhook-form">
         <Stack gap="sm">
           <Title order={2} size="h4" id="new-webhook-title">
-            Add an endpoint
+            {t('admin.webhooks.add.title')}
           </Title>
           {otherError && (
             <Alert color="red" variant="light" role="alert">
@@ -429,8 +441,8 @@ function CreateWebhook({
             </Alert>
           )}
           <TextInput
-            label="Endpoint URL"
-            description="HTTPS address that accepts POST requests"
+            label={t('admin.webhooks.add.url')}
+            description={t('admin.webhooks.add.urlHint')}
             type="url"
             required
             value={url}
@@ -439,20 +451,20 @@ function CreateWebhook({
             onChange={(e) => setUrl(e.currentTarget.value)}
           />
           <TextInput
-            label="Description (optional)"
+            label={t('admin.webhooks.add.description')}
             value={description}
             maxLength={200}
             onChange={(e) => setDescription(e.currentTarget.value)}
           />
           <Checkbox
-            label="All events, including ones added later"
+            label={t('admin.webhooks.add.allEvents')}
             checked={all}
             onChange={(e) => setAll(e.currentTarget.checked)}
           />
           {!all && (
             <Checkbox.Group
-              label="Events"
-              description="Pick at least one"
+              label={t('admin.webhooks.events')}
+              description={t('admin.webhooks.add.pickOne')}
               value={events}
               onChange={setEvents}
               error={eventsError}
@@ -471,7 +483,7 @@ function CreateWebhook({
           )}
           <Group>
             <Button type="submit" loading={create.isPending} disabled={!url.trim() || chosen.length === 0}>
-              Add endpoint
+              {t('admin.webhooks.add.submit')}
             </Button>
           </Group>
         </Stack>

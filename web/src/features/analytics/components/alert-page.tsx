@@ -3,39 +3,38 @@ import { Anchor, Badge, Group, Loader, SimpleGrid, Stack, Table, Text } from '@m
 import { Link, useParams } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type Alert, csvHref, type RateRow, useAlert, useMetric } from '../api/analytics-api.ts';
-import { changeText, countsText } from './alerts-page.tsx';
-import {
-  addDays,
-  alertHeadline,
-  formatConfidence,
-  formatCount,
-  formatDecimal,
-  formatPercent,
-  humanize,
-  today,
-} from './format.ts';
+import { changeText, countsText, statusLabel } from './alerts-page.tsx';
+import { addDays, humanize, today } from './format.ts';
 import { ChartBox, Panel, QueryView, RateTable } from './parts.tsx';
 import { ThemeTable } from './themes-page.tsx';
+import { useAnalyticsFormat } from './use-analytics-format.ts';
 import { drillParam } from './use-filters.ts';
 
 /** `/admin/analytics/alerts/:id` (the link in alert notifications): what changed and the evidence. */
 export function AlertPage() {
   const { id = '' } = useParams();
+  const { t } = useAnalyticsFormat();
   const q = useAlert(id);
-  useDocumentTitle(q.data ? `Alert ${q.data.sku} · Analytics` : 'Alert · Analytics', 'Returnflow');
-  if (q.isPending) return <Loader aria-label="Loading the alert" />;
+  useDocumentTitle(
+    q.data ? t('analytics.alert.docTitleSku', { sku: q.data.sku }) : t('analytics.alert.docTitle'),
+    'Returnflow',
+  );
+  if (q.isPending) return <Loader aria-label={t('analytics.loading', { what: t('analytics.what.alert') })} />;
   if (q.isError)
     return isApiError(q.error, 'not_found') ? (
       <Stack gap="sm" data-testid="alert-not-found">
-        <h1 className="admin-h1">Alert not found</h1>
+        <h1 className="admin-h1">{t('analytics.alert.notFound')}</h1>
         <Text size="sm">
-          It may belong to another shop, or the link is incomplete.{' '}
-          <Anchor component={Link} to="/admin/analytics/alerts">
-            See the current alerts
-          </Anchor>
-          .
+          {fillSlots(t('analytics.alert.notFoundBody'), {
+            link: (
+              <Anchor component={Link} to="/admin/analytics/alerts">
+                {t('analytics.alert.seeCurrent')}
+              </Anchor>
+            ),
+          })}
         </Text>
       </Stack>
     ) : (
@@ -45,15 +44,24 @@ export function AlertPage() {
 }
 
 function AlertView({ alert: a }: { alert: Alert }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const e = a.evidence;
   const rows = [
-    e.baseline && { label: 'Baseline (the SKU before)', ...e.baseline },
-    e.window && { label: 'Recent window', ...e.window },
+    e.baseline && { label: t('analytics.alert.window.baseline'), ...e.baseline },
+    e.window && { label: t('analytics.alert.window.recent'), ...e.window },
   ].filter((r): r is NonNullable<typeof r> => Boolean(r));
   const rates = [
-    { what: 'Baseline', rate: a.change.before * 100 },
-    ...(e.reference ? [{ what: `Category (${e.reference.name})`, rate: e.reference.rate * 100 }] : []),
-    { what: 'Now', rate: a.change.now * 100 },
+    { what: t('analytics.alert.rates.baseline'), rate: a.change.before * 100 },
+    ...(e.reference
+      ? [
+          {
+            what: t('analytics.alert.rates.category', { name: e.reference.name }),
+            rate: e.reference.rate * 100,
+          },
+        ]
+      : []),
+    { what: t('analytics.alert.rates.now'), rate: a.change.now * 100 },
   ];
   // From a month before the excess: the returns before and after it side by side.
   const from = addDays(a.since, -30);
@@ -63,68 +71,75 @@ function AlertView({ alert: a }: { alert: Alert }) {
   return (
     <Stack gap="md" data-testid="alert-page" data-sku={a.sku}>
       <Anchor component={Link} to="/admin/analytics/alerts" size="sm">
-        ← All alerts
+        {t('analytics.alert.all')}
       </Anchor>
       <Group gap="sm" align="center" wrap="wrap">
         <h1 className="admin-h1">
-          <span className="admin-mono">{a.sku}</span>: {alertHeadline(a.kind)}
+          {fillSlots(t('analytics.alert.heading'), {
+            sku: <span className="admin-mono">{a.sku}</span>,
+            headline: f.headline(a.kind),
+          })}
         </h1>
         <Badge variant="filled" color={a.status === 'open' ? 'red.9' : 'gray.8'} tt="none">
-          {a.status}
+          {statusLabel(a.status, t)}
         </Badge>
       </Group>
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-        <Panel id="alert-summary" title="What changed" testId="alert-summary">
+        <Panel id="alert-summary" title={t('analytics.alerts.col.change')} testId="alert-summary">
           <dl className="analytics-facts">
-            <dt>Category</dt>
+            <dt>{t('analytics.col.category')}</dt>
             <dd>{a.category}</dd>
-            <dt>Since</dt>
+            <dt>{t('analytics.alerts.col.since')}</dt>
             <dd data-testid="alert-since">{a.since}</dd>
             {e.affectedOrdersSince && (
               <>
-                <dt>Orders affected from about</dt>
+                <dt>{t('analytics.alert.affectedFrom')}</dt>
                 <dd>{e.affectedOrdersSince}</dd>
               </>
             )}
-            <dt>Rate</dt>
-            <dd data-testid="alert-change">{changeText(a)}</dd>
-            <dt>Confidence</dt>
+            <dt>{t('analytics.alert.rate')}</dt>
+            <dd data-testid="alert-change">{changeText(a, f)}</dd>
+            <dt>{t('analytics.alerts.col.confidence')}</dt>
             <dd data-testid="alert-confidence">
-              {formatConfidence(a.confidence)} (q = {a.qValue.toPrecision(2)}, p = {a.pValue.toPrecision(2)}
-              {e.testsRun ? `, ${formatCount(e.testsRun)} tests` : ''})
+              {f.confidence(a.confidence)} (q = {a.qValue.toPrecision(2)}, p = {a.pValue.toPrecision(2)}
+              {e.testsRun ? t('analytics.alert.tests', { n: f.count(e.testsRun) }) : ''})
             </dd>
-            <dt>Counts</dt>
-            <dd>{countsText(a)}</dd>
+            <dt>{t('analytics.alerts.col.counts')}</dt>
+            <dd>{countsText(a, f)}</dd>
             {e.phrase && (
               <>
-                <dt>Phrase</dt>
+                <dt>{t('analytics.alert.phrase')}</dt>
                 <dd>“{e.phrase}”</dd>
               </>
             )}
-            <dt>Detected</dt>
+            <dt>{t('analytics.alert.detected')}</dt>
             <dd>
               {a.firstDetectedAt?.slice(0, 10) ?? '—'}
               {a.lastDetectedAt && a.lastDetectedAt !== a.firstDetectedAt
-                ? `, again ${a.lastDetectedAt.slice(0, 10)}`
+                ? t('analytics.alert.detectedAgain', { date: a.lastDetectedAt.slice(0, 10) })
                 : ''}
-              {a.resolvedAt ? `; resolved ${a.resolvedAt.slice(0, 10)}` : ''}
+              {a.resolvedAt ? t('analytics.alert.resolvedOn', { date: a.resolvedAt.slice(0, 10) }) : ''}
             </dd>
           </dl>
           <Anchor component={Link} to={returnsHref} size="sm" data-testid="alert-returns-link">
-            Show the returns of {a.sku}
+            {t('analytics.alert.showReturns', { sku: a.sku })}
           </Anchor>
         </Panel>
-        <Panel id="alert-rates" title="Rates compared" testId="alert-rates">
+        <Panel id="alert-rates" title={t('analytics.alert.ratesCompared')} testId="alert-rates">
           <ChartBox
-            label={`Bar chart: baseline ${formatPercent(a.change.before)}${e.reference ? `, category ${formatPercent(e.reference.rate)}` : ''}, now ${formatPercent(a.change.now)}.`}
+            label={t(e.reference ? 'analytics.alert.ratesChart.category' : 'analytics.alert.ratesChart', {
+              before: f.percent(a.change.before),
+              category: f.percent(e.reference?.rate),
+              now: f.percent(a.change.now),
+            })}
             height={200}
           >
             <BarChart
               h={200}
               data={rates}
               dataKey="what"
-              series={[{ name: 'rate', label: 'Returns per unit at risk', color: 'red.8' }]}
-              valueFormatter={(v) => `${v.toFixed(1)}%`}
+              series={[{ name: 'rate', label: t('analytics.alert.perUnitAtRisk'), color: 'red.8' }]}
+              valueFormatter={f.percentAxis}
               accessibilityLayer={false}
             />
           </ChartBox>
@@ -133,35 +148,33 @@ function AlertView({ alert: a }: { alert: Alert }) {
       <SkuTrend alert={a} reasonCode={reasonCode} />
       <Panel
         id="alert-evidence"
-        title="Evidence"
+        title={t('analytics.alert.evidence')}
         testId="alert-evidence"
         description={
-          a.kind === 'complaints'
-            ? 'Return notes with the phrase, against all the notes of the SKU in each window.'
-            : 'Rates are returns per unit at risk: sales weighted by how long returns take to arrive.'
+          a.kind === 'complaints' ? t('analytics.alert.evidence.notes') : t('analytics.alert.evidence.rates')
         }
       >
         <div className="admin-table-scroll">
           <Table striped withTableBorder data-testid="evidence-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th scope="col">Window</Table.Th>
-                <Table.Th scope="col">Days</Table.Th>
+                <Table.Th scope="col">{t('analytics.alert.col.window')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.alert.col.days')}</Table.Th>
                 <Table.Th scope="col" ta="right">
-                  Lines sold
+                  {t('analytics.alert.col.linesSold')}
                 </Table.Th>
                 <Table.Th scope="col" ta="right">
                   {a.kind === 'complaints'
-                    ? 'Notes with it'
+                    ? t('analytics.alert.col.notesWith')
                     : reasonCode
-                      ? `Returns (${reasonCode})`
-                      : 'Returns'}
+                      ? t('analytics.alert.col.returnsFor', { reason: reasonCode })
+                      : t('analytics.col.returns')}
                 </Table.Th>
                 <Table.Th scope="col" ta="right">
-                  At risk
+                  {t('analytics.alert.col.atRisk')}
                 </Table.Th>
                 <Table.Th scope="col" ta="right">
-                  Rate
+                  {t('analytics.alert.rate')}
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -174,24 +187,26 @@ function AlertView({ alert: a }: { alert: Alert }) {
                   <Table.Td>
                     {r.from} – {r.to}
                   </Table.Td>
-                  <Table.Td ta="right">{formatCount(r.linesSold)}</Table.Td>
+                  <Table.Td ta="right">{f.count(r.linesSold)}</Table.Td>
                   <Table.Td ta="right" data-testid="evidence-returned">
-                    {formatCount(r.returned)}
+                    {f.count(r.returned)}
                   </Table.Td>
-                  <Table.Td ta="right">{formatDecimal(r.exposure)}</Table.Td>
-                  <Table.Td ta="right">{formatPercent(r.rate)}</Table.Td>
+                  <Table.Td ta="right">{f.decimal(r.exposure)}</Table.Td>
+                  <Table.Td ta="right">{f.percent(r.rate)}</Table.Td>
                 </Table.Tr>
               ))}
               {e.reference && (
                 <Table.Tr data-testid="evidence-row">
                   <Table.Th scope="row" fw={400}>
-                    {e.reference.scope === 'tenant' ? 'The whole shop' : `Category ${e.reference.name}`}
+                    {e.reference.scope === 'tenant'
+                      ? t('analytics.alert.wholeShop')
+                      : t('analytics.alert.categoryNamed', { name: e.reference.name })}
                   </Table.Th>
                   <Table.Td>{e.window ? `${e.window.from} – ${e.window.to}` : ''}</Table.Td>
                   <Table.Td ta="right">—</Table.Td>
-                  <Table.Td ta="right">{formatCount(e.reference.returned)}</Table.Td>
-                  <Table.Td ta="right">{formatDecimal(e.reference.exposure)}</Table.Td>
-                  <Table.Td ta="right">{formatPercent(e.reference.rate)}</Table.Td>
+                  <Table.Td ta="right">{f.count(e.reference.returned)}</Table.Td>
+                  <Table.Td ta="right">{f.decimal(e.reference.exposure)}</Table.Td>
+                  <Table.Td ta="right">{f.percent(e.reference.rate)}</Table.Td>
                 </Table.Tr>
               )}
             </Table.Tbody>
@@ -199,28 +214,27 @@ function AlertView({ alert: a }: { alert: Alert }) {
         </div>
         {e.expectedReturns !== undefined && (
           <Text size="sm">
-            At the baseline rate, {e.expectedReturns.toFixed(1)} would have been expected in the recent
-            window.
+            {t('analytics.alert.expectedAtBaseline', { n: f.oneDecimal(e.expectedReturns) })}
           </Text>
         )}
       </Panel>
       <Panel
         id="alert-phrases"
-        title="Top complaint phrases"
+        title={t('analytics.alert.phrases.title')}
         testId="alert-phrases"
-        description="Phrases of this SKU's return notes that are rare in the rest of the shop."
+        description={t('analytics.alert.phrases.description')}
       >
         {a.phrases.length > 0 ? (
           <div className="admin-table-scroll">
             <Table striped withTableBorder data-testid="alert-phrase-table">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th scope="col">Since {a.since}</Table.Th>
+                  <Table.Th scope="col">{t('analytics.alert.phrases.since', { date: a.since })}</Table.Th>
                   <Table.Th scope="col" ta="right">
-                    Notes
+                    {t('analytics.themes.col.notes')}
                   </Table.Th>
                   <Table.Th scope="col" ta="right">
-                    Lift
+                    {t('analytics.themes.col.lift')}
                   </Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -230,18 +244,18 @@ function AlertView({ alert: a }: { alert: Alert }) {
                     <Table.Th scope="row" fw={400}>
                       {p.phrase}
                     </Table.Th>
-                    <Table.Td ta="right">{formatCount(p.count)}</Table.Td>
-                    <Table.Td ta="right">×{p.lift.toFixed(1)}</Table.Td>
+                    <Table.Td ta="right">{f.count(p.count)}</Table.Td>
+                    <Table.Td ta="right">×{f.oneDecimal(p.lift)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
           </div>
         ) : (
-          <Text size="sm">No phrase stands out in the notes since {a.since}.</Text>
+          <Text size="sm">{t('analytics.alert.phrases.none', { date: a.since })}</Text>
         )}
         <Text size="sm" fw={600} mt="xs">
-          Over the last year
+          {t('analytics.alert.phrases.lastYear')}
         </Text>
         <ThemeTable target={{ sku: a.sku }} limit={8} testId="alert-themes" />
       </Panel>
@@ -262,16 +276,18 @@ function SkuTrend({ alert: a, reasonCode }: { alert: Alert; reasonCode: string |
     { ...range, reason: reasonCode ?? undefined },
     { groupBy: 'week' },
   );
-  const reasonLabel = reasonCode ? `“${humanize(reasonCode)}”` : '';
+  const f = useAnalyticsFormat();
+  const { t } = f;
+  const reasonLabel = reasonCode ? t('analytics.quoted', { text: humanize(reasonCode) }) : '';
   return (
     <Panel
       id="alert-trend"
-      title={`Weekly return rate of ${a.sku}`}
+      title={t('analytics.alert.trend.title', { sku: a.sku })}
       testId="alert-trend"
       csv={csvHref('return-rate', range, { groupBy: 'week' })}
-      description={`Units returned per unit sold, by the week the return was asked for; the marked week is when the excess began (${a.since}).`}
+      description={t('analytics.alert.trend.description', { date: a.since })}
     >
-      <QueryView query={all} label="the trend">
+      <QueryView query={all} label={t('analytics.what.trend')}>
         {(d) => {
           const byWeek = new Map((reasonCode ? reason.data?.data : undefined)?.map((r) => [r.key, r]));
           const data = d.data.map((r) => ({
@@ -282,14 +298,17 @@ function SkuTrend({ alert: a, reasonCode }: { alert: Alert; reasonCode: string |
           const onset = d.data.filter((r) => r.key <= a.since).at(-1)?.key;
           if (data.length === 0)
             return (
-              <Text size="sm">
-                No sales or returns of {a.sku} since {range.from}.
-              </Text>
+              <Text size="sm">{t('analytics.alert.trend.empty', { sku: a.sku, date: range.from })}</Text>
             );
           return (
             <>
               <ChartBox
-                label={`Line chart of the weekly return rate of ${a.sku}${reasonCode ? ` and of returns for ${reasonLabel}` : ''} from ${data[0]?.week} to ${data.at(-1)?.week}; the numbers are in the table below.`}
+                label={t(reasonCode ? 'analytics.alert.trend.chartReason' : 'analytics.alert.trend.chart', {
+                  sku: a.sku,
+                  reason: reasonLabel,
+                  from: data[0]?.week ?? '',
+                  to: data.at(-1)?.week ?? '',
+                })}
                 height={220}
               >
                 <LineChart
@@ -297,28 +316,30 @@ function SkuTrend({ alert: a, reasonCode }: { alert: Alert; reasonCode: string |
                   data={data}
                   dataKey="week"
                   series={[
-                    { name: 'all', label: 'All reasons', color: 'brand.7' },
+                    { name: 'all', label: t('analytics.filters.allReasons'), color: 'brand.7' },
                     ...(reasonCode ? [{ name: 'reason', label: reasonLabel, color: 'red.8' }] : []),
                   ]}
-                  referenceLines={onset ? [{ x: onset, label: 'Excess began', color: 'red.8' }] : []}
-                  valueFormatter={(v) => `${v.toFixed(1)}%`}
+                  referenceLines={
+                    onset ? [{ x: onset, label: t('analytics.alert.trend.excessBegan'), color: 'red.8' }] : []
+                  }
+                  valueFormatter={f.percentAxis}
                   curveType="linear"
                   withLegend={Boolean(reasonCode)}
                   accessibilityLayer={false}
                 />
               </ChartBox>
               <details className="analytics-details">
-                <summary>Trend as a table</summary>
+                <summary>{t('analytics.trend.asTable')}</summary>
                 <RateTable
                   rows={d.data}
-                  keyLabel="Week of"
+                  keyLabel={t('analytics.col.weekOf')}
                   testId="alert-trend-table"
                   strong={onset}
                   extra={
                     reasonCode
                       ? {
-                          label: `For ${reasonLabel}`,
-                          value: (r) => formatPercent(byWeek.get(r.key)?.returnRate ?? null),
+                          label: t('analytics.alert.trend.for', { reason: reasonLabel }),
+                          value: (r) => f.percent(byWeek.get(r.key)?.returnRate ?? null),
                         }
                       : undefined
                   }

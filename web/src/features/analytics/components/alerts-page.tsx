@@ -14,34 +14,43 @@ import {
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type Alert, useAlerts, useDetect } from '../api/analytics-api.ts';
-import { formatConfidence, formatCount, formatKind, formatPercent, today } from './format.ts';
+import { today } from './format.ts';
 import { messageOf, NoHistory } from './parts.tsx';
+import { type AnalyticsFormat, useAnalyticsFormat } from './use-analytics-format.ts';
 
 /** "4.1% → 12.3% (×3.0)": the rate before, now, and how many times the higher of baseline and category. */
-export function changeText(a: Alert): string {
-  return `${formatPercent(a.change.before)} → ${formatPercent(a.change.now)} (×${a.change.lift.toFixed(1)})`;
+export function changeText(a: Alert, f: AnalyticsFormat): string {
+  return `${f.percent(a.change.before)} → ${f.percent(a.change.now)} (×${f.oneDecimal(a.change.lift)})`;
 }
 
 /** Returns of the recent window against the units at risk, e.g. "14 returns, 3.2 expected". */
-export function countsText(a: Alert): string {
+export function countsText(a: Alert, f: AnalyticsFormat): string {
   const w = a.evidence.window;
   if (!w) return '—';
   const expected = a.evidence.expectedReturns;
+  const tail = expected !== undefined ? f.t('analytics.alert.expected', { n: f.oneDecimal(expected) }) : '';
   // For a complaint phrase the windows count return notes: `exposure` notes, `returned` with it.
   if (a.kind === 'complaints')
-    return `${formatCount(w.returned)} of ${formatCount(Math.round(w.exposure))} return notes${
-      expected !== undefined ? `, ${expected.toFixed(1)} expected` : ''
-    }`;
-  return `${formatCount(w.returned)} returns of ${formatCount(w.linesSold)} sold${
-    expected !== undefined ? `, ${expected.toFixed(1)} expected` : ''
-  }`;
+    return f.t('analytics.alert.countsNotes', {
+      n: f.count(w.returned),
+      m: f.count(Math.round(w.exposure)),
+      expected: tail,
+    });
+  return f.t('analytics.alert.countsReturns', {
+    n: f.count(w.returned),
+    m: f.count(w.linesSold),
+    expected: tail,
+  });
 }
 
 /** `/admin/analytics/alerts`: the early-warning alerts, now or as they stood on a past day. */
 export function AlertsPage({ isAdmin }: { isAdmin: boolean }) {
-  useDocumentTitle('Alerts · Analytics', 'Returnflow');
+  const f = useAnalyticsFormat();
+  const { t } = f;
+  useDocumentTitle(t('analytics.alerts.docTitle'), 'Returnflow');
   const [params, setParams] = useSearchParams();
   const asOf = params.get('asOf');
   const [day, setDay] = useState(asOf ?? '');
@@ -56,25 +65,22 @@ export function AlertsPage({ isAdmin }: { isAdmin: boolean }) {
 
   return (
     <Stack gap="md" data-testid="alerts-page">
-      <h1 className="admin-h1">Early-warning alerts</h1>
-      <Text size="sm">
-        SKUs whose return rate, or the rate of one reason, rose above both their own baseline and their
-        category's — tested with the volume in mind and with the false-discovery rate held across every SKU.
-      </Text>
+      <h1 className="admin-h1">{t('analytics.alerts.title')}</h1>
+      <Text size="sm">{t('analytics.alerts.lead')}</Text>
       <Paper withBorder p="md" radius="md">
         <Group justify="space-between" align="flex-end" gap="md" wrap="wrap">
-          <form onSubmit={submit} aria-label="Alerts as of a past day">
+          <form onSubmit={submit} aria-label={t('analytics.alerts.asOfForm')}>
             <Group align="flex-end" gap="sm" wrap="wrap">
               <TextInput
                 type="date"
-                label="As of"
-                description="See the alerts as they stood on that day, from the data up to it."
+                label={t('analytics.alerts.asOf')}
+                description={t('analytics.alerts.asOfHint')}
                 value={day}
                 max={today()}
                 onChange={(e) => setDay(e.currentTarget.value)}
               />
               <Button type="submit" variant="default">
-                Show
+                {t('analytics.alerts.show')}
               </Button>
               {asOf && (
                 <Button
@@ -84,49 +90,62 @@ export function AlertsPage({ isAdmin }: { isAdmin: boolean }) {
                     setParams({});
                   }}
                 >
-                  Back to the current alerts
+                  {t('analytics.alerts.backToCurrent')}
                 </Button>
               )}
             </Group>
           </form>
           {isAdmin && !asOf && (
             <Button onClick={() => detect.mutate()} loading={detect.isPending} data-testid="run-detection">
-              Run detection now
+              {t('analytics.alerts.runDetection')}
             </Button>
           )}
         </Group>
       </Paper>
       {detect.data && (
         <Notice color="green" variant="light" role="status" data-testid="detect-result">
-          Detection as of {detect.data.asOf}: {detect.data.opened.length} new, {detect.data.updated} still
-          elevated, {detect.data.resolved} resolved.
+          {t('analytics.alerts.detected', {
+            asOf: detect.data.asOf,
+            opened: f.count(detect.data.opened.length),
+            updated: f.count(detect.data.updated),
+            resolved: f.count(detect.data.resolved),
+          })}
         </Notice>
       )}
       {detect.error && (
         <Notice color="red" variant="light" role="alert">
-          {messageOf(detect.error)}
+          {messageOf(detect.error, t)}
         </Notice>
       )}
       {alerts.isPending ? (
-        <Loader aria-label="Loading the alerts" />
+        <Loader aria-label={t('analytics.loading', { what: t('analytics.what.alerts') })} />
       ) : alerts.isError ? (
         <ErrorPanel error={alerts.error} onRetry={() => void alerts.refetch()} />
       ) : (
         <>
           <Text size="sm" role="status" data-testid="alerts-summary">
             {asOf
-              ? `As of ${asOf}: ${rows.length} alert${rows.length === 1 ? '' : 's'} from ${formatCount(alerts.data.pages[0]?.testsRun ?? 0)} tests. Nothing is stored for a past day.`
-              : `${rows.filter((r) => r.status === 'open').length} open, ${rows.filter((r) => r.status === 'resolved').length} resolved.`}
+              ? t(
+                  rows.length === 1
+                    ? 'analytics.alerts.summaryAsOf.one'
+                    : 'analytics.alerts.summaryAsOf.other',
+                  {
+                    asOf,
+                    n: f.count(rows.length),
+                    tests: f.count(alerts.data.pages[0]?.testsRun ?? 0),
+                  },
+                )
+              : t('analytics.alerts.summary', {
+                  open: f.count(rows.filter((r) => r.status === 'open').length),
+                  resolved: f.count(rows.filter((r) => r.status === 'resolved').length),
+                })}
           </Text>
           {rows.length === 0 ? (
             asOf ? (
-              <Text size="sm">No SKU stood out on that day.</Text>
+              <Text size="sm">{t('analytics.alerts.noneThatDay')}</Text>
             ) : (
               <Stack gap="sm" data-testid="no-alerts">
-                <Text size="sm">
-                  No alerts yet. Detection runs every day by itself{isAdmin ? ', or run it now above' : ''}.
-                  It needs a few months of orders and returns to know each SKU's normal rate.
-                </Text>
+                <Text size="sm">{t(isAdmin ? 'analytics.alerts.noneAdmin' : 'analytics.alerts.none')}</Text>
                 <NoHistory what="alerts" />
               </Stack>
             )
@@ -141,7 +160,7 @@ export function AlertsPage({ isAdmin }: { isAdmin: boolean }) {
                 loading={alerts.isFetchingNextPage}
                 onClick={() => void alerts.fetchNextPage()}
               >
-                Load more
+                {t('analytics.loadMore')}
               </Button>
             </Group>
           )}
@@ -152,21 +171,23 @@ export function AlertsPage({ isAdmin }: { isAdmin: boolean }) {
 }
 
 function AlertTable({ rows }: { rows: Alert[] }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   return (
     <div className="admin-table-scroll">
       <Table striped withTableBorder data-testid="alerts-table">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">SKU</Table.Th>
-            <Table.Th scope="col">What</Table.Th>
-            <Table.Th scope="col">Since</Table.Th>
+            <Table.Th scope="col">{t('analytics.col.sku')}</Table.Th>
+            <Table.Th scope="col">{t('analytics.alerts.col.what')}</Table.Th>
+            <Table.Th scope="col">{t('analytics.alerts.col.since')}</Table.Th>
             <Table.Th scope="col" ta="right">
-              Confidence
+              {t('analytics.alerts.col.confidence')}
             </Table.Th>
-            <Table.Th scope="col">What changed</Table.Th>
-            <Table.Th scope="col">Counts</Table.Th>
-            <Table.Th scope="col">Top phrases</Table.Th>
-            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col">{t('analytics.alerts.col.change')}</Table.Th>
+            <Table.Th scope="col">{t('analytics.alerts.col.counts')}</Table.Th>
+            <Table.Th scope="col">{t('analytics.alerts.col.phrases')}</Table.Th>
+            <Table.Th scope="col">{t('analytics.col.status')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -185,7 +206,7 @@ function AlertTable({ rows }: { rows: Alert[] }) {
                     size="sm"
                   >
                     <span className="admin-mono">{a.sku}</span>
-                    <span className="visually-hidden"> — see the evidence</span>
+                    <span className="visually-hidden">{t('analytics.alerts.seeEvidence')}</span>
                   </Anchor>
                 ) : (
                   <span className="admin-mono">{a.sku}</span>
@@ -194,13 +215,13 @@ function AlertTable({ rows }: { rows: Alert[] }) {
                   {a.category}
                 </Text>
               </Table.Th>
-              <Table.Td>{formatKind(a.kind)}</Table.Td>
+              <Table.Td>{f.kind(a.kind)}</Table.Td>
               <Table.Td className="analytics-key">{a.since}</Table.Td>
               <Table.Td ta="right" data-testid="confidence">
-                {formatConfidence(a.confidence)}
+                {f.confidence(a.confidence)}
               </Table.Td>
-              <Table.Td data-testid="change">{changeText(a)}</Table.Td>
-              <Table.Td>{countsText(a)}</Table.Td>
+              <Table.Td data-testid="change">{changeText(a, f)}</Table.Td>
+              <Table.Td>{countsText(a, f)}</Table.Td>
               <Table.Td>
                 {a.phrases
                   .slice(0, 3)
@@ -213,7 +234,7 @@ function AlertTable({ rows }: { rows: Alert[] }) {
                   color={a.status === 'open' ? 'red.9' : a.status === 'resolved' ? 'gray.8' : 'brand'}
                   tt="none"
                 >
-                  {a.status === 'computed' ? 'as of that day' : a.status}
+                  {statusLabel(a.status, t)}
                 </Badge>
               </Table.Td>
             </Table.Tr>
@@ -222,4 +243,12 @@ function AlertTable({ rows }: { rows: Alert[] }) {
       </Table>
     </div>
   );
+}
+
+/** An alert's status in words; a status the API adds later shows as its code. */
+export function statusLabel(status: string, t: Translate): string {
+  if (status === 'open') return t('analytics.alert.status.open');
+  if (status === 'resolved') return t('analytics.alert.status.resolved');
+  if (status === 'computed') return t('analytics.alert.status.computed');
+  return status;
 }

@@ -1,6 +1,7 @@
 import { Stack } from '@mantine/core';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { ErrorBoundary } from '../../../components/error-boundary.tsx';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { AlertPage } from './alert-page.tsx';
 import { AlertsPage } from './alerts-page.tsx';
 import './analytics.css';
@@ -15,18 +16,19 @@ import { ThemesPage } from './themes-page.tsx';
  * Running detection and retraining are for admins, as in the API.
  */
 export function AnalyticsApp({ role, tenantId }: { role: string; tenantId: string }) {
+  const { t } = useI18n();
   const { pathname } = useLocation();
   const isAdmin = role === 'admin';
   return (
     <TenantIdContext value={tenantId}>
       <Stack gap="md" data-testid="analytics">
-        <nav aria-label="Analytics sections" className="admin-nav analytics-nav">
+        <nav aria-label={t('analytics.nav.label')} className="admin-nav analytics-nav">
           <NavLink to="/admin/analytics" end>
-            Overview
+            {t('analytics.nav.overview')}
           </NavLink>
-          <NavLink to="/admin/analytics/alerts">Alerts</NavLink>
-          <NavLink to="/admin/analytics/themes">Complaint themes</NavLink>
-          <NavLink to="/admin/analytics/risk">Return risk</NavLink>
+          <NavLink to="/admin/analytics/alerts">{t('analytics.nav.alerts')}</NavLink>
+          <NavLink to="/admin/analytics/themes">{t('analytics.nav.themes')}</NavLink>
+          <NavLink to="/admin/analytics/risk">{t('analytics.nav.risk')}</NavLink>
         </nav>
         <ErrorBoundary resetKey={pathname}>
           <Routes>

@@ -2,10 +2,11 @@ import { Anchor, Button, Group, Loader, Table, Text } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
-import { formatMoney } from '../../../lib/money.ts';
+import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 import { csvHref, type Filters, useDrillDown } from '../api/analytics-api.ts';
-import { formatCount, humanize } from './format.ts';
+import { humanize } from './format.ts';
 import { Panel } from './parts.tsx';
+import { useAnalyticsFormat } from './use-analytics-format.ts';
 import type { Drill } from './use-filters.ts';
 
 function scope(filters: Filters, drill: Drill) {
@@ -16,12 +17,12 @@ function scope(filters: Filters, drill: Drill) {
   return { filters, extra: {} };
 }
 
-function titleOf(drill: Drill): string {
-  if (drill.by === 'period') return `Returns requested ${drill.from} to ${drill.to}`;
-  if (drill.by === 'sku') return `Returns of SKU ${drill.value}`;
-  if (drill.by === 'reason') return `Returns for “${humanize(drill.value)}”`;
-  if (drill.by === 'category') return `Returns in ${drill.value}`;
-  return 'Returns behind these numbers';
+function titleOf(drill: Drill, t: Translate): string {
+  if (drill.by === 'period') return t('analytics.drill.title.period', { from: drill.from, to: drill.to });
+  if (drill.by === 'sku') return t('analytics.drill.title.sku', { sku: drill.value });
+  if (drill.by === 'reason') return t('analytics.drill.title.reason', { reason: humanize(drill.value) });
+  if (drill.by === 'category') return t('analytics.drill.title.category', { category: drill.value });
+  return t('analytics.drill.title.all');
 }
 
 /** The return lines behind a clicked number, with the page's filters, newest first, a page at a time. */
@@ -34,6 +35,8 @@ export function DrillDown({
   drill: Drill;
   onClose: () => void;
 }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const s = scope(filters, drill);
   const q = useDrillDown(s.filters, s.extra, true);
   const heading = useRef<HTMLDivElement>(null);
@@ -50,22 +53,22 @@ export function DrillDown({
     <div ref={heading} tabIndex={-1} className="analytics-drill" data-testid="drill-down">
       <Panel
         id="drill-title"
-        title={titleOf(drill)}
+        title={titleOf(drill, t)}
         csv={csvHref('returns', s.filters, { ...s.extra, limit: '500' })}
-        description="Each return line with the filters above; the CSV has the newest 500."
+        description={t('analytics.drill.description')}
       >
         <Group>
           <Button size="xs" variant="default" onClick={onClose}>
-            Close the list
+            {t('analytics.drill.close')}
           </Button>
         </Group>
         {q.isPending ? (
-          <Loader size="sm" aria-label="Loading the returns" />
+          <Loader size="sm" aria-label={t('analytics.loading', { what: t('analytics.what.returns') })} />
         ) : q.isError ? (
           <ErrorPanel compact error={q.error} onRetry={() => void q.refetch()} />
         ) : rows.length === 0 ? (
           <Text size="sm" data-testid="drill-empty">
-            No returns match.
+            {t('analytics.drill.empty')}
           </Text>
         ) : (
           <>
@@ -73,18 +76,18 @@ export function DrillDown({
               <Table striped withTableBorder data-testid="drill-table">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">Return</Table.Th>
-                    <Table.Th scope="col">Requested</Table.Th>
-                    <Table.Th scope="col">SKU</Table.Th>
-                    <Table.Th scope="col">Category</Table.Th>
-                    <Table.Th scope="col">Reason</Table.Th>
-                    <Table.Th scope="col">Resolution</Table.Th>
-                    <Table.Th scope="col">Status</Table.Th>
+                    <Table.Th scope="col">{t('analytics.col.return')}</Table.Th>
+                    <Table.Th scope="col">{t('analytics.col.requested')}</Table.Th>
+                    <Table.Th scope="col">{t('analytics.col.sku')}</Table.Th>
+                    <Table.Th scope="col">{t('analytics.col.category')}</Table.Th>
+                    <Table.Th scope="col">{t('analytics.col.reason')}</Table.Th>
+                    <Table.Th scope="col">{t('analytics.col.resolution')}</Table.Th>
+                    <Table.Th scope="col">{t('analytics.col.status')}</Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Units
+                      {t('analytics.col.units')}
                     </Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Refunded
+                      {t('analytics.col.refunded')}
                     </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -111,8 +114,8 @@ export function DrillDown({
                       <Table.Td>{humanize(r.reasonCode)}</Table.Td>
                       <Table.Td>{humanize(r.resolution)}</Table.Td>
                       <Table.Td>{humanize(r.status)}</Table.Td>
-                      <Table.Td ta="right">{formatCount(r.unitsRequested)}</Table.Td>
-                      <Table.Td ta="right">{formatMoney(r.refundAmount, r.currency, 'en')}</Table.Td>
+                      <Table.Td ta="right">{f.count(r.unitsRequested)}</Table.Td>
+                      <Table.Td ta="right">{f.money(r.refundAmount, r.currency)}</Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
@@ -120,7 +123,9 @@ export function DrillDown({
             </div>
             <Group gap="sm">
               <Text size="sm" role="status" data-testid="drill-count">
-                {formatCount(rows.length)} shown{q.hasNextPage ? ', more to load' : ''}.
+                {t(q.hasNextPage ? 'analytics.drill.shownMore' : 'analytics.drill.shown', {
+                  n: f.count(rows.length),
+                })}
               </Text>
               {q.hasNextPage && (
                 <Button
@@ -129,7 +134,7 @@ export function DrillDown({
                   loading={q.isFetchingNextPage}
                   onClick={() => void q.fetchNextPage()}
                 >
-                  Load more
+                  {t('analytics.loadMore')}
                 </Button>
               )}
             </Group>

@@ -12,7 +12,7 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { formatMoney } from '../../../lib/money.ts';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import {
   type AutomationRow,
@@ -26,24 +26,27 @@ import {
   useMetric,
 } from '../api/analytics-api.ts';
 import { DrillDown } from './drill-down.tsx';
-import { addDays, formatCount, formatHours, formatPercent, humanize, periodDays, today } from './format.ts';
+import { addDays, humanize, periodDays, today } from './format.ts';
 import { ChartBox, DrillNumber, NoHistory, Panel, QueryView, RateTable } from './parts.tsx';
+import { useAnalyticsFormat } from './use-analytics-format.ts';
 import { type Drill, drillParam, PRESETS, useFilters } from './use-filters.ts';
 
 const RESOLUTIONS = ['refund', 'store_credit', 'exchange', 'replacement', 'repair', 'keep_item'];
 /** Top SKUs leave out the ones sold too rarely for their rate to mean anything (1 of 1 = 100%). */
 export const TOP_SKU_MIN_SOLD = 10;
 export const TOP_SKUS = 15;
-const pctAxis = (v: number) => `${v.toFixed(1)}%`;
-const STAGES: Record<string, string> = {
-  request_to_decision: 'Request → decision',
-  request_to_received: 'Request → parcel received',
-  request_to_refunded: 'Request → refunded',
-};
+// The cycle-time stages the API reports; another one shows as its code.
+const STAGES = {
+  request_to_decision: 'analytics.cycle.stage.request_to_decision',
+  request_to_received: 'analytics.cycle.stage.request_to_received',
+  request_to_refunded: 'analytics.cycle.stage.request_to_refunded',
+} as const;
+const stageKey = (stage: string) => (stage in STAGES ? STAGES[stage as keyof typeof STAGES] : null);
 
 /** `/admin/analytics`: return rates, reasons, cost and speed over a period, each down to its returns. */
 export function OverviewPage() {
-  useDocumentTitle('Analytics · Administration', 'Returnflow');
+  const { t } = useI18n();
+  useDocumentTitle(t('analytics.overview.docTitle'), 'Returnflow');
   const { filters, trend, drill, update } = useFilters();
   const openDrill = (d: Drill) => update({ drill: drillParam(d) });
   const byCategory = useMetric<RateRow>('return-rate', filters, { groupBy: 'category' });
@@ -55,7 +58,7 @@ export function OverviewPage() {
 
   return (
     <Stack gap="md" data-testid="analytics-overview">
-      <h1 className="admin-h1">Analytics</h1>
+      <h1 className="admin-h1">{t('analytics.overview.title')}</h1>
       <FilterBar filters={filters} update={update} />
       {empty && <NoHistory />}
       <Summary filters={filters} total={total} onDrill={() => openDrill({ by: 'all' })} />
@@ -64,7 +67,7 @@ export function OverviewPage() {
       <div className="analytics-two">
         <RatePanel
           id="by-category"
-          title="Return rate by category"
+          title={t('analytics.byCategory.title')}
           group="category"
           filters={filters}
           onDrill={(value) => openDrill({ by: 'category', value })}
@@ -73,11 +76,11 @@ export function OverviewPage() {
       </div>
       <RatePanel
         id="top-skus"
-        title="Top SKUs by return rate"
+        title={t('analytics.topSkus.title')}
         group="sku"
         filters={filters}
         onDrill={(value) => openDrill({ by: 'sku', value })}
-        description={`The ${TOP_SKUS} highest return rates among SKUs with at least ${TOP_SKU_MIN_SOLD} units sold in the period; the CSV has every SKU.`}
+        description={t('analytics.topSkus.description', { top: TOP_SKUS, min: TOP_SKU_MIN_SOLD })}
       />
       <div className="analytics-two">
         <CostPanel filters={filters} onDrill={() => openDrill({ by: 'all' })} />
@@ -95,6 +98,7 @@ function FilterBar({
   filters: Filters;
   update: (c: Record<string, string | null>) => void;
 }) {
+  const { t } = useI18n();
   // The choices come from the data of the period, without the filter they choose for.
   const categories = useMetric<RateRow>(
     'return-rate',
@@ -112,16 +116,16 @@ function FilterBar({
     <Paper
       component="form"
       role="search"
-      aria-label="Filters"
+      aria-label={t('analytics.filters.label')}
       withBorder
       p="md"
       radius="md"
       onSubmit={(e) => e.preventDefault()}
     >
       <Stack gap="sm">
-        <Group gap="xs" wrap="wrap" aria-label="Period presets" role="group">
+        <Group gap="xs" wrap="wrap" aria-label={t('analytics.filters.presets')} role="group">
           <Text size="sm" fw={600}>
-            Period:
+            {t('analytics.filters.period')}
           </Text>
           {PRESETS.map((n) => (
             <Button
@@ -131,45 +135,48 @@ function FilterBar({
               aria-pressed={isToday && days === n}
               onClick={() => update({ from: addDays(today(), -(n - 1)), to: today(), drill: null })}
             >
-              Last {n} days
+              {t('analytics.filters.lastDays', { n })}
             </Button>
           ))}
         </Group>
         <div className="analytics-filters">
           <TextInput
             type="date"
-            label="From"
+            label={t('analytics.filters.from')}
             value={filters.from}
             max={filters.to}
             onChange={(e) => e.currentTarget.value && update({ from: e.currentTarget.value, drill: null })}
           />
           <TextInput
             type="date"
-            label="To"
+            label={t('analytics.filters.to')}
             value={filters.to}
             min={filters.from}
             onChange={(e) => e.currentTarget.value && update({ to: e.currentTarget.value, drill: null })}
           />
           <NativeSelect
-            label="Category"
+            label={t('analytics.filters.category')}
             value={filters.category ?? ''}
-            data={[{ value: '', label: 'All categories' }, ...keep(categoryOptions, filters.category)]}
+            data={[
+              { value: '', label: t('analytics.filters.allCategories') },
+              ...keep(categoryOptions, filters.category),
+            ]}
             onChange={(e) => update({ category: e.currentTarget.value, drill: null })}
           />
           <NativeSelect
-            label="Reason"
+            label={t('analytics.filters.reason')}
             value={filters.reason ?? ''}
             data={[
-              { value: '', label: 'All reasons' },
+              { value: '', label: t('analytics.filters.allReasons') },
               ...keep(reasonOptions, filters.reason).map((r) => ({ value: r, label: humanize(r) })),
             ]}
             onChange={(e) => update({ reason: e.currentTarget.value, drill: null })}
           />
           <NativeSelect
-            label="Resolution"
+            label={t('analytics.filters.resolution')}
             value={filters.resolution ?? ''}
             data={[
-              { value: '', label: 'All resolutions' },
+              { value: '', label: t('analytics.filters.allResolutions') },
               ...RESOLUTIONS.map((r) => ({ value: r, label: humanize(r) })),
             ]}
             onChange={(e) => update({ resolution: e.currentTarget.value, drill: null })}
@@ -182,7 +189,7 @@ function FilterBar({
               variant="subtle"
               onClick={() => update({ category: null, reason: null, resolution: null, drill: null })}
             >
-              Clear category, reason and resolution
+              {t('analytics.filters.clear')}
             </Button>
           </Group>
         )}
@@ -201,6 +208,8 @@ function Summary({
   total: { sold: number; returned: number } | undefined;
   onDrill: () => void;
 }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const automation = useMetric<AutomationRow>('automation', filters);
   const sla = useMetric<SlaRow>('sla', filters);
   const auto = automation.data?.data[0];
@@ -208,23 +217,28 @@ function Summary({
   const cards = [
     {
       id: 'return-rate',
-      label: 'Return rate',
-      value: total ? formatPercent(total.sold > 0 ? total.returned / total.sold : null) : '…',
-      note: total ? `${formatCount(total.returned)} of ${formatCount(total.sold)} units` : '',
+      label: t('analytics.kpi.returnRate'),
+      value: total ? f.percent(total.sold > 0 ? total.returned / total.sold : null) : '…',
+      note: total
+        ? t('analytics.kpi.returnRateNote', { returned: f.count(total.returned), sold: f.count(total.sold) })
+        : '',
     },
     {
       id: 'automation-rate',
-      label: 'Decided by the policy',
-      value: auto ? formatPercent(auto.automationRate) : '…',
+      label: t('analytics.kpi.automation'),
+      value: auto ? f.percent(auto.automationRate) : '…',
       note: auto
-        ? `${formatCount(auto.autoDecided)} automatic, ${formatCount(auto.peopleDecided)} by people`
+        ? t('analytics.kpi.automationNote', {
+            auto: f.count(auto.autoDecided),
+            people: f.count(auto.peopleDecided),
+          })
         : '',
     },
     {
       id: 'review-sla',
-      label: 'Reviews within 24 h',
-      value: review ? formatPercent(review.compliance) : '…',
-      note: review ? `${formatCount(review.met)} of ${formatCount(review.total)}` : '',
+      label: t('analytics.kpi.reviewSla'),
+      value: review ? f.percent(review.compliance) : '…',
+      note: review ? t('analytics.nOfM', { n: f.count(review.met), m: f.count(review.total) }) : '',
     },
   ];
   return (
@@ -249,7 +263,7 @@ function Summary({
               <>
                 {' · '}
                 <Anchor component="button" type="button" size="xs" onClick={onDrill}>
-                  Show returns
+                  {t('analytics.kpi.showReturns')}
                 </Anchor>
               </>
             )}
@@ -271,6 +285,8 @@ function TrendPanel({
   update: (c: Record<string, string | null>) => void;
   onDrill: (d: Drill) => void;
 }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const q = useMetric<RateRow>('return-rate', filters, { groupBy: trend });
   const drillTo = (key: string) => {
     const p = periodDays(key);
@@ -283,36 +299,39 @@ function TrendPanel({
   return (
     <Panel
       id="trend"
-      title="Return-rate trend"
+      title={t('analytics.trend.title')}
       testId="panel-trend"
       csv={csvHref('return-rate', filters, { groupBy: trend })}
     >
       <SegmentedControl
-        aria-label="Group the trend by"
+        aria-label={t('analytics.trend.groupBy')}
         size="xs"
         w="fit-content"
         value={trend}
         onChange={(v) => update({ trend: v === 'month' ? 'month' : null })}
         data={[
-          { value: 'week', label: 'By week' },
-          { value: 'month', label: 'By month' },
+          { value: 'week', label: t('analytics.trend.byWeek') },
+          { value: 'month', label: t('analytics.trend.byMonth') },
         ]}
       />
-      <QueryView query={q} label="the trend">
+      <QueryView query={q} label={t('analytics.what.trend')}>
         {(d) =>
           d.data.length === 0 ? (
-            <Text size="sm">No sales or returns in this period.</Text>
+            <Text size="sm">{t('analytics.trend.empty')}</Text>
           ) : (
             <>
               <ChartBox
-                label={`Line chart of the return rate by ${trend}, from ${d.data[0]?.key} to ${d.data.at(-1)?.key}; the numbers are in the table below.`}
+                label={t(trend === 'week' ? 'analytics.trend.chart.week' : 'analytics.trend.chart.month', {
+                  from: d.data[0]?.key ?? '',
+                  to: d.data.at(-1)?.key ?? '',
+                })}
               >
                 <LineChart
                   h={240}
                   data={d.data.map((r) => ({ period: r.key, rate: (r.returnRate ?? 0) * 100 }))}
                   dataKey="period"
-                  series={[{ name: 'rate', label: 'Return rate', color: 'brand.7' }]}
-                  valueFormatter={pctAxis}
+                  series={[{ name: 'rate', label: t('analytics.col.returnRate'), color: 'brand.7' }]}
+                  valueFormatter={f.percentAxis}
                   curveType="linear"
                   accessibilityLayer={false}
                   lineChartProps={{
@@ -324,10 +343,10 @@ function TrendPanel({
                 />
               </ChartBox>
               <details className="analytics-details">
-                <summary>Trend as a table</summary>
+                <summary>{t('analytics.trend.asTable')}</summary>
                 <RateTable
                   rows={d.data}
-                  keyLabel={trend === 'week' ? 'Week of' : 'Month'}
+                  keyLabel={trend === 'week' ? t('analytics.col.weekOf') : t('analytics.col.month')}
                   onDrill={drillTo}
                   testId="trend-table"
                 />
@@ -355,6 +374,8 @@ function RatePanel({
   onDrill: (key: string) => void;
   description?: string;
 }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const q = useMetric<RateRow>('return-rate', filters, { groupBy: group });
   return (
     <Panel
@@ -370,11 +391,11 @@ function RatePanel({
             group === 'sku'
               ? d.data.filter((r) => r.unitsSold >= TOP_SKU_MIN_SOLD).slice(0, TOP_SKUS)
               : d.data.filter((r) => r.unitsSold > 0 || r.unitsReturned > 0);
-          if (rows.length === 0) return <Text size="sm">Nothing sold in this period.</Text>;
+          if (rows.length === 0) return <Text size="sm">{t('analytics.rate.empty')}</Text>;
           return (
             <>
               <ChartBox
-                label={`Bar chart of the return rate by ${group}; the numbers are in the table below.`}
+                label={t(group === 'sku' ? 'analytics.rate.chart.sku' : 'analytics.rate.chart.category')}
                 height={group === 'sku' ? 320 : 240}
               >
                 <BarChart
@@ -383,8 +404,8 @@ function RatePanel({
                   dataKey="key"
                   orientation="vertical"
                   yAxisProps={{ width: group === 'sku' ? 110 : 90, interval: 0 }}
-                  series={[{ name: 'rate', label: 'Return rate', color: 'brand.7' }]}
-                  valueFormatter={pctAxis}
+                  series={[{ name: 'rate', label: t('analytics.col.returnRate'), color: 'brand.7' }]}
+                  valueFormatter={f.percentAxis}
                   accessibilityLayer={false}
                   barChartProps={{
                     onClick: (s) => {
@@ -396,7 +417,7 @@ function RatePanel({
               </ChartBox>
               <RateTable
                 rows={rows}
-                keyLabel={group === 'sku' ? 'SKU' : 'Category'}
+                keyLabel={group === 'sku' ? t('analytics.col.sku') : t('analytics.col.category')}
                 onDrill={onDrill}
                 testId={`${id}-table`}
               />
@@ -409,24 +430,31 @@ function RatePanel({
 }
 
 function ReasonsPanel({ filters, onDrill }: { filters: Filters; onDrill: (reason: string) => void }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const q = useMetric<ReasonRow>('reasons', filters);
   return (
-    <Panel id="reasons" title="Reason mix" testId="panel-reasons" csv={csvHref('reasons', filters)}>
-      <QueryView query={q} label="the reasons">
+    <Panel
+      id="reasons"
+      title={t('analytics.reasons.title')}
+      testId="panel-reasons"
+      csv={csvHref('reasons', filters)}
+    >
+      <QueryView query={q} label={t('analytics.what.reasons')}>
         {(d) =>
           d.data.length === 0 ? (
-            <Text size="sm">No returns in this period.</Text>
+            <Text size="sm">{t('analytics.reasons.empty')}</Text>
           ) : (
             <>
-              <ChartBox label="Bar chart of the share of returned units per reason; the numbers are in the table below.">
+              <ChartBox label={t('analytics.reasons.chart')}>
                 <BarChart
                   h={240}
                   data={d.data.map((r) => ({ reason: humanize(r.reasonCode), share: r.share * 100 }))}
                   dataKey="reason"
                   orientation="vertical"
                   yAxisProps={{ width: 110, interval: 0 }}
-                  series={[{ name: 'share', label: 'Share of units', color: 'teal.8' }]}
-                  valueFormatter={pctAxis}
+                  series={[{ name: 'share', label: t('analytics.reasons.shareOfUnits'), color: 'teal.8' }]}
+                  valueFormatter={f.percentAxis}
                   accessibilityLayer={false}
                   barChartProps={{
                     onClick: (s) => {
@@ -440,15 +468,15 @@ function ReasonsPanel({ filters, onDrill }: { filters: Filters; onDrill: (reason
                 <Table striped withTableBorder data-testid="reasons-table">
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th scope="col">Reason</Table.Th>
+                      <Table.Th scope="col">{t('analytics.col.reason')}</Table.Th>
                       <Table.Th scope="col" ta="right">
-                        Return lines
+                        {t('analytics.col.returnLines')}
                       </Table.Th>
                       <Table.Th scope="col" ta="right">
-                        Units
+                        {t('analytics.col.units')}
                       </Table.Th>
                       <Table.Th scope="col" ta="right">
-                        Share
+                        {t('analytics.col.share')}
                       </Table.Th>
                     </Table.Tr>
                   </Table.Thead>
@@ -461,16 +489,16 @@ function ReasonsPanel({ filters, onDrill }: { filters: Filters; onDrill: (reason
                             type="button"
                             size="sm"
                             onClick={() => onDrill(r.reasonCode)}
-                            aria-label={`Show the returns for ${humanize(r.reasonCode)}`}
+                            aria-label={t('analytics.reasons.drill', { reason: humanize(r.reasonCode) })}
                           >
                             {humanize(r.reasonCode)}
                           </Anchor>
                         </Table.Th>
-                        <Table.Td ta="right">{formatCount(r.returnLines)}</Table.Td>
+                        <Table.Td ta="right">{f.count(r.returnLines)}</Table.Td>
                         <Table.Td ta="right" data-testid="units">
-                          {formatCount(r.units)}
+                          {f.count(r.units)}
                         </Table.Td>
-                        <Table.Td ta="right">{formatPercent(r.share)}</Table.Td>
+                        <Table.Td ta="right">{f.percent(r.share)}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
@@ -485,33 +513,35 @@ function ReasonsPanel({ filters, onDrill }: { filters: Filters; onDrill: (reason
 }
 
 function CostPanel({ filters, onDrill }: { filters: Filters; onDrill: () => void }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const q = useMetric<CostRow>('refund-cost', filters);
   return (
     <Panel
       id="refund-cost"
-      title="Refund cost and fees recovered"
+      title={t('analytics.cost.title')}
       testId="panel-refund-cost"
       csv={csvHref('refund-cost', filters)}
-      description="Per currency, never added across currencies."
+      description={t('analytics.cost.description')}
     >
-      <QueryView query={q} label="the refund cost">
+      <QueryView query={q} label={t('analytics.what.cost')}>
         {(d) =>
           d.data.length === 0 ? (
-            <Text size="sm">No refunds in this period.</Text>
+            <Text size="sm">{t('analytics.cost.empty')}</Text>
           ) : (
             <div className="admin-table-scroll">
               <Table striped withTableBorder data-testid="cost-table">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">Currency</Table.Th>
+                    <Table.Th scope="col">{t('analytics.col.currency')}</Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Refunded
+                      {t('analytics.col.refunded')}
                     </Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Fees recovered
+                      {t('analytics.col.feesRecovered')}
                     </Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Return lines
+                      {t('analytics.col.returnLines')}
                     </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -522,18 +552,18 @@ function CostPanel({ filters, onDrill }: { filters: Filters; onDrill: () => void
                         {r.currency}
                       </Table.Th>
                       <Table.Td ta="right" data-testid="refunded">
-                        {formatMoney(r.refundAmount, r.currency, 'en')}
+                        {f.money(r.refundAmount, r.currency)}
                       </Table.Td>
                       <Table.Td ta="right" data-testid="fees">
-                        {formatMoney(r.feesRecovered, r.currency, 'en')}
+                        {f.money(r.feesRecovered, r.currency)}
                       </Table.Td>
                       <Table.Td ta="right">
                         <DrillNumber
                           n={r.returnLines}
                           onDrill={onDrill}
-                          label={`Show the ${r.returnLines} return lines`}
+                          label={t('analytics.cost.drill', { n: f.count(r.returnLines) })}
                         >
-                          {formatCount(r.returnLines)}
+                          {f.count(r.returnLines)}
                         </DrillNumber>
                       </Table.Td>
                     </Table.Tr>
@@ -549,24 +579,26 @@ function CostPanel({ filters, onDrill }: { filters: Filters; onDrill: () => void
 }
 
 function CyclePanel({ filters, onDrill }: { filters: Filters; onDrill: () => void }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const q = useMetric<CycleRow>('cycle-times', filters);
   return (
     <Panel
       id="cycle-times"
-      title="Cycle times"
+      title={t('analytics.cycle.title')}
       testId="panel-cycle-times"
       csv={csvHref('cycle-times', filters)}
-      description="Half of the returns are faster than p50, nine in ten faster than p90."
+      description={t('analytics.cycle.description')}
     >
-      <QueryView query={q} label="the cycle times">
+      <QueryView query={q} label={t('analytics.what.cycle')}>
         {(d) => (
           <div className="admin-table-scroll">
             <Table striped withTableBorder data-testid="cycle-table">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th scope="col">From the request to</Table.Th>
+                  <Table.Th scope="col">{t('analytics.cycle.fromRequestTo')}</Table.Th>
                   <Table.Th scope="col" ta="right">
-                    Returns
+                    {t('analytics.col.returns')}
                   </Table.Th>
                   <Table.Th scope="col" ta="right">
                     p50
@@ -577,28 +609,31 @@ function CyclePanel({ filters, onDrill }: { filters: Filters; onDrill: () => voi
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {d.data.map((r) => (
-                  <Table.Tr key={r.stage} data-testid="cycle-row" data-key={r.stage}>
-                    <Table.Th scope="row" fw={400}>
-                      {STAGES[r.stage]?.replace('Request → ', '') ?? humanize(r.stage)}
-                    </Table.Th>
-                    <Table.Td ta="right">
-                      <DrillNumber
-                        n={r.count}
-                        onDrill={onDrill}
-                        label={`Show the returns behind ${STAGES[r.stage] ?? r.stage}`}
-                      >
-                        {formatCount(r.count)}
-                      </DrillNumber>
-                    </Table.Td>
-                    <Table.Td ta="right" data-testid="p50">
-                      {formatHours(r.p50Hours)}
-                    </Table.Td>
-                    <Table.Td ta="right" data-testid="p90">
-                      {formatHours(r.p90Hours)}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
+                {d.data.map((r) => {
+                  const stage = stageKey(r.stage);
+                  return (
+                    <Table.Tr key={r.stage} data-testid="cycle-row" data-key={r.stage}>
+                      <Table.Th scope="row" fw={400}>
+                        {stage ? t(`${stage}.short` as const) : humanize(r.stage)}
+                      </Table.Th>
+                      <Table.Td ta="right">
+                        <DrillNumber
+                          n={r.count}
+                          onDrill={onDrill}
+                          label={t('analytics.cycle.drill', { stage: stage ? t(stage) : r.stage })}
+                        >
+                          {f.count(r.count)}
+                        </DrillNumber>
+                      </Table.Td>
+                      <Table.Td ta="right" data-testid="p50">
+                        {f.hours(r.p50Hours)}
+                      </Table.Td>
+                      <Table.Td ta="right" data-testid="p90">
+                        {f.hours(r.p90Hours)}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
               </Table.Tbody>
             </Table>
           </div>
@@ -609,26 +644,28 @@ function CyclePanel({ filters, onDrill }: { filters: Filters; onDrill: () => voi
 }
 
 function SlaPanel({ filters, onDrill }: { filters: Filters; onDrill: () => void }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const q = useMetric<SlaRow>('sla', filters);
   const auto = useMetric<AutomationRow>('automation', filters);
   return (
     <div className="analytics-two">
-      <Panel id="sla" title="SLA compliance" testId="panel-sla" csv={csvHref('sla', filters)}>
-        <QueryView query={q} label="the SLA compliance">
+      <Panel id="sla" title={t('analytics.sla.title')} testId="panel-sla" csv={csvHref('sla', filters)}>
+        <QueryView query={q} label={t('analytics.what.sla')}>
           {(d) => (
             <div className="admin-table-scroll">
               <Table striped withTableBorder data-testid="sla-table">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">Step</Table.Th>
+                    <Table.Th scope="col">{t('analytics.sla.step')}</Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Target
+                      {t('analytics.sla.target')}
                     </Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Met
+                      {t('analytics.sla.met')}
                     </Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Compliance
+                      {t('analytics.sla.compliance')}
                     </Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -637,23 +674,23 @@ function SlaPanel({ filters, onDrill }: { filters: Filters; onDrill: () => void 
                     <Table.Tr key={r.sla} data-testid="sla-row" data-key={r.sla}>
                       <Table.Th scope="row" fw={400}>
                         {r.sla === 'review'
-                          ? 'Review decided'
+                          ? t('analytics.sla.review')
                           : r.sla === 'inspection'
-                            ? 'Inspection done'
+                            ? t('analytics.sla.inspection')
                             : r.sla}
                       </Table.Th>
-                      <Table.Td ta="right">{r.targetHours} h</Table.Td>
+                      <Table.Td ta="right">{t('analytics.unit.hours', { n: r.targetHours })}</Table.Td>
                       <Table.Td ta="right">
                         <DrillNumber
                           n={r.total}
                           onDrill={onDrill}
-                          label={`Show the returns behind the ${r.sla} SLA`}
+                          label={t('analytics.sla.drill', { sla: r.sla })}
                         >
-                          {formatCount(r.met)} of {formatCount(r.total)}
+                          {t('analytics.nOfM', { n: f.count(r.met), m: f.count(r.total) })}
                         </DrillNumber>
                       </Table.Td>
                       <Table.Td ta="right" data-testid="compliance">
-                        {formatPercent(r.compliance)}
+                        {f.percent(r.compliance)}
                       </Table.Td>
                     </Table.Tr>
                   ))}
@@ -665,34 +702,34 @@ function SlaPanel({ filters, onDrill }: { filters: Filters; onDrill: () => void 
       </Panel>
       <Panel
         id="automation"
-        title="Automation"
+        title={t('analytics.automation.title')}
         testId="panel-automation"
         csv={csvHref('automation', filters)}
-        description="Decided by the return policy alone vs by a person. Imported history has no decision record and is left out."
+        description={t('analytics.automation.description')}
       >
-        <QueryView query={auto} label="the automation rate">
+        <QueryView query={auto} label={t('analytics.what.automation')}>
           {(d) => (
             <div className="admin-table-scroll">
               <Table striped withTableBorder data-testid="automation-table">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">By the policy</Table.Th>
-                    <Table.Th scope="col">By people</Table.Th>
-                    <Table.Th scope="col">Automation rate</Table.Th>
+                    <Table.Th scope="col">{t('analytics.automation.byPolicy')}</Table.Th>
+                    <Table.Th scope="col">{t('analytics.automation.byPeople')}</Table.Th>
+                    <Table.Th scope="col">{t('analytics.automation.rate')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {d.data.map((r) => (
                     <Table.Tr key="automation">
-                      <Table.Td>{formatCount(r.autoDecided)}</Table.Td>
-                      <Table.Td>{formatCount(r.peopleDecided)}</Table.Td>
+                      <Table.Td>{f.count(r.autoDecided)}</Table.Td>
+                      <Table.Td>{f.count(r.peopleDecided)}</Table.Td>
                       <Table.Td data-testid="automation-rate">
                         <DrillNumber
                           n={r.autoDecided + r.peopleDecided}
                           onDrill={onDrill}
-                          label="Show the returns behind the automation rate"
+                          label={t('analytics.automation.drill')}
                         >
-                          {formatPercent(r.automationRate)}
+                          {f.percent(r.automationRate)}
                         </DrillNumber>
                       </Table.Td>
                     </Table.Tr>

@@ -2,11 +2,15 @@ import { Alert, Anchor, Code, Group, Loader, Paper, Stack, Table, Text, Title } 
 import { createContext, type ReactNode, useContext } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
+import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
+import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { RateRow } from '../api/analytics-api.ts';
-import { formatCount, formatPercent } from './format.ts';
+import { useAnalyticsFormat } from './use-analytics-format.ts';
 
-export const messageOf = (e: unknown) =>
-  isApiError(e) ? e.message : e instanceof Error ? e.message : 'The request failed.';
+/** The server's own message (data, not translated), else a sentence in the reader's language. */
+export const messageOf = (e: unknown, t: Translate) =>
+  isApiError(e) ? e.message : e instanceof Error ? e.message : t('analytics.requestFailed');
 
 /** A titled region of a page: heading, optional CSV link, then its content. */
 export function Panel({
@@ -46,9 +50,16 @@ export function Panel({
 
 /** The same table as CSV, with the page's filters: the browser downloads it with the session cookie. */
 export function CsvLink({ href, what }: { href: string; what: string }) {
+  const { t } = useI18n();
   return (
-    <Anchor href={href} download size="sm" data-testid="csv-link" aria-label={`Download ${what} as CSV`}>
-      Download CSV
+    <Anchor
+      href={href}
+      download
+      size="sm"
+      data-testid="csv-link"
+      aria-label={t('analytics.csv.label', { what })}
+    >
+      {t('analytics.csv.link')}
     </Anchor>
   );
 }
@@ -89,7 +100,8 @@ export function QueryView<T>({
   label: string;
   children: (data: T) => ReactNode;
 }) {
-  if (query.isPending) return <Loader size="sm" aria-label={`Loading ${label}`} />;
+  const { t } = useI18n();
+  if (query.isPending) return <Loader size="sm" aria-label={t('analytics.loading', { what: label })} />;
   if (query.isError || query.data === undefined)
     return <ErrorPanel compact error={query.error} onRetry={() => void query.refetch()} />;
   return <>{children(query.data)}</>;
@@ -119,20 +131,24 @@ export function DrillNumber({
 }
 
 /** What a tenant without history sees: how to bring it in. */
-export function NoHistory({ what = 'returns' }: { what?: string }) {
+export function NoHistory({ what = 'returns' }: { what?: 'returns' | 'notes' | 'alerts' }) {
+  const { t } = useI18n();
   const tenantId = useContext(TenantIdContext);
   return (
-    <Alert color="blue" variant="light" title={`No ${what} in this period`} data-testid="no-history">
+    <Alert
+      color="blue"
+      variant="light"
+      title={t(`analytics.noHistory.title.${what}`)}
+      data-testid="no-history"
+    >
       <Stack gap="xs">
-        <Text size="sm">
-          Try a longer period or fewer filters. A new shop has no history yet: import its past orders and
-          returns, and the charts, alerts and risk model work from day one.
-        </Text>
+        <Text size="sm">{t('analytics.noHistory.body')}</Text>
         <Code block>returnflow import --tenant {tenantId} --orders orders.csv --returns returns.csv</Code>
         <Text size="sm">
-          Or try everything on made-up data:{' '}
-          <Code>returnflow seed --synthetic --orders 5000 --tenant {tenantId}</Code>. The same import is{' '}
-          <Code>POST /api/v1/analytics/import</Code> in the API.
+          {fillSlots(t('analytics.noHistory.synthetic'), {
+            seed: <Code>returnflow seed --synthetic --orders 5000 --tenant {tenantId}</Code>,
+            api: <Code>POST /api/v1/analytics/import</Code>,
+          })}
         </Text>
       </Stack>
     </Alert>
@@ -159,6 +175,8 @@ export function RateTable({
   extra?: { label: string; value: (r: RateRow) => string };
   strong?: string;
 }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   return (
     <div className="admin-table-scroll">
       <Table striped withTableBorder data-testid={testId}>
@@ -166,13 +184,13 @@ export function RateTable({
           <Table.Tr>
             <Table.Th scope="col">{keyLabel}</Table.Th>
             <Table.Th scope="col" ta="right">
-              Units sold
+              {t('analytics.col.unitsSold')}
             </Table.Th>
             <Table.Th scope="col" ta="right">
-              Units returned
+              {t('analytics.col.unitsReturned')}
             </Table.Th>
             <Table.Th scope="col" ta="right">
-              Return rate
+              {t('analytics.col.returnRate')}
             </Table.Th>
             {extra && (
               <Table.Th scope="col" ta="right">
@@ -191,18 +209,18 @@ export function RateTable({
                     type="button"
                     size="sm"
                     onClick={() => onDrill(r.key)}
-                    aria-label={`Show the returns of ${keyLabel.toLowerCase()} ${r.key}`}
+                    aria-label={t('analytics.rate.drill', { what: keyLabel.toLowerCase(), key: r.key })}
                   >
-                    {r.key || '(none)'}
+                    {r.key || t('analytics.none')}
                   </Anchor>
                 ) : (
-                  r.key || '(none)'
+                  r.key || t('analytics.none')
                 )}
               </Table.Th>
-              <Table.Td ta="right">{formatCount(r.unitsSold)}</Table.Td>
-              <Table.Td ta="right">{formatCount(r.unitsReturned)}</Table.Td>
+              <Table.Td ta="right">{f.count(r.unitsSold)}</Table.Td>
+              <Table.Td ta="right">{f.count(r.unitsReturned)}</Table.Td>
               <Table.Td ta="right" data-testid="rate">
-                {formatPercent(r.returnRate)}
+                {f.percent(r.returnRate)}
               </Table.Td>
               {extra && (
                 <Table.Td ta="right" data-testid="extra">

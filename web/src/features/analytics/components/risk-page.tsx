@@ -2,17 +2,27 @@ import { LineChart } from '@mantine/charts';
 import { Alert, Button, Group, Loader, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
-import { formatDateTime } from '../../../lib/dates.ts';
+import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type ModelRun, useRiskModel, useRiskScores, useTrain } from '../api/analytics-api.ts';
-import { formatCount, formatPercent } from './format.ts';
 import { ChartBox, messageOf, Panel } from './parts.tsx';
+import { useAnalyticsFormat } from './use-analytics-format.ts';
 
-const fixed = (x: number | null, digits = 3) => (x === null ? '—' : x.toFixed(digits));
+/** A model score with three decimals in the reader's format ("0.812", "0,812"). */
+const fixed = (x: number | null, locale: string) =>
+  x === null
+    ? '—'
+    : new Intl.NumberFormat(locale, {
+        minimumFractionDigits: 3,
+        maximumFractionDigits: 3,
+        useGrouping: false,
+      }).format(x);
 
 /** `/admin/analytics/risk`: how good the return-risk model is, and the open orders most likely to come back. */
 export function RiskPage({ isAdmin }: { isAdmin: boolean }) {
-  useDocumentTitle('Return risk · Analytics', 'Returnflow');
+  const f = useAnalyticsFormat();
+  const { t } = f;
+  useDocumentTitle(t('analytics.risk.docTitle'), 'Returnflow');
   const model = useRiskModel();
   const train = useTrain();
   const noModel = isApiError(model.error, 'not_found');
@@ -20,38 +30,41 @@ export function RiskPage({ isAdmin }: { isAdmin: boolean }) {
   return (
     <Stack gap="md" data-testid="risk-page">
       <Group justify="space-between" align="center" wrap="wrap">
-        <h1 className="admin-h1">Return risk</h1>
+        <h1 className="admin-h1">{t('analytics.nav.risk')}</h1>
         {isAdmin && (
           <Button onClick={() => train.mutate()} loading={train.isPending} data-testid="retrain">
-            {model.data ? 'Retrain now' : 'Train the model'}
+            {model.data ? t('analytics.risk.retrain') : t('analytics.risk.train')}
           </Button>
         )}
       </Group>
       <Text size="sm">
-        A model trained on this shop's history scores each open order by its chance of coming back. It is
-        checked on the latest orders it did not learn from; it retrains every week by itself (or{' '}
-        <code>returnflow analytics train --tenant ID</code>).
+        {fillSlots(t('analytics.risk.lead'), {
+          command: <code>returnflow analytics train --tenant ID</code>,
+        })}
       </Text>
       {train.error && (
         <Alert color="red" variant="light" role="alert" data-testid="train-error">
-          {messageOf(train.error)}
+          {messageOf(train.error, t)}
         </Alert>
       )}
       {train.data && (
         <Alert color="green" variant="light" role="status" data-testid="trained">
-          Trained on {formatCount(train.data.trainCount)} order lines; AUC {fixed(train.data.auc)} on{' '}
-          {formatCount(train.data.testCount)} held out.
+          {t('analytics.risk.trained', {
+            n: f.count(train.data.trainCount),
+            auc: fixed(train.data.auc, f.locale),
+            m: f.count(train.data.testCount),
+          })}
         </Alert>
       )}
       {model.isPending ? (
-        <Loader aria-label="Loading the model" />
+        <Loader aria-label={t('analytics.loading', { what: t('analytics.what.model') })} />
       ) : noModel ? (
-        <Alert color="blue" variant="light" title="No model yet" data-testid="no-model">
+        <Alert color="blue" variant="light" title={t('analytics.risk.noModel')} data-testid="no-model">
           <Text size="sm">
-            The model needs a few months of orders and returns.{' '}
-            {isAdmin ? 'Train it with the button above once history is in' : 'An admin can train it'} — import
-            the history first with <code>returnflow import …</code>, or try it on made-up data with{' '}
-            <code>returnflow seed --synthetic --orders 5000</code>.
+            {fillSlots(t(isAdmin ? 'analytics.risk.noModelAdmin' : 'analytics.risk.noModelBody'), {
+              import: <code>returnflow import …</code>,
+              seed: <code>returnflow seed --synthetic --orders 5000</code>,
+            })}
           </Text>
         </Alert>
       ) : model.isError ? (
@@ -69,77 +82,85 @@ export function RiskPage({ isAdmin }: { isAdmin: boolean }) {
 function Quality({ run }: { run: ModelRun }) {
   const points = run.calibration.filter((b) => b.count > 0);
   const better = run.brier !== null && run.brier < run.baselineBrier;
+  const f = useAnalyticsFormat();
+  const { t } = f;
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-      <Panel id="model-quality" title="Model quality" testId="model-quality">
+      <Panel id="model-quality" title={t('analytics.risk.quality')} testId="model-quality">
         <dl className="analytics-facts">
           <dt>AUC</dt>
-          <dd data-testid="model-auc">{fixed(run.auc)}</dd>
-          <dd className="analytics-note">
-            0.5 is a coin toss, 1 is perfect: how well it ranks returned above kept.
-          </dd>
-          <dt>Brier score</dt>
+          <dd data-testid="model-auc">{fixed(run.auc, f.locale)}</dd>
+          <dd className="analytics-note">{t('analytics.risk.aucNote')}</dd>
+          <dt>{t('analytics.risk.brier')}</dt>
           <dd data-testid="model-brier">
-            {fixed(run.brier)} ({better ? 'better than' : 'no better than'} {fixed(run.baselineBrier)} for
-            always guessing the average)
+            {t(better ? 'analytics.risk.brierBetter' : 'analytics.risk.brierNotBetter', {
+              brier: fixed(run.brier, f.locale),
+              baseline: fixed(run.baselineBrier, f.locale),
+            })}
           </dd>
-          <dt>Trained</dt>
-          <dd data-testid="model-trained-at">{formatDateTime(run.trainedAt, 'en')}</dd>
-          <dt>Learned from</dt>
+          <dt>{t('analytics.risk.trainedAt')}</dt>
+          <dd data-testid="model-trained-at">{f.dateTime(run.trainedAt)}</dd>
+          <dt>{t('analytics.risk.learnedFrom')}</dt>
           <dd>
-            {formatCount(run.trainCount)} order lines; tested on {formatCount(run.testCount)} placed from{' '}
-            {run.holdoutFrom.slice(0, 10)} ({formatCount(run.positives)} returned)
+            {t('analytics.risk.learnedFromValue', {
+              n: f.count(run.trainCount),
+              m: f.count(run.testCount),
+              date: run.holdoutFrom.slice(0, 10),
+              returned: f.count(run.positives),
+            })}
           </dd>
         </dl>
       </Panel>
       <Panel
         id="calibration"
-        title="Calibration"
+        title={t('analytics.risk.calibration')}
         testId="calibration"
-        description="Predicted chance against how many did come back, on the held-out orders. On the diagonal is right."
+        description={t('analytics.risk.calibrationDescription')}
       >
         {points.length === 0 ? (
-          <Text size="sm">No held-out orders to compare.</Text>
+          <Text size="sm">{t('analytics.risk.noHeldOut')}</Text>
         ) : (
           <>
-            <ChartBox
-              label="Line chart of the observed return rate against the predicted one per band; the numbers are in the table below."
-              height={220}
-            >
+            <ChartBox label={t('analytics.risk.calibrationChart')} height={220}>
               <LineChart
                 h={220}
                 data={points.map((b) => ({
-                  band: formatPercent(b.predicted),
+                  band: f.percent(b.predicted),
                   observed: b.observed * 100,
                   ideal: b.predicted * 100,
                 }))}
                 dataKey="band"
                 series={[
-                  { name: 'observed', label: 'Observed', color: 'brand.7' },
-                  { name: 'ideal', label: 'Predicted', color: 'gray.6', strokeDasharray: '4 4' },
+                  { name: 'observed', label: t('analytics.risk.observed'), color: 'brand.7' },
+                  {
+                    name: 'ideal',
+                    label: t('analytics.risk.predicted'),
+                    color: 'gray.6',
+                    strokeDasharray: '4 4',
+                  },
                 ]}
-                valueFormatter={(v) => `${v.toFixed(1)}%`}
-                xAxisLabel="Predicted"
+                valueFormatter={f.percentAxis}
+                xAxisLabel={t('analytics.risk.predicted')}
                 withLegend
                 curveType="linear"
                 accessibilityLayer={false}
               />
             </ChartBox>
             <details className="analytics-details">
-              <summary>Calibration as a table</summary>
+              <summary>{t('analytics.risk.calibrationTable')}</summary>
               <div className="admin-table-scroll">
                 <Table striped withTableBorder data-testid="calibration-table">
                   <Table.Thead>
                     <Table.Tr>
-                      <Table.Th scope="col">Band</Table.Th>
+                      <Table.Th scope="col">{t('analytics.risk.band')}</Table.Th>
                       <Table.Th scope="col" ta="right">
-                        Orders
+                        {t('analytics.risk.orders')}
                       </Table.Th>
                       <Table.Th scope="col" ta="right">
-                        Predicted
+                        {t('analytics.risk.predicted')}
                       </Table.Th>
                       <Table.Th scope="col" ta="right">
-                        Observed
+                        {t('analytics.risk.observed')}
                       </Table.Th>
                     </Table.Tr>
                   </Table.Thead>
@@ -147,11 +168,11 @@ function Quality({ run }: { run: ModelRun }) {
                     {points.map((b) => (
                       <Table.Tr key={b.from}>
                         <Table.Th scope="row" fw={400}>
-                          {formatPercent(b.from)}–{formatPercent(b.to)}
+                          {f.percent(b.from)}–{f.percent(b.to)}
                         </Table.Th>
-                        <Table.Td ta="right">{formatCount(b.count)}</Table.Td>
-                        <Table.Td ta="right">{formatPercent(b.predicted)}</Table.Td>
-                        <Table.Td ta="right">{formatPercent(b.observed)}</Table.Td>
+                        <Table.Td ta="right">{f.count(b.count)}</Table.Td>
+                        <Table.Td ta="right">{f.percent(b.predicted)}</Table.Td>
+                        <Table.Td ta="right">{f.percent(b.observed)}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
@@ -166,31 +187,33 @@ function Quality({ run }: { run: ModelRun }) {
 }
 
 function OpenOrders() {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const q = useRiskScores(true);
   return (
     <Panel
       id="open-orders"
-      title="Open orders most likely to come back"
+      title={t('analytics.risk.openOrders')}
       testId="open-orders"
-      description="Placed in the last 30 days with nothing returned yet."
+      description={t('analytics.risk.openOrdersDescription')}
     >
       {q.isPending ? (
-        <Loader size="sm" aria-label="Loading the scores" />
+        <Loader size="sm" aria-label={t('analytics.loading', { what: t('analytics.what.scores') })} />
       ) : q.isError ? (
         <ErrorPanel compact error={q.error} onRetry={() => void q.refetch()} />
       ) : q.data.data.length === 0 ? (
-        <Text size="sm">No open orders.</Text>
+        <Text size="sm">{t('analytics.risk.noOpenOrders')}</Text>
       ) : (
         <div className="admin-table-scroll">
           <Table striped withTableBorder data-testid="risk-table">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th scope="col">Order</Table.Th>
-                <Table.Th scope="col">Placed</Table.Th>
+                <Table.Th scope="col">{t('analytics.risk.order')}</Table.Th>
+                <Table.Th scope="col">{t('analytics.risk.placed')}</Table.Th>
                 <Table.Th scope="col" ta="right">
-                  Chance of a return
+                  {t('analytics.risk.chance')}
                 </Table.Th>
-                <Table.Th scope="col">Riskiest line</Table.Th>
+                <Table.Th scope="col">{t('analytics.risk.riskiestLine')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -203,12 +226,12 @@ function OpenOrders() {
                     </Table.Th>
                     <Table.Td>{s.placedAt.slice(0, 10)}</Table.Td>
                     <Table.Td ta="right" data-testid="risk-probability">
-                      {formatPercent(s.probability)}
+                      {f.percent(s.probability)}
                     </Table.Td>
                     <Table.Td>
                       {top ? (
                         <>
-                          <span className="admin-mono">{top.sku}</span> ({formatPercent(top.probability)})
+                          <span className="admin-mono">{top.sku}</span> ({f.percent(top.probability)})
                         </>
                       ) : (
                         '—'

@@ -4,8 +4,9 @@ import { type FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type RateRow, useMetric, useThemes } from '../api/analytics-api.ts';
-import { addDays, formatCount, formatPercent, today } from './format.ts';
+import { addDays, today } from './format.ts';
 import { ChartBox, NoHistory, Panel, QueryView } from './parts.tsx';
+import { useAnalyticsFormat } from './use-analytics-format.ts';
 
 /** Over-represented phrases of a SKU's or category's return notes, as a table (and a chart when asked). */
 export function ThemeTable({
@@ -19,31 +20,36 @@ export function ThemeTable({
   testId: string;
   withChart?: boolean;
 }) {
+  const f = useAnalyticsFormat();
+  const { t } = f;
   const q = useThemes(target, limit);
   return (
-    <QueryView query={q} label="the phrases">
+    <QueryView query={q} label={t('analytics.what.phrases')}>
       {(d) =>
         d.data.length === 0 ? (
           <Text size="sm" data-testid={`${testId}-empty`}>
             {d.notes === 0
-              ? `No return notes for ${target.sku ?? target.category} since ${d.from}.`
-              : `Nothing stands out in ${formatCount(d.notes)} notes since ${d.from}: they read like the rest of the shop's.`}
+              ? t('analytics.themes.noNotes', { target: target.sku ?? target.category ?? '', date: d.from })
+              : t('analytics.themes.nothingStandsOut', { n: f.count(d.notes), date: d.from })}
           </Text>
         ) : (
           <Stack gap="sm">
             <Text size="sm" c="dimmed">
-              From {formatCount(d.notes)} return notes since {d.from}, against {formatCount(d.referenceNotes)}{' '}
-              of the rest of the shop.
+              {t('analytics.themes.from', {
+                n: f.count(d.notes),
+                date: d.from,
+                m: f.count(d.referenceNotes),
+              })}
             </Text>
             {withChart && (
-              <ChartBox label="Bar chart of how many notes carry each phrase; the numbers are in the table below.">
+              <ChartBox label={t('analytics.themes.chart')}>
                 <BarChart
                   h={Math.max(160, d.data.length * 28)}
-                  data={d.data.map((t) => ({ phrase: t.phrase, count: t.count }))}
+                  data={d.data.map((p) => ({ phrase: p.phrase, count: p.count }))}
                   dataKey="phrase"
                   orientation="vertical"
                   yAxisProps={{ width: 150 }}
-                  series={[{ name: 'count', label: 'Notes', color: 'grape.8' }]}
+                  series={[{ name: 'count', label: t('analytics.themes.col.notes'), color: 'grape.8' }]}
                   accessibilityLayer={false}
                 />
               </ChartBox>
@@ -52,39 +58,39 @@ export function ThemeTable({
               <Table striped withTableBorder data-testid={testId}>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th scope="col">Phrase</Table.Th>
+                    <Table.Th scope="col">{t('analytics.alert.phrase')}</Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Notes
+                      {t('analytics.themes.col.notes')}
                     </Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Share
+                      {t('analytics.col.share')}
                     </Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Elsewhere
+                      {t('analytics.themes.col.elsewhere')}
                     </Table.Th>
                     <Table.Th scope="col" ta="right">
-                      Lift
+                      {t('analytics.themes.col.lift')}
                     </Table.Th>
-                    <Table.Th scope="col">Also written as</Table.Th>
+                    <Table.Th scope="col">{t('analytics.themes.col.variants')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
-                  {d.data.map((t) => (
-                    <Table.Tr key={t.phrase} data-testid="theme-row" data-phrase={t.phrase}>
+                  {d.data.map((p) => (
+                    <Table.Tr key={p.phrase} data-testid="theme-row" data-phrase={p.phrase}>
                       <Table.Th scope="row" fw={400}>
-                        {t.phrase}
+                        {p.phrase}
                       </Table.Th>
                       <Table.Td ta="right" data-testid="theme-count">
-                        {formatCount(t.count)}
+                        {f.count(p.count)}
                       </Table.Td>
-                      <Table.Td ta="right">{formatPercent(t.share)}</Table.Td>
-                      <Table.Td ta="right">{formatCount(t.baselineCount)}</Table.Td>
+                      <Table.Td ta="right">{f.percent(p.share)}</Table.Td>
+                      <Table.Td ta="right">{f.count(p.baselineCount)}</Table.Td>
                       <Table.Td ta="right" data-testid="theme-lift">
-                        ×{t.lift.toFixed(1)}
+                        ×{f.oneDecimal(p.lift)}
                       </Table.Td>
                       <Table.Td>
-                        {t.variants
-                          .filter((v) => v.phrase !== t.phrase)
+                        {p.variants
+                          .filter((v) => v.phrase !== p.phrase)
                           .slice(0, 3)
                           .map((v) => v.phrase)
                           .join(', ') || '—'}
@@ -103,7 +109,8 @@ export function ThemeTable({
 
 /** `/admin/analytics/themes`: pick a SKU or a category, see what its customers complain about. */
 export function ThemesPage() {
-  useDocumentTitle('Complaint themes · Analytics', 'Returnflow');
+  const { t } = useAnalyticsFormat();
+  useDocumentTitle(t('analytics.themes.docTitle'), 'Returnflow');
   const [params, setParams] = useSearchParams();
   const sku = params.get('sku') ?? '';
   const category = params.get('category') ?? '';
@@ -119,30 +126,27 @@ export function ThemesPage() {
 
   return (
     <Stack gap="md" data-testid="themes-page">
-      <h1 className="admin-h1">Complaint themes</h1>
-      <Text size="sm">
-        The phrases that come up in a SKU's or a category's return notes far more often than in the rest of
-        the shop's — in English and Chinese, near-duplicates grouped.
-      </Text>
+      <h1 className="admin-h1">{t('analytics.nav.themes')}</h1>
+      <Text size="sm">{t('analytics.themes.lead')}</Text>
       <Paper withBorder p="md" radius="md">
         <Group align="flex-end" gap="lg" wrap="wrap">
-          <form onSubmit={submit} aria-label="Themes of a SKU">
+          <form onSubmit={submit} aria-label={t('analytics.themes.skuForm')}>
             <Group align="flex-end" gap="sm">
               <TextInput
-                label="SKU"
+                label={t('analytics.col.sku')}
                 value={draftSku}
                 onChange={(e) => setDraftSku(e.currentTarget.value)}
                 maxLength={200}
               />
               <Button type="submit" variant="default" disabled={!draftSku.trim()}>
-                Show phrases
+                {t('analytics.themes.showPhrases')}
               </Button>
             </Group>
           </form>
           <NativeSelect
-            label="or a category"
+            label={t('analytics.themes.orCategory')}
             value={category}
-            data={[{ value: '', label: 'Choose a category' }, ...options]}
+            data={[{ value: '', label: t('analytics.themes.chooseCategory') }, ...options]}
             onChange={(e) => {
               const v = e.currentTarget.value;
               setDraftSku('');
@@ -154,15 +158,15 @@ export function ThemesPage() {
       {sku || category ? (
         <Panel
           id="themes-result"
-          title={sku ? `Phrases of SKU ${sku}` : `Phrases of ${category}`}
+          title={sku ? t('analytics.themes.ofSku', { sku }) : t('analytics.themes.ofCategory', { category })}
           testId="themes-result"
         >
           <ThemeTable target={sku ? { sku } : { category }} testId="themes-table" withChart />
         </Panel>
       ) : categories.data && options.length === 0 ? (
-        <NoHistory what="return notes" />
+        <NoHistory what="notes" />
       ) : (
-        <Text size="sm">Type a SKU or choose a category.</Text>
+        <Text size="sm">{t('analytics.themes.prompt')}</Text>
       )}
     </Stack>
   );

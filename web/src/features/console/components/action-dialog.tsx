@@ -12,10 +12,10 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { currencyExponent } from '../../../lib/money.ts';
 import type { CaseReturn } from '../api/console-api.ts';
-import { fillSlots } from './fill-slots.tsx';
 import { label, parseMinor } from './format.ts';
 
 const CONDITIONS = ['new', 'like_new', 'used', 'damaged', 'missing_parts', 'wrong_item'];

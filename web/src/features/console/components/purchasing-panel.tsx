@@ -21,11 +21,11 @@ import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { ItemisedRefund } from '../../../components/itemised-refund.tsx';
 import { isApiError } from '../../../lib/api.ts';
 import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { currencyExponent } from '../../../lib/money.ts';
 import type { CaseView } from '../api/console-api.ts';
 import { type CaseSourcing, type Claim, useClaimAction, useEvidencePack } from '../api/sourcing-api.ts';
-import { fillSlots } from './fill-slots.tsx';
 import { label, parseMinor, stageLabel } from './format.ts';
 
 const CLAIM_CONSEQUENCE: Record<string, MessageKey> = {

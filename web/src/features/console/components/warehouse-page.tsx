@@ -19,6 +19,7 @@ import { Link, useSearchParams } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
 import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { PHOTO_TYPES, photoProblem } from '../../../lib/photos.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
@@ -31,7 +32,6 @@ import {
   useOrderStages,
   useSetStage,
 } from '../api/sourcing-api.ts';
-import { fillSlots } from './fill-slots.tsx';
 import { stageLabel } from './format.ts';
 
 /** Who may move lines and add QC photos (the server's WAREHOUSE roles). */
