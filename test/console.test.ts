@@ -131,6 +131,23 @@ describe('queues and search', () => {
     const track = await t.anon.get(`/api/v1/track/${ret.trackingToken}`);
     expect(JSON.stringify(track.body)).not.toContain('staged');
   });
+
+  it("explains the policy's decision in the agent's language when asked, English otherwise", async () => {
+    const { ret } = await file();
+    const english = (await t.api.get(`/api/v1/console/returns/${ret.id}`)).body.return.decision.explanation;
+    expect(english).toEqual(ret.decision.explanation);
+    const zh = (await t.api.get(`/api/v1/console/returns/${ret.id}?lang=zh-CN`)).body.return.decision
+      .explanation;
+    const es = (await t.api.get(`/api/v1/console/returns/${ret.id}?lang=es`)).body.return.decision
+      .explanation;
+    // The same sentences, one for one, in the other languages (the track page renders the same keys).
+    const trackZh = (await t.anon.get(`/api/v1/track/${ret.trackingToken}?lang=zh-CN`)).body;
+    expect(zh).toHaveLength(english.length);
+    expect(zh.join(' ')).toMatch(/[\u4e00-\u9fff]/);
+    expect(es).toHaveLength(english.length);
+    expect(es).not.toEqual(english);
+    expect(JSON.stringify(trackZh)).toContain(zh[0]);
+  });
 });
 
 describe('bulk and macros', () => {

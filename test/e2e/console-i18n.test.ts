@@ -64,6 +64,11 @@ describe('agent console in Chinese and Spanish', () => {
     await casePage.waitFor();
     expect(await page.getByTestId('case-status').textContent()).toBe('待审核');
     expect(await page.getByTestId('decision').textContent()).toContain('政策已将此退货转交人工审核。');
+    // The policy's own sentences too, the same ones the customer's Chinese tracking page shows.
+    const tracked = await t.anon.get(`/api/v1/track/${r.token}?lang=zh-CN`);
+    const sentence = tracked.body.explanation[0] as string;
+    expect(sentence).toMatch(/[\u4e00-\u9fff]/);
+    expect(await page.getByTestId('decision').textContent()).toContain(sentence);
     await page.getByRole('region', { name: '商品与退款' }).waitFor();
     await expectAccessible(page, 'zh case');
     await browser.screenshot(page, 'console-zh-case');

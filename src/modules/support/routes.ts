@@ -11,7 +11,7 @@ import { streamSse } from '../realtime/sse.ts';
 import type { ConsoleQueries } from '../returns/console-queries.ts';
 import { QUEUES } from '../returns/console-queries.ts';
 import type { createReturnActions } from '../returns/return-actions.ts';
-import type { Actor, ReturnsService } from '../returns/service.ts';
+import { type Actor, localized, type ReturnsService } from '../returns/service.ts';
 import { MACRO_ACTIONS, type Macros, renderMacro } from './macros.ts';
 
 const DESK = { roles: ['admin' as const, 'supervisor' as const, 'agent' as const] };
@@ -233,6 +233,17 @@ export function registerSupportRoutes(
         summary:
           'Everything about one case: the return, its order and money, the customer and their history, the timeline',
         params: IdParams,
+        querystring: Type.Object(
+          {
+            lang: Type.Optional(
+              Type.String({
+                maxLength: 20,
+                description: "en, zh-CN or es: the policy decision's explanation in the agent's language.",
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             return: Type.Unknown(),
@@ -258,7 +269,10 @@ export function registerSupportRoutes(
         returns.listEvents(tenantId, ret.id),
         deps.sourcingOf(tenantId, ret),
       ]);
-      return { return: ret, order, customer: { ...customer, history }, events, sourcing };
+      const { lang } = request.query;
+      const decision =
+        ret.decision && lang ? { ...ret.decision, explanation: localized(ret.decision, lang) } : ret.decision;
+      return { return: { ...ret, decision }, order, customer: { ...customer, history }, events, sourcing };
     },
   );
 

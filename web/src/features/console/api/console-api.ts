@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../../../lib/api.ts';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { Conversion, ItemisedRow } from '../../../lib/sourcing.ts';
 import { csrf, csrfHeader, fetchMe, STAFF_ME_KEY, setCsrfToken } from '../../../lib/staff-session.ts';
 import type { CaseSourcing } from './sourcing-api.ts';
@@ -231,11 +232,14 @@ export function useQueueRows(queue: Queue, q: string) {
   });
 }
 
+/** One case; the policy's explanation comes in the agent's language (`lang`). */
 export function useCase(id: string) {
+  const { locale } = useI18n();
   return useQuery({
-    queryKey: consoleKeys.case(id),
+    // The language last: invalidating `consoleKeys.case(id)` still reaches every language's copy.
+    queryKey: [...consoleKeys.case(id), locale],
     queryFn: ({ signal }) =>
-      staffApi.get<CaseView>(`/api/v1/console/returns/${encodeURIComponent(id)}`, { signal }),
+      staffApi.get<CaseView>(`/api/v1/console/returns/${encodeURIComponent(id)}?lang=${locale}`, { signal }),
   });
 }
 
