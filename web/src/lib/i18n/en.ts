@@ -1308,6 +1308,22 @@ export const en = {
   'analytics.risk.placed': 'Placed',
   'analytics.risk.chance': 'Chance of a return',
   'analytics.risk.riskiestLine': 'Riskiest line',
+  'admin.event.return_requested': 'Return requested',
+  'admin.event.return_approved': 'Return approved',
+  'admin.event.return_needs_review': 'Return needs review',
+  'admin.event.return_rejected': 'Return rejected',
+  'admin.event.return_cancelled': 'Return cancelled',
+  'admin.event.return_in_transit': 'Return in transit',
+  'admin.event.return_received': 'Return received',
+  'admin.event.return_inspected': 'Return inspected',
+  'admin.event.refund_started': 'Refund started',
+  'admin.event.refund_succeeded': 'Refund succeeded',
+  'admin.event.refund_delayed': 'Refund delayed',
+  'admin.event.store_credit_issued': 'Store credit issued',
+  'admin.event.replacement_shipped': 'Replacement shipped',
+  'admin.event.return_closed': 'Return closed',
+  'admin.event.staff_message': 'Staff message',
+  'admin.event.digest': 'Digest',
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,11 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../lib/api.ts';
-import { eventLabel, fieldErrorsOf, isRewritten, overrideOf, startingDraft } from './template-helpers.ts';
+import { en, type MessageKey } from '../../../lib/i18n/en.ts';
+import { zhCN } from '../../../lib/i18n/zh-CN.ts';
+import {
+  eventLabel,
+  eventName,
+  fieldErrorsOf,
+  isRewritten,
+  overrideOf,
+  startingDraft,
+} from './template-helpers.ts';
 
 describe('eventLabel', () => {
   it('reads an event name as words', () => {
     expect(eventLabel('return_in_transit')).toBe('Return in transit');
     expect(eventLabel('refund.succeeded')).toBe('Refund succeeded');
+  });
+});
+
+describe('eventName', () => {
+  it('names every notification in the reader’s language; English reads as before', () => {
+    const zh = (key: MessageKey) => zhCN[key];
+    expect(eventName(zh, 'return_in_transit')).toBe('退货运输中');
+    expect(eventName((key) => en[key], 'return_in_transit')).toBe(eventLabel('return_in_transit'));
+    // An event newer than the catalogue still shows, as words.
+    expect(eventName(zh, 'return_lost')).toBe('Return lost');
   });
 });
 

@@ -38,7 +38,7 @@ import {
   useTemplates,
 } from '../api/admin-api.ts';
 import {
-  eventLabel,
+  eventName,
   fieldErrorsOf,
   isRewritten,
   overrideOf,
@@ -146,7 +146,7 @@ export function TemplatesPage() {
               label={t('admin.templates.notification')}
               data={[
                 { value: '', label: t('admin.templates.allNotifications') },
-                ...events.map((e) => ({ value: e, label: eventLabel(e) })),
+                ...events.map((e) => ({ value: e, label: eventName(t, e) })),
               ]}
               value={filter}
               onChange={(e) => setFilter(e.currentTarget.value)}
@@ -180,7 +180,7 @@ export function TemplatesPage() {
                   {shownEvents.map((ev) => (
                     <Table.Tr key={ev} data-testid="template-event" data-event={ev}>
                       <Table.Th scope="row" fw={500}>
-                        {eventLabel(ev)}
+                        {eventName(t, ev)}
                       </Table.Th>
                       {TEMPLATE_LOCALES.map((l) => {
                         const r = rows.find((x) => x.event === ev && x.locale === l);
@@ -206,7 +206,7 @@ export function TemplatesPage() {
                                 size="compact-xs"
                                 variant="default"
                                 aria-label={t('admin.templates.editNamed', {
-                                  event: eventLabel(ev),
+                                  event: eventName(t, ev),
                                   language: localeName(t, l),
                                 })}
                                 aria-pressed={event === ev && locale === l}
@@ -324,7 +324,7 @@ function TemplateEditor({
 
   const general =
     fieldErrors._ ?? (reset.error && !confirmReset ? (reset.error as Error).message : undefined);
-  const title = eventLabel(event);
+  const title = eventName(t, event);
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="template-editor-title">
