@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiClient, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { staffClient, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -429,26 +429,14 @@ describe('OpenAPI', () => {
 
 describe('who may see analytics', () => {
   it('answers 403 to agents and lets supervisors read', async () => {
-    const password = 'correct horse battery';
-    const login = async (role: 'agent' | 'supervisor') => {
-      const email = `${role}-${Date.now()}@shop.example`;
-      await t.services.identity.createUser(t.tenant.tenantId, { email, name: role, role, password });
-      const res = await t.anon.post('/api/v1/auth/login', { email, password });
-      return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: res.body.csrfToken as string };
-    };
-    const agent = await login('agent');
-    const base = apiClient(t.baseUrl);
-    const denied = await base.get(`/api/v1/analytics/return-rate?${MARCH}`, { cookie: agent.cookie });
-    expect(denied.status).toBe(403);
-    expect((await base.get(`/api/v1/analytics/returns?${MARCH}`, { cookie: agent.cookie })).status).toBe(403);
-    const supervisor = await login('supervisor');
-    const ok = await base.get(`/api/v1/analytics/return-rate?${MARCH}`, { cookie: supervisor.cookie });
+    const agent = await staffClient(t, 'agent');
+    expect((await agent.get(`/api/v1/analytics/return-rate?${MARCH}`)).status).toBe(403);
+    expect((await agent.get(`/api/v1/analytics/returns?${MARCH}`)).status).toBe(403);
+    const supervisor = await staffClient(t, 'supervisor');
+    const ok = await supervisor.get(`/api/v1/analytics/return-rate?${MARCH}`);
     expect(ok.status).toBe(200);
     expect(ok.body.data.length).toBeGreaterThan(0);
-    const importDenied = await base.post('/api/v1/analytics/import', fixture, {
-      cookie: supervisor.cookie,
-      'x-csrf-token': supervisor.csrf,
-    });
+    const importDenied = await supervisor.post('/api/v1/analytics/import', fixture);
     expect(importDenied.status).toBe(403);
   });
 

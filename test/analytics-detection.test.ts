@@ -4,7 +4,7 @@ import { createHistoryImport } from '../src/modules/analytics/import.ts';
 import { generateSyntheticHistory } from '../src/modules/analytics/synthetic.ts';
 import { fixedClock } from '../src/platform/clock.ts';
 import { plantedHistory } from './analytics-detection.fixtures.ts';
-import { apiClient, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { staffSignIn, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
 
 // The server's "today" is just after the fixture's history ends.
@@ -17,17 +17,7 @@ let t: TestApp;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const staff: Record<string, { id: string; email: string }> = {};
 
-async function signIn(email: string) {
-  const res = await t.anon.post('/api/v1/auth/login', { email, password });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-  const base = apiClient(t.baseUrl);
-  const headers = { cookie, 'x-csrf-token': res.body.csrfToken };
-  return {
-    get: (p: string) => base.get(p, { cookie }),
-    post: (p: string, body?: unknown) => base.post(p, body, headers),
-  };
-}
+const signIn = (email: string) => staffSignIn(t, email, password);
 
 beforeAll(async () => {
   t = await startTestApp({ clock });

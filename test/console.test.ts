@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderBody } from './helpers/fixtures.ts';
 import { openSse } from './helpers/sse-client.ts';
-import { apiClient, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { apiClient, staffClient, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -93,19 +93,9 @@ describe('queues and search', () => {
       (parse(search.body as string, { columns: true }) as { rmaNumber: string }[]).map((r) => r.rmaNumber),
     ).toEqual([b.ret.rmaNumber]);
 
-    const password = 'correct horse battery';
-    const email = `agent-csv-${Date.now()}@shop.example`;
-    await t.services.identity.createUser(t.tenant.tenantId, {
-      email,
-      name: 'Agent',
-      role: 'agent',
-      password,
-    });
-    const login = await t.anon.post('/api/v1/auth/login', { email, password });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    const agent = apiClient(t.baseUrl);
-    expect((await agent.get('/api/v1/console/returns?queue=needs_review', { cookie })).status).toBe(200);
-    expect((await agent.get('/api/v1/console/returns.csv?queue=needs_review', { cookie })).status).toBe(403);
+    const agent = await staffClient(t, 'agent');
+    expect((await agent.get('/api/v1/console/returns?queue=needs_review')).status).toBe(200);
+    expect((await agent.get('/api/v1/console/returns.csv?queue=needs_review')).status).toBe(403);
 
     const other = await t.otherTenant();
     const theirs = await other.api.get(

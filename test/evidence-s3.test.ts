@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageConfig } from '../src/platform/config.ts';
 import { type FakeS3, startFakeS3 } from './fakes/fake-s3.ts';
 import { orderBody } from './helpers/fixtures.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { customerSession, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 // The smallest valid PNG (1×1, transparent).
 const PNG = Buffer.from(
@@ -15,17 +15,7 @@ let s3: FakeS3;
 let t: TestApp;
 
 function s3Storage(overrides: Partial<Extract<StorageConfig, { kind: 's3' }>> = {}): StorageConfig {
-  return {
-    kind: 's3',
-    bucket: s3.bucket,
-    region: s3.region,
-    endpoint: s3.url,
-    forcePathStyle: true,
-    accessKeyId: s3.accessKeyId,
-    secretAccessKey: s3.secretAccessKey,
-    prefix: 'returnflow/',
-    ...overrides,
-  };
+  return { kind: 's3', ...s3.connection, prefix: 'returnflow/', ...overrides };
 }
 
 beforeAll(async () => {
@@ -37,26 +27,6 @@ afterAll(async () => {
   await s3?.close();
 });
 
-/** A customer's browser on `app`: keeps the session cookie between calls. */
-function customer(app: TestApp) {
-  let cookie = '';
-  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${app.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(cookie ? { cookie } : {}),
-        ...(body !== undefined && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
-    });
-    const set = res.headers.get('set-cookie');
-    if (set) cookie = set.split(';')[0]!;
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-}
-
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String);
 }
@@ -64,7 +34,7 @@ function filesUnder(dir: string): string[] {
 describe('evidence photos in S3', () => {
   it('keeps a customer photo in the bucket, not under DATA_DIR, and serves it back', async () => {
     const o = (await t.api.post('/api/v1/orders', orderBody())).body;
-    const call = customer(t);
+    const call = customerSession(t.baseUrl);
     await call('POST', '/api/v1/portal/lookup', { orderNumber: o.orderNumber, email: o.customer.email });
     const photo = await call('POST', '/api/v1/portal/evidence', PNG, { 'content-type': 'image/png' });
     expect(photo.status).toBe(201);

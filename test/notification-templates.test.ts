@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATES, LOCALES, NOTIFY_EVENTS } from '../src/modules/notify/templates.ts';
-import { apiClient, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { type apiClient, staffClient, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
 
@@ -28,24 +28,7 @@ async function listOf(api: ReturnType<typeof apiClient>): Promise<Row[]> {
 const rowOf = (rows: Row[], event: string, locale: string) =>
   rows.find((r) => r.event === event && r.locale === locale)!;
 
-/** A signed-in staff member of the test tenant, with the cookie and CSRF token. */
-async function staff(role: 'admin' | 'agent') {
-  const email = `${role}-${Date.now()}@templates.example`;
-  const password = 'correct horse battery';
-  await t.services.identity.createUser(t.tenant.tenantId, { email, name: role, role, password });
-  const login = await t.anon.post('/api/v1/auth/login', { email, password });
-  expect(login.status, JSON.stringify(login.body)).toBe(200);
-  const headers = {
-    cookie: login.headers.get('set-cookie')!.split(';')[0]!,
-    'x-csrf-token': login.body.csrfToken,
-  };
-  const base = apiClient(t.baseUrl);
-  return {
-    get: <T = any>(p: string) => base.get<T>(p, headers),
-    put: (p: string, body: unknown) => base.put(p, body, headers),
-    delete: (p: string) => base.delete(p, headers),
-  };
-}
+const staff = (role: 'admin' | 'agent') => staffClient(t, role);
 
 describe('GET /api/v1/notification-templates', () => {
   it('answers every notification × language with its built-in text when the shop has rewritten none', async () => {

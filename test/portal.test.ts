@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderBody } from './helpers/fixtures.ts';
-import { apiClient, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { apiClient, customerSession, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,25 +17,7 @@ const PNG = Buffer.from(
 );
 
 /** A customer's browser: keeps the session cookie between calls. */
-function customer() {
-  let cookie = '';
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${t.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(cookie ? { cookie } : {}),
-        ...(body !== undefined && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
-    });
-    const set = res.headers.get('set-cookie');
-    if (set) cookie = set.split(';')[0]!;
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  return { call };
-}
+const customer = () => ({ call: customerSession(t.baseUrl) });
 
 async function order(overrides: Record<string, unknown> = {}) {
   return (await t.api.post('/api/v1/orders', orderBody(overrides))).body;

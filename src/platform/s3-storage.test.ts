@@ -12,15 +12,7 @@ afterAll(async () => {
 });
 
 function storage(overrides: Partial<S3StorageOptions> = {}) {
-  return createS3Storage({
-    bucket: s3.bucket,
-    region: s3.region,
-    endpoint: s3.url,
-    forcePathStyle: true,
-    accessKeyId: s3.accessKeyId,
-    secretAccessKey: s3.secretAccessKey,
-    ...overrides,
-  });
+  return createS3Storage({ ...s3.connection, ...overrides });
 }
 
 describe('createS3Storage', () => {

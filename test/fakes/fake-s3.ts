@@ -132,6 +132,15 @@ export async function startFakeS3(
     secretAccessKey,
     objects,
     requests,
+    /** What a client needs to reach this store: the fields of `S3StorageOptions` / `StorageConfig`. */
+    connection: {
+      bucket,
+      region,
+      endpoint: `http://127.0.0.1:${port}`,
+      forcePathStyle: true,
+      accessKeyId,
+      secretAccessKey,
+    },
 
     /** From now on, read each request and never answer it (a store that hangs). */
     hang(on = true): void {

@@ -87,7 +87,67 @@ export function apiClient(baseUrl: string, apiKey?: string) {
   };
 }
 
+/**
+ * A customer's browser on the portal API: keeps the session cookie between calls; a Buffer body
+ * goes as it is (photo uploads), anything else as JSON.
+ */
+export function customerSession(baseUrl: string) {
+  let cookie = '';
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(cookie ? { cookie } : {}),
+        ...(body !== undefined && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0]!;
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+}
+
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+
+export const STAFF_PASSWORD = 'correct horse battery';
+
+/**
+ * Signs a staff member in through the API, as the web app does: a client that sends their session
+ * cookie and CSRF token with every call.
+ */
+export async function staffSignIn(app: TestApp, email: string, password = STAFF_PASSWORD) {
+  const login = await app.anon.post('/api/v1/auth/login', { email, password });
+  if (login.status !== 200)
+    throw new Error(`sign-in of ${email}: ${login.status} ${JSON.stringify(login.body)}`);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const csrf = login.body.csrfToken as string;
+  const headers = { cookie, 'x-csrf-token': csrf };
+  const base = apiClient(app.baseUrl);
+  return {
+    email,
+    cookie,
+    csrf,
+    get: <T = any>(p: string) => base.get<T>(p, headers),
+    post: <T = any>(p: string, body?: unknown) => base.post<T>(p, body, headers),
+    put: <T = any>(p: string, body?: unknown) => base.put<T>(p, body, headers),
+    delete: <T = any>(p: string) => base.delete<T>(p, headers),
+  };
+}
+
+/** A new staff member of the app's tenant with `role`, signed in (see `staffSignIn`). */
+export async function staffClient(app: TestApp, role: 'admin' | 'supervisor' | 'agent' | 'warehouse') {
+  const email = `${role}-${newSecret(6).toLowerCase()}@staff.example`;
+  await app.services.identity.createUser(app.tenant.tenantId, {
+    email,
+    name: role,
+    role,
+    password: STAFF_PASSWORD,
+  });
+  return staffSignIn(app, email);
+}
 
 /** The real server on a loopback port over its own database, with one tenant ready. */
 export async function startTestApp(
