@@ -101,7 +101,13 @@ export function customerSession(baseUrl: string) {
         ...(body !== undefined && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      // A Blob, which both Node's and the DOM's fetch types accept (browser tests compile this too).
+      body:
+        body === undefined
+          ? undefined
+          : Buffer.isBuffer(body)
+            ? new Blob([new Uint8Array(body)])
+            : JSON.stringify(body),
     });
     const set = res.headers.get('set-cookie');
     if (set) cookie = set.split(';')[0]!;
