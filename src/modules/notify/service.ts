@@ -110,12 +110,6 @@ const TOPIC_OF: Record<'email' | 'sms' | 'webhook', string> = {
   webhook: DELIVER_WEBHOOK,
 };
 
-/**
- * Notifications from business events: the change writes a `notify.dispatch` message in its own
- * transaction; the dispatcher fans it out into one delivery per channel and recipient (unique on
- * the event key, so a repeated dispatch adds nothing); each delivery is sent by its own outbox
- * message, with retries, a dead state and a replay for staff.
- */
 /** Something staff hear about that is not a return's step (an analytics alert, a seller claim). */
 export type StaffNotice = {
   /** Deliveries are unique per key: the same notice twice adds nothing. */
@@ -133,6 +127,12 @@ export type StaffNotice = {
   webhook: { type: string; data: unknown };
 };
 
+/**
+ * Notifications from business events: the change writes a `notify.dispatch` message in its own
+ * transaction; the dispatcher fans it out into one delivery per channel and recipient (unique on
+ * the event key, so a repeated dispatch adds nothing); each delivery is sent by its own outbox
+ * message, with retries, a dead state and a replay for staff.
+ */
 export function createNotifyService(deps: NotifyDeps) {
   const { db, clock, settings } = deps;
 

@@ -1,5 +1,8 @@
 import type { Db } from '../../platform/db/database.ts';
 
+/** A claim the seller has not answered yet. */
+export const OPEN_CLAIM_STATUSES = ['draft', 'sent'] as const;
+
 /** A seller claim still open this close to the seller's deadline is at risk (the console queue). */
 export const SELLER_DEADLINE_HOURS = 48;
 
@@ -13,7 +16,7 @@ export function returnsWithClaimsDue(db: Db, tenantId: string, before: string) {
     .selectFrom('sellerClaims')
     .select('returnId')
     .where('tenantId', '=', tenantId)
-    .where('status', 'in', ['draft', 'sent'])
+    .where('status', 'in', OPEN_CLAIM_STATUSES)
     .where('deadlineAt', 'is not', null)
     .where('deadlineAt', '<=', before);
 }

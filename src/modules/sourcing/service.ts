@@ -12,6 +12,7 @@ import { recentReturnCounts } from '../returns/repo.ts';
 import type { Actor, ReturnChange, ReturnsService } from '../returns/service.ts';
 import type { ReturnAction } from '../returns/state-machine.ts';
 import { claimMessages } from './claim-messages.ts';
+import { OPEN_CLAIM_STATUSES } from './queries.ts';
 import { DEFAULT_PURCHASING_AGENT_POLICY, type StageRoute } from './stage-policy.ts';
 import { canMove, clocksFor, type LineStage, nextStages, stageOf } from './stages.ts';
 import type { SellerClaimsTable } from './tables.ts';
@@ -34,7 +35,7 @@ const CLAIM_FLOW: Record<ClaimAction, { from: ClaimStatus[]; to: ClaimStatus }> 
   refund: { from: ['sent', 'accepted'], to: 'refunded' },
   cancel: { from: ['draft', 'sent'], to: 'cancelled' },
 };
-const OPEN: ClaimStatus[] = ['draft', 'sent'];
+const OPEN: ClaimStatus[] = [...OPEN_CLAIM_STATUSES];
 /** The return statuses `onReturnChange` acts on (claims opened, followed up or cancelled). */
 const CLAIM_STATUSES: ReadonlySet<string> = new Set(['approved', 'needs_review', 'cancelled', 'rejected']);
 
@@ -151,7 +152,11 @@ export function createSourcingService(deps: SourcingDeps) {
           .execute()
       : [];
     const by = new Map<string, StageEvent[]>();
-    for (const { orderLineId, ...e } of rows) by.set(orderLineId, [...(by.get(orderLineId) ?? []), e]);
+    for (const { orderLineId, ...e } of rows) {
+      const list = by.get(orderLineId);
+      if (list) list.push(e);
+      else by.set(orderLineId, [e]);
+    }
     return by;
   }
 
