@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue, type HandlerResult, type OutboxMessage } from '../../platform/outbox.ts';
 import type { StaffNotice } from '../notify/service.ts';
+import type { AlertView } from './alert-view.ts';
 import {
   addDays,
   type Dialect,
@@ -34,27 +35,6 @@ const REFERENCE_NOTES = 20_000;
 const THEME_DAYS = 365;
 
 export type StaffNotifier = (tenantId: string, input: StaffNotice) => Promise<unknown>;
-
-export type AlertView = {
-  id: string | null;
-  sku: string;
-  category: string;
-  kind: string;
-  status: 'open' | 'resolved' | 'computed';
-  since: string;
-  confidence: number;
-  pValue: number;
-  qValue: number;
-  change: { before: number; now: number; lift: number };
-  evidence: Finding['evidence'] & { affectedOrdersSince?: string };
-  phrases: { phrase: string; count: number; lift: number }[];
-  asOf: string;
-  firstDetectedAt: string | null;
-  lastDetectedAt: string | null;
-  resolvedAt: string | null;
-  /** Where staff see the evidence. */
-  link: string | null;
-};
 
 function today(clock: Clock): string {
   return clock.now().toISOString().slice(0, 10);

@@ -1,8 +1,12 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AlertView } from '../../../../../src/modules/analytics/alert-view.ts';
+import type { Theme } from '../../../../../src/modules/analytics/themes.ts';
 import { api } from '../../../lib/api.ts';
 import { csrf } from '../../../lib/staff-session.ts';
 
-// The shapes of src/modules/analytics/routes.ts and detection-routes.ts (their response schemas).
+// The shapes of src/modules/analytics/routes.ts and detection-routes.ts (their response schemas);
+// alerts and themes are the server's own types.
+export type { Theme };
 
 export type Filters = {
   from: string;
@@ -48,43 +52,8 @@ export type DrillRow = {
   refundAmount: number;
 };
 
-export type WindowCounts = {
-  from: string;
-  to: string;
-  linesSold: number;
-  returned: number;
-  exposure: number;
-  rate: number;
-};
-export type Evidence = {
-  window?: WindowCounts;
-  baseline?: WindowCounts & { shrunkRate?: number };
-  reference?: { scope: string; name: string; rate: number; returned: number; exposure: number };
-  expectedReturns?: number;
-  testsRun?: number;
-  phrase?: string;
-  affectedOrdersSince?: string;
-};
-export type Phrase = { phrase: string; count: number; lift: number };
-export type Alert = {
-  id: string | null;
-  sku: string;
-  category: string;
-  kind: string;
-  status: 'open' | 'resolved' | 'computed';
-  since: string;
-  confidence: number;
-  pValue: number;
-  qValue: number;
-  change: { before: number; now: number; lift: number };
-  evidence: Evidence;
-  phrases: Phrase[];
-  asOf: string;
-  firstDetectedAt: string | null;
-  lastDetectedAt: string | null;
-  resolvedAt: string | null;
-  link: string | null;
-};
+export type Alert = AlertView;
+export type Evidence = AlertView['evidence'];
 export type AlertList = { asOf?: string; testsRun?: number; data: Alert[]; nextCursor: string | null };
 export type DetectResult = {
   asOf: string;
@@ -92,16 +61,6 @@ export type DetectResult = {
   updated: number;
   resolved: number;
   notified: number;
-};
-export type Theme = {
-  phrase: string;
-  count: number;
-  baselineCount: number;
-  share: number;
-  lift: number;
-  g2: number;
-  pValue: number;
-  variants: { phrase: string; count: number }[];
 };
 export type ThemeList = {
   asOf: string;

@@ -8,7 +8,7 @@ import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type Alert, csvHref, type RateRow, useAlert, useMetric } from '../api/analytics-api.ts';
 import { changeText, countsText, statusLabel } from './alerts-page.tsx';
 import { addDays, humanize, today } from './format.ts';
-import { ChartBox, Panel, QueryView, RateTable } from './parts.tsx';
+import { ChartBox, MetricTable, Panel, QueryView, RateTable } from './parts.tsx';
 import { ThemeTable } from './themes-page.tsx';
 import { useAnalyticsFormat } from './use-analytics-format.ts';
 import { drillParam } from './use-filters.ts';
@@ -154,64 +154,56 @@ function AlertView({ alert: a }: { alert: Alert }) {
           a.kind === 'complaints' ? t('analytics.alert.evidence.notes') : t('analytics.alert.evidence.rates')
         }
       >
-        <div className="admin-table-scroll">
-          <Table striped withTableBorder data-testid="evidence-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('analytics.alert.col.window')}</Table.Th>
-                <Table.Th scope="col">{t('analytics.alert.col.days')}</Table.Th>
-                <Table.Th scope="col" ta="right">
-                  {t('analytics.alert.col.linesSold')}
-                </Table.Th>
-                <Table.Th scope="col" ta="right">
-                  {a.kind === 'complaints'
-                    ? t('analytics.alert.col.notesWith')
-                    : reasonCode
-                      ? t('analytics.alert.col.returnsFor', { reason: reasonCode })
-                      : t('analytics.col.returns')}
-                </Table.Th>
-                <Table.Th scope="col" ta="right">
-                  {t('analytics.alert.col.atRisk')}
-                </Table.Th>
-                <Table.Th scope="col" ta="right">
-                  {t('analytics.alert.rate')}
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((r) => (
-                <Table.Tr key={r.label} data-testid="evidence-row">
-                  <Table.Th scope="row" fw={400}>
-                    {r.label}
-                  </Table.Th>
-                  <Table.Td>
-                    {r.from} – {r.to}
-                  </Table.Td>
-                  <Table.Td ta="right">{f.count(r.linesSold)}</Table.Td>
-                  <Table.Td ta="right" data-testid="evidence-returned">
-                    {f.count(r.returned)}
-                  </Table.Td>
-                  <Table.Td ta="right">{f.decimal(r.exposure)}</Table.Td>
-                  <Table.Td ta="right">{f.percent(r.rate)}</Table.Td>
-                </Table.Tr>
-              ))}
-              {e.reference && (
-                <Table.Tr data-testid="evidence-row">
-                  <Table.Th scope="row" fw={400}>
-                    {e.reference.scope === 'tenant'
-                      ? t('analytics.alert.wholeShop')
-                      : t('analytics.alert.categoryNamed', { name: e.reference.name })}
-                  </Table.Th>
-                  <Table.Td>{e.window ? `${e.window.from} – ${e.window.to}` : ''}</Table.Td>
-                  <Table.Td ta="right">—</Table.Td>
-                  <Table.Td ta="right">{f.count(e.reference.returned)}</Table.Td>
-                  <Table.Td ta="right">{f.decimal(e.reference.exposure)}</Table.Td>
-                  <Table.Td ta="right">{f.percent(e.reference.rate)}</Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        </div>
+        <MetricTable
+          testId="evidence-table"
+          columns={[
+            { label: t('analytics.alert.col.window') },
+            { label: t('analytics.alert.col.days') },
+            { label: t('analytics.alert.col.linesSold'), num: true },
+            {
+              label:
+                a.kind === 'complaints'
+                  ? t('analytics.alert.col.notesWith')
+                  : reasonCode
+                    ? t('analytics.alert.col.returnsFor', { reason: reasonCode })
+                    : t('analytics.col.returns'),
+              num: true,
+            },
+            { label: t('analytics.alert.col.atRisk'), num: true },
+            { label: t('analytics.alert.rate'), num: true },
+          ]}
+        >
+          {rows.map((r) => (
+            <Table.Tr key={r.label} data-testid="evidence-row">
+              <Table.Th scope="row" fw={400}>
+                {r.label}
+              </Table.Th>
+              <Table.Td>
+                {r.from} – {r.to}
+              </Table.Td>
+              <Table.Td ta="right">{f.count(r.linesSold)}</Table.Td>
+              <Table.Td ta="right" data-testid="evidence-returned">
+                {f.count(r.returned)}
+              </Table.Td>
+              <Table.Td ta="right">{f.decimal(r.exposure)}</Table.Td>
+              <Table.Td ta="right">{f.percent(r.rate)}</Table.Td>
+            </Table.Tr>
+          ))}
+          {e.reference && (
+            <Table.Tr data-testid="evidence-row">
+              <Table.Th scope="row" fw={400}>
+                {e.reference.scope === 'tenant'
+                  ? t('analytics.alert.wholeShop')
+                  : t('analytics.alert.categoryNamed', { name: e.reference.name })}
+              </Table.Th>
+              <Table.Td>{e.window ? `${e.window.from} – ${e.window.to}` : ''}</Table.Td>
+              <Table.Td ta="right">—</Table.Td>
+              <Table.Td ta="right">{f.count(e.reference.returned)}</Table.Td>
+              <Table.Td ta="right">{f.decimal(e.reference.exposure)}</Table.Td>
+              <Table.Td ta="right">{f.percent(e.reference.rate)}</Table.Td>
+            </Table.Tr>
+          )}
+        </MetricTable>
         {e.expectedReturns !== undefined && (
           <Text size="sm">
             {t('analytics.alert.expectedAtBaseline', { n: f.oneDecimal(e.expectedReturns) })}
@@ -225,32 +217,24 @@ function AlertView({ alert: a }: { alert: Alert }) {
         description={t('analytics.alert.phrases.description')}
       >
         {a.phrases.length > 0 ? (
-          <div className="admin-table-scroll">
-            <Table striped withTableBorder data-testid="alert-phrase-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('analytics.alert.phrases.since', { date: a.since })}</Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    {t('analytics.themes.col.notes')}
-                  </Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    {t('analytics.themes.col.lift')}
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {a.phrases.map((p) => (
-                  <Table.Tr key={p.phrase} data-testid="alert-phrase">
-                    <Table.Th scope="row" fw={400}>
-                      {p.phrase}
-                    </Table.Th>
-                    <Table.Td ta="right">{f.count(p.count)}</Table.Td>
-                    <Table.Td ta="right">×{f.oneDecimal(p.lift)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </div>
+          <MetricTable
+            testId="alert-phrase-table"
+            columns={[
+              { label: t('analytics.alert.phrases.since', { date: a.since }) },
+              { label: t('analytics.themes.col.notes'), num: true },
+              { label: t('analytics.themes.col.lift'), num: true },
+            ]}
+          >
+            {a.phrases.map((p) => (
+              <Table.Tr key={p.phrase} data-testid="alert-phrase">
+                <Table.Th scope="row" fw={400}>
+                  {p.phrase}
+                </Table.Th>
+                <Table.Td ta="right">{f.count(p.count)}</Table.Td>
+                <Table.Td ta="right">×{f.oneDecimal(p.lift)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </MetricTable>
         ) : (
           <Text size="sm">{t('analytics.alert.phrases.none', { date: a.since })}</Text>
         )}

@@ -18,7 +18,7 @@ import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type Alert, useAlerts, useDetect } from '../api/analytics-api.ts';
 import { today } from './format.ts';
-import { messageOf, NoHistory } from './parts.tsx';
+import { MetricTable, messageOf, NoHistory } from './parts.tsx';
 import { type AnalyticsFormat, useAnalyticsFormat } from './use-analytics-format.ts';
 
 /** "4.1% → 12.3% (×3.0)": the rate before, now, and how many times the higher of baseline and category. */
@@ -174,74 +174,64 @@ function AlertTable({ rows }: { rows: Alert[] }) {
   const f = useAnalyticsFormat();
   const { t } = f;
   return (
-    <div className="admin-table-scroll">
-      <Table striped withTableBorder data-testid="alerts-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('analytics.col.sku')}</Table.Th>
-            <Table.Th scope="col">{t('analytics.alerts.col.what')}</Table.Th>
-            <Table.Th scope="col">{t('analytics.alerts.col.since')}</Table.Th>
-            <Table.Th scope="col" ta="right">
-              {t('analytics.alerts.col.confidence')}
-            </Table.Th>
-            <Table.Th scope="col">{t('analytics.alerts.col.change')}</Table.Th>
-            <Table.Th scope="col">{t('analytics.alerts.col.counts')}</Table.Th>
-            <Table.Th scope="col">{t('analytics.alerts.col.phrases')}</Table.Th>
-            <Table.Th scope="col">{t('analytics.col.status')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((a) => (
-            <Table.Tr
-              key={a.id ?? `${a.sku}|${a.kind}`}
-              data-testid="alert-row"
-              data-sku={a.sku}
-              data-kind={a.kind}
+    <MetricTable
+      testId="alerts-table"
+      columns={[
+        { label: t('analytics.col.sku') },
+        { label: t('analytics.alerts.col.what') },
+        { label: t('analytics.alerts.col.since') },
+        { label: t('analytics.alerts.col.confidence'), num: true },
+        { label: t('analytics.alerts.col.change') },
+        { label: t('analytics.alerts.col.counts') },
+        { label: t('analytics.alerts.col.phrases') },
+        { label: t('analytics.col.status') },
+      ]}
+    >
+      {rows.map((a) => (
+        <Table.Tr
+          key={a.id ?? `${a.sku}|${a.kind}`}
+          data-testid="alert-row"
+          data-sku={a.sku}
+          data-kind={a.kind}
+        >
+          <Table.Th scope="row" fw={400} className="analytics-key">
+            {a.id ? (
+              <Anchor component={Link} to={`/admin/analytics/alerts/${encodeURIComponent(a.id)}`} size="sm">
+                <span className="admin-mono">{a.sku}</span>
+                <span className="visually-hidden">{t('analytics.alerts.seeEvidence')}</span>
+              </Anchor>
+            ) : (
+              <span className="admin-mono">{a.sku}</span>
+            )}
+            <Text size="xs" c="dimmed">
+              {a.category}
+            </Text>
+          </Table.Th>
+          <Table.Td>{f.kind(a.kind)}</Table.Td>
+          <Table.Td className="analytics-key">{a.since}</Table.Td>
+          <Table.Td ta="right" data-testid="confidence">
+            {f.confidence(a.confidence)}
+          </Table.Td>
+          <Table.Td data-testid="change">{changeText(a, f)}</Table.Td>
+          <Table.Td>{countsText(a, f)}</Table.Td>
+          <Table.Td>
+            {a.phrases
+              .slice(0, 3)
+              .map((p) => p.phrase)
+              .join(', ') || '—'}
+          </Table.Td>
+          <Table.Td className="analytics-key">
+            <Badge
+              variant="filled"
+              color={a.status === 'open' ? 'red.9' : a.status === 'resolved' ? 'gray.8' : 'brand'}
+              tt="none"
             >
-              <Table.Th scope="row" fw={400} className="analytics-key">
-                {a.id ? (
-                  <Anchor
-                    component={Link}
-                    to={`/admin/analytics/alerts/${encodeURIComponent(a.id)}`}
-                    size="sm"
-                  >
-                    <span className="admin-mono">{a.sku}</span>
-                    <span className="visually-hidden">{t('analytics.alerts.seeEvidence')}</span>
-                  </Anchor>
-                ) : (
-                  <span className="admin-mono">{a.sku}</span>
-                )}
-                <Text size="xs" c="dimmed">
-                  {a.category}
-                </Text>
-              </Table.Th>
-              <Table.Td>{f.kind(a.kind)}</Table.Td>
-              <Table.Td className="analytics-key">{a.since}</Table.Td>
-              <Table.Td ta="right" data-testid="confidence">
-                {f.confidence(a.confidence)}
-              </Table.Td>
-              <Table.Td data-testid="change">{changeText(a, f)}</Table.Td>
-              <Table.Td>{countsText(a, f)}</Table.Td>
-              <Table.Td>
-                {a.phrases
-                  .slice(0, 3)
-                  .map((p) => p.phrase)
-                  .join(', ') || '—'}
-              </Table.Td>
-              <Table.Td className="analytics-key">
-                <Badge
-                  variant="filled"
-                  color={a.status === 'open' ? 'red.9' : a.status === 'resolved' ? 'gray.8' : 'brand'}
-                  tt="none"
-                >
-                  {statusLabel(a.status, t)}
-                </Badge>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </div>
+              {statusLabel(a.status, t)}
+            </Badge>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </MetricTable>
   );
 }
 

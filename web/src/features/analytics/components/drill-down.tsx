@@ -5,7 +5,7 @@ import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 import { csvHref, type Filters, useDrillDown } from '../api/analytics-api.ts';
 import { humanize } from './format.ts';
-import { Panel } from './parts.tsx';
+import { MetricTable, Panel } from './parts.tsx';
 import { useAnalyticsFormat } from './use-analytics-format.ts';
 import type { Drill } from './use-filters.ts';
 
@@ -72,55 +72,47 @@ export function DrillDown({
           </Text>
         ) : (
           <>
-            <div className="admin-table-scroll">
-              <Table striped withTableBorder data-testid="drill-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('analytics.col.return')}</Table.Th>
-                    <Table.Th scope="col">{t('analytics.col.requested')}</Table.Th>
-                    <Table.Th scope="col">{t('analytics.col.sku')}</Table.Th>
-                    <Table.Th scope="col">{t('analytics.col.category')}</Table.Th>
-                    <Table.Th scope="col">{t('analytics.col.reason')}</Table.Th>
-                    <Table.Th scope="col">{t('analytics.col.resolution')}</Table.Th>
-                    <Table.Th scope="col">{t('analytics.col.status')}</Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.col.units')}
-                    </Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.col.refunded')}
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.map((r) => (
-                    <Table.Tr
-                      key={r.returnLineId}
-                      data-testid="drill-row"
-                      data-sku={r.sku}
-                      data-reason={r.reasonCode}
+            <MetricTable
+              testId="drill-table"
+              columns={[
+                { label: t('analytics.col.return') },
+                { label: t('analytics.col.requested') },
+                { label: t('analytics.col.sku') },
+                { label: t('analytics.col.category') },
+                { label: t('analytics.col.reason') },
+                { label: t('analytics.col.resolution') },
+                { label: t('analytics.col.status') },
+                { label: t('analytics.col.units'), num: true },
+                { label: t('analytics.col.refunded'), num: true },
+              ]}
+            >
+              {rows.map((r) => (
+                <Table.Tr
+                  key={r.returnLineId}
+                  data-testid="drill-row"
+                  data-sku={r.sku}
+                  data-reason={r.reasonCode}
+                >
+                  <Table.Td>
+                    <Anchor
+                      component={Link}
+                      to={`/console/returns/${encodeURIComponent(r.returnId)}`}
+                      size="sm"
                     >
-                      <Table.Td>
-                        <Anchor
-                          component={Link}
-                          to={`/console/returns/${encodeURIComponent(r.returnId)}`}
-                          size="sm"
-                        >
-                          {r.rmaNumber}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>{r.requestedAt.slice(0, 10)}</Table.Td>
-                      <Table.Td className="admin-mono">{r.sku}</Table.Td>
-                      <Table.Td>{r.category}</Table.Td>
-                      <Table.Td>{humanize(r.reasonCode)}</Table.Td>
-                      <Table.Td>{humanize(r.resolution)}</Table.Td>
-                      <Table.Td>{humanize(r.status)}</Table.Td>
-                      <Table.Td ta="right">{f.count(r.unitsRequested)}</Table.Td>
-                      <Table.Td ta="right">{f.money(r.refundAmount, r.currency)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </div>
+                      {r.rmaNumber}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>{r.requestedAt.slice(0, 10)}</Table.Td>
+                  <Table.Td className="admin-mono">{r.sku}</Table.Td>
+                  <Table.Td>{r.category}</Table.Td>
+                  <Table.Td>{humanize(r.reasonCode)}</Table.Td>
+                  <Table.Td>{humanize(r.resolution)}</Table.Td>
+                  <Table.Td>{humanize(r.status)}</Table.Td>
+                  <Table.Td ta="right">{f.count(r.unitsRequested)}</Table.Td>
+                  <Table.Td ta="right">{f.money(r.refundAmount, r.currency)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </MetricTable>
             <Group gap="sm">
               <Text size="sm" role="status" data-testid="drill-count">
                 {t(q.hasNextPage ? 'analytics.drill.shownMore' : 'analytics.drill.shown', {

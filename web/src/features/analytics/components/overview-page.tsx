@@ -18,7 +18,6 @@ import {
   type AutomationRow,
   type CostRow,
   type CycleRow,
-  csvHref,
   type Filters,
   type RateRow,
   type ReasonRow,
@@ -27,7 +26,7 @@ import {
 } from '../api/analytics-api.ts';
 import { DrillDown } from './drill-down.tsx';
 import { addDays, humanize, periodDays, today } from './format.ts';
-import { ChartBox, DrillNumber, NoHistory, Panel, QueryView, RateTable } from './parts.tsx';
+import { ChartBox, DrillNumber, MetricPanel, MetricTable, NoHistory, RateTable } from './parts.tsx';
 import { useAnalyticsFormat } from './use-analytics-format.ts';
 import { type Drill, drillParam, PRESETS, useFilters } from './use-filters.ts';
 
@@ -287,7 +286,6 @@ function TrendPanel({
 }) {
   const f = useAnalyticsFormat();
   const { t } = f;
-  const q = useMetric<RateRow>('return-rate', filters, { groupBy: trend });
   const drillTo = (key: string) => {
     const p = periodDays(key);
     onDrill({
@@ -297,65 +295,67 @@ function TrendPanel({
     });
   };
   return (
-    <Panel
+    <MetricPanel<RateRow>
       id="trend"
+      path="return-rate"
+      filters={filters}
+      extra={{ groupBy: trend }}
       title={t('analytics.trend.title')}
-      testId="panel-trend"
-      csv={csvHref('return-rate', filters, { groupBy: trend })}
+      loadingLabel={t('analytics.what.trend')}
+      controls={
+        <SegmentedControl
+          aria-label={t('analytics.trend.groupBy')}
+          size="xs"
+          w="fit-content"
+          value={trend}
+          onChange={(v) => update({ trend: v === 'month' ? 'month' : null })}
+          data={[
+            { value: 'week', label: t('analytics.trend.byWeek') },
+            { value: 'month', label: t('analytics.trend.byMonth') },
+          ]}
+        />
+      }
     >
-      <SegmentedControl
-        aria-label={t('analytics.trend.groupBy')}
-        size="xs"
-        w="fit-content"
-        value={trend}
-        onChange={(v) => update({ trend: v === 'month' ? 'month' : null })}
-        data={[
-          { value: 'week', label: t('analytics.trend.byWeek') },
-          { value: 'month', label: t('analytics.trend.byMonth') },
-        ]}
-      />
-      <QueryView query={q} label={t('analytics.what.trend')}>
-        {(d) =>
-          d.data.length === 0 ? (
-            <Text size="sm">{t('analytics.trend.empty')}</Text>
-          ) : (
-            <>
-              <ChartBox
-                label={t(trend === 'week' ? 'analytics.trend.chart.week' : 'analytics.trend.chart.month', {
-                  from: d.data[0]?.key ?? '',
-                  to: d.data.at(-1)?.key ?? '',
-                })}
-              >
-                <LineChart
-                  h={240}
-                  data={d.data.map((r) => ({ period: r.key, rate: (r.returnRate ?? 0) * 100 }))}
-                  dataKey="period"
-                  series={[{ name: 'rate', label: t('analytics.col.returnRate'), color: 'brand.7' }]}
-                  valueFormatter={f.percentAxis}
-                  curveType="linear"
-                  accessibilityLayer={false}
-                  lineChartProps={{
-                    onClick: (s) => {
-                      const row = d.data[Number(s.activeTooltipIndex)];
-                      if (row) drillTo(row.key);
-                    },
-                  }}
-                />
-              </ChartBox>
-              <details className="analytics-details">
-                <summary>{t('analytics.trend.asTable')}</summary>
-                <RateTable
-                  rows={d.data}
-                  keyLabel={trend === 'week' ? t('analytics.col.weekOf') : t('analytics.col.month')}
-                  onDrill={drillTo}
-                  testId="trend-table"
-                />
-              </details>
-            </>
-          )
-        }
-      </QueryView>
-    </Panel>
+      {(d) =>
+        d.data.length === 0 ? (
+          <Text size="sm">{t('analytics.trend.empty')}</Text>
+        ) : (
+          <>
+            <ChartBox
+              label={t(trend === 'week' ? 'analytics.trend.chart.week' : 'analytics.trend.chart.month', {
+                from: d.data[0]?.key ?? '',
+                to: d.data.at(-1)?.key ?? '',
+              })}
+            >
+              <LineChart
+                h={240}
+                data={d.data.map((r) => ({ period: r.key, rate: (r.returnRate ?? 0) * 100 }))}
+                dataKey="period"
+                series={[{ name: 'rate', label: t('analytics.col.returnRate'), color: 'brand.7' }]}
+                valueFormatter={f.percentAxis}
+                curveType="linear"
+                accessibilityLayer={false}
+                lineChartProps={{
+                  onClick: (s) => {
+                    const row = d.data[Number(s.activeTooltipIndex)];
+                    if (row) drillTo(row.key);
+                  },
+                }}
+              />
+            </ChartBox>
+            <details className="analytics-details">
+              <summary>{t('analytics.trend.asTable')}</summary>
+              <RateTable
+                rows={d.data}
+                keyLabel={trend === 'week' ? t('analytics.col.weekOf') : t('analytics.col.month')}
+                onDrill={drillTo}
+                testId="trend-table"
+              />
+            </details>
+          </>
+        )
+      }
+    </MetricPanel>
   );
 }
 
@@ -376,370 +376,316 @@ function RatePanel({
 }) {
   const f = useAnalyticsFormat();
   const { t } = f;
-  const q = useMetric<RateRow>('return-rate', filters, { groupBy: group });
   return (
-    <Panel
+    <MetricPanel<RateRow>
       id={id}
+      path="return-rate"
+      filters={filters}
+      extra={{ groupBy: group }}
       title={title}
-      testId={`panel-${id}`}
-      csv={csvHref('return-rate', filters, { groupBy: group })}
       description={description}
+      loadingLabel={title}
     >
-      <QueryView query={q} label={title}>
-        {(d) => {
-          const rows =
-            group === 'sku'
-              ? d.data.filter((r) => r.unitsSold >= TOP_SKU_MIN_SOLD).slice(0, TOP_SKUS)
-              : d.data.filter((r) => r.unitsSold > 0 || r.unitsReturned > 0);
-          if (rows.length === 0) return <Text size="sm">{t('analytics.rate.empty')}</Text>;
-          return (
-            <>
-              <ChartBox
-                label={t(group === 'sku' ? 'analytics.rate.chart.sku' : 'analytics.rate.chart.category')}
-                height={group === 'sku' ? 320 : 240}
-              >
-                <BarChart
-                  h={group === 'sku' ? 320 : 240}
-                  data={rows.map((r) => ({ key: r.key, rate: (r.returnRate ?? 0) * 100 }))}
-                  dataKey="key"
-                  orientation="vertical"
-                  yAxisProps={{ width: group === 'sku' ? 110 : 90, interval: 0 }}
-                  series={[{ name: 'rate', label: t('analytics.col.returnRate'), color: 'brand.7' }]}
-                  valueFormatter={f.percentAxis}
-                  accessibilityLayer={false}
-                  barChartProps={{
-                    onClick: (s) => {
-                      const row = rows[Number(s.activeTooltipIndex)];
-                      if (row) onDrill(row.key);
-                    },
-                  }}
-                />
-              </ChartBox>
-              <RateTable
-                rows={rows}
-                keyLabel={group === 'sku' ? t('analytics.col.sku') : t('analytics.col.category')}
-                onDrill={onDrill}
-                testId={`${id}-table`}
+      {(d) => {
+        const rows =
+          group === 'sku'
+            ? d.data.filter((r) => r.unitsSold >= TOP_SKU_MIN_SOLD).slice(0, TOP_SKUS)
+            : d.data.filter((r) => r.unitsSold > 0 || r.unitsReturned > 0);
+        if (rows.length === 0) return <Text size="sm">{t('analytics.rate.empty')}</Text>;
+        return (
+          <>
+            <ChartBox
+              label={t(group === 'sku' ? 'analytics.rate.chart.sku' : 'analytics.rate.chart.category')}
+              height={group === 'sku' ? 320 : 240}
+            >
+              <BarChart
+                h={group === 'sku' ? 320 : 240}
+                data={rows.map((r) => ({ key: r.key, rate: (r.returnRate ?? 0) * 100 }))}
+                dataKey="key"
+                orientation="vertical"
+                yAxisProps={{ width: group === 'sku' ? 110 : 90, interval: 0 }}
+                series={[{ name: 'rate', label: t('analytics.col.returnRate'), color: 'brand.7' }]}
+                valueFormatter={f.percentAxis}
+                accessibilityLayer={false}
+                barChartProps={{
+                  onClick: (s) => {
+                    const row = rows[Number(s.activeTooltipIndex)];
+                    if (row) onDrill(row.key);
+                  },
+                }}
               />
-            </>
-          );
-        }}
-      </QueryView>
-    </Panel>
+            </ChartBox>
+            <RateTable
+              rows={rows}
+              keyLabel={group === 'sku' ? t('analytics.col.sku') : t('analytics.col.category')}
+              onDrill={onDrill}
+              testId={`${id}-table`}
+            />
+          </>
+        );
+      }}
+    </MetricPanel>
   );
 }
 
 function ReasonsPanel({ filters, onDrill }: { filters: Filters; onDrill: (reason: string) => void }) {
   const f = useAnalyticsFormat();
   const { t } = f;
-  const q = useMetric<ReasonRow>('reasons', filters);
   return (
-    <Panel
+    <MetricPanel<ReasonRow>
       id="reasons"
+      path="reasons"
+      filters={filters}
       title={t('analytics.reasons.title')}
-      testId="panel-reasons"
-      csv={csvHref('reasons', filters)}
+      loadingLabel={t('analytics.what.reasons')}
     >
-      <QueryView query={q} label={t('analytics.what.reasons')}>
-        {(d) =>
-          d.data.length === 0 ? (
-            <Text size="sm">{t('analytics.reasons.empty')}</Text>
-          ) : (
-            <>
-              <ChartBox label={t('analytics.reasons.chart')}>
-                <BarChart
-                  h={240}
-                  data={d.data.map((r) => ({ reason: humanize(r.reasonCode), share: r.share * 100 }))}
-                  dataKey="reason"
-                  orientation="vertical"
-                  yAxisProps={{ width: 110, interval: 0 }}
-                  series={[{ name: 'share', label: t('analytics.reasons.shareOfUnits'), color: 'teal.8' }]}
-                  valueFormatter={f.percentAxis}
-                  accessibilityLayer={false}
-                  barChartProps={{
-                    onClick: (s) => {
-                      const row = d.data[Number(s.activeTooltipIndex)];
-                      if (row) onDrill(row.reasonCode);
-                    },
-                  }}
-                />
-              </ChartBox>
-              <div className="admin-table-scroll">
-                <Table striped withTableBorder data-testid="reasons-table">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">{t('analytics.col.reason')}</Table.Th>
-                      <Table.Th scope="col" ta="right">
-                        {t('analytics.col.returnLines')}
-                      </Table.Th>
-                      <Table.Th scope="col" ta="right">
-                        {t('analytics.col.units')}
-                      </Table.Th>
-                      <Table.Th scope="col" ta="right">
-                        {t('analytics.col.share')}
-                      </Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {d.data.map((r) => (
-                      <Table.Tr key={r.reasonCode} data-testid="reason-row" data-key={r.reasonCode}>
-                        <Table.Th scope="row" fw={400}>
-                          <Anchor
-                            component="button"
-                            type="button"
-                            size="sm"
-                            onClick={() => onDrill(r.reasonCode)}
-                            aria-label={t('analytics.reasons.drill', { reason: humanize(r.reasonCode) })}
-                          >
-                            {humanize(r.reasonCode)}
-                          </Anchor>
-                        </Table.Th>
-                        <Table.Td ta="right">{f.count(r.returnLines)}</Table.Td>
-                        <Table.Td ta="right" data-testid="units">
-                          {f.count(r.units)}
-                        </Table.Td>
-                        <Table.Td ta="right">{f.percent(r.share)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </div>
-            </>
-          )
-        }
-      </QueryView>
-    </Panel>
+      {(d) =>
+        d.data.length === 0 ? (
+          <Text size="sm">{t('analytics.reasons.empty')}</Text>
+        ) : (
+          <>
+            <ChartBox label={t('analytics.reasons.chart')}>
+              <BarChart
+                h={240}
+                data={d.data.map((r) => ({ reason: humanize(r.reasonCode), share: r.share * 100 }))}
+                dataKey="reason"
+                orientation="vertical"
+                yAxisProps={{ width: 110, interval: 0 }}
+                series={[{ name: 'share', label: t('analytics.reasons.shareOfUnits'), color: 'teal.8' }]}
+                valueFormatter={f.percentAxis}
+                accessibilityLayer={false}
+                barChartProps={{
+                  onClick: (s) => {
+                    const row = d.data[Number(s.activeTooltipIndex)];
+                    if (row) onDrill(row.reasonCode);
+                  },
+                }}
+              />
+            </ChartBox>
+            <MetricTable
+              testId="reasons-table"
+              columns={[
+                { label: t('analytics.col.reason') },
+                { label: t('analytics.col.returnLines'), num: true },
+                { label: t('analytics.col.units'), num: true },
+                { label: t('analytics.col.share'), num: true },
+              ]}
+            >
+              {d.data.map((r) => (
+                <Table.Tr key={r.reasonCode} data-testid="reason-row" data-key={r.reasonCode}>
+                  <Table.Th scope="row" fw={400}>
+                    <Anchor
+                      component="button"
+                      type="button"
+                      size="sm"
+                      onClick={() => onDrill(r.reasonCode)}
+                      aria-label={t('analytics.reasons.drill', { reason: humanize(r.reasonCode) })}
+                    >
+                      {humanize(r.reasonCode)}
+                    </Anchor>
+                  </Table.Th>
+                  <Table.Td ta="right">{f.count(r.returnLines)}</Table.Td>
+                  <Table.Td ta="right" data-testid="units">
+                    {f.count(r.units)}
+                  </Table.Td>
+                  <Table.Td ta="right">{f.percent(r.share)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </MetricTable>
+          </>
+        )
+      }
+    </MetricPanel>
   );
 }
 
 function CostPanel({ filters, onDrill }: { filters: Filters; onDrill: () => void }) {
   const f = useAnalyticsFormat();
   const { t } = f;
-  const q = useMetric<CostRow>('refund-cost', filters);
   return (
-    <Panel
+    <MetricPanel<CostRow>
       id="refund-cost"
+      path="refund-cost"
+      filters={filters}
       title={t('analytics.cost.title')}
-      testId="panel-refund-cost"
-      csv={csvHref('refund-cost', filters)}
       description={t('analytics.cost.description')}
+      loadingLabel={t('analytics.what.cost')}
     >
-      <QueryView query={q} label={t('analytics.what.cost')}>
-        {(d) =>
-          d.data.length === 0 ? (
-            <Text size="sm">{t('analytics.cost.empty')}</Text>
-          ) : (
-            <div className="admin-table-scroll">
-              <Table striped withTableBorder data-testid="cost-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('analytics.col.currency')}</Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.col.refunded')}
-                    </Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.col.feesRecovered')}
-                    </Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.col.returnLines')}
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {d.data.map((r) => (
-                    <Table.Tr key={r.currency} data-testid="cost-row" data-key={r.currency}>
-                      <Table.Th scope="row" fw={400}>
-                        {r.currency}
-                      </Table.Th>
-                      <Table.Td ta="right" data-testid="refunded">
-                        {f.money(r.refundAmount, r.currency)}
-                      </Table.Td>
-                      <Table.Td ta="right" data-testid="fees">
-                        {f.money(r.feesRecovered, r.currency)}
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <DrillNumber
-                          n={r.returnLines}
-                          onDrill={onDrill}
-                          label={t('analytics.cost.drill', { n: f.count(r.returnLines) })}
-                        >
-                          {f.count(r.returnLines)}
-                        </DrillNumber>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </div>
-          )
-        }
-      </QueryView>
-    </Panel>
+      {(d) =>
+        d.data.length === 0 ? (
+          <Text size="sm">{t('analytics.cost.empty')}</Text>
+        ) : (
+          <MetricTable
+            testId="cost-table"
+            columns={[
+              { label: t('analytics.col.currency') },
+              { label: t('analytics.col.refunded'), num: true },
+              { label: t('analytics.col.feesRecovered'), num: true },
+              { label: t('analytics.col.returnLines'), num: true },
+            ]}
+          >
+            {d.data.map((r) => (
+              <Table.Tr key={r.currency} data-testid="cost-row" data-key={r.currency}>
+                <Table.Th scope="row" fw={400}>
+                  {r.currency}
+                </Table.Th>
+                <Table.Td ta="right" data-testid="refunded">
+                  {f.money(r.refundAmount, r.currency)}
+                </Table.Td>
+                <Table.Td ta="right" data-testid="fees">
+                  {f.money(r.feesRecovered, r.currency)}
+                </Table.Td>
+                <Table.Td ta="right">
+                  <DrillNumber
+                    n={r.returnLines}
+                    onDrill={onDrill}
+                    label={t('analytics.cost.drill', { n: f.count(r.returnLines) })}
+                  >
+                    {f.count(r.returnLines)}
+                  </DrillNumber>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </MetricTable>
+        )
+      }
+    </MetricPanel>
   );
 }
 
 function CyclePanel({ filters, onDrill }: { filters: Filters; onDrill: () => void }) {
   const f = useAnalyticsFormat();
   const { t } = f;
-  const q = useMetric<CycleRow>('cycle-times', filters);
   return (
-    <Panel
+    <MetricPanel<CycleRow>
       id="cycle-times"
+      path="cycle-times"
+      filters={filters}
       title={t('analytics.cycle.title')}
-      testId="panel-cycle-times"
-      csv={csvHref('cycle-times', filters)}
       description={t('analytics.cycle.description')}
+      loadingLabel={t('analytics.what.cycle')}
     >
-      <QueryView query={q} label={t('analytics.what.cycle')}>
-        {(d) => (
-          <div className="admin-table-scroll">
-            <Table striped withTableBorder data-testid="cycle-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('analytics.cycle.fromRequestTo')}</Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    {t('analytics.col.returns')}
-                  </Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    p50
-                  </Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    p90
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {d.data.map((r) => {
-                  const stage = stageKey(r.stage);
-                  return (
-                    <Table.Tr key={r.stage} data-testid="cycle-row" data-key={r.stage}>
-                      <Table.Th scope="row" fw={400}>
-                        {stage ? t(`${stage}.short` as const) : humanize(r.stage)}
-                      </Table.Th>
-                      <Table.Td ta="right">
-                        <DrillNumber
-                          n={r.count}
-                          onDrill={onDrill}
-                          label={t('analytics.cycle.drill', { stage: stage ? t(stage) : r.stage })}
-                        >
-                          {f.count(r.count)}
-                        </DrillNumber>
-                      </Table.Td>
-                      <Table.Td ta="right" data-testid="p50">
-                        {f.hours(r.p50Hours)}
-                      </Table.Td>
-                      <Table.Td ta="right" data-testid="p90">
-                        {f.hours(r.p90Hours)}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </div>
-        )}
-      </QueryView>
-    </Panel>
+      {(d) => (
+        <MetricTable
+          testId="cycle-table"
+          columns={[
+            { label: t('analytics.cycle.fromRequestTo') },
+            { label: t('analytics.col.returns'), num: true },
+            { label: 'p50', num: true },
+            { label: 'p90', num: true },
+          ]}
+        >
+          {d.data.map((r) => {
+            const stage = stageKey(r.stage);
+            return (
+              <Table.Tr key={r.stage} data-testid="cycle-row" data-key={r.stage}>
+                <Table.Th scope="row" fw={400}>
+                  {stage ? t(`${stage}.short` as const) : humanize(r.stage)}
+                </Table.Th>
+                <Table.Td ta="right">
+                  <DrillNumber
+                    n={r.count}
+                    onDrill={onDrill}
+                    label={t('analytics.cycle.drill', { stage: stage ? t(stage) : r.stage })}
+                  >
+                    {f.count(r.count)}
+                  </DrillNumber>
+                </Table.Td>
+                <Table.Td ta="right" data-testid="p50">
+                  {f.hours(r.p50Hours)}
+                </Table.Td>
+                <Table.Td ta="right" data-testid="p90">
+                  {f.hours(r.p90Hours)}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </MetricTable>
+      )}
+    </MetricPanel>
   );
 }
 
 function SlaPanel({ filters, onDrill }: { filters: Filters; onDrill: () => void }) {
   const f = useAnalyticsFormat();
   const { t } = f;
-  const q = useMetric<SlaRow>('sla', filters);
-  const auto = useMetric<AutomationRow>('automation', filters);
   return (
     <div className="analytics-two">
-      <Panel id="sla" title={t('analytics.sla.title')} testId="panel-sla" csv={csvHref('sla', filters)}>
-        <QueryView query={q} label={t('analytics.what.sla')}>
-          {(d) => (
-            <div className="admin-table-scroll">
-              <Table striped withTableBorder data-testid="sla-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('analytics.sla.step')}</Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.sla.target')}
-                    </Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.sla.met')}
-                    </Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.sla.compliance')}
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {d.data.map((r) => (
-                    <Table.Tr key={r.sla} data-testid="sla-row" data-key={r.sla}>
-                      <Table.Th scope="row" fw={400}>
-                        {r.sla === 'review'
-                          ? t('analytics.sla.review')
-                          : r.sla === 'inspection'
-                            ? t('analytics.sla.inspection')
-                            : r.sla}
-                      </Table.Th>
-                      <Table.Td ta="right">{t('analytics.unit.hours', { n: r.targetHours })}</Table.Td>
-                      <Table.Td ta="right">
-                        <DrillNumber
-                          n={r.total}
-                          onDrill={onDrill}
-                          label={t('analytics.sla.drill', { sla: r.sla })}
-                        >
-                          {t('analytics.nOfM', { n: f.count(r.met), m: f.count(r.total) })}
-                        </DrillNumber>
-                      </Table.Td>
-                      <Table.Td ta="right" data-testid="compliance">
-                        {f.percent(r.compliance)}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </div>
-          )}
-        </QueryView>
-      </Panel>
-      <Panel
-        id="automation"
-        title={t('analytics.automation.title')}
-        testId="panel-automation"
-        csv={csvHref('automation', filters)}
-        description={t('analytics.automation.description')}
+      <MetricPanel<SlaRow>
+        id="sla"
+        path="sla"
+        filters={filters}
+        title={t('analytics.sla.title')}
+        loadingLabel={t('analytics.what.sla')}
       >
-        <QueryView query={auto} label={t('analytics.what.automation')}>
-          {(d) => (
-            <div className="admin-table-scroll">
-              <Table striped withTableBorder data-testid="automation-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('analytics.automation.byPolicy')}</Table.Th>
-                    <Table.Th scope="col">{t('analytics.automation.byPeople')}</Table.Th>
-                    <Table.Th scope="col">{t('analytics.automation.rate')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {d.data.map((r) => (
-                    <Table.Tr key="automation">
-                      <Table.Td>{f.count(r.autoDecided)}</Table.Td>
-                      <Table.Td>{f.count(r.peopleDecided)}</Table.Td>
-                      <Table.Td data-testid="automation-rate">
-                        <DrillNumber
-                          n={r.autoDecided + r.peopleDecided}
-                          onDrill={onDrill}
-                          label={t('analytics.automation.drill')}
-                        >
-                          {f.percent(r.automationRate)}
-                        </DrillNumber>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </div>
-          )}
-        </QueryView>
-      </Panel>
+        {(d) => (
+          <MetricTable
+            testId="sla-table"
+            columns={[
+              { label: t('analytics.sla.step') },
+              { label: t('analytics.sla.target'), num: true },
+              { label: t('analytics.sla.met'), num: true },
+              { label: t('analytics.sla.compliance'), num: true },
+            ]}
+          >
+            {d.data.map((r) => (
+              <Table.Tr key={r.sla} data-testid="sla-row" data-key={r.sla}>
+                <Table.Th scope="row" fw={400}>
+                  {r.sla === 'review'
+                    ? t('analytics.sla.review')
+                    : r.sla === 'inspection'
+                      ? t('analytics.sla.inspection')
+                      : r.sla}
+                </Table.Th>
+                <Table.Td ta="right">{t('analytics.unit.hours', { n: r.targetHours })}</Table.Td>
+                <Table.Td ta="right">
+                  <DrillNumber n={r.total} onDrill={onDrill} label={t('analytics.sla.drill', { sla: r.sla })}>
+                    {t('analytics.nOfM', { n: f.count(r.met), m: f.count(r.total) })}
+                  </DrillNumber>
+                </Table.Td>
+                <Table.Td ta="right" data-testid="compliance">
+                  {f.percent(r.compliance)}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </MetricTable>
+        )}
+      </MetricPanel>
+      <MetricPanel<AutomationRow>
+        id="automation"
+        path="automation"
+        filters={filters}
+        title={t('analytics.automation.title')}
+        description={t('analytics.automation.description')}
+        loadingLabel={t('analytics.what.automation')}
+      >
+        {(d) => (
+          <MetricTable
+            testId="automation-table"
+            columns={[
+              { label: t('analytics.automation.byPolicy') },
+              { label: t('analytics.automation.byPeople') },
+              { label: t('analytics.automation.rate') },
+            ]}
+          >
+            {d.data.map((r) => (
+              <Table.Tr key="automation">
+                <Table.Td>{f.count(r.autoDecided)}</Table.Td>
+                <Table.Td>{f.count(r.peopleDecided)}</Table.Td>
+                <Table.Td data-testid="automation-rate">
+                  <DrillNumber
+                    n={r.autoDecided + r.peopleDecided}
+                    onDrill={onDrill}
+                    label={t('analytics.automation.drill')}
+                  >
+                    {f.percent(r.automationRate)}
+                  </DrillNumber>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </MetricTable>
+        )}
+      </MetricPanel>
     </div>
   );
 }

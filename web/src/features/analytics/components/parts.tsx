@@ -5,7 +5,7 @@ import { isApiError } from '../../../lib/api.ts';
 import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
-import type { RateRow } from '../api/analytics-api.ts';
+import { csvHref, type Filters, type RateRow, useMetric } from '../api/analytics-api.ts';
 import { useAnalyticsFormat } from './use-analytics-format.ts';
 
 /** The server's own message (data, not translated), else a sentence in the reader's language. */
@@ -178,59 +178,124 @@ export function RateTable({
   const f = useAnalyticsFormat();
   const { t } = f;
   return (
+    <MetricTable
+      testId={testId}
+      columns={[
+        { label: keyLabel },
+        { label: t('analytics.col.unitsSold'), num: true },
+        { label: t('analytics.col.unitsReturned'), num: true },
+        { label: t('analytics.col.returnRate'), num: true },
+        ...(extra ? [{ label: extra.label, num: true as const }] : []),
+      ]}
+    >
+      {rows.map((r) => (
+        <Table.Tr key={r.key} data-testid="rate-row" data-key={r.key}>
+          <Table.Th scope="row" fw={r.key === strong ? 700 : 400} className="analytics-key">
+            {onDrill ? (
+              <Anchor
+                component="button"
+                type="button"
+                size="sm"
+                onClick={() => onDrill(r.key)}
+                aria-label={t('analytics.rate.drill', { what: keyLabel.toLowerCase(), key: r.key })}
+              >
+                {r.key || t('analytics.none')}
+              </Anchor>
+            ) : (
+              r.key || t('analytics.none')
+            )}
+          </Table.Th>
+          <Table.Td ta="right">{f.count(r.unitsSold)}</Table.Td>
+          <Table.Td ta="right">{f.count(r.unitsReturned)}</Table.Td>
+          <Table.Td ta="right" data-testid="rate">
+            {f.percent(r.returnRate)}
+          </Table.Td>
+          {extra && (
+            <Table.Td ta="right" data-testid="extra">
+              {extra.value(r)}
+            </Table.Td>
+          )}
+        </Table.Tr>
+      ))}
+    </MetricTable>
+  );
+}
+
+/** A column heading; `num` columns (counts, rates, money) are right-aligned like their cells. */
+export type Column = { label: ReactNode; num?: true };
+
+/**
+ * Every analytics table: striped, bordered, scrolling sideways on a phone, with its header row
+ * from `columns`; the rows are the children.
+ */
+export function MetricTable({
+  testId,
+  columns,
+  children,
+}: {
+  testId: string;
+  columns: Column[];
+  children: ReactNode;
+}) {
+  return (
     <div className="admin-table-scroll">
       <Table striped withTableBorder data-testid={testId}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">{keyLabel}</Table.Th>
-            <Table.Th scope="col" ta="right">
-              {t('analytics.col.unitsSold')}
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              {t('analytics.col.unitsReturned')}
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              {t('analytics.col.returnRate')}
-            </Table.Th>
-            {extra && (
-              <Table.Th scope="col" ta="right">
-                {extra.label}
+            {columns.map((c, i) => (
+              // The columns of a table never reorder: their position is their identity.
+              // biome-ignore lint/suspicious/noArrayIndexKey: fixed column order
+              <Table.Th key={i} scope="col" ta={c.num ? 'right' : undefined}>
+                {c.label}
               </Table.Th>
-            )}
+            ))}
           </Table.Tr>
         </Table.Thead>
-        <Table.Tbody>
-          {rows.map((r) => (
-            <Table.Tr key={r.key} data-testid="rate-row" data-key={r.key}>
-              <Table.Th scope="row" fw={r.key === strong ? 700 : 400} className="analytics-key">
-                {onDrill ? (
-                  <Anchor
-                    component="button"
-                    type="button"
-                    size="sm"
-                    onClick={() => onDrill(r.key)}
-                    aria-label={t('analytics.rate.drill', { what: keyLabel.toLowerCase(), key: r.key })}
-                  >
-                    {r.key || t('analytics.none')}
-                  </Anchor>
-                ) : (
-                  r.key || t('analytics.none')
-                )}
-              </Table.Th>
-              <Table.Td ta="right">{f.count(r.unitsSold)}</Table.Td>
-              <Table.Td ta="right">{f.count(r.unitsReturned)}</Table.Td>
-              <Table.Td ta="right" data-testid="rate">
-                {f.percent(r.returnRate)}
-              </Table.Td>
-              {extra && (
-                <Table.Td ta="right" data-testid="extra">
-                  {extra.value(r)}
-                </Table.Td>
-              )}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
+        <Table.Tbody>{children}</Table.Tbody>
       </Table>
     </div>
+  );
+}
+
+/**
+ * A panel over one metric table of the API (`/api/v1/analytics/<path>` with the page's filters):
+ * its CSV link, loading and failure drawn as everywhere, then `children` with the answer.
+ * `controls` sit above the answer (a grouping switch, say).
+ */
+export function MetricPanel<R>({
+  id,
+  path,
+  filters,
+  extra,
+  title,
+  description,
+  loadingLabel,
+  controls,
+  children,
+}: {
+  id: string;
+  path: string;
+  filters: Filters;
+  extra?: Record<string, string | undefined>;
+  title: string;
+  description?: ReactNode;
+  loadingLabel: string;
+  controls?: ReactNode;
+  children: (answer: { data: R[] }) => ReactNode;
+}) {
+  const q = useMetric<R>(path, filters, extra);
+  return (
+    <Panel
+      id={id}
+      title={title}
+      testId={`panel-${id}`}
+      csv={csvHref(path, filters, extra)}
+      description={description}
+    >
+      {controls}
+      <QueryView query={q} label={loadingLabel}>
+        {children}
+      </QueryView>
+    </Panel>
   );
 }

@@ -5,7 +5,7 @@ import { isApiError } from '../../../lib/api.ts';
 import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type ModelRun, useRiskModel, useRiskScores, useTrain } from '../api/analytics-api.ts';
-import { ChartBox, messageOf, Panel } from './parts.tsx';
+import { ChartBox, MetricTable, messageOf, Panel } from './parts.tsx';
 import { useAnalyticsFormat } from './use-analytics-format.ts';
 
 /** A model score with three decimals in the reader's format ("0.812", "0,812"). */
@@ -148,36 +148,26 @@ function Quality({ run }: { run: ModelRun }) {
             </ChartBox>
             <details className="analytics-details">
               <summary>{t('analytics.risk.calibrationTable')}</summary>
-              <div className="admin-table-scroll">
-                <Table striped withTableBorder data-testid="calibration-table">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">{t('analytics.risk.band')}</Table.Th>
-                      <Table.Th scope="col" ta="right">
-                        {t('analytics.risk.orders')}
-                      </Table.Th>
-                      <Table.Th scope="col" ta="right">
-                        {t('analytics.risk.predicted')}
-                      </Table.Th>
-                      <Table.Th scope="col" ta="right">
-                        {t('analytics.risk.observed')}
-                      </Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {points.map((b) => (
-                      <Table.Tr key={b.from}>
-                        <Table.Th scope="row" fw={400}>
-                          {f.percent(b.from)}–{f.percent(b.to)}
-                        </Table.Th>
-                        <Table.Td ta="right">{f.count(b.count)}</Table.Td>
-                        <Table.Td ta="right">{f.percent(b.predicted)}</Table.Td>
-                        <Table.Td ta="right">{f.percent(b.observed)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </div>
+              <MetricTable
+                testId="calibration-table"
+                columns={[
+                  { label: t('analytics.risk.band') },
+                  { label: t('analytics.risk.orders'), num: true },
+                  { label: t('analytics.risk.predicted'), num: true },
+                  { label: t('analytics.risk.observed'), num: true },
+                ]}
+              >
+                {points.map((b) => (
+                  <Table.Tr key={b.from}>
+                    <Table.Th scope="row" fw={400}>
+                      {f.percent(b.from)}–{f.percent(b.to)}
+                    </Table.Th>
+                    <Table.Td ta="right">{f.count(b.count)}</Table.Td>
+                    <Table.Td ta="right">{f.percent(b.predicted)}</Table.Td>
+                    <Table.Td ta="right">{f.percent(b.observed)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </MetricTable>
             </details>
           </>
         )}
@@ -204,45 +194,39 @@ function OpenOrders() {
       ) : q.data.data.length === 0 ? (
         <Text size="sm">{t('analytics.risk.noOpenOrders')}</Text>
       ) : (
-        <div className="admin-table-scroll">
-          <Table striped withTableBorder data-testid="risk-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('analytics.risk.order')}</Table.Th>
-                <Table.Th scope="col">{t('analytics.risk.placed')}</Table.Th>
-                <Table.Th scope="col" ta="right">
-                  {t('analytics.risk.chance')}
+        <MetricTable
+          testId="risk-table"
+          columns={[
+            { label: t('analytics.risk.order') },
+            { label: t('analytics.risk.placed') },
+            { label: t('analytics.risk.chance'), num: true },
+            { label: t('analytics.risk.riskiestLine') },
+          ]}
+        >
+          {q.data.data.map((s) => {
+            const top = [...s.lines].sort((a, b) => b.probability - a.probability)[0];
+            return (
+              <Table.Tr key={s.orderId} data-testid="risk-row">
+                <Table.Th scope="row" fw={400}>
+                  {s.orderNumber}
                 </Table.Th>
-                <Table.Th scope="col">{t('analytics.risk.riskiestLine')}</Table.Th>
+                <Table.Td>{s.placedAt.slice(0, 10)}</Table.Td>
+                <Table.Td ta="right" data-testid="risk-probability">
+                  {f.percent(s.probability)}
+                </Table.Td>
+                <Table.Td>
+                  {top ? (
+                    <>
+                      <span className="admin-mono">{top.sku}</span> ({f.percent(top.probability)})
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </Table.Td>
               </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {q.data.data.map((s) => {
-                const top = [...s.lines].sort((a, b) => b.probability - a.probability)[0];
-                return (
-                  <Table.Tr key={s.orderId} data-testid="risk-row">
-                    <Table.Th scope="row" fw={400}>
-                      {s.orderNumber}
-                    </Table.Th>
-                    <Table.Td>{s.placedAt.slice(0, 10)}</Table.Td>
-                    <Table.Td ta="right" data-testid="risk-probability">
-                      {f.percent(s.probability)}
-                    </Table.Td>
-                    <Table.Td>
-                      {top ? (
-                        <>
-                          <span className="admin-mono">{top.sku}</span> ({f.percent(top.probability)})
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </div>
+            );
+          })}
+        </MetricTable>
       )}
     </Panel>
   );

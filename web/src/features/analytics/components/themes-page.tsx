@@ -5,7 +5,7 @@ import { useSearchParams } from 'react-router';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type RateRow, useMetric, useThemes } from '../api/analytics-api.ts';
 import { addDays, today } from './format.ts';
-import { ChartBox, NoHistory, Panel, QueryView } from './parts.tsx';
+import { ChartBox, MetricTable, NoHistory, Panel, QueryView } from './parts.tsx';
 import { useAnalyticsFormat } from './use-analytics-format.ts';
 
 /** Over-represented phrases of a SKU's or category's return notes, as a table (and a chart when asked). */
@@ -54,52 +54,40 @@ export function ThemeTable({
                 />
               </ChartBox>
             )}
-            <div className="admin-table-scroll">
-              <Table striped withTableBorder data-testid={testId}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">{t('analytics.alert.phrase')}</Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.themes.col.notes')}
-                    </Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.col.share')}
-                    </Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.themes.col.elsewhere')}
-                    </Table.Th>
-                    <Table.Th scope="col" ta="right">
-                      {t('analytics.themes.col.lift')}
-                    </Table.Th>
-                    <Table.Th scope="col">{t('analytics.themes.col.variants')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {d.data.map((p) => (
-                    <Table.Tr key={p.phrase} data-testid="theme-row" data-phrase={p.phrase}>
-                      <Table.Th scope="row" fw={400}>
-                        {p.phrase}
-                      </Table.Th>
-                      <Table.Td ta="right" data-testid="theme-count">
-                        {f.count(p.count)}
-                      </Table.Td>
-                      <Table.Td ta="right">{f.percent(p.share)}</Table.Td>
-                      <Table.Td ta="right">{f.count(p.baselineCount)}</Table.Td>
-                      <Table.Td ta="right" data-testid="theme-lift">
-                        ×{f.oneDecimal(p.lift)}
-                      </Table.Td>
-                      <Table.Td>
-                        {p.variants
-                          .filter((v) => v.phrase !== p.phrase)
-                          .slice(0, 3)
-                          .map((v) => v.phrase)
-                          .join(', ') || '—'}
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </div>
+            <MetricTable
+              testId={testId}
+              columns={[
+                { label: t('analytics.alert.phrase') },
+                { label: t('analytics.themes.col.notes'), num: true },
+                { label: t('analytics.col.share'), num: true },
+                { label: t('analytics.themes.col.elsewhere'), num: true },
+                { label: t('analytics.themes.col.lift'), num: true },
+                { label: t('analytics.themes.col.variants') },
+              ]}
+            >
+              {d.data.map((p) => (
+                <Table.Tr key={p.phrase} data-testid="theme-row" data-phrase={p.phrase}>
+                  <Table.Th scope="row" fw={400}>
+                    {p.phrase}
+                  </Table.Th>
+                  <Table.Td ta="right" data-testid="theme-count">
+                    {f.count(p.count)}
+                  </Table.Td>
+                  <Table.Td ta="right">{f.percent(p.share)}</Table.Td>
+                  <Table.Td ta="right">{f.count(p.baselineCount)}</Table.Td>
+                  <Table.Td ta="right" data-testid="theme-lift">
+                    ×{f.oneDecimal(p.lift)}
+                  </Table.Td>
+                  <Table.Td>
+                    {p.variants
+                      .filter((v) => v.phrase !== p.phrase)
+                      .slice(0, 3)
+                      .map((v) => v.phrase)
+                      .join(', ') || '—'}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </MetricTable>
           </Stack>
         )
       }
