@@ -63,13 +63,7 @@ describe('queues and search', () => {
     );
     expect(res.headers.get('returnflow-truncated')).toBe('false');
     // A BOM first, so spreadsheet programs read UTF-8 names right (fetch's text() drops it).
-    const raw = new Uint8Array(
-      await (
-        await fetch(`${t.baseUrl}/api/v1/console/returns.csv`, {
-          headers: { authorization: `Bearer ${t.tenant.apiKey}` },
-        })
-      ).arrayBuffer(),
-    );
+    const raw = (await t.api.bytes('/api/v1/console/returns.csv')).body;
     expect([...raw.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
     const list = (await t.api.get('/api/v1/console/returns?queue=needs_review&limit=100')).body.data;

@@ -52,12 +52,10 @@ describe('evidence photos in S3', () => {
     expect(filed.status).toBe(201);
     const staffView = await t.api.get(`/api/v1/returns/${filed.body.id}`);
     expect(staffView.body.evidence).toHaveLength(1);
-    const file = await fetch(`${t.baseUrl}${staffView.body.evidence[0].url}`, {
-      headers: { authorization: `Bearer ${t.tenant.apiKey}` },
-    });
+    const file = await t.api.bytes(staffView.body.evidence[0].url);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
+    expect(file.body.equals(PNG)).toBe(true);
     expect(s3.requests.some((r) => r.method === 'GET' && r.path.startsWith(`/${s3.bucket}/${key}`))).toBe(
       true,
     );

@@ -109,13 +109,11 @@ describe('customer portal', () => {
 
     const staffView = await t.api.get(`/api/v1/returns/${filed.body.id}`);
     expect(staffView.body.evidence).toHaveLength(1);
-    const file = await fetch(`${t.baseUrl}${staffView.body.evidence[0].url}`, {
-      headers: { authorization: `Bearer ${t.tenant.apiKey}` },
-    });
+    const file = await t.api.bytes(staffView.body.evidence[0].url);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('image/png');
     expect(file.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
+    expect(file.body.equals(PNG)).toBe(true);
 
     const other = await t.otherTenant();
     expect((await other.api.get(staffView.body.evidence[0].url)).status).toBe(404);

@@ -84,6 +84,13 @@ export function apiClient(baseUrl: string, apiKey?: string) {
     delete: <T = any>(path: string, headers?: Record<string, string>) =>
       call<T>('DELETE', path, undefined, headers),
     raw: call,
+    /** A GET answered with bytes (a photo, a CSV with its BOM), kept exactly as sent. */
+    bytes: async (path: string) => {
+      const res = await fetch(`${baseUrl}${path}`, {
+        headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      });
+      return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+    },
   };
 }
 
