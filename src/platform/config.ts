@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
+import { isSafeKey } from './storage.ts';
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; file: string; url: string }
@@ -183,8 +184,7 @@ function parseS3Endpoint(raw: string | undefined): string | undefined {
 function parseS3Prefix(raw: string | undefined): string | undefined {
   const trimmed = raw?.replace(/\/+$/, '');
   if (!trimmed) return undefined;
-  const segments = trimmed.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..') || /[\\\p{Cc}]/u.test(trimmed)) {
+  if (!isSafeKey(trimmed)) {
     throw new ConfigError(
       `S3_PREFIX must be a relative path like returnflow/ without . or .. parts, got "${raw}"`,
     );

@@ -1,18 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { FileStorage } from './storage.ts';
+import type { StorageConfig } from './config.ts';
+import { type FileStorage, isSafeKey } from './storage.ts';
 
-/** Matches config.ts's `StorageConfig` of kind `s3`, plus a timeout for tests. */
-export type S3StorageOptions = {
-  bucket: string;
-  region: string;
-  /** MinIO, R2 and other S3-compatible stores; unset means AWS. */
-  endpoint?: string;
+/** The `S3_*` settings (config.ts), with path style defaulted and a timeout for tests. */
+export type S3StorageOptions = Omit<Extract<StorageConfig, { kind: 's3' }>, 'kind' | 'forcePathStyle'> & {
   forcePathStyle?: boolean;
-  /** Both or neither; neither means the SDK's default credential chain. */
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  /** Put before every key, e.g. `returnflow/`. */
-  prefix?: string;
   /** How long one call may take, retries included. */
   timeoutMs?: number;
 };
@@ -109,14 +101,8 @@ async function buildClient(options: S3StorageOptions, timeoutMs: number): Promis
   });
 }
 
-/**
- * Refuses keys with empty, `.` or `..` segments, backslashes or control characters. Our keys
- * are built by us, but path-style URLs are normalised by some proxies and stores, so a `..`
- * could reach another prefix, as it would escape DATA_DIR on disk.
- */
 function checkKey(key: string): string {
-  const bad = key.split('/').some((s) => s === '' || s === '.' || s === '..');
-  if (bad || /[\\\p{Cc}]/u.test(key)) throw new Error(`storage key not allowed: ${JSON.stringify(key)}`);
+  if (!isSafeKey(key)) throw new Error(`storage key not allowed: ${JSON.stringify(key)}`);
   return key;
 }
 

@@ -11,6 +11,15 @@ export interface FileStorage {
   remove(key: string): Promise<void>;
 }
 
+/**
+ * A key (or prefix) without empty, `.` or `..` segments, backslashes or control characters. Our
+ * keys are built by us, but path-style URLs are normalised by some proxies and stores, so a `..`
+ * could reach another prefix, as it would escape DATA_DIR on disk.
+ */
+export function isSafeKey(key: string): boolean {
+  return !key.split('/').some((s) => s === '' || s === '.' || s === '..') && !/[\\\p{Cc}]/u.test(key);
+}
+
 export function createLocalStorage(root: string): FileStorage {
   const base = resolve(root);
   const pathOf = (key: string) => {
