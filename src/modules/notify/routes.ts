@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
-import { ErrorResponse, errorResponses, IdParams } from '../../platform/http/schemas.ts';
+import { ErrorResponse, errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { Realtime } from '../realtime/hub.ts';
 import { streamSse } from '../realtime/sse.ts';
@@ -12,8 +12,6 @@ import { SmsCallbackSignatureError } from './sms-sender.ts';
 import { LOCALES, type Locale, NOTIFY_EVENTS, type NotifyEvent } from './templates.ts';
 import { verifyUnsubscribe } from './unsubscribe-token.ts';
 import type { WebhookService } from './webhooks.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const SettingsBody = Type.Object(
   {
@@ -68,40 +66,27 @@ const SettingsView = Type.Object({
   smsConfigured: Type.Boolean(),
 });
 
-const TemplateBody = Type.Object(
-  {
-    subject: Type.Optional(Type.String({ maxLength: 300 })),
-    text: Type.Optional(Type.String({ maxLength: 20_000 })),
-    html: Type.Optional(Type.String({ maxLength: 100_000 })),
-    sms: Type.Optional(Type.String({ maxLength: 1_000 })),
-  },
-  { additionalProperties: false },
-);
+const TEMPLATE_FIELDS = {
+  subject: Type.Optional(Type.String({ maxLength: 300 })),
+  text: Type.Optional(Type.String({ maxLength: 20_000 })),
+  html: Type.Optional(Type.String({ maxLength: 100_000 })),
+  sms: Type.Optional(Type.String({ maxLength: 1_000 })),
+};
+const TemplateBody = Type.Object(TEMPLATE_FIELDS, { additionalProperties: false });
 const TemplateParams = Type.Object({ event: Type.Enum(NOTIFY_EVENTS), locale: Type.Enum(LOCALES) });
 
-// Declared field by field rather than Unknown: the serializer then drops any stored key that is
-// not one of the four, so nothing but template copy leaves the server.
+// The template's four fields rather than Unknown: the serializer then drops any stored key that
+// is not one of them, so nothing but template copy leaves the server.
 const TemplateView = Type.Object({
   event: Type.Enum(NOTIFY_EVENTS),
   locale: Type.Enum(LOCALES),
   overridden: Type.Boolean({ description: 'Whether the shop has rewritten this notification.' }),
-  override: Nullable(
-    Type.Object(
-      {
-        subject: Type.Optional(Type.String()),
-        text: Type.Optional(Type.String()),
-        html: Type.Optional(Type.String()),
-        sms: Type.Optional(Type.String()),
-      },
-      { description: "The shop's fields; a field left out (or blank) uses the built-in text." },
-    ),
-  ),
-  builtIn: Type.Object(
-    { subject: Type.String(), text: Type.String(), html: Type.String(), sms: Type.String() },
-    {
-      description: 'What customers get where the shop has not rewritten a field (`html` is a body fragment).',
-    },
-  ),
+  override: Nullable(Type.Object(TEMPLATE_FIELDS), {
+    description: "The shop's fields; a field left out (or blank) uses the built-in text.",
+  }),
+  builtIn: Type.Required(Type.Object(TEMPLATE_FIELDS), {
+    description: 'What customers get where the shop has not rewritten a field (`html` is a body fragment).',
+  }),
 });
 
 const ChannelPrefsSchema = Type.Object(

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Nullable } from '../../platform/http/schemas.ts';
 import { RESOLUTIONS } from '../policy/policy-schema.ts';
 import { RETURN_ACTIONS, RETURN_STATUSES } from './state-machine.ts';
 
@@ -95,8 +96,6 @@ export const QuoteLineView = Type.Object({
   ),
   total: Type.Integer(),
 });
-
-const Nullable = (t: ReturnType<typeof Type.String>) => Type.Union([t, Type.Null()]);
 
 export const SourcingQuoteView = Type.Object(
   {

@@ -1,12 +1,11 @@
 import { Type } from 'typebox';
-import { errorResponses, IdParams, PageQuery } from '../../platform/http/schemas.ts';
+import { errorResponses, IdParams, Nullable, PageQuery } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { Actor } from '../returns/service.ts';
 import { CLAIM_ACTIONS, type ClaimAction, type SourcingService } from './service.ts';
 import { LINE_STAGES } from './stages.ts';
 import type { Wallet } from './wallet.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Str = Type.String();
 const Int = Type.Integer();
 

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 
 /** The documented error shape, for OpenAPI. */
 export const ErrorResponse = Type.Object(
@@ -22,3 +22,7 @@ export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 };
+
+/** `T` or `null` (a field that is always there, empty when there is nothing to say). */
+export const Nullable = <T extends TSchema>(t: T, options?: { description?: string }) =>
+  Type.Union([t, Type.Null()], options);
