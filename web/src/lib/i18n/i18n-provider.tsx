@@ -45,6 +45,14 @@ export function detectLocale(): Locale {
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
+/**
+ * The text of a key built from a code (`admin.role.${role}`) when the catalogue has it, else
+ * `fallback`: codes the server adds later still show, as themselves.
+ */
+export function tOr(t: Translate, key: string, fallback: string): string {
+  return Object.hasOwn(en, key) ? t(key as MessageKey) : fallback;
+}
+
 type I18n = {
   locale: Locale;
   setLocale: (locale: Locale) => void;

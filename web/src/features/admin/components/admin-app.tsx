@@ -2,8 +2,7 @@ import { Alert, Anchor, Group, Loader, Paper, Stack, Text } from '@mantine/core'
 import type { ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
-import { en, type MessageKey } from '../../../lib/i18n/en.ts';
-import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import { type Translate, tOr, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { loginPath } from '../../../lib/safe-next.ts';
 import { type AdminMe, useAdminMe } from '../api/admin-api.ts';
 import './admin.css';
@@ -26,14 +25,12 @@ export type AdminSection = {
 
 /** A staff role in the reader's language; a role the API adds later shows as its code. */
 export function roleLabel(t: Translate, role: string): string {
-  const key = `admin.role.${role}`;
-  return Object.hasOwn(en, key) ? t(key as MessageKey) : role;
+  return tOr(t, `admin.role.${role}`, role);
 }
 
 /** A section's nav label: the catalogue's when it has one (`admin.section.<path>`), else the one given. */
 function sectionLabel(t: Translate, s: AdminSection): string {
-  const key = `admin.section.${s.path}`;
-  return Object.hasOwn(en, key) ? t(key as MessageKey) : s.label;
+  return tOr(t, `admin.section.${s.path}`, s.label);
 }
 
 function AdminsOnly({ user }: { user: AdminMe }) {

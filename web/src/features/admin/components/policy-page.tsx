@@ -18,8 +18,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
-import { en, type MessageKey } from '../../../lib/i18n/en.ts';
-import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import { type Translate, tOr, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import {
   type PolicyPreview,
@@ -34,8 +33,7 @@ type Problem = { path: string; message: string };
 
 /** A policy outcome in words; one the server adds later shows as its code. */
 function outcome(t: Translate, o: string): string {
-  const key = `admin.policy.outcome.${o}`;
-  return Object.hasOwn(en, key) ? t(key as MessageKey) : o;
+  return tOr(t, `admin.policy.outcome.${o}`, o);
 }
 const pretty = (policy: unknown) => JSON.stringify(policy, null, 2);
 

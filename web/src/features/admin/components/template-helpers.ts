@@ -1,13 +1,11 @@
 import { useEffect, useState } from 'react';
 import { isApiError } from '../../../lib/api.ts';
-import { en, type MessageKey } from '../../../lib/i18n/en.ts';
-import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
+import { type Translate, tOr } from '../../../lib/i18n/i18n-provider.tsx';
 import { TEMPLATE_FIELDS, type TemplateDraft, type TemplateField } from '../api/admin-api.ts';
 
 /** An event's name in the reader's language; one the catalogue does not know reads as its code. */
 export function eventName(t: Translate, event: string): string {
-  const key = `admin.event.${event}`;
-  return Object.hasOwn(en, key) ? t(key as MessageKey) : eventLabel(event);
+  return tOr(t, `admin.event.${event}`, eventLabel(event));
 }
 
 /** `return_in_transit` → "Return in transit". */

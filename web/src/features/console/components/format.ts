@@ -1,5 +1,5 @@
-import { en, type MessageKey } from '../../../lib/i18n/en.ts';
-import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
+import type { MessageKey } from '../../../lib/i18n/en.ts';
+import { type Translate, tOr } from '../../../lib/i18n/i18n-provider.tsx';
 
 export const words = (s: string) => s.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
@@ -33,8 +33,7 @@ export function label(
   code: string,
   fallback: (code: string) => string = words,
 ) {
-  const key = `console.${group}.${code}`;
-  return Object.hasOwn(en, key) ? t(key as MessageKey) : fallback(code);
+  return tOr(t, `console.${group}.${code}`, fallback(code));
 }
 
 /** How long ago, in whole minutes under an hour, hours under two days, else days. */
