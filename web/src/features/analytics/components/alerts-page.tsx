@@ -14,6 +14,7 @@ import {
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import { LoadMore } from '../../../components/load-more.tsx';
 import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type Alert, useAlerts, useDetect } from '../api/analytics-api.ts';
@@ -154,14 +155,7 @@ export function AlertsPage({ isAdmin }: { isAdmin: boolean }) {
           )}
           {alerts.hasNextPage && (
             <Group>
-              <Button
-                variant="default"
-                size="xs"
-                loading={alerts.isFetchingNextPage}
-                onClick={() => void alerts.fetchNextPage()}
-              >
-                {t('analytics.loadMore')}
-              </Button>
+              <LoadMore query={alerts} label={t('analytics.loadMore')} size="xs" />
             </Group>
           )}
         </>

@@ -2,6 +2,7 @@ import { Anchor, Button, Group, Loader, Table, Text } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import { LoadMore } from '../../../components/load-more.tsx';
 import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 import { csvHref, type Filters, useDrillDown } from '../api/analytics-api.ts';
 import { humanize } from './format.ts';
@@ -119,16 +120,7 @@ export function DrillDown({
                   n: f.count(rows.length),
                 })}
               </Text>
-              {q.hasNextPage && (
-                <Button
-                  size="xs"
-                  variant="default"
-                  loading={q.isFetchingNextPage}
-                  onClick={() => void q.fetchNextPage()}
-                >
-                  {t('analytics.loadMore')}
-                </Button>
-              )}
+              <LoadMore query={q} label={t('analytics.loadMore')} size="xs" />
             </Group>
           </>
         )}

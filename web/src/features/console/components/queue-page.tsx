@@ -17,6 +17,7 @@ import {
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import { LoadMore } from '../../../components/load-more.tsx';
 import type { MessageKey } from '../../../lib/i18n/en.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
@@ -332,13 +333,7 @@ export function QueuePage() {
 
       {rows.hasNextPage && (
         <div>
-          <Button
-            variant="default"
-            loading={rows.isFetchingNextPage}
-            onClick={() => void rows.fetchNextPage()}
-          >
-            {t('console.queue.loadMore')}
-          </Button>
+          <LoadMore query={rows} label={t('console.queue.loadMore')} />
         </div>
       )}
     </>
