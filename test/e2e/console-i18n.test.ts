@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBrowser } from '../helpers/browser.ts';
 import { returnNeedingReview } from '../helpers/fixtures.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createStaff, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
 
 let t: TestApp;
@@ -16,11 +16,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function agent(name: string) {
-  const email = `${name.toLowerCase()}-${Date.now()}@shop.example`;
-  await t.services.identity.createUser(t.tenant.tenantId, { email, name, role: 'agent', password: PASSWORD });
-  return { email, name };
-}
+const agent = (name: string) => createStaff(t, 'agent', { name, password: PASSWORD });
 
 const fileForReview = () => returnNeedingReview(t.api);
 

@@ -2,12 +2,11 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBrowser, signInAt } from '../helpers/browser.ts';
 import { returnNeedingReview } from '../helpers/fixtures.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createStaff, startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
 const browser = setupBrowser();
 const PASSWORD = 'correct horse battery staple';
-let seq = 0;
 
 beforeAll(async () => {
   t = await startTestApp({ web: true });
@@ -17,16 +16,9 @@ afterAll(async () => {
 });
 
 async function agentPage() {
-  seq += 1;
-  const email = `lifecycle-${seq}-${Date.now()}@shop.example`;
-  await t.services.identity.createUser(t.tenant.tenantId, {
-    email,
-    name: `Agent ${seq}`,
-    role: 'agent',
-    password: PASSWORD,
-  });
+  const agent = await createStaff(t, 'agent', { name: 'Agent', password: PASSWORD });
   const page = await browser.newPage();
-  await signInAt(page, t.baseUrl, '/console', { email, password: PASSWORD }, 'queue-page');
+  await signInAt(page, t.baseUrl, '/console', agent, 'queue-page');
   return page;
 }
 

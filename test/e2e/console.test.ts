@@ -3,13 +3,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBrowser, signInAt } from '../helpers/browser.ts';
 import { orderBody, returnNeedingReview } from '../helpers/fixtures.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createStaff, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
 
 let t: TestApp;
 const browser = setupBrowser();
 const PASSWORD = 'correct horse battery staple';
-let seq = 0;
 // The smallest valid PNG (1×1, transparent).
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
@@ -23,12 +22,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function agent(name: string, role: 'agent' | 'supervisor' = 'agent') {
-  seq += 1;
-  const email = `${name.toLowerCase()}-${seq}@shop.example`;
-  await t.services.identity.createUser(t.tenant.tenantId, { email, name, role, password: PASSWORD });
-  return { email, name };
-}
+const agent = (name: string, role: 'agent' | 'supervisor' = 'agent') =>
+  createStaff(t, role, { name, password: PASSWORD });
 
 const fileForReview = (customer?: { email: string; name: string }) => returnNeedingReview(t.api, customer);
 

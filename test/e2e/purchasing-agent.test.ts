@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBrowser, signInAt } from '../helpers/browser.ts';
-import { apiClient, startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { apiClient, createStaff, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
 
 /**
@@ -92,11 +92,9 @@ async function stage(order: Order, s: string, at?: string) {
 }
 
 async function staffPage(role: 'warehouse' | 'agent', next: string) {
-  seq += 1;
-  const email = `${role}-${seq}-${Date.now()}@agent.example`;
-  await t.services.identity.createUser(tenantId, { email, name: `${role} ${seq}`, role, password: PASSWORD });
+  const who = await createStaff(t, role, { password: PASSWORD, tenantId });
   const page = await browser.newPage({ bypassCSP: true });
-  await signInAt(page, t.baseUrl, next, { email, password: PASSWORD });
+  await signInAt(page, t.baseUrl, next, who);
   return page;
 }
 

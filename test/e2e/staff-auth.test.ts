@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillSignIn, setupBrowser } from '../helpers/browser.ts';
 import { type SmtpTestServer, startSmtpTestServer } from '../helpers/smtp-test-server.ts';
-import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createStaff, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
 
 let t: TestApp;
 let smtp: SmtpTestServer;
 const browser = setupBrowser();
 const PASSWORD = 'correct horse battery staple';
-let seq = 0;
 
 beforeAll(async () => {
   smtp = await startSmtpTestServer();
@@ -19,12 +18,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-async function staff(role: 'admin' | 'agent', password = PASSWORD) {
-  seq += 1;
-  const email = `${role}-${seq}-${Date.now()}@shop.example`;
-  await t.services.identity.createUser(t.tenant.tenantId, { email, name: `Staff ${seq}`, role, password });
-  return { email, password };
-}
+const staff = (role: 'admin' | 'agent', password = PASSWORD) => createStaff(t, role, { password });
 
 describe('staff sign-in: next', () => {
   it('comes back to the protected page that asked for the sign-in', async () => {

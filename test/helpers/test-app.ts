@@ -150,15 +150,28 @@ export async function staffSignIn(app: TestApp, email: string, password = STAFF_
   };
 }
 
-/** A new staff member of the app's tenant with `role`, signed in (see `staffSignIn`). */
-export async function staffClient(app: TestApp, role: 'admin' | 'supervisor' | 'agent' | 'warehouse') {
+export type StaffRole = 'admin' | 'supervisor' | 'agent' | 'warehouse';
+
+/** A new staff member with a fresh email, of the app's tenant unless another is given. */
+export async function createStaff(
+  app: TestApp,
+  role: StaffRole,
+  opts: { name?: string; password?: string; tenantId?: string } = {},
+) {
   const email = `${role}-${newSecret(6).toLowerCase()}@staff.example`;
-  await app.services.identity.createUser(app.tenant.tenantId, {
+  const { name = role, password = STAFF_PASSWORD } = opts;
+  await app.services.identity.createUser(opts.tenantId ?? app.tenant.tenantId, {
     email,
-    name: role,
+    name,
     role,
-    password: STAFF_PASSWORD,
+    password,
   });
+  return { email, password, name };
+}
+
+/** A new staff member of the app's tenant with `role`, signed in (see `staffSignIn`). */
+export async function staffClient(app: TestApp, role: StaffRole) {
+  const { email } = await createStaff(app, role);
   return staffSignIn(app, email);
 }
 
