@@ -1,3 +1,4 @@
+import '../../lib/i18n/staff-catalogues.ts';
 import { Loader } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { AdminApp, type AdminSection } from '../../features/admin/components/admin-app.tsx';

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { en, type MessageKey } from './en.ts';
+import { en } from './en.ts';
 import { es } from './es.ts';
+import { type StaffMessageKey, staffEn } from './staff-en.ts';
+import { staffEs } from './staff-es.ts';
+import { staffZhCN } from './staff-zh-CN.ts';
 import { zhCN } from './zh-CN.ts';
 
-const keysOf = (prefix: string) => (Object.keys(en) as MessageKey[]).filter((k) => k.startsWith(prefix));
+const keysOf = (prefix: string) =>
+  (Object.keys(staffEn) as StaffMessageKey[]).filter((k) => k.startsWith(prefix));
 const consoleKeys = keysOf('console.');
 const adminKeys = keysOf('admin.');
 const analyticsKeys = keysOf('analytics.');
@@ -11,7 +15,7 @@ const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) 
 
 // Staff text a Chinese reader sees exactly as in English, on purpose. Add a key here (with the
 // reason) rather than leave English in zh-CN.ts by oversight.
-const SAME_IN_CHINESE: ReadonlySet<MessageKey> = new Set<MessageKey>([
+const SAME_IN_CHINESE: ReadonlySet<StaffMessageKey> = new Set<StaffMessageKey>([
   // Punctuation-only frames around data: nothing to translate.
   'analytics.quoted',
 ]);
@@ -28,16 +32,27 @@ describe('message catalogues', () => {
     ['admin', adminKeys],
     ['analytics', analyticsKeys],
   ])('leaves no %s text in English in Simplified Chinese', (_, keys) => {
-    const untranslated = keys.filter((k) => zhCN[k] === en[k] && !SAME_IN_CHINESE.has(k));
+    const untranslated = keys.filter((k) => staffZhCN[k] === staffEn[k] && !SAME_IN_CHINESE.has(k));
     expect(untranslated).toEqual([]);
   });
 
   it('keeps every placeholder of the English text in each translation', () => {
-    const broken = Object.entries({ 'zh-CN': zhCN, es }).flatMap(([locale, messages]) =>
-      (Object.keys(en) as MessageKey[])
-        .filter((k) => placeholders(messages[k]).join() !== placeholders(en[k]).join())
-        .map((k) => `${locale} ${k}`),
+    type Catalogue = Record<string, string>;
+    const sets: { english: Catalogue; translations: Record<string, Catalogue> }[] = [
+      { english: en, translations: { 'zh-CN': zhCN, es } },
+      { english: staffEn, translations: { 'zh-CN': staffZhCN, es: staffEs } },
+    ];
+    const broken = sets.flatMap(({ english, translations }) =>
+      Object.entries(translations).flatMap(([locale, messages]) =>
+        Object.keys(english)
+          .filter((k) => placeholders(messages[k]!).join() !== placeholders(english[k]!).join())
+          .map((k) => `${locale} ${k}`),
+      ),
     );
     expect(broken).toEqual([]);
+  });
+
+  it("keeps staff text out of the customers' catalogue, which every page downloads", () => {
+    expect(Object.keys(en).filter((k) => /^(console|admin|analytics)\./.test(k))).toEqual([]);
   });
 });

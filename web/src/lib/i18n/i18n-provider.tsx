@@ -3,6 +3,7 @@ import { formatDate, formatDateTime } from '../dates.ts';
 import { formatMoney } from '../money.ts';
 import { en, type MessageKey, type Messages } from './en.ts';
 import { es } from './es.ts';
+import type { StaffMessages } from './staff-en.ts';
 import { zhCN } from './zh-CN.ts';
 
 /** The languages of every customer-facing page; the same codes as the server's templates. */
@@ -13,6 +14,23 @@ export type Locale = (typeof LOCALES)[number];
 export const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文', es: 'Español' };
 
 const CATALOGUES: Record<Locale, Messages> = { en, 'zh-CN': zhCN, es };
+
+/**
+ * The staff pages' text, registered by their routes (staff-catalogues.ts) when they load, so a
+ * customer's page never downloads it.
+ */
+let staffCatalogues: Record<Locale, StaffMessages> | null = null;
+
+export function registerStaffCatalogues(catalogues: Record<Locale, StaffMessages>): void {
+  staffCatalogues = catalogues;
+}
+
+/** The text of `key` in `locale`, else in English; undefined for a key no loaded catalogue has. */
+function lookup(locale: Locale, key: string): string | undefined {
+  const own = (c: object | undefined | null) =>
+    c && Object.hasOwn(c, key) ? (c as Record<string, string>)[key] : undefined;
+  return own(CATALOGUES[locale]) ?? own(staffCatalogues?.[locale]) ?? own(en) ?? own(staffCatalogues?.en);
+}
 const STORAGE_KEY = 'returnflow.locale';
 
 export function isLocale(value: unknown): value is Locale {
@@ -45,12 +63,22 @@ export function detectLocale(): Locale {
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
+/** `t` for one language, `{name}` placeholders filled in (pure: the provider's, and tests'). */
+export function translator(locale: Locale): Translate {
+  return (key, values) => {
+    // A staff key before its catalogue has loaded reads as itself rather than crashing the page.
+    const text = lookup(locale, key) ?? key;
+    if (!values) return text;
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m));
+  };
+}
+
 /**
  * The text of a key built from a code (`admin.role.${role}`) when the catalogue has it, else
  * `fallback`: codes the server adds later still show, as themselves.
  */
 export function tOr(t: Translate, key: string, fallback: string): string {
-  return Object.hasOwn(en, key) ? t(key as MessageKey) : fallback;
+  return lookup('en', key) !== undefined ? t(key as MessageKey) : fallback;
 }
 
 type I18n = {
@@ -83,16 +111,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<I18n>(() => {
-    const messages = CATALOGUES[locale];
-    const t: Translate = (key, values) => {
-      const text = messages[key] ?? en[key];
-      if (!values) return text;
-      return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m));
-    };
     return {
       locale,
       setLocale,
-      t,
+      t: translator(locale),
       money: (amount, currency) => formatMoney(amount, currency, locale),
       dateTime: (iso) => formatDateTime(iso, locale),
       date: (iso) => formatDate(iso, locale),

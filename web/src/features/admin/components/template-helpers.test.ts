@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../lib/api.ts';
-import { en, type MessageKey } from '../../../lib/i18n/en.ts';
-import { zhCN } from '../../../lib/i18n/zh-CN.ts';
+import { translator } from '../../../lib/i18n/i18n-provider.tsx';
+import '../../../lib/i18n/staff-catalogues.ts';
 import {
   eventLabel,
   eventName,
@@ -20,9 +20,9 @@ describe('eventLabel', () => {
 
 describe('eventName', () => {
   it('names every notification in the reader’s language; English reads as before', () => {
-    const zh = (key: MessageKey) => zhCN[key];
+    const zh = translator('zh-CN');
     expect(eventName(zh, 'return_in_transit')).toBe('退货运输中');
-    expect(eventName((key) => en[key], 'return_in_transit')).toBe(eventLabel('return_in_transit'));
+    expect(eventName(translator('en'), 'return_in_transit')).toBe(eventLabel('return_in_transit'));
     // An event newer than the catalogue still shows, as words.
     expect(eventName(zh, 'return_lost')).toBe('Return lost');
   });

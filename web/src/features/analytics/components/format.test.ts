@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { en, type MessageKey } from '../../../lib/i18n/en.ts';
-import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
-import { zhCN } from '../../../lib/i18n/zh-CN.ts';
+import { translator } from '../../../lib/i18n/i18n-provider.tsx';
+import '../../../lib/i18n/staff-catalogues.ts';
 import {
   alertHeadline,
   formatConfidence,
@@ -11,14 +10,9 @@ import {
   formatPercent,
 } from './format.ts';
 
-const translate =
-  (messages: Record<MessageKey, string>): Translate =>
-  (key, values = {}) =>
-    messages[key].replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m));
-
 describe('analytics formats', () => {
   it('keeps the English formats the staff pages always had', () => {
-    const t = translate(en);
+    const t = translator('en');
     expect(formatPercent(0.1234, 'en')).toBe('12.3%');
     expect(formatPercent(null, 'en')).toBe('—');
     expect(formatCount(12345, 'en')).toBe('12,345');
@@ -30,7 +24,7 @@ describe('analytics formats', () => {
   });
 
   it('formats numbers and units for a Chinese or Spanish reader, reason codes left as they are', () => {
-    const t = translate(zhCN);
+    const t = translator('zh-CN');
     expect(formatHours(76.8, t, 'zh-CN')).toBe('3.2 天');
     expect(alertHeadline('reason:defective', t)).toBe('因“defective”退货增多');
     expect(formatPercent(0.1234, 'es')).toBe(

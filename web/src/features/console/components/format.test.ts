@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { en, type MessageKey } from '../../../lib/i18n/en.ts';
-import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
+import { translator } from '../../../lib/i18n/i18n-provider.tsx';
+import '../../../lib/i18n/staff-catalogues.ts';
 import { age, ageParts, label, parseMinor, stageLabel, words } from './format.ts';
 
 // English `t`, as the provider builds it, without React.
-const t: Translate = (key: MessageKey, values) =>
-  en[key].replace(/\{(\w+)\}/g, (m, name: string) => (values && name in values ? String(values[name]) : m));
+const t = translator('en');
 
 describe('console formatting', () => {
   it('reads an amount typed in major units as exact minor units', () => {
