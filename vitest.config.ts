@@ -1,11 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { WAIT_MS } from './test/helpers/budget.ts';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Budgets for a busy 2-core machine (CI, or two suites side by side); no test asserts a time.
+    testTimeout: 4 * WAIT_MS,
+    hookTimeout: 4 * WAIT_MS,
+    expect: { poll: { timeout: WAIT_MS } },
     pool: 'forks',
     // Vitest's default (one less than the CPUs) is a single worker on a 2-CPU machine; the browser
     // and server tests wait on I/O a good part of the time, so two files at once take 213 s

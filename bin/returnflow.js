@@ -4,4 +4,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/cli.ts');
+const { runCli } = await import('../src/cli.ts');
+const code = await runCli(process.argv.slice(2));
+// `serve` answers -1 and keeps running until a signal stops it.
+if (code >= 0) process.exit(code);

@@ -8,6 +8,7 @@ import { importCommand, syntheticSeedCommand } from './modules/analytics/cli-com
 import { type BackupResult, createBackup } from './platform/backup/create-backup.ts';
 import { countsDiffer, FILES_DIR, formatBytes } from './platform/backup/manifest.ts';
 import { type RestoreResult, restoreBackup } from './platform/backup/restore-backup.ts';
+import { type CliIo, processIo } from './platform/cli-io.ts';
 import { systemClock } from './platform/clock.ts';
 import { type Config, loadConfig } from './platform/config.ts';
 import { connect } from './platform/db/database.ts';
@@ -20,7 +21,8 @@ const USAGE = `returnflow — returns, refunds and after-sales
 Usage:
   returnflow serve                      start the server (migrates; seeds demo data on an empty database)
   returnflow migrate                    bring the database schema up to date
-  returnflow tenants create --name NAME --kind merchant|purchasing_agent [--json]
+  returnflow tenants create --name NAME --kind merchant|purchasing_agent [--handle HANDLE] [--json]
+                                        (HANDLE names the portal, /s/HANDLE/returns; default from NAME)
   returnflow tenants list [--json]
   returnflow seed --demo                add the demo tenant with orders and returns
   returnflow analytics detect --tenant ID [--as-of YYYY-MM-DD] [--json]
@@ -39,22 +41,22 @@ Usage:
   returnflow bench                      run the benchmarks (npm run bench; see docs/BENCHMARKS.md)
 
 Configuration (environment): PORT, HOST, DATABASE_URL (file:PATH or postgres://…), DATA_DIR,
-PUBLIC_URL, SEED_DEMO, LOG_LEVEL, PUBLIC_RATE_LIMIT, SMTP_URL, S3_BUCKET (and S3_*). See README.md.`;
+PUBLIC_URL, SEED_DEMO, LOG_LEVEL, PUBLIC_RATE_LIMIT, LOOKUP_RATE_LIMIT, SMTP_URL, S3_BUCKET (and S3_*). See README.md.`;
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, sub] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
-    console.log(USAGE);
+    io.out(USAGE);
     return command ? 0 : 2;
   }
-  const config = loadConfig();
+  const config = loadConfig(io.env);
   switch (command) {
     case 'serve':
-      return serve(config);
+      return serve(config, io);
     case 'migrate': {
       const handle = await connect(config.database);
       await handle.close();
-      console.log(`database is up to date (${config.database.dialect})`);
+      io.out(`database is up to date (${config.database.dialect})`);
       return 0;
     }
     case 'tenants': {
@@ -63,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
         options: {
           name: { type: 'string' },
           kind: { type: 'string' },
+          handle: { type: 'string' },
           json: { type: 'boolean', default: false },
         },
       });
@@ -74,20 +77,31 @@ async function main(argv: string[]): Promise<number> {
           if (values.kind !== 'merchant' && values.kind !== 'purchasing_agent') {
             throw new ConfigError('tenants create needs --kind merchant or --kind purchasing_agent');
           }
-          const t = await services.identity.createTenant({ name: values.name.trim(), kind: values.kind });
+          const t = await services.identity
+            .createTenant({
+              name: values.name.trim(),
+              kind: values.kind,
+              ...(values.handle ? { handle: values.handle } : {}),
+            })
+            .catch((e: unknown) => {
+              throw e instanceof AppError ? new ConfigError(e.message) : e;
+            });
           const out = {
             tenantId: t.tenantId,
+            handle: t.handle,
+            portalUrl: `${config.publicUrl}/s/${t.handle}/returns`,
             apiKey: t.apiKey,
             adminEmail: t.adminEmail,
             adminPassword: t.adminPassword,
           };
-          console.log(values.json ? JSON.stringify(out) : formatCredentials(t.name, out));
+          io.out(values.json ? JSON.stringify(out) : formatCredentials(t.name, out));
           return 0;
         }
         if (sub === 'list') {
           const list = await services.identity.listTenants();
-          if (values.json) console.log(JSON.stringify(list));
-          else for (const t of list) console.log(`${t.id}  ${t.kind.padEnd(16)}  ${t.name}`);
+          if (values.json) io.out(JSON.stringify(list));
+          else
+            for (const t of list) io.out(`${t.id}  ${t.kind.padEnd(16)}  ${t.handle.padEnd(24)}  ${t.name}`);
           return 0;
         }
         throw new ConfigError(`unknown tenants command "${sub ?? ''}" (create, list)`);
@@ -101,8 +115,8 @@ async function main(argv: string[]): Promise<number> {
       try {
         const services = createServices(handle, systemClock, config);
         return command === 'import'
-          ? await importCommand(services, argv.slice(1))
-          : await syntheticSeedCommand(services, argv.slice(1));
+          ? await importCommand(services, argv.slice(1), io)
+          : await syntheticSeedCommand(services, argv.slice(1), io);
       } finally {
         await handle.close();
       }
@@ -130,13 +144,13 @@ async function main(argv: string[]): Promise<number> {
         const out = await run().catch((e: unknown) => {
           throw e instanceof AppError ? new ConfigError(e.message) : e;
         });
-        if (values.json) console.log(JSON.stringify(out));
+        if (values.json) io.out(JSON.stringify(out));
         else if ('opened' in out)
-          console.log(
+          io.out(
             `detection as of ${out.asOf}: ${out.opened.length} new alert(s), ${out.updated} still open, ${out.resolved} resolved, ${out.notified} notified`,
           );
         else
-          console.log(
+          io.out(
             `risk model ${out.id}: AUC ${out.auc?.toFixed(3)} on ${out.testCount} held-out lines (from ${out.holdoutFrom.slice(0, 10)}), Brier ${out.brier?.toFixed(4)} (always-the-average ${out.baselineBrier.toFixed(4)}); trained on ${out.trainCount}`,
           );
         // Alerts are told to staff by the worker of a running server (the outbox keeps them until then).
@@ -146,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'seed': {
-      if (argv.includes('--synthetic')) return main(['seed-synthetic', ...argv.slice(1)]);
+      if (argv.includes('--synthetic')) return main(['seed-synthetic', ...argv.slice(1)], io);
       const { values } = parseArgs({
         args: argv.slice(1),
         options: { demo: { type: 'boolean', default: false } },
@@ -156,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         const creds = await seedDemo(createServices(handle, systemClock, config));
         saveDemoCredentials(config, creds);
-        printDemo(config, creds);
+        printDemo(io, config, creds);
         return 0;
       } finally {
         await handle.close();
@@ -172,13 +186,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'backup':
     case 'restore':
-      return backupCommand(config, command, argv.slice(1));
+      return backupCommand(config, command, argv.slice(1), io);
     default:
       throw new ConfigError(`unknown command "${command}"; run "returnflow help"`);
   }
 }
 
-async function serve(config: Config): Promise<number> {
+async function serve(config: Config, io: CliIo): Promise<number> {
   const handle = await connect(config.database);
   const realtime = await createRealtime(config.database);
   const services = createServices(handle, systemClock, config, realtime);
@@ -207,18 +221,17 @@ async function serve(config: Config): Promise<number> {
     config.storage.kind === 's3'
       ? `s3://${config.storage.bucket}/${config.storage.prefix ?? ''}`
       : config.storage.dir;
-  console.log(`\nReturnflow is running at ${url}  (database: ${config.database.dialect}; files: ${files})`);
-  console.log(`  Return an item:   ${url}/returns`);
-  console.log(`  Agent console:    ${url}/console`);
-  console.log(`  API docs:         ${url}/api/docs`);
+  io.out(`\nReturnflow is running at ${url}  (database: ${config.database.dialect}; files: ${files})`);
+  io.out(`  Agent console:    ${url}/console`);
+  io.out(`  API docs:         ${url}/api/docs`);
   const creds = loadDemoCredentials(config);
-  if (creds) printDemo(config, creds, url);
+  if (creds) printDemo(io, config, creds, url);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: shutting down`);
+    io.out(`\n${signal}: shutting down`);
     await services.shutdown();
     await app.close();
     await realtime.close();
@@ -230,7 +243,12 @@ async function serve(config: Config): Promise<number> {
   return -1;
 }
 
-async function backupCommand(config: Config, command: 'backup' | 'restore', args: string[]): Promise<number> {
+async function backupCommand(
+  config: Config,
+  command: 'backup' | 'restore',
+  args: string[],
+  io: CliIo,
+): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -240,18 +258,18 @@ async function backupCommand(config: Config, command: 'backup' | 'restore', args
     },
   });
   // Progress lines only on a terminal: cron mails and logs get the summary alone.
-  const bar = process.stderr.isTTY ? createProgress() : null;
+  const bar = io.progress.isTTY ? createProgress(io.progress) : null;
   const onProgress = bar
     ? (label: string, done: number, total: number) => bar.update(label, done, total)
     : undefined;
   try {
     if (command === 'backup') {
       if (!values.out) throw new ConfigError('backup needs --out DIR (a new folder)');
-      printBackup(config, await createBackup(config, values.out, { onProgress }));
+      printBackup(io, config, await createBackup(config, values.out, { onProgress }));
     } else {
       if (!values.from)
         throw new ConfigError('restore needs --from DIR (a folder written by "returnflow backup")');
-      printRestore(await restoreBackup(config, values.from, { force: values.force, onProgress }));
+      printRestore(io, await restoreBackup(config, values.from, { force: values.force, onProgress }));
     }
     return 0;
   } finally {
@@ -272,47 +290,44 @@ function operatorError(e: unknown): unknown {
   return e;
 }
 
-function printBackup(config: Config, r: BackupResult) {
+function printBackup(io: CliIo, config: Config, r: BackupResult) {
   const m = r.manifest;
   const rows = Object.values(m.tables).reduce((a, b) => a + b, 0);
   const uploads = m.files.filter((f) => f.path.startsWith(`${FILES_DIR}/`)).reduce((a, f) => a + f.bytes, 0);
-  console.log(`backup written to ${r.dir} (${formatBytes(r.bytes)})`);
-  console.log(
+  io.out(`backup written to ${r.dir} (${formatBytes(r.bytes)})`);
+  io.out(
     `  database:  ${m.dialect}${m.schema ? ` schema ${m.schema}` : ''}, ${rows} rows in ${Object.keys(m.tables).length} tables, ${m.migrations.length} migrations`,
   );
-  console.log(`  files:     ${r.dataFiles} from ${config.dataDir} (${formatBytes(uploads)})`);
+  io.out(`  files:     ${r.dataFiles} from ${config.dataDir} (${formatBytes(uploads)})`);
   if (config.storage.kind === 's3') {
-    console.log(
+    io.out(
       `  uploads:   in S3 bucket ${config.storage.bucket}, not in this backup: keep the bucket versioned or backed up`,
     );
   }
   if (m.secretKey) {
-    console.log('  secret.key: included. This backup can unseal the stored provider credentials:');
-    console.log('             keep it as safe as the database itself (owner-only, encrypted off-site).');
+    io.out('  secret.key: included. This backup can unseal the stored provider credentials:');
+    io.out('             keep it as safe as the database itself (owner-only, encrypted off-site).');
   } else if (config.secretKey) {
-    console.log(
-      '  secret.key: not included; the key is SECRET_KEY in the environment: keep it with the backup.',
-    );
+    io.out('  secret.key: not included; the key is SECRET_KEY in the environment: keep it with the backup.');
   }
 }
 
-function printRestore(r: RestoreResult) {
+function printRestore(io: CliIo, r: RestoreResult) {
   const m = r.manifest;
-  console.log(`restored the backup of ${m.createdAt} (Returnflow ${m.appVersion}, ${m.dialect})`);
-  console.log(`  files:     ${r.dataFiles} restored${m.secretKey ? ', and secret.key' : ''}`);
-  if (r.migrated.length) console.log(`  migrated:  ${r.migrated.join(', ')}`);
-  for (const aside of r.keptAside)
-    console.log(`  kept the replaced ${aside} (delete it once you are satisfied)`);
+  io.out(`restored the backup of ${m.createdAt} (Returnflow ${m.appVersion}, ${m.dialect})`);
+  io.out(`  files:     ${r.dataFiles} restored${m.secretKey ? ', and secret.key' : ''}`);
+  if (r.migrated.length) io.out(`  migrated:  ${r.migrated.join(', ')}`);
+  for (const aside of r.keptAside) io.out(`  kept the replaced ${aside} (delete it once you are satisfied)`);
   const width = Math.max(...r.counts.map((c) => c.table.length));
-  console.log(`  ${'table'.padEnd(width)}  ${'backup'.padStart(8)}  ${'restored'.padStart(8)}`);
+  io.out(`  ${'table'.padEnd(width)}  ${'backup'.padStart(8)}  ${'restored'.padStart(8)}`);
   for (const c of r.counts) {
     const mark = countsDiffer(c) ? '  <- differs' : '';
-    console.log(
+    io.out(
       `  ${c.table.padEnd(width)}  ${String(c.backup ?? '-').padStart(8)}  ${String(c.now ?? '-').padStart(8)}${mark}`,
     );
   }
   const differ = r.counts.filter(countsDiffer);
-  console.log(
+  io.out(
     differ.length
       ? `WARNING: ${differ.length} table(s) differ from the backup's counts; check them before starting the server`
       : `all ${r.counts.filter((c) => c.backup !== null).length} tables match the backup's row counts`,
@@ -339,19 +354,21 @@ function loadDemoCredentials(config: Config): DemoCredentials | null {
   }
 }
 
-function printDemo(config: Config, c: DemoCredentials, url = config.publicUrl) {
-  console.log(`\n  Demo tenant "${c.name}" (${c.tenantId})`);
-  console.log(`    API key:   ${c.apiKey}`);
-  console.log(`    try:       curl -H "Authorization: Bearer ${c.apiKey}" ${url}/api/v1/returns`);
-  console.log('    logins:');
-  for (const u of c.users) console.log(`      ${u.role.padEnd(10)} ${u.email}  /  ${u.password}`);
+function printDemo(io: CliIo, config: Config, c: DemoCredentials, url = config.publicUrl) {
+  io.out(`\n  Demo tenant "${c.name}" (${c.tenantId})`);
+  if (c.handle) io.out(`    returns:   ${url}/s/${c.handle}/returns   (the shop's customer portal)`);
+  io.out(`    API key:   ${c.apiKey}`);
+  io.out(`    try:       curl -H "Authorization: Bearer ${c.apiKey}" ${url}/api/v1/returns`);
+  io.out('    logins:');
+  for (const u of c.users) io.out(`      ${u.role.padEnd(10)} ${u.email}  /  ${u.password}`);
   const pa = c.purchasingAgent;
   if (pa) {
-    console.log(`\n  Demo purchasing agent "${pa.name}" (${pa.tenantId})`);
-    console.log(`    API key:   ${pa.apiKey}`);
-    for (const u of pa.users) console.log(`      ${u.role.padEnd(10)} ${u.email}  /  ${u.password}`);
+    io.out(`\n  Demo purchasing agent "${pa.name}" (${pa.tenantId})`);
+    if (pa.handle) io.out(`    returns:   ${url}/s/${pa.handle}/returns`);
+    io.out(`    API key:   ${pa.apiKey}`);
+    for (const u of pa.users) io.out(`      ${u.role.padEnd(10)} ${u.email}  /  ${u.password}`);
   }
-  console.log('');
+  io.out('');
 }
 
 function formatCredentials(name: string, o: Record<string, string>) {
@@ -360,13 +377,16 @@ function formatCredentials(name: string, o: Record<string, string>) {
   );
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exit(code);
-  },
-  (e) => {
+/**
+ * Runs one `returnflow` command and answers its exit code (-1: `serve`, still running). An
+ * operator's mistake is one line on `err`; anything else is a bug and keeps its stack.
+ */
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (e) {
     const err = operatorError(e);
-    console.error(err instanceof ConfigError ? `returnflow: ${err.message}` : err);
-    process.exit(1);
-  },
-);
+    io.err(err instanceof ConfigError ? `returnflow: ${err.message}` : String((err as Error)?.stack ?? err));
+    return 1;
+  }
+}

@@ -75,10 +75,11 @@ export type ServiceConfig = Pick<
 > &
   /** Unset keeps files under dataDir. */
   Partial<Pick<Config, 'storage'>>;
-export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'> & {
-  /** The built web app to serve at `/`; default `dist/web` when it has been built, null for none. */
-  webDir?: string | null;
-};
+export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'> &
+  Partial<Pick<Config, 'lookupRateLimit'>> & {
+    /** The built web app to serve at `/`; default `dist/web` when it has been built, null for none. */
+    webDir?: string | null;
+  };
 
 /** Where `npm run build:web` (and `npm start`, first) puts the web app. */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
@@ -199,7 +200,14 @@ export function createServices(
   };
   const storage = createStorage(config.storage ?? { kind: 'local', dir: config.dataDir });
   const evidence = createEvidenceService({ db, clock, storage });
-  const portal = createPortal({ db, clock, orders, policies, publicUrl: () => config.publicUrl });
+  const portal = createPortal({
+    db,
+    clock,
+    orders,
+    policies,
+    publicUrl: () => config.publicUrl,
+    shopByHandle: (handle) => identity.tenantByHandle(handle),
+  });
   const returns = createReturnsService({
     db,
     clock,
@@ -342,6 +350,8 @@ export async function buildApp(services: Services, config: AppConfig) {
     evidence: services.evidence,
     publicUrl: () => config.publicUrl,
     publicRateLimit: config.publicRateLimit,
+    lookupRateLimit: config.lookupRateLimit ?? 10,
+    shopByHandle: (handle) => services.identity.tenantByHandle(handle),
   });
   registerSupportRoutes(app, {
     consoleQueries: services.consoleQueries,

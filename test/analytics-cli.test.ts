@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cliWorkspace } from './helpers/cli-workspace.ts';
 
 const cli = cliWorkspace('returnflow-analytics-cli-');
-const run = (args: string[]) => cli.run(args, {}, 120_000);
+const run = (args: string[]) => cli.run(args);
 
 function file(name: string, text: string) {
   const path = join(cli.dataDir, name);
@@ -13,9 +13,9 @@ function file(name: string, text: string) {
 }
 
 describe('returnflow import', () => {
-  it('imports CSV files with a progress line, once, and names bad rows', () => {
+  it('imports CSV files with a progress line, once, and names bad rows', async () => {
     const tenant = JSON.parse(
-      run(['tenants', 'create', '--name', 'CSV Shop', '--kind', 'merchant', '--json']).stdout,
+      (await run(['tenants', 'create', '--name', 'CSV Shop', '--kind', 'merchant', '--json'])).stdout,
     );
     const orders = file(
       'orders.csv',
@@ -29,7 +29,15 @@ describe('returnflow import', () => {
       'status,return_external_id,order_external_id,line_external_id,quantity,reason_code,note,requested_at,resolved_at,refunded_amount\n' +
         'refunded,R1,O1,1,1,defective,拉链坏了,2025-05-10,2025-05-14,12900\n',
     );
-    const first = run(['import', '--tenant', tenant.tenantId, '--orders', orders, '--returns', returns]);
+    const first = await run([
+      'import',
+      '--tenant',
+      tenant.tenantId,
+      '--orders',
+      orders,
+      '--returns',
+      returns,
+    ]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(
       /Imported 2 orders \(3 lines\) and 1 returns in [\d.]+ s: 3 created, 0 already there/,
@@ -38,7 +46,15 @@ describe('returnflow import', () => {
     expect(first.stderr).toMatch(/writing orders: 2\/2 \(100%/);
     expect(first.stderr).toMatch(/writing returns: 1\/1 \(100%/);
 
-    const again = run(['import', '--tenant', tenant.tenantId, '--orders', orders, '--returns', returns]);
+    const again = await run([
+      'import',
+      '--tenant',
+      tenant.tenantId,
+      '--orders',
+      orders,
+      '--returns',
+      returns,
+    ]);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain('0 created, 3 already there');
 
@@ -48,20 +64,20 @@ describe('returnflow import', () => {
         'O9,#9,2025-05-01,USD,c@example.com,1,X,X,misc,1,100\n' +
         'O9,#9,2025-05-01,USD,c@example.com,2,Y,Y,misc,many,100\n',
     );
-    const failed = run(['import', '--tenant', tenant.tenantId, '--orders', bad]);
+    const failed = await run(['import', '--tenant', tenant.tenantId, '--orders', bad]);
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain('orders row 3: quantity must be a whole number above 0');
     expect(failed.stderr).toContain('nothing was imported');
 
-    expect(run(['import', '--tenant', 'ten_nope', '--orders', orders]).stderr).toContain(
+    expect((await run(['import', '--tenant', 'ten_nope', '--orders', orders])).stderr).toContain(
       'no tenant ten_nope',
     );
   });
 });
 
 describe('returnflow seed --synthetic', () => {
-  it('creates a tenant, imports a generated history and prints the planted issues', () => {
-    const r = run(['seed', '--synthetic', '--orders', '400', '--seed', '9', '--planted', '2']);
+  it('creates a tenant, imports a generated history and prints the planted issues', async () => {
+    const r = await run(['seed', '--synthetic', '--orders', '400', '--seed', '9', '--planted', '2']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Tenant "Synthetic Store" created: ten_/);
     expect(r.stdout).toMatch(/Imported 400 orders/);

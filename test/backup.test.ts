@@ -31,6 +31,8 @@ const cli = cliWorkspace('returnflow-backup-');
 const KEY_FROM_FILE = { SECRET_KEY: '' };
 const run = (args: string[], extra: Record<string, string> = {}) =>
   cli.run(args, { ...KEY_FROM_FILE, ...extra });
+const spawnRun = (args: string[], extra: Record<string, string> = {}) =>
+  cli.spawn(args, { ...KEY_FROM_FILE, ...extra });
 const EVIDENCE = 'evidence/t-backup/e1.jpg';
 const backups = mkdtempSync(join(tmpdir(), 'returnflow-backups-'));
 afterAll(() => rmSync(backups, { recursive: true, force: true }));
@@ -107,7 +109,7 @@ describe('returnflow backup and restore', () => {
   let secret: Buffer;
 
   it('brings back the returns, the uploaded files and the secret after data was changed', async () => {
-    ok(run(['seed', '--demo']));
+    ok(await run(['seed', '--demo']));
     evidence = randomBytes(50_000);
     await createLocalStorage(cli.dataDir).put(EVIDENCE, evidence);
     secret = readFileSync(secretPath());
@@ -115,7 +117,7 @@ describe('returnflow backup and restore', () => {
     expect(before.returns.length).toBeGreaterThan(0);
 
     const out = newBackupDir();
-    const summary = ok(run(['backup', '--out', out]));
+    const summary = ok(await run(['backup', '--out', out]));
     expect(summary).toContain(`backup written to ${out}`);
     expect(summary).toMatch(/secret\.key: included.*keep it as safe as the database/s);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
@@ -126,12 +128,12 @@ describe('returnflow backup and restore', () => {
     expect(manifest.migrations).toContain('0001-core');
 
     // Lose some of everything: a new tenant, changed returns, a deleted file, another key.
-    ok(run(['tenants', 'create', '--name', 'After Backup', '--kind', 'merchant']));
+    ok(await run(['tenants', 'create', '--name', 'After Backup', '--kind', 'merchant']));
     await withDb((h) => h.db.updateTable('returns').set({ version: sql`version + 1` }).execute());
     rmSync(evidencePath());
     writeFileSync(secretPath(), 'a-different-key');
 
-    const restored = ok(run(['restore', '--from', out, '--force']));
+    const restored = ok(await run(['restore', '--from', out, '--force']));
     expect(restored).toMatch(/all \d+ tables match the backup's row counts/);
     expect(await snapshot()).toEqual(before);
     expect(readFileSync(evidencePath()).equals(evidence)).toBe(true);
@@ -143,17 +145,17 @@ describe('returnflow backup and restore', () => {
 
   it('refuses to restore over a database holding data unless --force, and changes nothing', async () => {
     const out = newBackupDir();
-    ok(run(['backup', '--out', out]));
-    ok(run(['tenants', 'create', '--name', 'Kept Without Force', '--kind', 'merchant']));
+    ok(await run(['backup', '--out', out]));
+    ok(await run(['tenants', 'create', '--name', 'Kept Without Force', '--kind', 'merchant']));
     const before = await snapshot();
-    refused(run(['restore', '--from', out]), /the target database is not empty; add --force/);
+    refused(await run(['restore', '--from', out]), /the target database is not empty; add --force/);
     expect(await snapshot()).toEqual(before);
   });
 
   it('refuses a tampered or incomplete backup by naming the file, before touching anything', async () => {
     const good = newBackupDir();
-    ok(run(['backup', '--out', good]));
-    ok(run(['tenants', 'create', '--name', 'After Good Backup', '--kind', 'merchant']));
+    ok(await run(['backup', '--out', good]));
+    ok(await run(['tenants', 'create', '--name', 'After Good Backup', '--kind', 'merchant']));
     const before = await snapshot();
 
     const tampered = newBackupDir();
@@ -163,14 +165,14 @@ describe('returnflow backup and restore', () => {
     bytes[100] = bytes[100]! ^ 0xff;
     writeFileSync(file, bytes);
     refused(
-      run(['restore', '--from', tampered, '--force']),
+      await run(['restore', '--from', tampered, '--force']),
       `files/${EVIDENCE} does not match its sha256 in the manifest; nothing was restored`,
     );
 
     const incomplete = newBackupDir();
     cpSync(good, incomplete, { recursive: true });
     rmSync(join(incomplete, 'secret.key'));
-    refused(run(['restore', '--from', incomplete, '--force']), 'secret.key is missing from the backup');
+    refused(await run(['restore', '--from', incomplete, '--force']), 'secret.key is missing from the backup');
 
     expect(await snapshot()).toEqual(before);
     expect(readFileSync(evidencePath()).equals(evidence)).toBe(true);
@@ -209,7 +211,8 @@ describe('returnflow backup and restore', () => {
       await writtenAtLeast(after + 5);
       if (config.database.dialect === 'sqlite') {
         // The writer still has the database open: a restore must not pull it from under it.
-        refused(run(['restore', '--from', out, '--force']), /is in use; stop the Returnflow server/);
+        // Another process, as an operator would run it beside a live server.
+        refused(spawnRun(['restore', '--from', out, '--force']), /is in use; stop the Returnflow server/);
       }
     } finally {
       writing = false;
@@ -220,7 +223,7 @@ describe('returnflow backup and restore', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     const migrations = manifest.migrations as string[];
 
-    ok(run(['restore', '--from', out, '--force']));
+    ok(await run(['restore', '--from', out, '--force']));
     await withDb(async (h) => {
       if (h.dialect === 'sqlite') {
         const check = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(h.db);
@@ -250,19 +253,20 @@ describe('returnflow backup and restore', () => {
     });
   });
 
-  it('answers operator mistakes with one line and no stack trace', () => {
-    refused(run(['backup']), 'backup needs --out DIR');
-    refused(run(['restore']), 'restore needs --from DIR');
-    refused(run(['backup', '--out', backups]), /already exists and is not empty/);
-    refused(run(['backup', '--ouut', 'x']), /Unknown option '--ouut'/);
-    refused(run(['restore', '--from', join(backups, 'nowhere')]), /no backup folder at/);
+  it('answers operator mistakes with one line and no stack trace', async () => {
+    // Once through the real command: exit status 1 and one line on stderr.
+    refused(spawnRun(['backup']), 'backup needs --out DIR');
+    refused(await run(['restore']), 'restore needs --from DIR');
+    refused(await run(['backup', '--out', backups]), /already exists and is not empty/);
+    refused(await run(['backup', '--ouut', 'x']), /Unknown option '--ouut'/);
+    refused(await run(['restore', '--from', join(backups, 'nowhere')]), /no backup folder at/);
     const empty = join(backups, 'not-a-backup');
     mkdirSync(empty);
     writeFileSync(join(empty, 'notes.txt'), 'hello');
-    refused(run(['restore', '--from', empty]), /has no manifest\.json: not a Returnflow backup/);
+    refused(await run(['restore', '--from', empty]), /has no manifest\.json: not a Returnflow backup/);
     const missing = join(backups, 'no-such-dir', 'returnflow.db');
     refused(
-      run(['backup', '--out', newBackupDir()], { DATABASE_URL: `file:${missing}` }),
+      await run(['backup', '--out', newBackupDir()], { DATABASE_URL: `file:${missing}` }),
       `no database at ${missing}`,
     );
     expect(existsSync(join(backups, 'no-such-dir'))).toBe(false);

@@ -114,24 +114,62 @@ describe('returnflow CLI', () => {
   }, 120_000);
 
   it('migrates, then says the database is up to date', () => {
-    const r = run(['migrate']);
+    // Through the real command once: what `npx returnflow migrate` prints and its exit status.
+    const r = cli.spawn(['migrate']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('database is up to date');
   });
 
   it('creates a tenant and prints its credentials as JSON', async () => {
-    const r = run(['tenants', 'create', '--name', 'CLI Shop', '--kind', 'purchasing_agent', '--json']);
+    const r = await run(['tenants', 'create', '--name', 'CLI Shop', '--kind', 'purchasing_agent', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim());
-    expect(Object.keys(out).sort()).toEqual(['adminEmail', 'adminPassword', 'apiKey', 'tenantId']);
+    expect(Object.keys(out).sort()).toEqual([
+      'adminEmail',
+      'adminPassword',
+      'apiKey',
+      'handle',
+      'portalUrl',
+      'tenantId',
+    ]);
     expect(out.apiKey).toMatch(/^rf_/);
-    const list = run(['tenants', 'list', '--json']);
+    expect(out.handle).toBe('cli-shop');
+    expect(out.portalUrl).toMatch(/\/s\/cli-shop\/returns$/);
+    // A second shop of the same name gets the next free handle; a chosen one is checked.
+    const twin = JSON.parse(
+      (await run(['tenants', 'create', '--name', 'CLI Shop', '--kind', 'merchant', '--json'])).stdout,
+    );
+    expect(twin.handle).toBe('cli-shop-2');
+    const chosen = await run([
+      'tenants',
+      'create',
+      '--name',
+      'X',
+      '--kind',
+      'merchant',
+      '--handle',
+      'Bad Handle',
+    ]);
+    expect(chosen.status).toBe(1);
+    expect(chosen.stderr).toMatch(/^returnflow: The shop handle must be 2 to 40 lowercase letters/);
+    const taken = await run([
+      'tenants',
+      'create',
+      '--name',
+      'X',
+      '--kind',
+      'merchant',
+      '--handle',
+      'cli-shop',
+    ]);
+    expect(taken.stderr).toContain('The shop handle "cli-shop" is taken');
+    const list = await run(['tenants', 'list', '--json']);
     expect(JSON.parse(list.stdout).find((t: { id: string }) => t.id === out.tenantId).kind).toBe(
       'purchasing_agent',
     );
   });
 
-  it('stops with one clear line on a bad configuration value or command', () => {
+  it('stops with one clear line on a bad configuration value or command', async () => {
     for (const [args, extra, text] of [
       [['migrate'], { PORT: 'eighty' }, 'PORT must be a whole number'],
       [['migrate'], { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must start with file:'],
@@ -144,7 +182,7 @@ describe('returnflow CLI', () => {
       [['tenants', 'list', '--colour'], {}, "Unknown option '--colour'"],
       [['seed', '--synthetic', '--orders'], {}, "Option '--orders <value>' argument missing"],
     ] as const) {
-      const r = run([...args], { ...extra });
+      const r = await run([...args], { ...extra });
       expect(r.status).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toContain(text);

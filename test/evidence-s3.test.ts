@@ -35,7 +35,11 @@ describe('evidence photos in S3', () => {
   it('keeps a customer photo in the bucket, not under DATA_DIR, and serves it back', async () => {
     const o = (await t.api.post('/api/v1/orders', orderBody())).body;
     const call = customerSession(t.baseUrl);
-    await call('POST', '/api/v1/portal/lookup', { orderNumber: o.orderNumber, email: o.customer.email });
+    await call('POST', '/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
+      orderNumber: o.orderNumber,
+      email: o.customer.email,
+    });
     const photo = await call('POST', '/api/v1/portal/evidence', PNG, { 'content-type': 'image/png' });
     expect(photo.status).toBe(201);
 

@@ -369,7 +369,7 @@ describe('live updates and messages', () => {
       expect(e.json).toMatchObject({ returnId: ret.id, status: 'in_transit' });
 
       await t.api.post(`/api/v1/returns/${ret.id}/messages`, { message: 'We got your photos, thanks!' });
-      const item = await sse.next((x) => x.event === 'inbox.item', 5_000);
+      const item = await sse.next((x) => x.event === 'inbox.item');
       expect(JSON.stringify(item.json)).toContain(ret.id);
       const mail = await t.eventually(
         async () =>

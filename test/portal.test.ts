@@ -51,10 +51,12 @@ describe('customer portal', () => {
     });
     const c = customer();
     const wrongEmail = await c.call('POST', '/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
       orderNumber: o.orderNumber,
       email: 'someone@else.example',
     });
     const wrongNumber = await c.call('POST', '/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
       orderNumber: '#999999',
       email: o.customer.email,
     });
@@ -62,6 +64,7 @@ describe('customer portal', () => {
     expect(wrongNumber.status).toBe(404);
     expect(wrongEmail.body).toEqual(wrongNumber.body);
     const found = await c.call('POST', '/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
       orderNumber: o.orderNumber.replace('#', ''),
       email: o.customer.email.toUpperCase(),
     });
@@ -89,7 +92,11 @@ describe('customer portal', () => {
   it('files a return with a photo, which lets the policy approve a damaged item at once', async () => {
     const o = await order();
     const c = customer();
-    await c.call('POST', '/api/v1/portal/lookup', { orderNumber: o.orderNumber, email: o.customer.email });
+    await c.call('POST', '/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
+      orderNumber: o.orderNumber,
+      email: o.customer.email,
+    });
     const line = o.lines[1].id;
     const without = await c.call('POST', '/api/v1/portal/quote', {
       resolution: 'refund',
@@ -131,7 +138,11 @@ describe('customer portal', () => {
   it('refuses files that are not photos, photos that lie about their type, and oversized ones', async () => {
     const o = await order();
     const c = customer();
-    await c.call('POST', '/api/v1/portal/lookup', { orderNumber: o.orderNumber, email: o.customer.email });
+    await c.call('POST', '/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
+      orderNumber: o.orderNumber,
+      email: o.customer.email,
+    });
     const svg = await c.call('POST', '/api/v1/portal/evidence', Buffer.from('<svg onload="alert(1)"/>'), {
       'content-type': 'image/png',
     });
@@ -148,11 +159,66 @@ describe('customer portal', () => {
     expect(tooBig.status).toBe(413);
   });
 
+  it("searches only the shop whose portal it is: another shop's copy of an order cannot take over its customer", async () => {
+    const mine = await order();
+    const other = await t.otherTenant();
+    // The other tenant imports an order with this shop's number and this customer's email, newer.
+    const copy = (
+      await other.api.post(
+        '/api/v1/orders',
+        orderBody({
+          orderNumber: mine.orderNumber,
+          customer: { email: mine.customer.email, name: 'Not Me' },
+        }),
+      )
+    ).body;
+    expect(copy.orderNumber).toBe(mine.orderNumber);
+    const ask = (shop: string | undefined) =>
+      customer().call('POST', '/api/v1/portal/lookup', {
+        ...(shop === undefined ? {} : { shop }),
+        orderNumber: mine.orderNumber,
+        email: mine.customer.email,
+      });
+
+    const here = await ask(t.tenant.handle);
+    expect(here.status).toBe(200);
+    expect(here.body.order.id).toBe(mine.id);
+    expect(here.body.shop).toEqual({ name: 'Test Shop', handle: t.tenant.handle, kind: 'merchant' });
+    const there = await ask(other.tenant.handle);
+    expect(there.body.order.id).toBe(copy.id);
+
+    const without = await ask(undefined);
+    expect(without.status).toBe(400);
+    expect(without.body.error.code).toBe('shop_required');
+    const nowhere = await ask('no-such-shop');
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.body.error.code).toBe('order_not_found');
+    // The old way of naming a tenant is gone, not ignored.
+    const byId = await customer().call('POST', '/api/v1/portal/lookup', {
+      tenantId: t.tenant.tenantId,
+      orderNumber: mine.orderNumber,
+      email: mine.customer.email,
+    });
+    expect(byId.status).toBe(400);
+  });
+
+  it('names the shop of a portal address, and nothing for an unknown one', async () => {
+    const shop = await t.anon.get(`/api/v1/portal/shops/${t.tenant.handle}`);
+    expect(shop.status).toBe(200);
+    expect(shop.body).toEqual({ name: 'Test Shop', handle: t.tenant.handle, kind: 'merchant' });
+    for (const handle of ['no-such-shop', 'BAD', '%00', 'x'.repeat(60)]) {
+      const res = await t.anon.get(`/api/v1/portal/shops/${handle}`);
+      expect(res.status, handle).toBe(404);
+      expect(res.body.error.code).toBe('shop_not_found');
+    }
+  });
+
   it("only reaches the session's own order", async () => {
     const mine = await order();
     const theirs = await order();
     const c = customer();
     await c.call('POST', '/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
       orderNumber: mine.orderNumber,
       email: mine.customer.email,
     });
@@ -184,14 +250,19 @@ describe('customer portal', () => {
 
 describe('portal rate limit', () => {
   it('slows down guessing: the 11th lookup in a minute from one address is refused', async () => {
-    const limited = await startTestApp({ publicRateLimit: 1000 });
+    const limited = await startTestApp({ publicRateLimit: 1000, lookupRateLimit: 10 });
     try {
       const anon = apiClient(limited.baseUrl);
       const statuses: number[] = [];
       for (let i = 0; i < 11; i++) {
         statuses.push(
-          (await anon.post('/api/v1/portal/lookup', { orderNumber: `#${i}`, email: 'guess@example.com' }))
-            .status,
+          (
+            await anon.post('/api/v1/portal/lookup', {
+              shop: limited.tenant.handle,
+              orderNumber: `#${i}`,
+              email: 'guess@example.com',
+            })
+          ).status,
         );
       }
       expect(statuses.slice(0, 10).every((s) => s === 404)).toBe(true);
@@ -218,6 +289,7 @@ describe('explanations in the customer’s language', () => {
     expect(es).toHaveLength(en.length);
     const c = customer();
     await c.call('POST', '/api/v1/portal/lookup?lang=zh-CN', {
+      shop: t.tenant.handle,
       orderNumber: o.orderNumber,
       email: o.customer.email,
     });
@@ -246,7 +318,11 @@ describe('refusals in the customer’s language', () => {
       ],
     });
     const c = customer();
-    await c.call('POST', '/api/v1/portal/lookup', { orderNumber: o.orderNumber, email: o.customer.email });
+    await c.call('POST', '/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
+      orderNumber: o.orderNumber,
+      email: o.customer.email,
+    });
     const res = await c.call('POST', '/api/v1/portal/returns?lang=es', {
       resolution: 'refund',
       lines: [{ orderLineId: o.lines[0].id, quantity: 1, reasonCode: 'wrong_size' }],

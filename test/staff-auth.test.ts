@@ -173,7 +173,7 @@ describe('staff inbox', () => {
         })
       ).body;
       expect(ret.status).toBe('needs_review');
-      const item = await stream.next((e) => e.event === 'inbox.item', 5_000);
+      const item = await stream.next((e) => e.event === 'inbox.item');
       expect(JSON.stringify(item.json)).toContain(ret.rmaNumber);
       const inbox = await agent.get('/api/v1/me/inbox');
       expect(inbox.body.data.some((i: { returnId: string }) => i.returnId === ret.id)).toBe(true);

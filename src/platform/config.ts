@@ -33,6 +33,8 @@ export type Config = {
   logLevel: string;
   /** Requests per minute per client IP on public (unauthenticated) endpoints. */
   publicRateLimit: number;
+  /** Order lookups (order number + email) per minute per client IP: the portal's guessing surface. */
+  lookupRateLimit: number;
   /** Seals provider credentials; unset means DATA_DIR/secret.key. */
   secretKey: string | undefined;
   worker: { enabled: boolean; pollMs: number; leaseMs: number; maxAttempts: number; baseDelayMs: number };
@@ -72,6 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const publicRateLimit = parseIntVar(env, 'PUBLIC_RATE_LIMIT', 300, 1, 10_000_000);
+  const lookupRateLimit = parseIntVar(env, 'LOOKUP_RATE_LIMIT', 10, 1, 10_000_000);
   const secretKey = env.SECRET_KEY?.trim() || undefined;
   if (secretKey !== undefined && secretKey.length < 16) {
     throw new ConfigError('SECRET_KEY must be at least 16 characters (use a long random string)');
@@ -100,6 +103,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo,
     logLevel,
     publicRateLimit,
+    lookupRateLimit,
     secretKey,
     worker,
     providerTimeoutMs,

@@ -6,6 +6,7 @@ const DAY = 86_400_000;
 export type PurchasingAgentDemo = {
   tenantId: string;
   name: string;
+  handle: string;
   apiKey: string;
   users: { email: string; password: string; role: string }[];
 };
@@ -329,5 +330,11 @@ export async function seedPurchasingAgentDemo(
     }
     await drain();
   }
-  return { tenantId: tenant.tenantId, name: tenant.name, apiKey: tenant.apiKey, users };
+  return {
+    tenantId: tenant.tenantId,
+    name: tenant.name,
+    handle: tenant.handle,
+    apiKey: tenant.apiKey,
+    users,
+  };
 }

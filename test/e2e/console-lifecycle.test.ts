@@ -43,7 +43,7 @@ async function act(
 const headline = async (page: Page) => (await page.getByTestId('status-headline').textContent())?.trim();
 
 async function customerSees(page: Page, status: string, text: string) {
-  await page.locator(`[data-testid="tracking-page"][data-status="${status}"]`).waitFor({ timeout: 15_000 });
+  await page.locator(`[data-testid="tracking-page"][data-status="${status}"]`).waitFor();
   expect(await headline(page)).toBe(text);
 }
 
@@ -94,7 +94,7 @@ describe('a return handled in the console, watched live by the customer', () => 
     await agent.getByTestId('dialog-refund').waitFor();
     await agent.getByTestId('confirm-action').click();
     // The provider settles in the background: pending, then paid.
-    await agent.locator('[data-testid="case-page"][data-status="refunded"]').waitFor({ timeout: 15_000 });
+    await agent.locator('[data-testid="case-page"][data-status="refunded"]').waitFor();
     await customerSees(customer, 'refunded', 'Tu reembolso se ha pagado');
     await browser.screenshot(customer, 'tracking-refunded-live-es');
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupBrowser, signInAt } from '../helpers/browser.ts';
+import { WAIT_MS } from '../helpers/budget.ts';
 import { orderBody, returnNeedingReview } from '../helpers/fixtures.ts';
 import { createStaff, startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
@@ -64,8 +65,8 @@ describe('agent console', () => {
     expect(before).toBeGreaterThan(0);
     // A new return needing review shows up in the count without a reload (the staff stream).
     await fileForReview();
-    await expect.poll(count, { timeout: 10_000 }).toBe(before + 1);
-    await expect.poll(() => page.getByTestId('queue-row').count(), { timeout: 10_000 }).toBe(before + 1);
+    await expect.poll(count, { timeout: WAIT_MS }).toBe(before + 1);
+    await expect.poll(() => page.getByTestId('queue-row').count(), { timeout: WAIT_MS }).toBe(before + 1);
 
     const ids = await page
       .getByTestId('queue-row')
@@ -267,7 +268,11 @@ describe('agent console', () => {
       if (set) cookie = set.split(';')[0]!;
       return res.json();
     };
-    await portal('/api/v1/portal/lookup', { orderNumber: o.orderNumber, email: o.customer.email });
+    await portal('/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
+      orderNumber: o.orderNumber,
+      email: o.customer.email,
+    });
     const photo = await portal('/api/v1/portal/evidence', PNG, { 'content-type': 'image/png' });
     const filed = await portal('/api/v1/portal/returns', {
       resolution: 'refund',

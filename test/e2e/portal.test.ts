@@ -49,7 +49,7 @@ async function lookUp(
   order: Order,
   labels = { number: 'Order number', email: 'Email address', submit: 'Find my order' },
 ) {
-  await page.goto(`${t.baseUrl}/returns`);
+  await page.goto(`${t.baseUrl}/s/${t.tenant.handle}/returns`);
   await step(page, 'lookup');
   await page.getByLabel(labels.number).fill(order.orderNumber);
   await page.getByLabel(labels.email).fill(order.email);
@@ -130,7 +130,7 @@ describe('return portal', () => {
   it('answers a wrong email with the generic not-found message, and checks the fields first', async () => {
     const order = await createOrder();
     const page = await browser.newPage();
-    await page.goto(`${t.baseUrl}/returns`);
+    await page.goto(`${t.baseUrl}/s/${t.tenant.handle}/returns`);
     await step(page, 'lookup');
     await page.getByRole('button', { name: 'Find my order' }).click();
     await page.getByText('Enter your order number.').waitFor();
@@ -321,7 +321,7 @@ describe('return portal', () => {
       await browser.screenshot(page, `portal-${name}`);
       expect({ name, violations: await axe(page) }).toEqual({ name, violations: [] });
     };
-    await page.goto(`${t.baseUrl}/returns`);
+    await page.goto(`${t.baseUrl}/s/${t.tenant.handle}/returns`);
     await step(page, 'lookup');
     await audit('1-lookup');
     await page.getByLabel('Order number').fill(order.orderNumber);
@@ -349,5 +349,38 @@ describe('return portal', () => {
     expect(await page.locator('[data-testid="quote-breakdown"] [data-row="new"]').count()).toBe(1);
     await audit('5-review');
     expect(browser.pageErrors).toEqual([]);
+  });
+
+  it("lives at the shop's own address, names the shop, and sends a customer without one there", async () => {
+    const order = await createOrder();
+    const page = await browser.newPage({ bypassCSP: true });
+    await lookUp(page, order);
+    await step(page, 'items');
+    expect(await page.getByTestId('brand').textContent()).toBe('Test Shop');
+
+    // The same browser at another shop's portal: this shop's session does not carry over.
+    const other = await t.otherTenant();
+    await page.goto(`${t.baseUrl}/s/${other.tenant.handle}/returns`);
+    await step(page, 'lookup');
+    expect(await page.getByTestId('brand').textContent()).toBe(other.tenant.name);
+
+    // No shop in the address: where to find it, then by name to the portal.
+    await page.goto(`${t.baseUrl}/returns`);
+    await page.getByTestId('find-shop').waitFor();
+    expect({ violations: await axe(page) }).toEqual({ violations: [] });
+    await page.getByLabel("The shop's returns link or name").fill('Test Shop');
+    await page.getByRole('button', { name: 'Go to the returns page' }).click();
+    await page.waitForURL(`${t.baseUrl}/s/${t.tenant.handle}/returns`);
+    await step(page, 'lookup');
+
+    await page.goto(`${t.baseUrl}/s/no-such-shop/returns`);
+    await page.getByRole('heading', { name: 'No shop at this address' }).waitFor();
+    await page.getByRole('link', { name: 'Find your shop' }).click();
+    await page.getByTestId('find-shop').waitFor();
+    await browser.screenshot(page, 'portal-find-shop');
+    // The unknown shop's 404, which the browser logs; nothing else went wrong.
+    expect(browser.pageErrors).toEqual([
+      'console: Failed to load resource: the server responded with a status of 404 (Not Found)',
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import { axe } from './axe.ts';
 let t: TestApp;
 let api: ReturnType<typeof apiClient>;
 let tenantId = '';
+let shopHandle = '';
 let photoPath = '';
 const browser = setupBrowser();
 const PASSWORD = 'correct horse battery staple';
@@ -24,6 +25,7 @@ beforeAll(async () => {
   t = await startTestApp({ web: true });
   const pa = await t.services.identity.createTenant({ name: 'E2E Global Buyers', kind: 'purchasing_agent' });
   tenantId = pa.tenantId;
+  shopHandle = pa.handle;
   api = apiClient(t.baseUrl, pa.apiKey);
   const rates = await api.put('/api/v1/fx-rates', {
     rates: [{ base: 'CNY', quote: 'USD', rate: '0.1387', rateDate: ago(1).slice(0, 10), source: 'test' }],
@@ -276,7 +278,7 @@ describe('customer pages', () => {
     await stage(order, 'in_warehouse', ago(2));
     await stage(order, 'qc_passed', ago(1));
     const page = await browser.newPage({ bypassCSP: true });
-    await page.goto(`${t.baseUrl}/returns`);
+    await page.goto(`${t.baseUrl}/s/${shopHandle}/returns`);
     await page.waitForSelector('[data-testid="portal"][data-step="lookup"]');
     await page.getByLabel('Order number').fill(order.orderNumber);
     await page.getByLabel('Email address').fill(order.customer.email);

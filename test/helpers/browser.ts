@@ -8,6 +8,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { WAIT_MS } from './budget.ts';
 
 /** Debian's Chromium (`apt-get install -y chromium`); Playwright never downloads a browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -84,7 +85,7 @@ export function setupBrowser() {
       viewport: { width: 1280, height: 900 },
       ...options,
     });
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(WAIT_MS);
     contexts.push(context);
     return context;
   }

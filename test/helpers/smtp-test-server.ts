@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { WAIT_MS } from './budget.ts';
 
 export type ReceivedMail = {
   from: string;
@@ -103,7 +104,7 @@ export async function startSmtpTestServer(
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
-    waitFor(n, timeoutMs = 5_000) {
+    waitFor(n, timeoutMs = WAIT_MS) {
       return new Promise((resolve, reject) => {
         if (messages.length >= n) return resolve([...messages]);
         const timer = setTimeout(() => {

@@ -1,4 +1,5 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
+import { WAIT_MS } from './budget.ts';
 
 export type SseEvent = {
   id?: string;
@@ -163,7 +164,7 @@ export function openSse(
             req.destroy();
             finish();
           },
-          next(predicate = () => true, timeoutMs = 5_000) {
+          next(predicate = () => true, timeoutMs = WAIT_MS) {
             return waitFor(timeoutMs, `event after #${cursor}`, () => {
               for (let i = cursor; i < events.length; i++) {
                 if (predicate(events[i]!)) {
@@ -174,7 +175,7 @@ export function openSse(
               return undefined;
             });
           },
-          nextComment(timeoutMs = 5_000) {
+          nextComment(timeoutMs = WAIT_MS) {
             const seen = comments.length;
             return waitFor(timeoutMs, 'comment', () => (comments.length > seen ? comments[seen] : undefined));
           },

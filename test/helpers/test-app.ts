@@ -14,6 +14,7 @@ import { type Clock, systemClock } from '../../src/platform/clock.ts';
 import { type DatabaseConfig, parseDatabaseUrl, type StorageConfig } from '../../src/platform/config.ts';
 import { connect, type DatabaseHandle } from '../../src/platform/db/database.ts';
 import { newSecret } from '../../src/platform/ids.ts';
+import { WAIT_MS } from './budget.ts';
 
 /**
  * A database of its own for one test file: a temporary SQLite file, or — when
@@ -180,8 +181,12 @@ export async function startTestApp(
   opts: {
     clock?: Clock;
     publicRateLimit?: number;
+    /** Order lookups per minute per IP; high by default, as test files look up many orders. */
+    lookupRateLimit?: number;
     worker?: Partial<ServiceConfig['worker']>;
     allowProviderBaseUrl?: boolean;
+    /** Webhooks to loopback (the tests' receivers) are allowed unless this says false. */
+    allowPrivateWebhookUrls?: boolean;
     smtpUrl?: string;
     /** Where uploaded files go; default a temporary DATA_DIR. */
     storage?: StorageConfig;
@@ -208,7 +213,7 @@ export async function startTestApp(
       providerTimeoutMs: 1_000,
       allowProviderBaseUrl: opts.allowProviderBaseUrl ?? true,
       smtpUrl: opts.smtpUrl,
-      allowPrivateWebhookUrls: true,
+      allowPrivateWebhookUrls: opts.allowPrivateWebhookUrls ?? true,
       storage: opts.storage,
     },
     realtime,
@@ -217,6 +222,7 @@ export async function startTestApp(
   const app = await buildApp(services, {
     logLevel: 'silent',
     publicRateLimit: opts.publicRateLimit ?? 100_000,
+    lookupRateLimit: opts.lookupRateLimit ?? 1_000,
     // Read when links are built, after listen() has picked the port.
     get publicUrl() {
       return baseUrl;
@@ -242,7 +248,7 @@ export async function startTestApp(
       return { tenant: t, api: apiClient(baseUrl, t.apiKey) };
     },
     /** Waits until `check` passes (the worker settles refunds in the background). */
-    async eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+    async eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = WAIT_MS): Promise<T> {
       const until = Date.now() + timeoutMs;
       for (;;) {
         const v = await read();

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Services } from '../../main.ts';
+import type { CliIo } from '../../platform/cli-io.ts';
 import { AppError, ConfigError } from '../../platform/errors.ts';
 import { createProgress } from '../../platform/progress.ts';
 import { readHistoryCsv } from './history-csv.ts';
@@ -8,7 +9,7 @@ import type { ImportResult } from './import.ts';
 import { generateSyntheticHistory } from './synthetic.ts';
 
 /** `returnflow import --tenant ID --orders orders.csv --returns returns.csv` */
-export async function importCommand(services: Services, args: string[]): Promise<number> {
+export async function importCommand(services: Services, args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { tenant: { type: 'string' }, orders: { type: 'string' }, returns: { type: 'string' } },
@@ -21,9 +22,9 @@ export async function importCommand(services: Services, args: string[]): Promise
   }
   if (!(await services.identity.getTenant(values.tenant)))
     throw new ConfigError(`no tenant ${values.tenant}; see "returnflow tenants list"`);
-  const progress = createProgress();
+  const progress = createProgress(io.progress);
   const started = Date.now();
-  const result = await reportProblems(() =>
+  const result = await reportProblems(io, () =>
     services.analytics.importHistory(
       values.tenant!,
       {
@@ -39,12 +40,12 @@ export async function importCommand(services: Services, args: string[]): Promise
   );
   progress.done();
   if (!result) return 1;
-  printResult(result, Date.now() - started);
+  printResult(io, result, Date.now() - started);
   return 0;
 }
 
 /** `returnflow seed --synthetic --orders N [--seed S] [--tenant ID] [--planted K]` */
-export async function syntheticSeedCommand(services: Services, args: string[]): Promise<number> {
+export async function syntheticSeedCommand(services: Services, args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -70,12 +71,12 @@ export async function syntheticSeedCommand(services: Services, args: string[]): 
   } else {
     const t = await services.identity.createTenant({ name: 'Synthetic Store', kind: 'merchant' });
     tenantId = t.tenantId;
-    console.log(`Tenant "Synthetic Store" created: ${t.tenantId}`);
-    console.log(`  apiKey         ${t.apiKey}`);
-    console.log(`  adminEmail     ${t.adminEmail}`);
-    console.log(`  adminPassword  ${t.adminPassword}`);
+    io.out(`Tenant "Synthetic Store" created: ${t.tenantId}`);
+    io.out(`  apiKey         ${t.apiKey}`);
+    io.out(`  adminEmail     ${t.adminEmail}`);
+    io.out(`  adminPassword  ${t.adminPassword}`);
   }
-  const progress = createProgress();
+  const progress = createProgress(io.progress);
   const history = generateSyntheticHistory({
     orders,
     seed,
@@ -86,7 +87,7 @@ export async function syntheticSeedCommand(services: Services, args: string[]): 
   });
   progress.done();
   const started = Date.now();
-  const result = await reportProblems(() =>
+  const result = await reportProblems(io, () =>
     services.analytics.importHistory(tenantId!, history, {
       onProgress: (p) =>
         progress.update(p.total ? `writing ${p.phase}` : `reading ${p.phase}`, p.done, p.total),
@@ -94,33 +95,33 @@ export async function syntheticSeedCommand(services: Services, args: string[]): 
   );
   progress.done();
   if (!result) return 1;
-  printResult(result, Date.now() - started);
-  console.log(history.planted.length ? 'Planted issues:' : 'No planted issues (a clean history).');
+  printResult(io, result, Date.now() - started);
+  io.out(history.planted.length ? 'Planted issues:' : 'No planted issues (a clean history).');
   for (const p of history.planted) {
-    console.log(
+    io.out(
       `  ${p.sku.padEnd(14)} ${p.category.padEnd(12)} ${p.reasonCode.padEnd(18)} from ${p.onset}  "${p.phrases.join('" / "')}"`,
     );
   }
   return 0;
 }
 
-async function reportProblems(run: () => Promise<ImportResult>): Promise<ImportResult | null> {
+async function reportProblems(io: CliIo, run: () => Promise<ImportResult>): Promise<ImportResult | null> {
   try {
     return await run();
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
-    console.error(`\nreturnflow: ${e.message}`);
+    io.err(`\nreturnflow: ${e.message}`);
     const details = Array.isArray(e.details)
       ? (e.details as { file: string; row: number; field: string; message: string }[])
       : [];
-    for (const d of details) console.error(`  ${d.file} row ${d.row}: ${d.field} ${d.message}`);
+    for (const d of details) io.err(`  ${d.file} row ${d.row}: ${d.field} ${d.message}`);
     return null;
   }
 }
 
-function printResult(r: ImportResult, ms: number) {
+function printResult(io: CliIo, r: ImportResult, ms: number) {
   const secs = ms / 1000;
-  console.log(
+  io.out(
     `Imported ${r.orders} orders (${r.lines} lines) and ${r.returns} returns in ${secs.toFixed(1)} s: ${r.created} created, ${r.unchanged} already there (${Math.round((r.lines + r.returns) / Math.max(secs, 0.001))} rows/s).`,
   );
 }

@@ -13,7 +13,12 @@ const MeView = Type.Object({
     name: Type.String(),
     role: Type.String(),
   }),
-  tenant: Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String() }),
+  tenant: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    kind: Type.String(),
+    handle: Type.String({ description: "Names the shop's customer portal: /s/HANDLE/returns" }),
+  }),
   csrfToken: Type.String({
     description: 'Echo it as X-CSRF-Token on every change made with the session cookie.',
   }),
@@ -24,7 +29,9 @@ export function registerAuthRoutes(
   app: AppInstance,
   deps: {
     sessions: Sessions;
-    tenantOf: (tenantId: string) => Promise<{ id: string; name: string; kind: string } | undefined>;
+    tenantOf: (
+      tenantId: string,
+    ) => Promise<{ id: string; name: string; kind: string; handle: string } | undefined>;
     sendPasswordReset: (tenantId: string, to: string, name: string, link: string) => Promise<void>;
     publicUrl: () => string;
     publicRateLimit: number;

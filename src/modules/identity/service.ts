@@ -1,16 +1,18 @@
 import type { Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
+import { type Db, isUniqueViolation } from '../../platform/db/database.ts';
 import type { Database, TenantKind, UsersTable } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Auth } from '../../platform/http/server.ts';
 import { newId } from '../../platform/ids.ts';
 import { generateApiKey, parseApiKey, secretMatches } from './api-keys.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
+import { firstFreeHandle, handleFromName, shopHandleProblem } from './shop-handle.ts';
 
 export type CreatedTenant = {
   tenantId: string;
   name: string;
+  handle: string;
   kind: TenantKind;
   apiKey: string;
   adminEmail: string;
@@ -25,25 +27,52 @@ export type IdentityDeps = {
 };
 
 export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
+  /** `base`, or the first of `base-2`, `base-3`, … no tenant has (a race loses at the unique index). */
+  async function freeHandle(base: string): Promise<string> {
+    const rows = await db
+      .selectFrom('tenants')
+      .select('handle')
+      .where((e) => e.or([e('handle', '=', base), e('handle', 'like', `${base.slice(0, 36)}-%`)]))
+      .execute();
+    const taken = new Set(rows.map((r) => r.handle));
+    return firstFreeHandle(base, (h) => taken.has(h));
+  }
+
   return {
     /** Creates a tenant with its first API key, an admin user and the default policy, in one transaction. */
     async createTenant(input: {
       name: string;
       kind: TenantKind;
+      /** The portal's address, `/s/HANDLE/returns`; made from the name when absent. */
+      handle?: string;
       adminEmail?: string;
       adminPassword?: string;
     }): Promise<CreatedTenant> {
+      if (input.handle !== undefined) {
+        const problem = shopHandleProblem(input.handle);
+        if (problem) throw new AppError(400, 'invalid_shop_handle', `The shop handle ${problem}.`);
+      }
       const now = clock.now().toISOString();
       const tenantId = newId('ten');
       const key = generateApiKey();
       const adminEmail = (input.adminEmail ?? `admin+${tenantId.slice(-8)}@returnflow.local`).toLowerCase();
       const adminPassword = input.adminPassword ?? generatePassword();
       const passwordHash = await hashPassword(adminPassword);
+      const handle = input.handle ?? (await freeHandle(handleFromName(input.name)));
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('tenants')
-          .values({ id: tenantId, name: input.name, kind: input.kind, createdAt: now })
-          .execute();
+        try {
+          await trx
+            .insertInto('tenants')
+            .values({ id: tenantId, name: input.name, handle, kind: input.kind, createdAt: now })
+            .execute();
+        } catch (e) {
+          if (!isUniqueViolation(e)) throw e;
+          throw new AppError(
+            409,
+            'shop_handle_taken',
+            `The shop handle "${handle}" is taken; choose another.`,
+          );
+        }
         await trx
           .insertInto('apiKeys')
           .values({
@@ -70,7 +99,15 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
           .execute();
         await initTenant(trx, tenantId, input.kind);
       });
-      return { tenantId, name: input.name, kind: input.kind, apiKey: key.token, adminEmail, adminPassword };
+      return {
+        tenantId,
+        name: input.name,
+        handle,
+        kind: input.kind,
+        apiKey: key.token,
+        adminEmail,
+        adminPassword,
+      };
     },
 
     async createUser(
@@ -228,15 +265,26 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
     async getTenant(tenantId: string) {
       return db
         .selectFrom('tenants')
-        .select(['id', 'name', 'kind', 'createdAt'])
+        .select(['id', 'name', 'handle', 'kind', 'createdAt'])
         .where('id', '=', tenantId)
+        .executeTakeFirst();
+    },
+
+    /** The shop whose portal lives at `/s/HANDLE/returns`. */
+    async tenantByHandle(handle: string) {
+      // What no shop can be called is not looked up (nor sent to the driver).
+      if (shopHandleProblem(handle) !== null) return undefined;
+      return db
+        .selectFrom('tenants')
+        .select(['id', 'name', 'handle', 'kind'])
+        .where('handle', '=', handle)
         .executeTakeFirst();
     },
 
     async listTenants() {
       return db
         .selectFrom('tenants')
-        .select(['id', 'name', 'kind', 'createdAt'])
+        .select(['id', 'name', 'handle', 'kind', 'createdAt'])
         .orderBy('createdAt')
         .execute();
     },

@@ -529,7 +529,11 @@ export function registerNotifyRoutes(
             statusCode: Nullable(Type.Integer()),
             durationMs: Type.Integer(),
             error: Nullable(Type.String()),
-            response: Nullable(Type.String()),
+            responseExcerpt: Nullable(
+              Type.String({
+                description: "The first 200 characters of the endpoint's answer, to recognise the receiver",
+              }),
+            ),
           }),
           ...errorResponses(404),
         },

@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { OutboundRefused, postOutbound } from '../../platform/outbound-http.ts';
 import type { Sealer } from '../../platform/secrets.ts';
 import { WEBHOOK_EVENTS } from './notify-rules.ts';
 import { checkPublicUrl } from './url-guard.ts';
@@ -10,6 +11,10 @@ import { newWebhookSecret, signPayload } from './webhook-signing.ts';
 
 /** How long the old secret keeps signing after a rotation, so receivers can switch without gaps. */
 const ROTATION_OVERLAP_MS = 24 * 3_600_000;
+/** How much of an endpoint's answer the delivery log keeps. */
+const RESPONSE_KEPT = 500;
+/** How much of it a test send shows: enough to recognise the receiver, not a way to read pages. */
+export const TEST_EXCERPT_CHARS = 200;
 
 export type WebhookSendResult =
   | { status: 'delivered'; statusCode: number; response: string }
@@ -83,11 +88,9 @@ export function createWebhookService(deps: {
   ): Promise<WebhookSendResult> {
     const t = Math.floor(clock.now().getTime() / 1000);
     try {
-      // Redirects are not followed: a 3xx could bounce the request into a private network.
-      const res = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+      const res = await postOutbound(url, {
+        timeoutMs,
+        allowPrivate: deps.allowPrivateUrls,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Returnflow-Webhooks/1',
@@ -97,20 +100,30 @@ export function createWebhookService(deps: {
         },
         body,
       });
-      const text = (await res.text().catch(() => '')).slice(0, 500);
-      if (res.status >= 200 && res.status < 300)
-        return { status: 'delivered', statusCode: res.status, response: text };
+      const text = res.body.slice(0, RESPONSE_KEPT);
+      if (res.statusCode >= 200 && res.statusCode < 300)
+        return { status: 'delivered', statusCode: res.statusCode, response: text };
       // Any other answer is retried with back-off, as Stripe and GitHub do: receivers
       // misconfigure during deploys. After the last try the delivery is dead until replayed.
       return {
         status: 'retry',
-        code: `http_${res.status}`,
-        error: `The endpoint answered ${res.status}.`,
-        statusCode: res.status,
+        code: `http_${res.statusCode}`,
+        error: `The endpoint answered ${res.statusCode}.`,
+        statusCode: res.statusCode,
         response: text,
       };
     } catch (e) {
       const err = e as Error;
+      if (err instanceof OutboundRefused) {
+        // The address may turn public again (a DNS fix), so it is retried like any other failure.
+        return {
+          status: 'retry',
+          code: 'private_address',
+          error: `Not sent: ${err.message}.`,
+          statusCode: null,
+          response: null,
+        };
+      }
       const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
       return {
         status: 'retry',
@@ -241,7 +254,7 @@ export function createWebhookService(deps: {
         statusCode: result.statusCode,
         durationMs: Date.now() - started,
         error: result.status === 'delivered' ? null : result.error,
-        response: result.response,
+        responseExcerpt: result.response === null ? null : result.response.slice(0, TEST_EXCERPT_CHARS),
       };
     },
 

@@ -8,8 +8,10 @@ import { CUSTOMER_COOKIE, CUSTOMER_SESSION_TTL_MS, type Portal } from './portal.
 import { QuoteView, ReturnRequest } from './schemas.ts';
 import { localized, type ReturnsService } from './service.ts';
 
+const ShopView = Type.Object({ name: Type.String(), handle: Type.String(), kind: Type.String() });
+
 const PortalView = Type.Object({
-  shop: Type.Object({ name: Type.String(), kind: Type.String() }),
+  shop: ShopView,
   order: Type.Object({
     id: Type.String(),
     orderNumber: Type.String(),
@@ -86,6 +88,8 @@ export function registerPortalRoutes(
     evidence: EvidenceService;
     publicUrl: () => string;
     publicRateLimit: number;
+    lookupRateLimit: number;
+    shopByHandle: (handle: string) => Promise<{ name: string; handle: string; kind: string } | undefined>;
   },
 ): void {
   const { portal, returns, evidence } = deps;
@@ -94,7 +98,7 @@ export function registerPortalRoutes(
   // Guessing order numbers and emails is the attack this form invites: a tight limit per IP.
   const lookupLimit = {
     public: true,
-    rateLimit: { max: Math.min(10, deps.publicRateLimit), timeWindow: '1 minute' },
+    rateLimit: { max: deps.lookupRateLimit, timeWindow: '1 minute' },
   };
   const access = (request: { headers: { cookie?: string } }) =>
     portal.resolve(readCookie(request.headers.cookie, CUSTOMER_COOKIE));
@@ -112,9 +116,14 @@ export function registerPortalRoutes(
         querystring: LangQuery,
         body: Type.Object(
           {
+            shop: Type.Optional(
+              Type.String({
+                maxLength: 40,
+                description: "The shop's handle, as in its portal address /s/HANDLE/returns. Required.",
+              }),
+            ),
             orderNumber: Type.String({ minLength: 1, maxLength: 100 }),
             email: Type.String({ format: 'email', maxLength: 320 }),
-            tenantId: Type.Optional(Type.String({ maxLength: 100 })),
           },
           { additionalProperties: false },
         ),
@@ -122,7 +131,15 @@ export function registerPortalRoutes(
       },
     },
     async (request, reply) => {
-      const found = await portal.lookup(request.body);
+      const { shop, ...rest } = request.body;
+      if (!shop) {
+        throw new AppError(
+          400,
+          'shop_required',
+          'Say which shop the order is from: open the shop\'s returns page (/s/SHOP/returns) or send its handle as "shop".',
+        );
+      }
+      const found = await portal.lookup({ shop, ...rest });
       if (!found) {
         throw new AppError(
           404,
@@ -138,6 +155,25 @@ export function registerPortalRoutes(
         }),
       );
       return portal.view(found.access, request.query.lang);
+    },
+  );
+
+  app.get(
+    '/api/v1/portal/shops/:handle',
+    {
+      config: open,
+      schema: {
+        tags: ['portal'],
+        summary: "The shop whose customer portal is /s/HANDLE/returns: its name, for the portal's header",
+        security: [],
+        params: Type.Object({ handle: Type.String({ maxLength: 100 }) }),
+        response: { 200: ShopView, 404: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const shop = await deps.shopByHandle(request.params.handle);
+      if (!shop) throw new AppError(404, 'shop_not_found', 'There is no shop at this address.');
+      return { name: shop.name, handle: shop.handle, kind: shop.kind };
     },
   );
 

@@ -26,6 +26,8 @@ export function createPortal(deps: {
   orders: OrdersService;
   policies: PolicyService;
   publicUrl: () => string;
+  /** The shop whose portal lives at `/s/HANDLE/returns` (identity's tenant by handle). */
+  shopByHandle: (handle: string) => Promise<{ id: string } | undefined>;
 }) {
   const { db, clock } = deps;
 
@@ -35,7 +37,7 @@ export function createPortal(deps: {
     const { policy } = await deps.policies.currentPolicy(a.tenantId);
     const tenant = await db
       .selectFrom('tenants')
-      .select(['name', 'kind'])
+      .select(['name', 'handle', 'kind'])
       .where('id', '=', a.tenantId)
       .executeTakeFirstOrThrow();
     const probeReason = policy.reasons.find((r) => !r.evidenceRequired)?.code ?? policy.reasons[0]!.code;
@@ -90,7 +92,7 @@ export function createPortal(deps: {
       .orderBy('createdAt', 'desc')
       .execute();
     return {
-      shop: { name: tenant.name, kind: tenant.kind },
+      shop: { name: tenant.name, handle: tenant.handle, kind: tenant.kind },
       order: {
         id: order.id,
         orderNumber: order.orderNumber,
@@ -120,7 +122,11 @@ export function createPortal(deps: {
     view,
 
     /** Opens a session for the order with this number and email; null (→ one generic 404) otherwise. */
-    async lookup(input: { orderNumber: string; email: string; tenantId?: string }) {
+    async lookup(input: { shop: string; orderNumber: string; email: string }) {
+      // Only the shop's own orders: an order number and email are not unique across shops, and
+      // another tenant could create an order with them to take over this shop's customer.
+      const shop = await deps.shopByHandle(input.shop);
+      if (!shop) return null;
       const email = input.email.trim().toLowerCase();
       const number = input.orderNumber.trim();
       const candidates = [number, number.startsWith('#') ? number.slice(1) : `#${number}`];
@@ -134,7 +140,7 @@ export function createPortal(deps: {
         .select(['orders.tenantId', 'orders.id', 'orders.customerId'])
         .where('orders.orderNumber', 'in', candidates)
         .where('customers.email', '=', email)
-        .$if(Boolean(input.tenantId), (q) => q.where('orders.tenantId', '=', input.tenantId!))
+        .where('orders.tenantId', '=', shop.id)
         .orderBy('orders.createdAt', 'desc')
         .executeTakeFirst();
       if (!row) return null;

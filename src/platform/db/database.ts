@@ -15,6 +15,7 @@ import {
 import pg from 'pg';
 import { detection } from '../../modules/analytics/detection-migration.ts';
 import { analytics } from '../../modules/analytics/migration.ts';
+import { tenantHandles } from '../../modules/identity/migration.ts';
 import { sourcing } from '../../modules/sourcing/migration.ts';
 import type { DatabaseConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
@@ -110,6 +111,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0008-sourcing': sourcing(t),
     '0009-analytics': analytics(t),
     '0010-detection': detection(t),
+    '0011-tenant-handles': tenantHandles(),
   };
 }
 

@@ -15,6 +15,8 @@ export type TenantKind = 'merchant' | 'purchasing_agent';
 export interface TenantsTable {
   id: string;
   name: string;
+  /** Names the customer portal: `/s/HANDLE/returns` (set for every tenant since 0011). */
+  handle: string;
   kind: TenantKind;
   rmaSeq: Generated<number>;
   createdAt: string;

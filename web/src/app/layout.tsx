@@ -3,10 +3,12 @@ import { useEffect, useRef } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { LanguageSwitch } from '../components/language-switch.tsx';
 import { useI18n } from '../lib/i18n/i18n-provider.tsx';
+import { useShopBrand } from '../lib/shop-brand.ts';
 
 /** Header (shop, language), one main landmark with a skip link to it, footer with the ways in. */
 export function Layout() {
   const { t } = useI18n();
+  const shop = useShopBrand();
   const mainRef = useRef<HTMLElement>(null);
   const { pathname, hash } = useLocation();
   const shownPath = useRef(pathname);
@@ -28,9 +30,9 @@ export function Layout() {
       <header className="app-header">
         <Container size="lg" py="sm">
           <Group justify="space-between" wrap="nowrap" gap="sm">
-            <Link to="/" className="brand-link">
+            <Link to={shop?.handle ? `/s/${shop.handle}/returns` : '/'} className="brand-link">
               <img src="/favicon.svg" alt="" width={28} height={28} />
-              <span>{t('app.shopName')}</span>
+              <span data-testid="brand">{shop?.name ?? t('app.shopName')}</span>
             </Link>
             <LanguageSwitch />
           </Group>
@@ -47,7 +49,11 @@ export function Layout() {
             <nav aria-label={t('app.nav.label')}>
               <Group gap="lg" component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
                 <li>
-                  <Anchor component={Link} to="/returns" size="sm">
+                  <Anchor
+                    component={Link}
+                    to={shop?.handle ? `/s/${shop.handle}/returns` : '/returns'}
+                    size="sm"
+                  >
                     {t('app.nav.returns')}
                   </Anchor>
                 </li>

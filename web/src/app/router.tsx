@@ -19,8 +19,12 @@ export function createAppRouter() {
         { path: '/', ...page(() => import('./routes/landing-route.tsx').then((m) => m.LandingRoute)) },
         { path: '/t/:token', ...page(() => import('./routes/track-route.tsx').then((m) => m.TrackRoute)) },
         {
-          path: '/returns/*',
+          path: '/s/:shop/returns/*',
           ...page(() => import('./routes/returns-route.tsx').then((m) => m.ReturnsRoute)),
+        },
+        {
+          path: '/returns/*',
+          ...page(() => import('./routes/find-shop-route.tsx').then((m) => m.FindShopRoute)),
         },
         {
           path: '/console/*',

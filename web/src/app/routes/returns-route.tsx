@@ -1,6 +1,8 @@
+import { useParams } from 'react-router';
 import { PortalPage } from '../../features/portal/components/portal-page.tsx';
 
-/** `/returns`: the customer return portal (find the order, choose, explain, review, confirm). */
+/** `/s/:shop/returns`: the shop's customer return portal (find the order, choose, explain, review, confirm). */
 export function ReturnsRoute() {
-  return <PortalPage />;
+  const { shop = '' } = useParams();
+  return <PortalPage shop={shop} />;
 }

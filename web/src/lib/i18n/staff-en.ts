@@ -442,6 +442,7 @@ export const staffEn = {
   'admin.adminsOnly.console': 'Go to the agent console',
 
   'admin.shell.title': 'Administration · {tenant}',
+  'admin.shell.portal': 'Customer returns page:',
   'admin.shell.user': '{name} ({role})',
 
   'admin.nav.label': 'Admin sections',
@@ -657,6 +658,7 @@ export const staffEn = {
   'admin.webhooks.testFailed': 'It did not work: {status}{error} ({ms} ms).',
   'admin.webhooks.testTitle': 'Test ping to {url}',
   'admin.webhooks.dismissTest': 'Dismiss the test result',
+  'admin.webhooks.responseExcerpt': 'First 200 characters of the answer',
   'admin.webhooks.fullUrl': 'Enter a full URL, like https://erp.example.com/hooks/returns.',
   'admin.webhooks.add.title': 'Add an endpoint',
   'admin.webhooks.add.url': 'Endpoint URL',

@@ -449,6 +449,7 @@ export const staffEs: StaffMessages = {
   'admin.adminsOnly.console': 'Ir a la consola de agentes',
 
   'admin.shell.title': 'Administración · {tenant}',
+  'admin.shell.portal': 'Página de devoluciones para clientes:',
   'admin.shell.user': '{name} ({role})',
 
   'admin.nav.label': 'Secciones de administración',
@@ -667,6 +668,7 @@ export const staffEs: StaffMessages = {
   'admin.webhooks.testFailed': 'No funcionó: {status}{error} ({ms} ms).',
   'admin.webhooks.testTitle': 'Prueba enviada a {url}',
   'admin.webhooks.dismissTest': 'Cerrar el resultado de la prueba',
+  'admin.webhooks.responseExcerpt': 'Primeros 200 caracteres de la respuesta',
   'admin.webhooks.fullUrl': 'Escribe una URL completa, como https://erp.example.com/hooks/returns.',
   'admin.webhooks.add.title': 'Añadir un endpoint',
   'admin.webhooks.add.url': 'URL del endpoint',

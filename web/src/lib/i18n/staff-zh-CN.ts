@@ -426,6 +426,7 @@ export const staffZhCN: StaffMessages = {
   'admin.adminsOnly.console': '前往客服工作台',
 
   'admin.shell.title': '后台管理 · {tenant}',
+  'admin.shell.portal': '顾客退货页面：',
   'admin.shell.user': '{name}（{role}）',
 
   'admin.nav.label': '后台管理栏目',
@@ -633,6 +634,7 @@ export const staffZhCN: StaffMessages = {
   'admin.webhooks.testFailed': '测试失败：{status}{error}（{ms} 毫秒）。',
   'admin.webhooks.testTitle': '向 {url} 发送的测试请求',
   'admin.webhooks.dismissTest': '关闭测试结果',
+  'admin.webhooks.responseExcerpt': '响应的前 200 个字符',
   'admin.webhooks.fullUrl': '请输入完整网址，例如 https://erp.example.com/hooks/returns。',
   'admin.webhooks.add.title': '添加端点',
   'admin.webhooks.add.url': '端点网址',

@@ -4,7 +4,7 @@ import { csrf, fetchMe, STAFF_ME_KEY } from '../../../lib/staff-session.ts';
 
 export type AdminMe = {
   user: { id: string; email: string; name: string; role: string; tenantId: string };
-  tenant: { name: string };
+  tenant: { name: string; handle: string };
   csrfToken: string;
 };
 
@@ -275,7 +275,7 @@ export type WebhookTestResult = {
   statusCode: number | null;
   durationMs: number;
   error: string | null;
-  response: string | null;
+  responseExcerpt: string | null;
 };
 export type Delivery = {
   id: string;

@@ -80,6 +80,12 @@ export function AdminApp({ sections = [] }: { sections?: AdminSection[] }) {
           <Paper component="section" aria-label={t('admin.title')} withBorder px="md" py="xs" radius="md">
             <Group justify="space-between" wrap="wrap" gap="xs">
               <Text fw={700}>{t('admin.shell.title', { tenant: user.tenant.name })}</Text>
+              <Text size="sm" data-testid="portal-address">
+                {t('admin.shell.portal')}{' '}
+                <Anchor href={`/s/${user.tenant.handle}/returns`}>
+                  {`${window.location.origin}/s/${user.tenant.handle}/returns`}
+                </Anchor>
+              </Text>
               <Text size="sm" data-testid="admin-user">
                 {t('admin.shell.user', { name: user.user.name, role: roleLabel(t, user.user.role) })}
               </Text>

@@ -379,10 +379,15 @@ function TestResult({
     >
       <Stack gap={4}>
         <Text size="sm">{body}</Text>
-        {result.response && (
-          <Code block data-testid="webhook-test-response">
-            {result.response.slice(0, 500)}
-          </Code>
+        {result.responseExcerpt && (
+          <>
+            <Text size="xs" c="dimmed" id="webhook-test-excerpt-label">
+              {t('admin.webhooks.responseExcerpt')}
+            </Text>
+            <Code block data-testid="webhook-test-response" aria-labelledby="webhook-test-excerpt-label">
+              {result.responseExcerpt}
+            </Code>
+          </>
         )}
       </Stack>
     </Alert>

@@ -306,7 +306,6 @@ export function useCasePresence(id: string, selfId: string | undefined): Viewer[
   useEffect(() => {
     const say = (state: 'viewing' | 'left') =>
       staffApi.post(`${retPath(id)}/presence`, { state }).catch(() => {});
-    void say('viewing');
     // Closing the tab or reloading: a keep-alive request still gets out while the page unloads.
     const onHide = () =>
       void fetch(`${retPath(id)}/presence`, {
@@ -329,11 +328,16 @@ export function useCasePresence(id: string, selfId: string | undefined): Viewer[
       });
     }, 5_000);
     let source: EventSource | null = null;
-    if (typeof EventSource !== 'undefined') {
+    if (typeof EventSource === 'undefined') void say('viewing');
+    else {
       source = new EventSource(`/api/v1/console/returns/${encodeURIComponent(id)}/stream`);
       let opened = false;
       const refetch = () => qc.invalidateQueries({ queryKey: consoleKeys.case(id) });
+      // "viewing" once the stream is open, not before: the others answer at once, and an answer
+      // that arrives before we listen is lost until the next beat 15 s later. Again after a
+      // reconnect, for those who arrived while we were away.
       source.onopen = () => {
+        void say('viewing');
         if (opened) void refetch();
         opened = true;
       };

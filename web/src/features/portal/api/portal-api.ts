@@ -22,8 +22,10 @@ export type PortalLine = {
 export type PortalReason = { code: string; label: string; evidenceRequired: boolean };
 
 /** POST /api/v1/portal/lookup and GET /api/v1/portal/order (src/modules/returns/portal-routes.ts). */
+export type PortalShop = { name: string; handle: string; kind: string };
+
 export type PortalView = {
-  shop: { name: string; kind: string };
+  shop: PortalShop;
   order: {
     id: string;
     orderNumber: string;
@@ -173,11 +175,28 @@ export function usePortalOrder() {
   });
 }
 
+/** The shop of a portal address, `/s/HANDLE/returns`; null when no shop has that handle. */
+export function useShop(handle: string) {
+  return useQuery({
+    queryKey: ['portal', 'shop', handle],
+    queryFn: async ({ signal }): Promise<PortalShop | null> => {
+      try {
+        return await api.get<PortalShop>(`/api/v1/portal/shops/${encodeURIComponent(handle)}`, { signal });
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    refetchOnWindowFocus: false,
+  });
+}
+
 export function useLookup() {
   const qc = useQueryClient();
   const { locale } = useI18n();
   return useMutation({
-    mutationFn: (input: { orderNumber: string; email: string }) =>
+    mutationFn: (input: { shop: string; orderNumber: string; email: string }) =>
       api.post<PortalView>(`/api/v1/portal/lookup?lang=${encodeURIComponent(locale)}`, input),
     onSuccess: (view) => {
       setSessionFlag(true);

@@ -15,7 +15,7 @@ const line = (id: string, over: Partial<PortalView['order']['lines'][number]> = 
   ...over,
 });
 const view: PortalView = {
-  shop: { name: 'Shop', kind: 'merchant' },
+  shop: { name: 'Shop', handle: 'shop', kind: 'merchant' },
   order: {
     id: 'ord_1',
     orderNumber: '#1',

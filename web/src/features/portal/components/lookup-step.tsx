@@ -7,7 +7,7 @@ import { useLookup } from '../api/portal-api.ts';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Step 1: order number and email. A miss never says which of the two was wrong. */
-export function LookupStep({ onFound }: { onFound: () => void }) {
+export function LookupStep({ shop, onFound }: { shop: string; onFound: () => void }) {
   const { t } = useI18n();
   const lookup = useLookup();
   const [orderNumber, setOrderNumber] = useState('');
@@ -25,7 +25,7 @@ export function LookupStep({ onFound }: { onFound: () => void }) {
     setErrors(next);
     if (next.orderNumber) return numberRef.current?.focus();
     if (next.email) return emailRef.current?.focus();
-    lookup.mutate({ orderNumber: orderNumber.trim(), email: email.trim() }, { onSuccess: onFound });
+    lookup.mutate({ shop, orderNumber: orderNumber.trim(), email: email.trim() }, { onSuccess: onFound });
   };
 
   const failure = lookup.error;

@@ -2,10 +2,18 @@ import { Anchor, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core'
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
+import { MessagePanel } from '../../../components/message-panel.tsx';
 import { api } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import { useShowShop } from '../../../lib/shop-brand.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
-import { type LineProblem, type PortalView, setSessionFlag, usePortalOrder } from '../api/portal-api.ts';
+import {
+  type LineProblem,
+  type PortalView,
+  setSessionFlag,
+  usePortalOrder,
+  useShop,
+} from '../api/portal-api.ts';
 import { type Draft, emptyDraft } from './draft.ts';
 import { ItemsStep } from './items-step.tsx';
 import { LookupStep } from './lookup-step.tsx';
@@ -29,18 +37,21 @@ export type StepProps = {
   setProblems: (p: LineProblem[]) => void;
 };
 
-/** `/returns`: find the order, choose items, say why, choose a resolution, review, confirm. */
-export function PortalPage() {
+/** `/s/:shop/returns`: find the order, choose items, say why, choose a resolution, review, confirm. */
+export function PortalPage({ shop: handle }: { shop: string }) {
   const { t } = useI18n();
+  const shop = useShop(handle);
   const order = usePortalOrder();
   const qc = useQueryClient();
   const [step, setStep] = useState<Step>('lookup');
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [problems, setProblems] = useState<LineProblem[]>([]);
-  useDocumentTitle(t('portal.title'), t('app.shopName'));
+  useDocumentTitle(t('portal.title'), shop.data?.name ?? t('app.shopName'));
+  useShowShop(shop.data?.name, shop.data?.handle);
 
-  // An open customer session (a reload mid-way) goes straight to the items.
-  const view = order.data;
+  // An open customer session (a reload mid-way) goes straight to the items; a session opened at
+  // another shop's portal does not carry over to this one.
+  const view = order.data?.shop.handle === handle ? order.data : null;
   const current: Step = view ? (step === 'lookup' ? 'items' : step) : 'lookup';
 
   // The thumbnails' object URLs live as long as the page.
@@ -76,8 +87,18 @@ export function PortalPage() {
     setStep('lookup');
   };
 
+  if (shop.data === null) {
+    return (
+      <MessagePanel
+        title={t('portal.noShop.title')}
+        body={t('portal.noShop.body')}
+        action={{ label: t('portal.noShop.action'), to: '/returns' }}
+      />
+    );
+  }
+
   let body: ReactNode;
-  if (order.isPending) {
+  if (order.isPending || shop.isPending) {
     body = (
       <Group gap="sm" py="xl" role="status">
         <Loader size="sm" aria-hidden="true" />
@@ -87,9 +108,11 @@ export function PortalPage() {
   } else if (!view) {
     body = order.isError ? (
       <ErrorPanel error={order.error} onRetry={() => void order.refetch()} />
+    ) : shop.isError ? (
+      <ErrorPanel error={shop.error} onRetry={() => void shop.refetch()} />
     ) : (
       <StepFrame step="lookup">
-        <LookupStep onFound={() => go('items')} />
+        <LookupStep shop={handle} onFound={() => go('items')} />
       </StepFrame>
     );
   } else {
