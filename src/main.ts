@@ -139,6 +139,7 @@ export function createServices(
     payments: refunds,
     // Late-bound: sales rollups move with every order write, in its transaction.
     onChange: (trx, tenantId, orderId, phase) => analytics.onOrderChange(trx, tenantId, orderId, phase),
+    hasReturns: (ex, tenantId, orderId) => returns.orderHasReturns(ex, tenantId, orderId),
   });
 
   const settings = createNotifySettings({

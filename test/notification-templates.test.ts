@@ -104,16 +104,17 @@ describe('GET /api/v1/notification-templates', () => {
     expect(row.override).toEqual({ subject: 'Got it {{rmaNumber}}' });
   });
 
-  it('is readable by every staff role; only an admin rewrites or resets', async () => {
+  it('is for admins only: read, rewrite and reset (docs/security.md)', async () => {
     const agent = await staff('agent');
-    const rows = await agent.get<{ data: Row[] }>('/api/v1/notification-templates');
-    expect(rows.status).toBe(200);
-    expect(rowOf(rows.body.data, 'digest', 'en').builtIn).toEqual(DEFAULT_TEMPLATES.digest.en);
+    expect((await agent.get('/api/v1/notification-templates')).status).toBe(403);
     const path = '/api/v1/notification-templates/digest/en';
     expect((await agent.put(path, { subject: 'Nope {{rmaNumber}}' })).status).toBe(403);
     expect((await agent.delete(path)).status).toBe(403);
 
     const admin = await staff('admin');
+    const rows = await admin.get<{ data: Row[] }>('/api/v1/notification-templates');
+    expect(rows.status).toBe(200);
+    expect(rowOf(rows.body.data, 'digest', 'en').builtIn).toEqual(DEFAULT_TEMPLATES.digest.en);
     expect((await admin.put(path, { subject: 'News {{rmaNumber}}' })).status).toBe(204);
     expect(rowOf(await listOf(t.api), 'digest', 'en').override).toEqual({
       subject: 'News {{rmaNumber}}',

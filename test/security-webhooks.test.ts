@@ -42,7 +42,10 @@ describe('webhook URLs', () => {
     '0x7f.0.0.1',
     'localhost',
   ])('refuses http://%s:PORT/ when saving', async (host) => {
-    const res = await t.api.post('/api/v1/webhooks', { url: `http://${host}:${internalPort}/`, events: ['*'] });
+    const res = await t.api.post('/api/v1/webhooks', {
+      url: `http://${host}:${internalPort}/`,
+      events: ['*'],
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.body.error.code).toBe('invalid_webhook_url');
     expect(internalHits).toBe(0);
@@ -61,7 +64,9 @@ describe('webhook URLs', () => {
     const test = await t.api.post(`/api/v1/webhooks/${saved.body.id}/test`, {});
     expect(test.status).toBe(200);
     expect(test.body).toMatchObject({ ok: false, statusCode: null, responseExcerpt: null });
-    expect(test.body.error).toMatch(/^Not sent: localhost resolves to (127\.0\.0\.1|::1), a loopback address/);
+    expect(test.body.error).toMatch(
+      /^Not sent: localhost resolves to (127\.0\.0\.1|::1), a loopback address/,
+    );
     expect(internalHits).toBe(0);
   });
 

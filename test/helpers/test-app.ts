@@ -235,6 +235,8 @@ export async function startTestApp(
   const tenant = await services.identity.createTenant({ name: 'Test Shop', kind: 'merchant' });
   return {
     baseUrl,
+    /** The Fastify instance (its `routeList` names every route and who may call it). */
+    app,
     services,
     handle,
     dataDir,

@@ -1,11 +1,9 @@
 import { Type } from 'typebox';
+import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { RiskService } from './detection-risk.ts';
 import type { DetectionService } from './detection-service.ts';
-
-const READERS = { roles: ['admin' as const, 'supervisor' as const] };
-const ADMINS = { roles: ['admin' as const] };
 
 const AsOf = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',
@@ -95,7 +93,7 @@ export function registerDetectionRoutes(
   app.get(
     '/api/v1/analytics/alerts',
     {
-      config: READERS,
+      config: access.leads,
       schema: {
         tags: ['analytics'],
         summary:
@@ -137,7 +135,7 @@ export function registerDetectionRoutes(
   app.get(
     '/api/v1/analytics/alerts/:id',
     {
-      config: READERS,
+      config: access.leads,
       schema: {
         tags: ['analytics'],
         summary: 'One alert with its evidence',
@@ -151,7 +149,7 @@ export function registerDetectionRoutes(
   app.post(
     '/api/v1/analytics/alerts/detect',
     {
-      config: ADMINS,
+      config: access.admin,
       schema: {
         tags: ['analytics'],
         summary: 'Run detection now (the daily job does this by itself) and update the stored alerts',
@@ -174,7 +172,7 @@ export function registerDetectionRoutes(
   app.get(
     '/api/v1/analytics/themes',
     {
-      config: READERS,
+      config: access.leads,
       schema: {
         tags: ['analytics'],
         summary: 'Complaint phrases over-represented in the return notes of a SKU or category',
@@ -217,7 +215,7 @@ export function registerDetectionRoutes(
   app.get(
     '/api/v1/analytics/risk-model',
     {
-      config: READERS,
+      config: access.leads,
       schema: {
         tags: ['analytics'],
         summary: 'The latest return-risk model: AUC and calibration on a time-based holdout, feature weights',
@@ -230,7 +228,7 @@ export function registerDetectionRoutes(
   app.post(
     '/api/v1/analytics/risk-model/train',
     {
-      config: ADMINS,
+      config: access.admin,
       schema: {
         tags: ['analytics'],
         summary: 'Train the return-risk model on the history up to asOf (default today)',
@@ -244,7 +242,7 @@ export function registerDetectionRoutes(
   app.get(
     '/api/v1/analytics/risk',
     {
-      config: READERS,
+      config: access.leads,
       schema: {
         tags: ['analytics'],
         summary: 'Probability of return: one order (orderId), or open orders highest first',

@@ -3,13 +3,13 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
+import { access } from '../../platform/http/access.ts';
 import { errorResponses, PageQuery } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { readHistoryCsv } from './history-csv.ts';
 import type { OrderRow, ReturnRow } from './history-rows.ts';
 import type { AnalyticsService, MetricFilters } from './service.ts';
 
-const READERS = { roles: ['admin' as const, 'supervisor' as const] };
 /** An import body may be large (history), but not unbounded. */
 export const MAX_IMPORT_BYTES = 100 * 1_048_576;
 
@@ -122,7 +122,7 @@ export function registerAnalyticsRoutes(app: AppInstance, analytics: AnalyticsSe
   app.get(
     '/api/v1/analytics/return-rate',
     {
-      config: READERS,
+      config: access.leads,
       schema: {
         tags: ['analytics'],
         summary: `Return rate (units returned / units sold) by SKU, product, category or period.${csvNote}`,
@@ -175,7 +175,7 @@ export function registerAnalyticsRoutes(app: AppInstance, analytics: AnalyticsSe
     app.get(
       `/api/v1/analytics/${path}`,
       {
-        config: READERS,
+        config: access.leads,
         schema: {
           tags: ['analytics'],
           summary: `${summary}.${csvNote}`,
@@ -191,7 +191,7 @@ export function registerAnalyticsRoutes(app: AppInstance, analytics: AnalyticsSe
   app.get(
     '/api/v1/analytics/returns',
     {
-      config: READERS,
+      config: access.leads,
       schema: {
         tags: ['analytics'],
         summary: `The return lines behind a number (drill-down), newest first.${csvNote}`,
@@ -223,7 +223,7 @@ export function registerAnalyticsRoutes(app: AppInstance, analytics: AnalyticsSe
   app.post(
     '/api/v1/analytics/rollups/recompute',
     {
-      config: { roles: ['admin'] },
+      config: access.admin,
       schema: {
         tags: ['analytics'],
         summary: 'Rebuild the rollups from the orders and returns (they are kept up to date by themselves)',
@@ -244,7 +244,7 @@ export function registerAnalyticsRoutes(app: AppInstance, analytics: AnalyticsSe
     scope.post(
       '/api/v1/analytics/import',
       {
-        config: { roles: ['admin'] },
+        config: access.admin,
         bodyLimit: MAX_IMPORT_BYTES,
         schema: {
           tags: ['analytics'],

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import { isUniqueViolation } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { IdentityService } from './service.ts';
 
-const ADMIN = { roles: ['admin' as const] };
 const Role = Type.Enum(['admin', 'supervisor', 'agent', 'warehouse']);
 const UserView = Type.Object({
   id: Type.String(),
@@ -28,7 +28,7 @@ export function registerAdminRoutes(app: AppInstance, identity: IdentityService)
   app.get(
     '/api/v1/users',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['admin'],
         summary: 'Staff users and their roles',
@@ -40,7 +40,7 @@ export function registerAdminRoutes(app: AppInstance, identity: IdentityService)
   app.post(
     '/api/v1/users',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['admin'],
         summary: 'Add a staff user',
@@ -72,7 +72,7 @@ export function registerAdminRoutes(app: AppInstance, identity: IdentityService)
   app.put(
     '/api/v1/users/:id',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['admin'],
         summary: "Change a user's name or role (their sessions end when the role changes)",
@@ -89,7 +89,7 @@ export function registerAdminRoutes(app: AppInstance, identity: IdentityService)
   app.delete(
     '/api/v1/users/:id',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['admin'],
         summary: 'Remove a staff user',
@@ -106,7 +106,7 @@ export function registerAdminRoutes(app: AppInstance, identity: IdentityService)
   app.get(
     '/api/v1/api-keys',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['admin'],
         summary: 'API keys (never the secret part)',
@@ -118,7 +118,7 @@ export function registerAdminRoutes(app: AppInstance, identity: IdentityService)
   app.post(
     '/api/v1/api-keys',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['admin'],
         summary: 'Create an API key (shown once)',
@@ -135,7 +135,7 @@ export function registerAdminRoutes(app: AppInstance, identity: IdentityService)
   app.delete(
     '/api/v1/api-keys/:id',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['admin'],
         summary: 'Revoke an API key (at once)',

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
+import { access } from '../../platform/http/access.ts';
 import { ErrorResponse, errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { Realtime } from '../realtime/hub.ts';
@@ -175,8 +176,6 @@ const DeliveryView = Type.Object({
   updatedAt: Type.String(),
 });
 
-const ADMIN = { roles: ['admin' as const] };
-
 export type TrackingAccess = { tenantId: string; returnId: string; customerId: string };
 
 export function registerNotifyRoutes(
@@ -238,6 +237,7 @@ export function registerNotifyRoutes(
   app.get(
     '/api/v1/notification-settings',
     {
+      config: access.admin,
       schema: {
         tags: ['notifications'],
         summary: 'Sender, languages, quiet hours, digest and critical categories',
@@ -249,7 +249,7 @@ export function registerNotifyRoutes(
   app.put(
     '/api/v1/notification-settings',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['notifications'],
         summary: 'Change notification settings (fields left out stay as they are)',
@@ -263,6 +263,7 @@ export function registerNotifyRoutes(
   app.get(
     '/api/v1/notification-templates',
     {
+      config: access.admin,
       schema: {
         tags: ['notifications'],
         summary: 'Every notification × language: the built-in text, and what the shop has rewritten',
@@ -274,7 +275,7 @@ export function registerNotifyRoutes(
   app.put(
     '/api/v1/notification-templates/:event/:locale',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['notifications'],
         summary: "Rewrite a notification's subject, text, HTML body or SMS for one language",
@@ -298,7 +299,7 @@ export function registerNotifyRoutes(
   app.delete(
     '/api/v1/notification-templates/:event/:locale',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['notifications'],
         summary: 'Go back to the default template',
@@ -318,6 +319,7 @@ export function registerNotifyRoutes(
   app.post(
     '/api/v1/notification-templates/:event/:locale/preview',
     {
+      config: access.admin,
       schema: {
         tags: ['notifications'],
         summary: 'Render a notification (with unsaved changes) for a real return or sample values',
@@ -359,6 +361,7 @@ export function registerNotifyRoutes(
   app.get(
     '/api/v1/notifications',
     {
+      config: access.leads,
       schema: {
         tags: ['notifications'],
         summary:
@@ -384,6 +387,7 @@ export function registerNotifyRoutes(
   app.get(
     '/api/v1/notifications/:id',
     {
+      config: access.leads,
       schema: {
         tags: ['notifications'],
         summary:
@@ -405,6 +409,7 @@ export function registerNotifyRoutes(
   app.post(
     '/api/v1/notifications/:id/replay',
     {
+      config: access.admin,
       schema: {
         tags: ['notifications'],
         summary: 'Send a dead or failed notification again',
@@ -431,7 +436,7 @@ export function registerNotifyRoutes(
   app.post(
     '/api/v1/webhooks',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['webhooks'],
         summary: 'Register a webhook endpoint (the signing secret is shown once)',
@@ -445,6 +450,7 @@ export function registerNotifyRoutes(
   app.get(
     '/api/v1/webhooks',
     {
+      config: access.admin,
       schema: {
         tags: ['webhooks'],
         summary: 'Webhook endpoints',
@@ -456,6 +462,7 @@ export function registerNotifyRoutes(
   app.get(
     '/api/v1/webhooks/:id',
     {
+      config: access.admin,
       schema: {
         tags: ['webhooks'],
         summary: 'One webhook endpoint',
@@ -468,7 +475,7 @@ export function registerNotifyRoutes(
   app.put(
     '/api/v1/webhooks/:id',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['webhooks'],
         summary: 'Change a webhook endpoint',
@@ -490,7 +497,7 @@ export function registerNotifyRoutes(
   app.delete(
     '/api/v1/webhooks/:id',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['webhooks'],
         summary: 'Remove a webhook endpoint',
@@ -506,7 +513,7 @@ export function registerNotifyRoutes(
   app.post(
     '/api/v1/webhooks/:id/rotate-secret',
     {
-      config: ADMIN,
+      config: access.admin,
       schema: {
         tags: ['webhooks'],
         summary: 'Rotate the signing secret (the old one keeps signing for 24 hours)',
@@ -519,6 +526,7 @@ export function registerNotifyRoutes(
   app.post(
     '/api/v1/webhooks/:id/test',
     {
+      config: access.admin,
       schema: {
         tags: ['webhooks'],
         summary: 'Send a signed `ping` now and show what the endpoint answered',
@@ -546,6 +554,7 @@ export function registerNotifyRoutes(
   app.get(
     '/api/v1/customers/:id/preferences',
     {
+      config: access.desk,
       schema: {
         tags: ['notifications'],
         summary: "A customer's language, time zone, phone and channel choices",
@@ -558,6 +567,7 @@ export function registerNotifyRoutes(
   app.put(
     '/api/v1/customers/:id/preferences',
     {
+      config: access.desk,
       schema: {
         tags: ['notifications'],
         summary: "Change a customer's notification preferences",

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
+import { access } from '../../platform/http/access.ts';
+import { errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { OrderInput, OrderView, OrderWithPaymentView } from './schemas.ts';
 import type { OrdersService } from './service.ts';
@@ -8,6 +9,7 @@ export function registerOrderRoutes(app: AppInstance, orders: OrdersService): vo
   app.post(
     '/api/v1/orders',
     {
+      config: access.integrations,
       schema: {
         tags: ['orders'],
         summary: 'Import an order (idempotent upsert by externalId)',
@@ -18,8 +20,12 @@ export function registerOrderRoutes(app: AppInstance, orders: OrdersService): vo
       },
     },
     async (request, reply) => {
-      const tenantId = authOf(request).tenantId;
-      const { order, created } = await orders.upsertOrder(tenantId, request.body);
+      const auth = authOf(request);
+      const tenantId = auth.tenantId;
+      const { order, created } = await orders.upsertOrder(tenantId, request.body, {
+        type: auth.actorType === 'staff' ? 'staff' : 'api',
+        id: auth.actorId,
+      });
       return reply.code(created ? 201 : 200).send(await orders.orderWithPayment(tenantId, order.id));
     },
   );
@@ -36,6 +42,38 @@ export function registerOrderRoutes(app: AppInstance, orders: OrdersService): vo
       },
     },
     async (request) => orders.orderWithPayment(authOf(request).tenantId, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/orders/:id/events',
+    {
+      schema: {
+        tags: ['orders'],
+        summary:
+          "Changes to the order's money after its first import: each field before and after, and by whom",
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                at: Type.String(),
+                actor: Type.Object({ type: Type.String(), id: Nullable(Type.String()) }),
+                changes: Type.Array(
+                  Type.Object({
+                    field: Type.String(),
+                    before: Nullable(Type.Union([Type.Integer(), Type.String()])),
+                    after: Nullable(Type.Union([Type.Integer(), Type.String()])),
+                  }),
+                ),
+              }),
+            ),
+          }),
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request) => ({ data: await orders.listOrderEvents(authOf(request).tenantId, request.params.id) }),
   );
 
   app.get(

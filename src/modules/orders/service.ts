@@ -3,11 +3,12 @@ import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, isForeignKeyViolation, isUniqueViolation } from '../../platform/db/database.ts';
-import type { Database } from '../../platform/db/schema.ts';
+import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { isCurrency } from '../../platform/money.ts';
 import { orderTotal } from '../refunds/refund-calculator.ts';
+import { type MoneyChange, moneyChanges, type OrderMoney } from './money-changes.ts';
 import type { OrderInput, OrderView, PaymentView } from './schemas.ts';
 
 export type OrderLine = OrderView['lines'][number];
@@ -37,11 +38,16 @@ export type OrderPayments = {
   ) => Promise<Static<typeof PaymentView> | null>;
 };
 
+/** Who imported or changed an order, for its event log. */
+export type OrderActor = { type: 'api' | 'staff' | 'system'; id: string | null };
+const SYSTEM: OrderActor = { type: 'system', id: null };
+
 export function createOrdersService({
   db,
   clock,
   payments,
   onChange,
+  hasReturns,
 }: {
   db: Db;
   clock: Clock;
@@ -51,6 +57,8 @@ export function createOrdersService({
    * is written, so read models (the analytics sales rollups) move by the difference.
    */
   onChange?: (trx: Executor, tenantId: string, orderId: string, phase: 'before' | 'after') => Promise<void>;
+  /** Whether any return was filed on the order (the returns module's answer, in the transaction). */
+  hasReturns?: (ex: Executor, tenantId: string, orderId: string) => Promise<boolean>;
 }) {
   async function load(ex: Executor, tenantId: string, orderId: string): Promise<Order | null> {
     const o = await ex
@@ -210,18 +218,40 @@ export function createOrdersService({
      * Creates the order, or — for a known externalId — answers it unchanged when the body is the
      * same, and updates it when the body changed (lines only while nothing has been returned).
      */
-    async upsertOrder(tenantId: string, input: OrderInput): Promise<{ order: Order; created: boolean }> {
+    async upsertOrder(
+      tenantId: string,
+      input: OrderInput,
+      actor: OrderActor = SYSTEM,
+    ): Promise<{ order: Order; created: boolean }> {
       validateOrder(input);
       const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
       for (let attempt = 0; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => upsertIn(trx, tenantId, input, requestHash));
+          return await db.transaction().execute((trx) => upsertIn(trx, tenantId, input, requestHash, actor));
         } catch (e) {
           // Two first imports of one order raced; the loser replays as an update.
           if (attempt === 0 && isUniqueViolation(e)) continue;
           throw e;
         }
       }
+    },
+
+    /** The order's money changes after its first import, oldest first. */
+    async listOrderEvents(tenantId: string, orderId: string) {
+      await this.requireOrder(tenantId, orderId);
+      const rows = await db
+        .selectFrom('orderEvents')
+        .selectAll()
+        .where('tenantId', '=', tenantId)
+        .where('orderId', '=', orderId)
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        actor: { type: r.actorType, id: r.actorId },
+        changes: parseJson<MoneyChange[]>(r.changes),
+      }));
     },
 
     /**
@@ -283,7 +313,13 @@ export function createOrdersService({
     },
   };
 
-  async function upsertIn(trx: Executor, tenantId: string, input: OrderInput, requestHash: string) {
+  async function upsertIn(
+    trx: Executor,
+    tenantId: string,
+    input: OrderInput,
+    requestHash: string,
+    actor: OrderActor,
+  ) {
     const now = clock.now().toISOString();
     const existing = await trx
       .selectFrom('orders')
@@ -371,12 +407,46 @@ export function createOrdersService({
       }) ||
       JSON.stringify(current.fees.map((f) => [f.kind, f.amount])) !==
         JSON.stringify((input.fees ?? []).map((f) => [f.kind, f.amount]));
-    if (linesChanged && current.lines.some((l) => l.returnedQuantity > 0)) {
+    const before = await payments.orderMoney(tenantId, existing.id, trx);
+    const changes = moneyChanges(moneyOf(current, before), {
+      ...moneyOf({ ...header, currency: input.currency, lines: input.lines.map(lineValues), fees: [] }, null),
+      fees: (input.fees ?? []).map((f) => ({
+        kind: f.kind,
+        lineExternalId: f.lineExternalId ?? null,
+        amount: f.amount,
+      })),
+      payment: before && {
+        provider: input.payment?.provider ?? 'manual',
+        reference: input.payment?.reference ?? null,
+        capturedAmount: input.payment?.capturedAmount ?? header.totalAmount,
+      },
+    });
+    // Once a return exists, the prices it was quoted on and the payment it refunds are what they
+    // were: rewriting them would let a refund pay out what was never paid.
+    if (
+      (linesChanged || changes.length > 0) &&
+      (current.lines.some((l) => l.returnedQuantity > 0) || (await hasReturns?.(trx, tenantId, existing.id)))
+    ) {
       throw new AppError(
         409,
         'order_has_returns',
-        'This order already has returns, so its lines, amounts and currency can no longer change; only dates and customer details can.',
+        'This order already has returns, so its lines, amounts, payment and currency can no longer change; only dates and customer details can.',
+        { changes },
       );
+    }
+    if (changes.length > 0) {
+      await trx
+        .insertInto('orderEvents')
+        .values({
+          tenantId,
+          id: newId('oev'),
+          orderId: existing.id,
+          at: now,
+          actorType: actor.type,
+          actorId: actor.id,
+          changes: JSON.stringify(changes),
+        })
+        .execute();
     }
     await trx
       .updateTable('orders')
@@ -493,6 +563,41 @@ export function createOrdersService({
       new Date(now),
     );
   }
+}
+
+/** The money of a stored order (with its payment) in the shape `moneyChanges` compares. */
+function moneyOf(
+  o: Pick<Order, 'currency' | 'shippingAmount' | 'discountAmount' | 'taxAmount' | 'totalAmount'> & {
+    lines: (OrderMoney['lines'][number] & { id?: string })[];
+    fees: { kind: string; amount: number; orderLineId?: string | null }[];
+  },
+  payment: { provider: string; paymentRef: string | null; capturedAmount: number } | null,
+): OrderMoney {
+  const extOf = new Map(o.lines.map((l) => [l.id, l.externalId]));
+  return {
+    currency: o.currency,
+    shippingAmount: o.shippingAmount,
+    discountAmount: o.discountAmount,
+    taxAmount: o.taxAmount,
+    totalAmount: o.totalAmount,
+    lines: o.lines.map((l) => ({
+      externalId: l.externalId,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      discountAmount: l.discountAmount,
+      taxAmount: l.taxAmount,
+    })),
+    fees: o.fees.map((f) => ({
+      kind: f.kind,
+      lineExternalId: f.orderLineId ? (extOf.get(f.orderLineId) ?? null) : null,
+      amount: f.amount,
+    })),
+    payment: payment && {
+      provider: payment.provider,
+      reference: payment.paymentRef,
+      capturedAmount: payment.capturedAmount,
+    },
+  };
 }
 
 function lineValues(l: OrderInput['lines'][number]) {

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { isUniqueViolation } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import { access } from '../../platform/http/access.ts';
 import { errorResponses } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { PolicySchema } from './policy-schema.ts';
@@ -29,7 +30,7 @@ export function registerPolicyRoutes(app: AppInstance, policies: PolicyService):
   app.put(
     '/api/v1/policy',
     {
-      config: { roles: ['admin'] },
+      config: access.admin,
       schema: {
         tags: ['policy'],
         summary: 'Publish a new policy version',

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
+import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { ProviderAccounts } from './provider-accounts.ts';
@@ -46,6 +47,7 @@ export function registerRefundRoutes(
   app.get(
     '/api/v1/customers/:id/credit',
     {
+      config: access.desk,
       schema: {
         tags: ['refunds'],
         summary: "A customer's store-credit balance and its ledger entries (newest first)",
@@ -63,6 +65,7 @@ export function registerRefundRoutes(
   app.post(
     '/api/v1/customers/:id/credit/spend',
     {
+      config: access.leads,
       schema: {
         tags: ['refunds'],
         summary: 'Spend store credit on a purchase',
@@ -88,6 +91,7 @@ export function registerRefundRoutes(
   app.post(
     '/api/v1/refunds/:id/retry',
     {
+      config: access.leads,
       schema: {
         tags: ['refunds'],
         summary: 'Retry a refund that got no definite answer from the provider',
@@ -106,6 +110,7 @@ export function registerRefundRoutes(
   app.get(
     '/api/v1/payment-providers',
     {
+      config: access.admin,
       schema: {
         tags: ['refunds'],
         summary: 'Connected payment providers (secrets are never shown)',
@@ -118,7 +123,7 @@ export function registerRefundRoutes(
   app.put(
     '/api/v1/payment-providers/stripe',
     {
-      config: { roles: ['admin'] },
+      config: access.admin,
       schema: {
         tags: ['refunds'],
         summary: 'Connect a Stripe account for refunds',

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
+import { access } from '../../platform/http/access.ts';
 import { readCookie, sessionCookie } from '../../platform/http/cookies.ts';
 import { ErrorResponse, errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
@@ -100,7 +101,7 @@ export function registerPortalRoutes(
     public: true,
     rateLimit: { max: deps.lookupRateLimit, timeWindow: '1 minute' },
   };
-  const access = (request: { headers: { cookie?: string } }) =>
+  const customerAccess = (request: { headers: { cookie?: string } }) =>
     portal.resolve(readCookie(request.headers.cookie, CUSTOMER_COOKIE));
 
   app.post(
@@ -189,7 +190,7 @@ export function registerPortalRoutes(
         response: { 200: PortalView, 404: ErrorResponse, 429: ErrorResponse },
       },
     },
-    async (request) => portal.view(await access(request), request.query.lang),
+    async (request) => portal.view(await customerAccess(request), request.query.lang),
   );
 
   app.post(
@@ -230,7 +231,7 @@ export function registerPortalRoutes(
       },
     },
     async (request) => {
-      const a = await access(request);
+      const a = await customerAccess(request);
       return returns.quoteReturn(
         a.tenantId,
         { ...request.body, orderId: a.orderId } as never,
@@ -268,7 +269,7 @@ export function registerPortalRoutes(
       },
     },
     async (request, reply) => {
-      const a = await access(request);
+      const a = await customerAccess(request);
       const r = await returns.requestReturn(
         a.tenantId,
         { ...request.body, orderId: a.orderId } as never,
@@ -314,7 +315,7 @@ export function registerPortalRoutes(
         },
       },
       async (request, reply) => {
-        const a = await access(request);
+        const a = await customerAccess(request);
         const saved = await evidence.upload(
           a.tenantId,
           a.orderId,
@@ -328,6 +329,7 @@ export function registerPortalRoutes(
     scope.post(
       '/api/v1/orders/:id/evidence',
       {
+        config: access.desk,
         bodyLimit: MAX_EVIDENCE_BYTES,
         schema: {
           tags: ['returns'],
@@ -353,7 +355,7 @@ export function registerPortalRoutes(
       '/api/v1/orders/:id/lines/:lineId/qc-photos',
       {
         bodyLimit: MAX_EVIDENCE_BYTES,
-        config: { roles: ['admin', 'supervisor', 'warehouse'] },
+        config: access.warehouse,
         schema: {
           tags: ['sourcing'],
           summary: 'Warehouse QC photo of one order line (raw JPEG, PNG or WebP body, at most 8 MB)',

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
+import { access } from '../../platform/http/access.ts';
 import { ErrorResponse, errorResponses, IdParams, PageQuery } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { createReturnActions } from './return-actions.ts';
@@ -19,7 +20,6 @@ import { RETURN_STATUSES } from './state-machine.ts';
 type ReturnActions = ReturnType<typeof createReturnActions>;
 
 const WAREHOUSE_ACTIONS = new Set(['ship', 'receive', 'inspect', 'ship_replacement']);
-const DESK = { roles: ['admin' as const, 'supervisor' as const, 'agent' as const] };
 
 export function registerReturnRoutes(
   app: AppInstance,
@@ -35,6 +35,7 @@ export function registerReturnRoutes(
   app.post(
     '/api/v1/returns/quote',
     {
+      config: access.desk,
       schema: {
         tags: ['returns'],
         summary: 'What a return would get, without filing it',
@@ -50,6 +51,7 @@ export function registerReturnRoutes(
   app.post(
     '/api/v1/returns',
     {
+      config: access.desk,
       schema: {
         tags: ['returns'],
         summary: 'File a return request',
@@ -149,7 +151,7 @@ export function registerReturnRoutes(
   app.post(
     '/api/v1/returns/:id/messages',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['returns'],
         summary: 'Write to the customer about this return',

@@ -359,6 +359,18 @@ export function createReturnsService(deps: ReturnsDeps) {
       return (await view(db, tenantId, id))!;
     },
 
+    /** Whether any return (in any state) was ever filed on the order: its money is frozen then. */
+    async orderHasReturns(ex: Executor, tenantId: string, orderId: string): Promise<boolean> {
+      const r = await ex
+        .selectFrom('returns')
+        .select('id')
+        .where('tenantId', '=', tenantId)
+        .where('orderId', '=', orderId)
+        .limit(1)
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+
     async getReturn(tenantId: string, id: string): Promise<ReturnView> {
       const v = await view(db, tenantId, id);
       if (!v) throw notFound('Return');

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams, Nullable, PageQuery } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import type { Actor } from '../returns/service.ts';
@@ -77,10 +78,6 @@ const Conversion = Type.Union([
   Type.Null(),
 ]);
 
-const WAREHOUSE = { roles: ['admin' as const, 'supervisor' as const, 'warehouse' as const] };
-const DESK = { roles: ['admin' as const, 'supervisor' as const, 'agent' as const] };
-const MANAGERS = { roles: ['admin' as const, 'supervisor' as const] };
-
 /** Purchasing-agent routes: line stages, seller claims, FX rates, wallets, and the agent's position. */
 export function registerSourcingRoutes(
   app: AppInstance,
@@ -99,7 +96,7 @@ export function registerSourcingRoutes(
   app.get(
     '/api/v1/orders/:id/stages',
     {
-      config: { roles: ['admin', 'supervisor', 'agent', 'warehouse'] },
+      config: access.staff,
       schema: {
         tags: ['sourcing'],
         summary: "Each line's stage (paid → … → delivered), its clocks and history, and the moves open to it",
@@ -116,7 +113,7 @@ export function registerSourcingRoutes(
   app.post(
     '/api/v1/orders/:id/lines/:lineId/stage',
     {
-      config: WAREHOUSE,
+      config: access.warehouse,
       schema: {
         tags: ['sourcing'],
         summary:
@@ -154,7 +151,7 @@ export function registerSourcingRoutes(
   app.get(
     '/api/v1/seller-claims',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['sourcing'],
         summary:
@@ -186,7 +183,7 @@ export function registerSourcingRoutes(
   app.get(
     '/api/v1/seller-claims/:id',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['sourcing'],
         summary: 'One seller claim',
@@ -200,7 +197,7 @@ export function registerSourcingRoutes(
   app.get(
     '/api/v1/seller-claims/:id/evidence-pack',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['sourcing'],
         summary:
@@ -227,7 +224,7 @@ export function registerSourcingRoutes(
   app.post(
     '/api/v1/seller-claims/:id/:action',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['sourcing'],
         summary:
@@ -257,7 +254,7 @@ export function registerSourcingRoutes(
   app.get(
     '/api/v1/returns/:id/position',
     {
-      config: MANAGERS,
+      config: access.leads,
       schema: {
         tags: ['sourcing'],
         summary: "The agent's net position on a return: paid out to the customer vs recovered from sellers",
@@ -283,7 +280,7 @@ export function registerSourcingRoutes(
   app.get(
     '/api/v1/sellers/claim-stats',
     {
-      config: MANAGERS,
+      config: access.leads,
       schema: {
         tags: ['sourcing'],
         summary:
@@ -320,7 +317,7 @@ export function registerSourcingRoutes(
   app.put(
     '/api/v1/fx-rates',
     {
-      config: MANAGERS,
+      config: access.leads,
       schema: {
         tags: ['sourcing'],
         summary:
@@ -355,7 +352,7 @@ export function registerSourcingRoutes(
   app.get(
     '/api/v1/fx-rates',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['sourcing'],
         summary: 'Supplied exchange rates, newest day first',
@@ -412,7 +409,7 @@ export function registerSourcingRoutes(
   app.get(
     '/api/v1/customers/:id/wallet',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['sourcing'],
         summary:
@@ -427,7 +424,7 @@ export function registerSourcingRoutes(
   app.post(
     '/api/v1/customers/:id/wallet/withdrawals',
     {
-      config: MANAGERS,
+      config: access.leads,
       schema: {
         tags: ['sourcing'],
         summary:
@@ -457,7 +454,7 @@ export function registerSourcingRoutes(
   app.post(
     '/api/v1/wallet-withdrawals/:id/paid',
     {
-      config: MANAGERS,
+      config: access.leads,
       schema: {
         tags: ['sourcing'],
         summary: 'Mark a withdrawal as paid back to the original payment method',

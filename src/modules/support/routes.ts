@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
+import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { currencyExponent, formatMoney, minorToDecimalString } from '../../platform/money.ts';
@@ -13,8 +14,6 @@ import { QUEUES } from '../returns/console-queries.ts';
 import type { createReturnActions } from '../returns/return-actions.ts';
 import { type Actor, localized, type ReturnsService } from '../returns/service.ts';
 import { MACRO_ACTIONS, type Macros, renderMacro } from './macros.ts';
-
-const DESK = { roles: ['admin' as const, 'supervisor' as const, 'agent' as const] };
 
 /** The most rows one CSV export carries: a spreadsheet's worth, read in one query. */
 const EXPORT_LIMIT = 10_000;
@@ -78,7 +77,7 @@ export function registerSupportRoutes(
   app.post(
     '/api/v1/policy/preview',
     {
-      config: { roles: ['admin', 'supervisor'] },
+      config: access.admin,
       schema: {
         tags: ['policy'],
         summary:
@@ -152,7 +151,7 @@ export function registerSupportRoutes(
   app.get(
     '/api/v1/console/returns.csv',
     {
-      config: { roles: ['admin', 'supervisor'] },
+      config: access.leads,
       schema: {
         tags: ['console'],
         summary: `A queue or search as CSV (supervisors and admins; at most ${EXPORT_LIMIT.toLocaleString('en-US')} rows)`,
@@ -251,7 +250,7 @@ export function registerSupportRoutes(
   app.post(
     '/api/v1/returns/:id/notes',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['console'],
         summary: 'Add an internal note (staff only; the customer never sees it)',
@@ -276,7 +275,7 @@ export function registerSupportRoutes(
   app.post(
     '/api/v1/returns/bulk',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['console'],
         summary: 'Approve or reject several returns at once; each answers for itself',
@@ -333,6 +332,7 @@ export function registerSupportRoutes(
   app.get(
     '/api/v1/macros',
     {
+      config: access.desk,
       schema: {
         tags: ['console'],
         summary: 'Saved replies',
@@ -344,7 +344,7 @@ export function registerSupportRoutes(
   app.post(
     '/api/v1/macros',
     {
-      config: { roles: ['admin', 'supervisor'] },
+      config: access.leads,
       schema: {
         tags: ['console'],
         summary: 'Save a reply with variables, and optionally a decision',
@@ -358,7 +358,7 @@ export function registerSupportRoutes(
   app.put(
     '/api/v1/macros/:id',
     {
-      config: { roles: ['admin', 'supervisor'] },
+      config: access.leads,
       schema: {
         tags: ['console'],
         summary: 'Change a saved reply',
@@ -372,7 +372,7 @@ export function registerSupportRoutes(
   app.delete(
     '/api/v1/macros/:id',
     {
-      config: { roles: ['admin', 'supervisor'] },
+      config: access.leads,
       schema: {
         tags: ['console'],
         summary: 'Delete a saved reply',
@@ -388,7 +388,7 @@ export function registerSupportRoutes(
   app.post(
     '/api/v1/returns/:id/apply-macro',
     {
-      config: DESK,
+      config: access.desk,
       schema: {
         tags: ['console'],
         summary:

@@ -16,6 +16,7 @@ import pg from 'pg';
 import { detection } from '../../modules/analytics/detection-migration.ts';
 import { analytics } from '../../modules/analytics/migration.ts';
 import { tenantHandles } from '../../modules/identity/migration.ts';
+import { orderEvents } from '../../modules/orders/migration.ts';
 import { sourcing } from '../../modules/sourcing/migration.ts';
 import type { DatabaseConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
@@ -112,6 +113,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0009-analytics': analytics(t),
     '0010-detection': detection(t),
     '0011-tenant-handles': tenantHandles(),
+    '0012-order-events': orderEvents(t),
   };
 }
 

@@ -12,6 +12,17 @@ type Json = ColumnType<unknown, string, string>;
 
 export type TenantKind = 'merchant' | 'purchasing_agent';
 
+export interface OrderEventsTable {
+  tenantId: string;
+  id: string;
+  orderId: string;
+  at: string;
+  actorType: string;
+  actorId: string | null;
+  /** JSON: MoneyChange[] (field, before, after). */
+  changes: unknown;
+}
+
 export interface TenantsTable {
   id: string;
   name: string;
@@ -410,6 +421,7 @@ export interface CoreTables {
   customers: CustomersTable;
   orders: OrdersTable;
   orderLines: OrderLinesTable;
+  orderEvents: OrderEventsTable;
   policies: PoliciesTable;
   returns: ReturnsTable;
   returnLines: ReturnLinesTable;

@@ -29,9 +29,16 @@ export type Auth = {
 
 export type StaffRole = 'admin' | 'supervisor' | 'agent' | 'warehouse';
 
+/** A registered route as the authorization checks and their tests see it. */
+export type RouteEntry = { method: string; url: string; public: boolean; roles: readonly StaffRole[] | null };
+
 declare module 'fastify' {
   interface FastifyRequest {
     auth: Auth | null;
+  }
+  interface FastifyInstance {
+    /** Every route registered so far, with who may call it (the authorization matrix reads it). */
+    routeList: RouteEntry[];
   }
   interface FastifyContextConfig {
     /** Public routes skip authentication (tracking pages, health, docs). */
@@ -40,7 +47,7 @@ declare module 'fastify' {
      * Staff roles that may call the route (signed-in users). Tenant API keys are integrations
      * with full access and are not limited by it. Absent: every staff role.
      */
-    roles?: StaffRole[];
+    roles?: readonly StaffRole[];
   }
 }
 
@@ -77,6 +84,21 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
     return503OnClosing: true,
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>() as AppInstance;
+
+  const routeList: RouteEntry[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.hide && !route.url.startsWith('/api/v1/')) return;
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeList.push({
+        method,
+        url: route.url,
+        public: Boolean(route.config?.public),
+        roles: route.config?.roles ?? null,
+      });
+    }
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app);
@@ -122,7 +144,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
     request.auth = await authenticate(request, deps);
     const roles = request.routeOptions.config?.roles;
     if (request.auth.actorType === 'staff' && roles && !roles.includes(request.auth.role!)) {
-      throw new AppError(403, 'forbidden', `This needs one of the roles: ${roles.join(', ')}.`);
+      throw roles.length === 0
+        ? new AppError(403, 'api_key_required', 'This is for integrations: call it with an API key.')
+        : new AppError(403, 'forbidden', `This needs one of the roles: ${roles.join(', ')}.`);
     }
   });
   installIdempotency(app, deps.db, (req) => (req.auth ? `tenant:${req.auth.tenantId}` : `ip:${req.ip}`));

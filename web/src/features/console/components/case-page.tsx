@@ -95,10 +95,28 @@ export function CasePage({ me }: { me: Me }) {
         </Anchor>
       </Stack>
     );
-  return <CaseBody id={id} view={view.data} viewers={viewers.map((v) => v.name)} />;
+  return (
+    <CaseBody
+      id={id}
+      view={view.data}
+      viewers={viewers.map((v) => v.name)}
+      // Replies, notes and macros are the desk's (docs/security.md); the warehouse handles parcels.
+      canTalk={me.user.role !== 'warehouse'}
+    />
+  );
 }
 
-function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: string[] }) {
+function CaseBody({
+  id,
+  view,
+  viewers,
+  canTalk,
+}: {
+  id: string;
+  view: CaseView;
+  viewers: string[];
+  canTalk: boolean;
+}) {
   const { t, dateTime } = useI18n();
   const ret = view.return;
   // The version the agent saw when choosing the action: if the return changes meanwhile (another
@@ -206,12 +224,16 @@ function CaseBody({ id, view, viewers }: { id: string; view: CaseView; viewers: 
             <Section title={t('console.case.section.evidence')} testId="evidence">
               <Evidence view={view} />
             </Section>
-            <Section title={t('console.case.section.reply')} testId="reply">
-              <Reply id={id} version={ret.version} onError={onError} />
-            </Section>
-            <Section title={t('console.case.section.note')} testId="note">
-              <NoteBox id={id} />
-            </Section>
+            {canTalk && (
+              <>
+                <Section title={t('console.case.section.reply')} testId="reply">
+                  <Reply id={id} version={ret.version} onError={onError} />
+                </Section>
+                <Section title={t('console.case.section.note')} testId="note">
+                  <NoteBox id={id} />
+                </Section>
+              </>
+            )}
             <Section title={t('console.case.section.timeline')} testId="timeline">
               <Timeline events={view.events} />
             </Section>
