@@ -35,6 +35,8 @@ export type Config = {
   publicRateLimit: number;
   /** Order lookups (order number + email) per minute per client IP: the portal's guessing surface. */
   lookupRateLimit: number;
+  /** How long a claimed Idempotency-Key with no answer and no committed write blocks its retries. */
+  idempotencyStaleMs: number;
   /** Seals provider credentials; unset means DATA_DIR/secret.key. */
   secretKey: string | undefined;
   worker: { enabled: boolean; pollMs: number; leaseMs: number; maxAttempts: number; baseDelayMs: number };
@@ -75,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const publicRateLimit = parseIntVar(env, 'PUBLIC_RATE_LIMIT', 300, 1, 10_000_000);
   const lookupRateLimit = parseIntVar(env, 'LOOKUP_RATE_LIMIT', 10, 1, 10_000_000);
+  const idempotencyStaleMs = parseIntVar(env, 'IDEMPOTENCY_STALE_MS', 60_000, 1_000, 86_400_000);
   const secretKey = env.SECRET_KEY?.trim() || undefined;
   if (secretKey !== undefined && secretKey.length < 16) {
     throw new ConfigError('SECRET_KEY must be at least 16 characters (use a long random string)');
@@ -104,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     publicRateLimit,
     lookupRateLimit,
+    idempotencyStaleMs,
     secretKey,
     worker,
     providerTimeoutMs,

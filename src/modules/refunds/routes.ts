@@ -65,7 +65,13 @@ export function registerRefundRoutes(
   app.post(
     '/api/v1/customers/:id/credit/spend',
     {
-      config: access.leads,
+      config: {
+        ...access.leads,
+        replayCommitted: async (request, customerId) => ({
+          statusCode: 200,
+          body: await refunds.customerCredit(authOf(request).tenantId, customerId),
+        }),
+      },
       schema: {
         tags: ['refunds'],
         summary: 'Spend store credit on a purchase',

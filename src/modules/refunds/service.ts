@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
+import { linkIdempotentWrite } from '../../platform/idempotency-link.ts';
 import { newId } from '../../platform/ids.ts';
 import { formatMoney } from '../../platform/money.ts';
 import { enqueue, type HandlerResult, type OutboxMessage } from '../../platform/outbox.ts';
@@ -772,18 +773,17 @@ export function createRefundsService(deps: RefundsDeps) {
       customerId: string,
       input: { amount: number; currency: string; reference: string },
     ) {
-      await db
-        .transaction()
-        .execute((trx) =>
-          takeCredit(
-            trx,
-            tenantId,
-            customerId,
-            { amount: input.amount, currency: input.currency },
-            { kind: 'credit_spent', to: accounts.creditSpent, memo: input.reference },
-            clock.now(),
-          ),
+      await db.transaction().execute(async (trx) => {
+        await takeCredit(
+          trx,
+          tenantId,
+          customerId,
+          { amount: input.amount, currency: input.currency },
+          { kind: 'credit_spent', to: accounts.creditSpent, memo: input.reference },
+          clock.now(),
         );
+        await linkIdempotentWrite(trx, customerId);
+      });
       return this.customerCredit(tenantId, customerId);
     },
 

@@ -81,6 +81,23 @@ function acceptImages(scope: AppInstance) {
   );
 }
 
+/** The customer sees their own return: no internal ids beyond what tracking shows. */
+function customerView(r: Awaited<ReturnType<ReturnsService['getReturn']>>, lang: string | undefined) {
+  return {
+    id: r.id,
+    rmaNumber: r.rmaNumber,
+    status: r.status,
+    trackingToken: r.trackingToken,
+    trackingUrl: r.trackingUrl,
+    decision: {
+      outcome: r.decision.outcome,
+      explanation: localized(r.decision as never, lang),
+      returnless: r.decision.returnless,
+    },
+    refundQuote: r.refundQuote,
+  };
+}
+
 export function registerPortalRoutes(
   app: AppInstance,
   deps: {
@@ -243,7 +260,14 @@ export function registerPortalRoutes(
   app.post(
     '/api/v1/portal/returns',
     {
-      config: open,
+      config: {
+        ...open,
+        replayCommitted: async (request, id) => {
+          const a = await customerAccess(request);
+          const lang = (request.query as { lang?: string }).lang;
+          return { statusCode: 201, body: customerView(await returns.getReturn(a.tenantId, id), lang) };
+        },
+      },
       schema: {
         tags: ['portal'],
         summary: 'File the return (the decision and the tracking link come back at once)',
@@ -276,20 +300,7 @@ export function registerPortalRoutes(
         { type: 'customer', id: a.customerId },
         request.query.lang,
       );
-      // The customer sees their own return: no internal ids beyond what tracking shows.
-      return reply.code(201).send({
-        id: r.id,
-        rmaNumber: r.rmaNumber,
-        status: r.status,
-        trackingToken: r.trackingToken,
-        trackingUrl: r.trackingUrl,
-        decision: {
-          outcome: r.decision.outcome,
-          explanation: localized(r.decision as never, request.query.lang),
-          returnless: r.decision.returnless,
-        },
-        refundQuote: r.refundQuote,
-      });
+      return reply.code(201).send(customerView(r, request.query.lang));
     },
   );
 

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { linkIdempotentWrite } from '../../platform/idempotency-link.ts';
 import { formatMoney, unitSlice } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
 import { type ResolvedQuote, resolveQuote } from '../refunds/resolution-quote.ts';
@@ -60,6 +61,7 @@ export function createReturnActions(deps: {
       await db.transaction().execute(async (trx) => {
         const r = await repo.lockReturn(trx, tenantId, id);
         if (!r) throw notFound('Return');
+        await linkIdempotentWrite(trx, id);
         if (body.expectedVersion !== undefined && body.expectedVersion !== r.version) {
           throw new AppError(
             409,

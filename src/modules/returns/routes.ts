@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
 import { access } from '../../platform/http/access.ts';
@@ -27,6 +28,11 @@ export function registerReturnRoutes(
   actions: ReturnActions,
   opts: { publicRateLimit: number },
 ): void {
+  /** A write whose answer was lost answers the return as it is now (see installIdempotency). */
+  const replayReturn = (statusCode: number) => async (request: FastifyRequest, id: string) => ({
+    statusCode,
+    body: await returns.getReturn(authOf(request).tenantId, id),
+  });
   const actorOf = (req: Parameters<typeof authOf>[0]): Actor => {
     const a = authOf(req);
     return { type: a.actorType, id: a.actorId };
@@ -51,7 +57,7 @@ export function registerReturnRoutes(
   app.post(
     '/api/v1/returns',
     {
-      config: access.desk,
+      config: { ...access.desk, replayCommitted: replayReturn(201) },
       schema: {
         tags: ['returns'],
         summary: 'File a return request',
@@ -118,6 +124,7 @@ export function registerReturnRoutes(
   app.post(
     '/api/v1/returns/:id/actions/:action',
     {
+      config: { replayCommitted: replayReturn(200) },
       schema: {
         tags: ['returns'],
         summary: 'Move a return: approve, reject, cancel, ship, receive, inspect, refund, close',
@@ -151,7 +158,7 @@ export function registerReturnRoutes(
   app.post(
     '/api/v1/returns/:id/messages',
     {
-      config: access.desk,
+      config: { ...access.desk, replayCommitted: replayReturn(200) },
       schema: {
         tags: ['returns'],
         summary: 'Write to the customer about this return',

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { linkIdempotentWrite } from '../../platform/idempotency-link.ts';
 import { newId, newSecret } from '../../platform/ids.ts';
 import { formatMoney } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
@@ -278,6 +279,7 @@ export function createReturnsService(deps: ReturnsDeps) {
         await deps.evidence.attach(trx, tenantId, p.order.id, id, input.lines);
         const steps = decisionEvents(status, decision, quote, actor);
         await appendEvents(trx, tenantId, id, steps, at);
+        await linkIdempotentWrite(trx, id);
         change = { tenantId, returnId: id, status, version: 1, steps };
         await deps.onChange?.inTransaction(trx, change);
         return id;
@@ -324,13 +326,16 @@ export function createReturnsService(deps: ReturnsDeps) {
       const r = await repo.findReturn(db, tenantId, id);
       if (!r) throw notFound('Return');
       const status = r.status as ReturnStatus;
-      await appendEvents(
-        db,
-        tenantId,
-        id,
-        [{ action: 'note', from: status, to: status, actor, note, visibility: 'internal' }],
-        clock.now().toISOString(),
-      );
+      await db.transaction().execute(async (trx) => {
+        await appendEvents(
+          trx,
+          tenantId,
+          id,
+          [{ action: 'note', from: status, to: status, actor, note, visibility: 'internal' }],
+          clock.now().toISOString(),
+        );
+        await linkIdempotentWrite(trx, id);
+      });
       return this.listEvents(tenantId, id);
     },
 
@@ -346,6 +351,7 @@ export function createReturnsService(deps: ReturnsDeps) {
           { action: 'staff_message', from: status, to: status, actor, note: message },
         ];
         await appendEvents(trx, tenantId, id, steps, at);
+        await linkIdempotentWrite(trx, id);
         await trx
           .updateTable('returns')
           .set((eb) => ({ version: eb('version', '+', 1), updatedAt: at }))

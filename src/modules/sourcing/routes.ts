@@ -424,7 +424,13 @@ export function registerSourcingRoutes(
   app.post(
     '/api/v1/customers/:id/wallet/withdrawals',
     {
-      config: access.leads,
+      config: {
+        ...access.leads,
+        replayCommitted: async (request, id) => ({
+          statusCode: 201,
+          body: await wallet.withdrawal(authOf(request).tenantId, (request.params as { id: string }).id, id),
+        }),
+      },
       schema: {
         tags: ['sourcing'],
         summary:

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
+import { linkIdempotentWrite } from '../../platform/idempotency-link.ts';
 import { newId } from '../../platform/ids.ts';
 import { isCurrency } from '../../platform/money.ts';
 import { type RefundsService, takeCredit } from '../refunds/service.ts';
@@ -168,8 +169,16 @@ export function createWallet(deps: { db: Db; clock: Clock; refunds: RefundsServi
             createdAt: now.toISOString(),
           })
           .execute();
+        await linkIdempotentWrite(trx, id);
       });
-      return (await this.wallet(tenantId, customerId)).withdrawals.find((w) => w.id === id)!;
+      return this.withdrawal(tenantId, customerId, id);
+    },
+
+    /** One withdrawal of the customer's, as `withdraw` answers it. */
+    async withdrawal(tenantId: string, customerId: string, id: string) {
+      const w = (await this.wallet(tenantId, customerId)).withdrawals.find((x) => x.id === id);
+      if (!w) throw notFound('Withdrawal');
+      return w;
     },
 
     /** Finance paid a withdrawal back to the card or account (with the provider's reference). */

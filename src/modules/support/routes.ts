@@ -250,7 +250,13 @@ export function registerSupportRoutes(
   app.post(
     '/api/v1/returns/:id/notes',
     {
-      config: access.desk,
+      config: {
+        ...access.desk,
+        replayCommitted: async (request, id) => ({
+          statusCode: 200,
+          body: { data: await returns.listEvents(authOf(request).tenantId, id) },
+        }),
+      },
       schema: {
         tags: ['console'],
         summary: 'Add an internal note (staff only; the customer never sees it)',

@@ -29,6 +29,7 @@ import { notify } from './migrations/0004-notify.ts';
 import { staffAuth } from './migrations/0005-staff-auth.ts';
 import { portal } from './migrations/0006-portal.ts';
 import { support } from './migrations/0007-support.ts';
+import { idempotencyResults } from './migrations/0013-idempotency-results.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -114,6 +115,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0010-detection': detection(t),
     '0011-tenant-handles': tenantHandles(),
     '0012-order-events': orderEvents(t),
+    '0013-idempotency-results': idempotencyResults(),
   };
 }
 

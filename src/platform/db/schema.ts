@@ -255,6 +255,8 @@ export interface IdempotencyKeysTable {
   requestHash: string;
   statusCode: number | null;
   responseBody: string | null;
+  /** What the request created or changed, linked in its transaction (see linkIdempotentWrite). */
+  resourceId: string | null;
   createdAt: string;
 }
 

@@ -52,7 +52,8 @@ declare module 'fastify' {
 }
 
 export type HttpDeps = {
-  config: Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'>;
+  config: Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'> &
+    Partial<Pick<Config, 'idempotencyStaleMs'>>;
   db: Db;
   /** Resolves a bearer token to the caller, or null when it is not a valid key. */
   authenticateApiKey: (token: string) => Promise<Auth | null>;
@@ -149,7 +150,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
         : new AppError(403, 'forbidden', `This needs one of the roles: ${roles.join(', ')}.`);
     }
   });
-  installIdempotency(app, deps.db, (req) => (req.auth ? `tenant:${req.auth.tenantId}` : `ip:${req.ip}`));
+  installIdempotency(app, deps.db, (req) => (req.auth ? `tenant:${req.auth.tenantId}` : `ip:${req.ip}`), {
+    ...(deps.config.idempotencyStaleMs ? { staleMs: deps.config.idempotencyStaleMs } : {}),
+  });
 
   app.get('/api/health', { schema: { hide: true }, config: { public: true } }, async () => ({
     status: 'ok',
