@@ -291,7 +291,14 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
   };
 }
 
+/**
+ * Refuses to take away the tenant's last admin. The tenant row is locked first (a no-op UPDATE,
+ * which locks on PostgreSQL and takes SQLite's write lock), so two concurrent demotions of the last
+ * two admins run one after the other and the second sees the first: counting alone would let
+ * both pass under READ COMMITTED.
+ */
 async function assertAnotherAdmin(trx: Transaction<Database>, tenantId: string, userId: string) {
+  await trx.updateTable('tenants').set({ id: tenantId }).where('id', '=', tenantId).execute();
   const others = await trx
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { UsersTable } from '../../platform/db/schema.ts';
@@ -39,31 +40,48 @@ let decoyHash: Promise<string> | null = null;
 export function createSessions(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps;
 
-  async function throttled(keys: string[]): Promise<string | null> {
-    const now = clock.now().toISOString();
-    const rows = await db.selectFrom('loginThrottle').selectAll().where('key', 'in', keys).execute();
-    const locked = rows.find((r) => r.lockedUntil && r.lockedUntil > now);
-    return locked?.lockedUntil ?? null;
+  /**
+   * Counts a sign-in attempt against `key` before the password is checked, in one statement, so
+   * concurrent guesses cannot all pass a check made before any of them was counted. Answers
+   * whether this attempt is within the budget; the budget's last attempt sets the pause, which a
+   * right password lifts again (`forgive`).
+   */
+  async function reserveAttempt(key: string): Promise<{ allowed: boolean; lockedUntil: string | null }> {
+    const max = key.startsWith('ip:') ? MAX_FAILURES_IP : MAX_FAILURES_EMAIL;
+    const now = clock.now();
+    const at = now.toISOString();
+    const lockAt = new Date(now.getTime() + LOCK_MS).toISOString();
+    const row = await db
+      .insertInto('loginThrottle')
+      .values({ key, failures: 1, lockedUntil: max <= 1 ? lockAt : null, updatedAt: at })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => {
+          // A pause that has run out starts the count again.
+          const expired = sql<boolean>`${eb.ref('loginThrottle.lockedUntil')} is not null and ${eb.ref('loginThrottle.lockedUntil')} <= ${at}`;
+          const next = sql<number>`case when ${expired} then 1 else ${eb.ref('loginThrottle.failures')} + 1 end`;
+          return {
+            failures: next,
+            lockedUntil: sql<string | null>`case when ${eb.ref('loginThrottle.lockedUntil')} > ${at} then ${eb.ref('loginThrottle.lockedUntil')} when ${next} >= ${max} then ${lockAt} else null end`,
+            updatedAt: at,
+          };
+        }),
+      )
+      .returning(['failures', 'lockedUntil'])
+      .executeTakeFirstOrThrow();
+    return { allowed: Number(row.failures) <= max, lockedUntil: row.lockedUntil };
   }
 
-  async function recordFailure(keys: string[]) {
-    const now = clock.now();
-    for (const key of keys) {
-      const row = await db.selectFrom('loginThrottle').selectAll().where('key', '=', key).executeTakeFirst();
-      const failures =
-        (row && (!row.lockedUntil || row.lockedUntil <= now.toISOString()) ? row.failures : 0) + 1;
-      const max = key.startsWith('ip:') ? MAX_FAILURES_IP : MAX_FAILURES_EMAIL;
-      const lockedUntil = failures >= max ? new Date(now.getTime() + LOCK_MS).toISOString() : null;
-      await db
-        .insertInto('loginThrottle')
-        .values({ key, failures: lockedUntil ? 0 : failures, lockedUntil, updatedAt: now.toISOString() })
-        .onConflict((oc) =>
-          oc
-            .column('key')
-            .doUpdateSet({ failures: lockedUntil ? 0 : failures, lockedUntil, updatedAt: now.toISOString() }),
-        )
-        .execute();
-    }
+  /** A right password: the address starts afresh; the IP gets its attempt back. */
+  async function forgive(emailKey: string, ipKey: string) {
+    await db.deleteFrom('loginThrottle').where('key', '=', emailKey).execute();
+    await db
+      .updateTable('loginThrottle')
+      .set((eb) => ({
+        failures: sql<number>`case when ${eb.ref('failures')} > 0 then ${eb.ref('failures')} - 1 else 0 end`,
+        lockedUntil: sql<string | null>`case when ${eb.ref('failures')} - 1 < ${MAX_FAILURES_IP} then null else ${eb.ref('lockedUntil')} end`,
+      }))
+      .where('key', '=', ipKey)
+      .execute();
   }
 
   async function createSession(user: StaffUser, userAgent: string | null) {
@@ -101,16 +119,16 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
       userAgent: string | null;
     }) {
       const email = input.email.trim().toLowerCase();
-      const keys = [`email:${email}`, `ip:${input.ip}`];
-      const lockedUntil = await throttled(keys);
-      if (lockedUntil) {
+      const emailKey = `email:${email}`;
+      const ipKey = `ip:${input.ip}`;
+      const attempts = [await reserveAttempt(emailKey), await reserveAttempt(ipKey)];
+      const refused = attempts.find((a) => !a.allowed);
+      if (refused) {
         throw new AppError(
           429,
           'too_many_attempts',
           'Too many failed sign-ins. Try again in a few minutes or reset your password.',
-          {
-            retryAt: lockedUntil,
-          },
+          { retryAt: refused.lockedUntil },
         );
       }
       const candidates = await db
@@ -128,10 +146,9 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
         decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
         await verifyPassword(input.password, await decoyHash);
       }
-      if (matching.length === 0) {
-        await recordFailure(keys);
-        throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
-      }
+      // A wrong password stays counted (reserveAttempt already did).
+      if (matching.length === 0) throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
+      await forgive(emailKey, ipKey);
       if (matching.length > 1) {
         const tenants = await db
           .selectFrom('tenants')
@@ -146,7 +163,6 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
           tenants,
         });
       }
-      await db.deleteFrom('loginThrottle').where('key', '=', `email:${email}`).execute();
       return createSession(matching[0]!, input.userAgent);
     },
 
