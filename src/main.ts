@@ -200,7 +200,12 @@ export function createServices(
     },
   };
   const storage = createStorage(config.storage ?? { kind: 'local', dir: config.dataDir });
-  const evidence = createEvidenceService({ db, clock, storage });
+  const evidence = createEvidenceService({
+    db,
+    clock,
+    storage,
+    lockOrder: (ex, tenantId, orderId) => orders.lockOrder(ex, tenantId, orderId),
+  });
   const portal = createPortal({
     db,
     clock,

@@ -15,7 +15,9 @@ describe('sign-in throttle', () => {
     const who = await createStaff(t, 'agent');
     const statuses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        t.anon.post('/api/v1/auth/login', { email: who.email, password: 'wrong password!' }).then((r) => r.status),
+        t.anon
+          .post('/api/v1/auth/login', { email: who.email, password: 'wrong password!' })
+          .then((r) => r.status),
       ),
     );
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
@@ -28,13 +30,17 @@ describe('sign-in throttle', () => {
   it('lets a right password through after a few wrong ones, and starts the count afresh', async () => {
     const who = await createStaff(t, 'agent');
     for (let i = 0; i < 4; i++) {
-      expect((await t.anon.post('/api/v1/auth/login', { email: who.email, password: 'nope nope' })).status).toBe(401);
+      expect(
+        (await t.anon.post('/api/v1/auth/login', { email: who.email, password: 'nope nope' })).status,
+      ).toBe(401);
     }
-    expect((await t.anon.post('/api/v1/auth/login', { email: who.email, password: STAFF_PASSWORD })).status).toBe(
-      200,
-    );
+    expect(
+      (await t.anon.post('/api/v1/auth/login', { email: who.email, password: STAFF_PASSWORD })).status,
+    ).toBe(200);
     for (let i = 0; i < 4; i++) {
-      expect((await t.anon.post('/api/v1/auth/login', { email: who.email, password: 'nope nope' })).status).toBe(401);
+      expect(
+        (await t.anon.post('/api/v1/auth/login', { email: who.email, password: 'nope nope' })).status,
+      ).toBe(401);
     }
   });
 });

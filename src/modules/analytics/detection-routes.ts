@@ -6,7 +6,7 @@ import type { RiskService } from './detection-risk.ts';
 import type { DetectionService } from './detection-service.ts';
 
 const AsOf = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  format: 'date',
   description: 'YYYY-MM-DD: answer from data up to the end of this day (UTC) only.',
 });
 

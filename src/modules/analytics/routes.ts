@@ -13,7 +13,7 @@ import type { AnalyticsService, MetricFilters } from './service.ts';
 /** An import body may be large (history), but not unbounded. */
 export const MAX_IMPORT_BYTES = 100 * 1_048_576;
 
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD (UTC)' });
+const Day = Type.String({ format: 'date', description: 'YYYY-MM-DD (UTC), a real calendar day' });
 const Filters = {
   from: Type.Optional({ ...Day, description: 'First day, inclusive (default: 89 days before `to`).' }),
   to: Type.Optional({ ...Day, description: 'Last day, inclusive (default: today).' }),

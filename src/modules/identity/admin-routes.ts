@@ -79,7 +79,7 @@ export function registerAdminRoutes(app: AppInstance, identity: IdentityService)
         params: IdParams,
         body: Type.Object(
           { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), role: Type.Optional(Role) },
-          { additionalProperties: false },
+          { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: UserView, ...errorResponses(403, 404, 409) },
       },

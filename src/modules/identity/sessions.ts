@@ -61,7 +61,9 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
           const next = sql<number>`case when ${expired} then 1 else ${eb.ref('loginThrottle.failures')} + 1 end`;
           return {
             failures: next,
-            lockedUntil: sql<string | null>`case when ${eb.ref('loginThrottle.lockedUntil')} > ${at} then ${eb.ref('loginThrottle.lockedUntil')} when ${next} >= ${max} then ${lockAt} else null end`,
+            lockedUntil: sql<
+              string | null
+            >`case when ${eb.ref('loginThrottle.lockedUntil')} > ${at} then ${eb.ref('loginThrottle.lockedUntil')} when ${next} >= ${max} then ${lockAt} else null end`,
             updatedAt: at,
           };
         }),
@@ -78,7 +80,9 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
       .updateTable('loginThrottle')
       .set((eb) => ({
         failures: sql<number>`case when ${eb.ref('failures')} > 0 then ${eb.ref('failures')} - 1 else 0 end`,
-        lockedUntil: sql<string | null>`case when ${eb.ref('failures')} - 1 < ${MAX_FAILURES_IP} then null else ${eb.ref('lockedUntil')} end`,
+        lockedUntil: sql<
+          string | null
+        >`case when ${eb.ref('failures')} - 1 < ${MAX_FAILURES_IP} then null else ${eb.ref('lockedUntil')} end`,
       }))
       .where('key', '=', ipKey)
       .execute();
@@ -147,7 +151,8 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
         await verifyPassword(input.password, await decoyHash);
       }
       // A wrong password stays counted (reserveAttempt already did).
-      if (matching.length === 0) throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
+      if (matching.length === 0)
+        throw new AppError(401, 'invalid_credentials', 'The email or password is not right.');
       await forgive(emailKey, ipKey);
       if (matching.length > 1) {
         const tenants = await db

@@ -275,6 +275,19 @@ export function createOrdersService({
       return r.numUpdatedRows === 1n;
     },
 
+    /**
+     * Locks the order's row until the transaction ends (a no-op UPDATE: a row lock on PostgreSQL,
+     * the write lock on SQLite), so per-order limits counted inside it hold under concurrency.
+     */
+    async lockOrder(ex: Executor, tenantId: string, orderId: string): Promise<void> {
+      await ex
+        .updateTable('orders')
+        .set({ id: orderId })
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', orderId)
+        .execute();
+    },
+
     /** Gives units back when a return is rejected or cancelled. */
     async releaseQuantity(ex: Executor, tenantId: string, lineId: string, quantity: number): Promise<void> {
       await ex

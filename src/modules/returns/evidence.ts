@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { imageSize } from 'image-size';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -28,7 +29,31 @@ export function sniffImage(b: Buffer): ImageType | null {
   return null;
 }
 
-export function createEvidenceService(deps: { db: Db; clock: Clock; storage: FileStorage }) {
+/**
+ * The most pixels a photo may declare (about a 48-megapixel camera's). The header is all it takes
+ * to declare 50,000 × 50,000 in a 10 KB file: anything that decodes it later (a thumbnailer, a
+ * browser, a PDF of the claim) would need gigabytes.
+ */
+export const MAX_EVIDENCE_PIXELS = 50_000_000;
+export const MAX_EVIDENCE_SIDE = 16_384;
+
+/** Width and height as the image's header declares them, or null when it cannot be read. */
+export function declaredSize(b: Buffer): { width: number; height: number } | null {
+  try {
+    const s = imageSize(b);
+    return s.width && s.height ? { width: s.width, height: s.height } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function createEvidenceService(deps: {
+  db: Db;
+  clock: Clock;
+  storage: FileStorage;
+  /** Holds the order's row for the transaction, so the per-order cap is counted one upload at a time. */
+  lockOrder: (ex: Executor, tenantId: string, orderId: string) => Promise<void>;
+}) {
   const { db, clock, storage } = deps;
 
   return {
@@ -37,11 +62,14 @@ export function createEvidenceService(deps: { db: Db; clock: Clock; storage: Fil
       tenantId: string,
       orderId: string,
       declaredType: string | undefined,
-      data: Buffer,
+      data: unknown,
       uploadedBy: string,
       /** A warehouse QC photo belongs to its order line from the start. */
       opts: { orderLineId?: string } = {},
     ) {
+      // A JSON or form body on this route is not a photo (the parser gave us no bytes).
+      if (!Buffer.isBuffer(data))
+        throw new AppError(415, 'unsupported_file_type', 'Upload a JPEG, PNG or WebP photo.');
       if (data.length === 0) throw new AppError(400, 'empty_file', 'The file is empty.');
       if (data.length > MAX_EVIDENCE_BYTES)
         throw new AppError(413, 'file_too_large', 'Photos can be at most 8 MB.');
@@ -54,38 +82,63 @@ export function createEvidenceService(deps: { db: Db; clock: Clock; storage: Fil
           `The file is a ${type.slice(6).toUpperCase()}, not ${declaredType}.`,
         );
       }
-      const count = await db
-        .selectFrom('evidence')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('tenantId', '=', tenantId)
-        .where('orderId', '=', orderId)
-        .executeTakeFirstOrThrow();
-      if (Number(count.n) >= MAX_EVIDENCE_PER_ORDER) {
+      const size = declaredSize(data);
+      if (!size) throw new AppError(415, 'unreadable_image', 'The photo is damaged or not a complete image.');
+      if (
+        size.width > MAX_EVIDENCE_SIDE ||
+        size.height > MAX_EVIDENCE_SIDE ||
+        size.width * size.height > MAX_EVIDENCE_PIXELS
+      ) {
         throw new AppError(
           422,
-          'too_many_files',
-          `An order can have at most ${MAX_EVIDENCE_PER_ORDER} photos.`,
+          'image_too_large',
+          `The photo says it is ${size.width} × ${size.height} pixels; send one of at most ${MAX_EVIDENCE_PIXELS / 1_000_000} megapixels.`,
         );
       }
       const id = newId('evd');
       const storageKey = `evidence/${tenantId}/${id}.${type.slice(6)}`;
+      // The bytes go to storage before the row, outside the transaction (an S3 put may take seconds
+      // and must not hold the order's lock, or SQLite's only writer); a refused or failed row takes
+      // its file away again.
       await storage.put(storageKey, data);
-      await db
-        .insertInto('evidence')
-        .values({
-          tenantId,
-          id,
-          orderId,
-          returnId: null,
-          orderLineId: opts.orderLineId ?? null,
-          contentType: type,
-          size: data.length,
-          sha256: createHash('sha256').update(data).digest('hex'),
-          storageKey,
-          uploadedBy,
-          createdAt: clock.now().toISOString(),
-        })
-        .execute();
+      try {
+        await db.transaction().execute(async (trx) => {
+          // One upload at a time per order, so 60 at once cannot all see room under the cap.
+          await deps.lockOrder(trx, tenantId, orderId);
+          const count = await trx
+            .selectFrom('evidence')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('tenantId', '=', tenantId)
+            .where('orderId', '=', orderId)
+            .executeTakeFirstOrThrow();
+          if (Number(count.n) >= MAX_EVIDENCE_PER_ORDER) {
+            throw new AppError(
+              422,
+              'too_many_files',
+              `An order can have at most ${MAX_EVIDENCE_PER_ORDER} photos.`,
+            );
+          }
+          await trx
+            .insertInto('evidence')
+            .values({
+              tenantId,
+              id,
+              orderId,
+              returnId: null,
+              orderLineId: opts.orderLineId ?? null,
+              contentType: type,
+              size: data.length,
+              sha256: createHash('sha256').update(data).digest('hex'),
+              storageKey,
+              uploadedBy,
+              createdAt: clock.now().toISOString(),
+            })
+            .execute();
+        });
+      } catch (e) {
+        await storage.remove(storageKey).catch(() => {});
+        throw e;
+      }
       return { id, contentType: type, size: data.length };
     },
 

@@ -4,6 +4,7 @@ import { access } from '../../platform/http/access.ts';
 import { readCookie, sessionCookie } from '../../platform/http/cookies.ts';
 import { ErrorResponse, errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
+import { gateUploads } from '../../platform/http/upload-gate.ts';
 import { type EvidenceService, MAX_EVIDENCE_BYTES } from './evidence.ts';
 import { CUSTOMER_COOKIE, CUSTOMER_SESSION_TTL_MS, type Portal } from './portal.ts';
 import { QuoteView, ReturnRequest } from './schemas.ts';
@@ -72,8 +73,12 @@ const LangQuery = Type.Object({
 
 const EvidenceView = Type.Object({ id: Type.String(), contentType: Type.String(), size: Type.Integer() });
 
+/** Photo bodies read at once per process; each is at most MAX_EVIDENCE_BYTES in memory. */
+export const MAX_CONCURRENT_UPLOADS = 4;
+
 /** Raw image bodies (no multipart): one photo per request, its type sniffed from the bytes. */
 function acceptImages(scope: AppInstance) {
+  gateUploads(scope, { max: MAX_CONCURRENT_UPLOADS, waitMs: 30_000 });
   scope.addContentTypeParser(
     ['image/jpeg', 'image/png', 'image/webp'],
     { parseAs: 'buffer', bodyLimit: MAX_EVIDENCE_BYTES },

@@ -333,7 +333,7 @@ export function registerSourcingRoutes(
                     maxLength: 30,
                     description: 'Units of quote per one base, as an exact decimal string ("0.1387").',
                   }),
-                  rateDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+                  rateDate: Type.String({ format: 'date' }),
                   source: Type.Optional(Type.String({ maxLength: 100 })),
                 },
                 { additionalProperties: false },

@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
@@ -15,8 +16,9 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { readCookie } from './cookies.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { errorBody, installErrorHandler } from './error-handler.ts';
 import { installIdempotency } from './idempotency.ts';
+import { inputProblem, MAX_JSON_DEPTH } from './input-guard.ts';
 import { validatorCompiler } from './validators.ts';
 
 /** Who is calling: resolved once per request from the credentials it carries. */
@@ -84,6 +86,12 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
     trustProxy: false,
     return503OnClosing: true,
     forceCloseConnections: true,
+    // A URL Fastify cannot decode (%ED%A0%80, a lone surrogate) never reaches a route: answer it
+    // in our error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const code = error.code === 'FST_ERR_BAD_URL' ? 'bad_url' : 'bad_request';
+      (reply as FastifyReply).code(400).send(errorBody(code, 'The URL cannot be read.'));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as AppInstance;
 
   const routeList: RouteEntry[] = [];
@@ -138,6 +146,28 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
   app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
     app.swagger(),
   );
+
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['querystring', request.query],
+      ['body', request.body],
+    ] as const) {
+      const problem = inputProblem(value);
+      if (!problem) continue;
+      throw problem.code === 'json_too_deep'
+        ? new AppError(400, problem.code, `JSON may nest at most ${MAX_JSON_DEPTH} levels deep.`, {
+            in: part,
+            path: problem.path,
+          })
+        : new AppError(
+            400,
+            problem.code,
+            'Text may not contain NUL characters or unpaired UTF-16 surrogates.',
+            { in: part, path: problem.path },
+          );
+    }
+  });
 
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
