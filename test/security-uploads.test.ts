@@ -54,7 +54,7 @@ describe('photo uploads', () => {
     const order = (await t.api.post('/api/v1/orders', orderBody())).body;
     const bomb = await upload(order.id, pngDeclaring(50_000, 50_000));
     expect(bomb.status).toBe(422);
-    expect((await bomb.json()).error.code).toBe('image_too_large');
+    expect(((await bomb.json()) as { error: { code: string } }).error.code).toBe('image_too_large');
     const wide = await upload(order.id, pngDeclaring(20_000, 10));
     expect(wide.status).toBe(422);
     // A real photo's size is fine.

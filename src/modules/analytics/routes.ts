@@ -1,7 +1,7 @@
 import { Transform } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
+import { spreadsheetCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
 import { access } from '../../platform/http/access.ts';
 import { errorResponses, PageQuery } from '../../platform/http/schemas.ts';
@@ -109,7 +109,7 @@ function answer<T extends { data: object[] }>(
   // The columns of the row schema, so an empty table still has its header row; a BOM so
   // spreadsheet programs read the UTF-8 (titles and reasons in Chinese) correctly.
   const columns = Object.keys((row as { properties: Record<string, unknown> }).properties);
-  const csv = `\uFEFF${stringify(result.data as Record<string, unknown>[], { header: true, columns })}`;
+  const csv = spreadsheetCsv(result.data as Record<string, unknown>[], columns);
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${name}.csv"`)

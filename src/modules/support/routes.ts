@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
 import { Type } from 'typebox';
 import { AppError } from '../../platform/errors.ts';
+import { spreadsheetCsv } from '../../platform/csv.ts';
 import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
@@ -181,9 +181,9 @@ export function registerSupportRoutes(
         { queue, limit: EXPORT_LIMIT, ...(request.query.q ? { q: request.query.q } : {}) },
         now,
       );
-      const csv = stringify(
+      const csv = spreadsheetCsv(
         data.map((r) => Object.fromEntries(EXPORT_COLUMNS.map(([name, read]) => [name, read(r)]))),
-        { header: true, columns: EXPORT_COLUMNS.map(([name]) => name) },
+        EXPORT_COLUMNS.map(([name]) => name),
       );
       return reply
         .type('text/csv; charset=utf-8')
@@ -192,7 +192,7 @@ export function registerSupportRoutes(
           `attachment; filename="returns-${queue}-${now.toISOString().slice(0, 10)}.csv"`,
         )
         .header('returnflow-truncated', String(nextCursor !== null))
-        .send(`\uFEFF${csv}`);
+        .send(csv);
     },
   );
 
