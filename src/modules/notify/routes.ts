@@ -680,6 +680,7 @@ export function registerNotifyRoutes(
       streamSse(request, reply, {
         realtime: deps.realtime,
         channels: [`return:${a.returnId}`, `inbox:customer:${a.customerId}`],
+        holder: `return:${a.returnId}`,
       });
     },
   );
@@ -695,6 +696,7 @@ export function registerNotifyRoutes(
       streamSse(request, reply, {
         realtime: deps.realtime,
         channels: [`tenant:${authOf(request).tenantId}:queue`],
+        holder: `actor:${authOf(request).actorId}`,
       });
     },
   );
@@ -756,6 +758,7 @@ export function registerNotifyRoutes(
       streamSse(request, reply, {
         realtime: deps.realtime,
         channels: [`inbox:user:${a.actorId}`, `tenant:${a.tenantId}:queue`],
+        holder: `actor:${a.actorId}`,
       });
     },
   );

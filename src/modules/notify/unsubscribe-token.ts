@@ -13,8 +13,11 @@ export function signUnsubscribe(key: Buffer, c: UnsubscribeClaim): string {
 }
 
 export function verifyUnsubscribe(key: Buffer, token: string): UnsubscribeClaim | null {
-  const [body, sig] = token.split('.');
-  if (!body || !sig || sig.length !== 43) return null;
+  const parts = token.split('.');
+  // Exactly body.signature: a link with extra segments is not one we wrote.
+  if (parts.length !== 2) return null;
+  const [body, sig] = parts as [string, string];
+  if (!/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return null;
   const expected = Buffer.from(mac(key, body));
   const got = Buffer.from(sig);
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) return null;

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorBody } from '../../platform/http/error-handler.ts';
 import type { Realtime, RealtimeMessage } from './hub.ts';
 
 export type SseOptions = {
@@ -21,6 +22,24 @@ export type SseOptions = {
    * memory without bound for a client that stopped reading.
    */
   maxBufferedBytes?: number;
+  /**
+   * Who holds the stream (a tracking token, a staff user): at most MAX_STREAMS_PER_HOLDER open at
+   * once each, besides MAX_STREAMS_PER_IP per client address.
+   */
+  holder?: string;
+  /** Streams one client address may hold at once; default MAX_STREAMS_PER_IP (benchmarks lift it). */
+  maxPerIp?: number;
+};
+
+/** Open streams one address may hold in this process (an office behind one NAT has room). */
+export const MAX_STREAMS_PER_IP = 100;
+/** Open streams one token or user may hold in this process (tabs, reconnects that overlap). */
+export const MAX_STREAMS_PER_HOLDER = 20;
+const openStreams = new Map<string, number>();
+const countStream = (key: string, by: 1 | -1) => {
+  const n = (openStreams.get(key) ?? 0) + by;
+  if (n <= 0) openStreams.delete(key);
+  else openStreams.set(key, n);
 };
 
 const HEADERS = {
@@ -67,6 +86,24 @@ export function lastEventId(request: FastifyRequest): string | undefined {
  * close (`forceCloseConnections: true`, as createHttpServer sets) or `app.close()` waits for them.
  */
 export function streamSse(request: FastifyRequest, reply: FastifyReply, opts: SseOptions): void {
+  // Each open stream holds a socket and a subscription for as long as the client wants: without a
+  // cap, one address could hold hundreds (the review saw 560).
+  const keys = [`ip:${request.ip}`, ...(opts.holder ? [`holder:${opts.holder}`] : [])];
+  if (
+    (openStreams.get(keys[0]!) ?? 0) >= (opts.maxPerIp ?? MAX_STREAMS_PER_IP) ||
+    (opts.holder && (openStreams.get(keys[1]!) ?? 0) >= MAX_STREAMS_PER_HOLDER)
+  ) {
+    reply
+      .code(429)
+      .header('retry-after', '30')
+      .send(
+        errorBody(
+          'too_many_streams',
+          'Too many live connections are open from here; close some and try again.',
+        ),
+      );
+    return;
+  }
   const raw = reply.raw;
   reply.hijack();
   if (raw.destroyed || raw.writableEnded) return;
@@ -79,9 +116,11 @@ export function streamSse(request: FastifyRequest, reply: FastifyReply, opts: Ss
   // Live messages that arrive while the `initial` loader runs; null once they go straight out.
   let pending: RealtimeMessage[] | null = null;
 
+  for (const k of keys) countStream(k, 1);
   const cleanup = () => {
     if (closed) return;
     closed = true;
+    for (const k of keys) countStream(k, -1);
     if (heartbeat) clearInterval(heartbeat);
     for (const unsubscribe of unsubscribes) unsubscribe();
     unsubscribes.length = 0;

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { AppError } from '../../platform/errors.ts';
 import { spreadsheetCsv } from '../../platform/csv.ts';
+import { AppError } from '../../platform/errors.ts';
 import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
@@ -459,6 +459,7 @@ export function registerSupportRoutes(
       streamSse(request, reply, {
         realtime: deps.realtime,
         channels: [`return:${ret.id}`, `console:return:${ret.id}`],
+        holder: `actor:${authOf(request).actorId}`,
       });
     },
   );

@@ -109,6 +109,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
     }
   });
 
+  installSecurityHeaders(app, deps.config.publicUrl.startsWith('https://'));
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app);
 
@@ -171,7 +172,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
 
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/v1/') || request.routeOptions.config?.public) return;
+    // The route's own pattern, not the URL as spelled: `/%61pi/v1/…` reaches the same route.
+    if (!request.routeOptions.url?.startsWith('/api/v1/') || request.routeOptions.config?.public) return;
     request.auth = await authenticate(request, deps);
     const roles = request.routeOptions.config?.roles;
     if (request.auth.actorType === 'staff' && roles && !roles.includes(request.auth.role!)) {
@@ -188,6 +190,30 @@ export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
     status: 'ok',
   }));
   return app;
+}
+
+/**
+ * Headers every answer gets whatever route made it: API answers (personal data, mostly) are
+ * never cached or sniffed; no HTML page (the app, /u/:token, /api/docs) may be framed by another
+ * site, or its buttons could be clickjacked; behind https, browsers are told to stay on https.
+ */
+function installSecurityHeaders(app: AppInstance, https: boolean) {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (request.url.startsWith('/api/')) {
+      reply.header('x-content-type-options', 'nosniff');
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    }
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) {
+      reply.header('x-frame-options', 'DENY');
+      const csp = reply.getHeader('content-security-policy');
+      if (!csp) reply.header('content-security-policy', "frame-ancestors 'none'");
+      else if (!String(csp).includes('frame-ancestors'))
+        reply.header('content-security-policy', `${String(csp)}; frame-ancestors 'none'`);
+    }
+    return payload;
+  });
 }
 
 async function authenticate(request: FastifyRequest, deps: HttpDeps): Promise<Auth> {

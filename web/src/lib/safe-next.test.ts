@@ -19,6 +19,10 @@ describe('safeNext', () => {
     ['/\tadmin'],
     ['/console/login'],
     ['/console/login?next=/admin'],
+    ['/.//evil.example'],
+    ['/console/../..//evil.example'],
+    ['/%2e%2e//evil.example'],
+    ['/a/./..//evil.example/x?y#z'],
     [''],
   ])('refuses %j and goes to the console', (next) => {
     expect(safeNext(next)).toBe('/console');

@@ -20,7 +20,15 @@ export function safeNext(next: string | null | undefined, fallback = DEFAULT_AFT
   }
   if (url.origin !== 'https://returnflow.invalid') return fallback;
   if (url.pathname === '/console/login' || url.pathname.startsWith('/console/login/')) return fallback;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const out = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments can normalise to a protocol-relative address: `/.//evil` and `/a/../..//evil`
+  // become `//evil`, another site. What comes out must still be a path here.
+  if (
+    out.startsWith('//') ||
+    new URL(out, 'https://returnflow.invalid').origin !== 'https://returnflow.invalid'
+  )
+    return fallback;
+  return out;
 }
 
 /** The sign-in page, remembering `path` (a path on this site) to come back to. */
