@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderBody } from './helpers/fixtures.ts';
-import { apiClient, createStaff, staffSignIn, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { createStaff, staffSignIn, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 /**
  * Who may call what, for every registered route: the matrix of docs/security.md as a table. A
