@@ -285,6 +285,11 @@ describe('return portal', () => {
     await step(page, 'review');
     await page.getByTestId('quote-breakdown').waitFor();
     expect(await page.locator('[data-testid="quote-breakdown"] [data-row="bonus"]').count()).toBe(1);
+    // The total is what the rows add up to, the bonus included.
+    const rowsSum = await page
+      .locator('[data-testid="quote-breakdown"] tbody tr')
+      .evaluateAll((rows) => rows.reduce((s, r) => s + Number(r.getAttribute('data-amount')), 0));
+    expect(Number(await page.getByTestId('quote-total').getAttribute('data-amount'))).toBe(rowsSum);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await browser.screenshot(page, 'portal-phone-review-en');
 
@@ -346,7 +351,7 @@ describe('return portal', () => {
     await next(page);
     await step(page, 'review');
     await page.getByTestId('quote-breakdown').waitFor();
-    expect(await page.locator('[data-testid="quote-breakdown"] [data-row="new"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="quote-breakdown"] [data-row="new_items"]').count()).toBe(1);
     await audit('5-review');
     expect(browser.pageErrors).toEqual([]);
   });
@@ -371,7 +376,9 @@ describe('return portal', () => {
     await page.getByLabel("The shop's returns link or name").fill('Test Shop');
     await page.getByRole('button', { name: 'Go to the returns page' }).click();
     await page.waitForURL(`${t.baseUrl}/s/${t.tenant.handle}/returns`);
-    await step(page, 'lookup');
+    // Back at this shop's portal (where the session opened earlier may carry on).
+    await page.getByTestId('portal').waitFor();
+    await expect.poll(() => page.getByTestId('brand').textContent()).toBe('Test Shop');
 
     await page.goto(`${t.baseUrl}/s/no-such-shop/returns`);
     await page.getByRole('heading', { name: 'No shop at this address' }).waitFor();

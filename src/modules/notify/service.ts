@@ -47,6 +47,8 @@ export type ReturnContext = {
   orderNumber: string;
   currency: string;
   refundTotal: number;
+  /** What the customer receives, store-credit bonus included: what messages call the refund. */
+  customerTotal: number;
   trackingToken: string;
   items: { title: string; quantity: number }[];
   /** The customer-visible note of the step being announced (explanations, staff messages). */
@@ -243,7 +245,7 @@ export function createNotifyService(deps: NotifyDeps) {
       trackingUrl: `${base}/t/${ctx.trackingToken}`,
       unsubscribeUrl: `${base}/u/${signUnsubscribe(deps.unsubscribeKey, { tenantId: ctx.tenantId, customerId: ctx.customer.id, channel })}`,
       status: ctx.status.replaceAll('_', ' '),
-      refundAmount: formatAmount(ctx.refundTotal, ctx.currency, locale),
+      refundAmount: formatAmount(ctx.customerTotal, ctx.currency, locale),
       items: ctx.items.map((i) => `${i.quantity} × ${i.title}`).join('\n'),
       explanation: p.note ?? ctx.note ?? '',
       message: p.note ?? ctx.note ?? '',

@@ -29,14 +29,14 @@ describe('resolveQuote', () => {
     expect(r.bonus).toBe(500);
   });
 
-  it('pays for exchange items with the refund and the bonus, and refunds what is left', () => {
+  it('pays for exchange items with the refund, without a bonus, and refunds what is left', () => {
     const r = resolveQuote(quote(10_000), {
       resolution: 'exchange',
       bonusPercent: 10,
       exchangeItems: [item(8_000)],
     });
-    expect(r.bonus).toBe(1_000);
-    expect(r.payout).toEqual({ method: 'original_payment', amount: 3_000 });
+    expect(r.bonus).toBe(0);
+    expect(r.payout).toEqual({ method: 'original_payment', amount: 2_000 });
     expect(r.exchange).toMatchObject({ itemsTotal: 8_000, amountDue: 0 });
   });
 
@@ -47,7 +47,17 @@ describe('resolveQuote', () => {
       exchangeItems: [item(6_000, 2)],
     });
     expect(r.payout).toEqual({ method: 'none', amount: 0 });
-    expect(r.exchange!.amountDue).toBe(1_000);
+    expect(r.exchange!.amountDue).toBe(2_000);
+  });
+
+  it('pays nothing out for a same-price exchange: the bonus is not cash', () => {
+    const r = resolveQuote(quote(10_407), {
+      resolution: 'exchange',
+      bonusPercent: 10,
+      exchangeItems: [item(10_407)],
+    });
+    expect(r).toMatchObject({ bonus: 0, payout: { method: 'none', amount: 0 } });
+    expect(r.exchange!.amountDue).toBe(0);
   });
 
   it('never pays a bonus out in cash', () => {
@@ -65,10 +75,10 @@ describe('resolveQuote', () => {
             exchangeItems: items.map((i) => item(i.p, i.q)),
           });
           const itemsTotal = r.exchange!.itemsTotal;
-          // Value in = value out: refund + items bought = total + bonus used + amount due.
-          expect(r.payout.amount + itemsTotal).toBe(total + r.bonus + r.exchange!.amountDue);
-          expect(r.payout.amount).toBeLessThanOrEqual(total);
-          expect(r.bonus).toBeLessThanOrEqual(itemsTotal);
+          // Value in = value out: refund + items bought = total + amount due, and no bonus.
+          expect(r.payout.amount + itemsTotal).toBe(total + r.exchange!.amountDue);
+          expect(r.bonus).toBe(0);
+          expect(r.payout.amount).toBe(Math.max(0, total - itemsTotal));
           expect(r.payout.amount === 0 || r.exchange!.amountDue === 0).toBe(true);
         },
       ),

@@ -13,7 +13,7 @@ export type ResolvedQuote = RefundQuote & {
   resolution: Resolution;
   /** The policy's bonus percent when the return was filed, kept so re-pricing later agrees. */
   bonusPercent: number;
-  /** Bonus credit granted for store credit, or the part of it spent on an exchange. */
+  /** Bonus credit granted for choosing store credit (0 for every other resolution). */
   bonus: number;
   /** Money paid out: to the original payment, as store credit (plus the bonus), or none. */
   payout: Payout;
@@ -32,8 +32,9 @@ export type ResolvedQuote = RefundQuote & {
  * Turns a priced return into what the customer receives for the chosen resolution. Pure.
  * - refund / keep_item: the total back to the original payment;
  * - store_credit: the total as credit, plus a bonus of `bonusPercent` (credit only, never cash);
- * - exchange: the total and the bonus pay for the new items; what is left is refunded, and what
- *   is missing is due from the customer. The bonus only ever pays for new items;
+ * - exchange: the total pays for the new items; what is left is refunded, and what is missing is
+ *   due from the customer. No bonus: a bonus is for choosing store credit, and on an exchange it
+ *   would come back as cash whenever the new items cost no more than the old;
  * - replacement / repair: the same item again or mended; no money moves.
  */
 export function resolveQuote(
@@ -68,11 +69,10 @@ export function resolveQuote(
       const items = input.exchangeItems ?? [];
       const itemsTotal = items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
       if (!Number.isSafeInteger(itemsTotal)) throw new RangeError('exchange items total is too large');
-      const bonus = Math.min(bonusFull, itemsTotal);
-      const left = quote.total + bonus - itemsTotal;
+      const left = quote.total - itemsTotal;
       return {
         ...base,
-        bonus,
+        bonus: 0,
         payout: { method: left > 0 ? 'original_payment' : 'none', amount: Math.max(0, left) },
         exchange: { items, itemsTotal, amountDue: Math.max(0, -left) },
       };

@@ -484,13 +484,6 @@ export function createRefundsService(deps: RefundsDeps) {
             amount: quote.total - quote.payout.amount,
             ...common,
           });
-          transfers.push({
-            kind: 'exchange_bonus',
-            debit: accounts.bonusExpense,
-            credit: 'income:exchange_sale',
-            amount: quote.bonus,
-            ...common,
-          });
         }
       }
       const amount = quote.payout.amount;

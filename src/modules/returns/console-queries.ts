@@ -1,5 +1,8 @@
 import type { Db } from '../../platform/db/database.ts';
+import { parseJson } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
+import { amountReceived } from '../refunds/refund-breakdown.ts';
+import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
 import { returnsWithClaimsDue, SELLER_DEADLINE_HOURS } from '../sourcing/queries.ts';
 
 /** How long a person may take, per queue; at risk from three quarters of it. */
@@ -117,6 +120,7 @@ export function createConsoleQueries(db: Db) {
         'r.resolution',
         'r.currency',
         'r.refundTotal',
+        'r.refundQuote',
         'r.createdAt',
         'r.updatedAt',
         'r.version',
@@ -158,7 +162,12 @@ export function createConsoleQueries(db: Db) {
       const page = rows.slice(0, opts.limit);
       const last = page[page.length - 1];
       return {
-        data: page.map((r) => ({ ...r, sla: slaOf(r.status, r.createdAt, r.updatedAt, now) })),
+        data: page.map(({ refundQuote, ...r }) => ({
+          ...r,
+          // What the customer gets, as every other view shows it (store-credit bonus included).
+          customerTotal: amountReceived(parseJson<ResolvedQuote>(refundQuote), r.refundTotal),
+          sla: slaOf(r.status, r.createdAt, r.updatedAt, now),
+        })),
         nextCursor:
           rows.length > opts.limit && last
             ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url')

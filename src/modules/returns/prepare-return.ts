@@ -260,14 +260,10 @@ export function evaluateRequest(
   const money = (amount: number) => ({ money: amount, currency: quote.currency });
   const extra: ExplainItem[] = [];
   if (quote.bonus > 0) {
-    extra.push(
-      resolution === 'store_credit'
-        ? {
-            key: 'store_credit_bonus',
-            params: { total: money(quote.total + quote.bonus), bonus: money(quote.bonus) },
-          }
-        : { key: 'exchange_bonus', params: { bonus: money(quote.bonus) } },
-    );
+    extra.push({
+      key: 'store_credit_bonus',
+      params: { total: money(quote.total + quote.bonus), bonus: money(quote.bonus) },
+    });
   }
   if (quote.exchange && quote.exchange.amountDue > 0) {
     extra.push({ key: 'exchange_due', params: { due: money(quote.exchange.amountDue) } });

@@ -148,6 +148,15 @@ export const SourcingQuoteView = Type.Object(
   { description: "Purchasing agents: each line's stage and clocks, the refund itemised, its conversion." },
 );
 
+const BreakdownRowView = Type.Object({
+  code: Type.String({
+    description:
+      'items, discounts, tax, shipping, charge:<kind>, restocking, fee:<code>, new_items, bonus, due, adjusted, replaced',
+  }),
+  label: Type.String({ description: "English; the shop's own label for its fees." }),
+  amount: Type.Integer(),
+});
+
 export const RefundQuoteView = Type.Object({
   currency: Type.String(),
   lines: Type.Array(QuoteLineView),
@@ -158,7 +167,7 @@ export const RefundQuoteView = Type.Object({
   total: Type.Integer({ description: 'The value of what comes back, after fees.' }),
   resolution: Type.Optional(Type.String()),
   bonus: Type.Optional(
-    Type.Integer({ description: 'Bonus credit for store credit, or the part of it spent on an exchange.' }),
+    Type.Integer({ description: 'Bonus credit for choosing store credit (0 otherwise).' }),
   ),
   payout: Type.Optional(
     Type.Object({
@@ -173,6 +182,20 @@ export const RefundQuoteView = Type.Object({
     ]),
   ),
   sourcing: Type.Optional(SourcingQuoteView),
+  breakdown: Type.Optional(
+    Type.Object(
+      {
+        rows: Type.Array(BreakdownRowView),
+        total: Type.Integer({
+          description: 'What the customer receives, store-credit bonus included: the sum of the rows.',
+        }),
+        due: Type.Integer({
+          description: "What the customer pays for an exchange's new items (also a row).",
+        }),
+      },
+      { description: 'What the customer gets back, row by row, as every view shows it.' },
+    ),
+  ),
 });
 
 export const LineEligibilityView = Type.Object({
@@ -373,11 +396,13 @@ export const TrackingView = Type.Object({
   items: Type.Array(Type.Object({ title: Type.String(), quantity: Type.Integer() })),
   refund: Type.Object({
     currency: Type.String(),
-    total: Type.Integer(),
+    total: Type.Integer({
+      description: 'What the customer receives (bonus included): the sum of `breakdown`.',
+    }),
     method: Type.String(),
     bonus: Type.Integer(),
     status: Type.Union([Type.String(), Type.Null()]),
-    breakdown: Type.Array(Type.Object({ label: Type.String(), amount: Type.Integer() })),
+    breakdown: Type.Array(BreakdownRowView),
   }),
   explanation: Type.Array(Type.String()),
   shipBy: Type.Union(

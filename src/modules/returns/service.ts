@@ -11,6 +11,7 @@ import type { Decision } from '../policy/evaluate-policy.ts';
 import { type ExplainItem, explainLocale, explainText } from '../policy/explain.ts';
 import { DEFAULT_SHIP_WITHIN_DAYS } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
+import { amountReceived, customerBreakdown } from '../refunds/refund-breakdown.ts';
 import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
 import type { RefundsService } from '../refunds/service.ts';
 import type { EvidenceService } from './evidence.ts';
@@ -133,7 +134,7 @@ export function createReturnsService(deps: ReturnsDeps) {
       resolution: r.resolution,
       returnless,
       decision: parseJson(r.decision),
-      refundQuote: parseJson(r.refundQuote),
+      refundQuote: withBreakdown(parseJson<ResolvedQuote>(r.refundQuote), r.refundTotal),
       refundTotal: r.refundTotal,
       currency: r.currency,
       customerNote: r.customerNote,
@@ -175,7 +176,7 @@ export function createReturnsService(deps: ReturnsDeps) {
           returnableQuantity: p.evalLines.find((e) => e.orderLineId === l.orderLineId)!.remainingQuantity,
         })),
         decision: p.decision ? { ...p.decision, explanation: localized(p.decision, lang) } : null,
-        refundQuote: p.quote,
+        refundQuote: p.quote && withBreakdown(p.quote),
         policyVersion: p.policyVersion,
       };
     },
@@ -310,6 +311,8 @@ export function createReturnsService(deps: ReturnsDeps) {
         orderNumber: order?.orderNumber ?? '',
         currency: r.currency,
         refundTotal: r.refundTotal,
+        /** What the customer receives, store-credit bonus included (the breakdown's total). */
+        customerTotal: amountReceived(parseJson<ResolvedQuote>(r.refundQuote), r.refundTotal),
         trackingToken: r.trackingToken,
         items: lines.map((l) => ({ title: l.title, quantity: l.quantity })),
         note: last?.note ?? null,
@@ -501,6 +504,7 @@ export function createReturnsService(deps: ReturnsDeps) {
         deps.policies.currentPolicy(r.tenantId),
       ]);
       const quote = parseJson<ResolvedQuote>(r.refundQuote);
+      const breakdown = customerBreakdown(quote, r.refundTotal);
       const status = r.status as ReturnStatus;
       const returnless = r.returnless === 1;
       // The parcel is expected from the moment the instructions were issued (with the approval).
@@ -527,11 +531,11 @@ export function createReturnsService(deps: ReturnsDeps) {
         items: lines.map((l) => ({ title: l.title, quantity: l.quantity })),
         refund: {
           currency: r.currency,
-          total: r.refundTotal,
+          total: breakdown.total,
           method: quote.payout?.method ?? 'original_payment',
-          bonus: quote.bonus ?? 0,
+          bonus: quote.payout?.method === 'store_credit' ? (quote.bonus ?? 0) : 0,
           status: refund?.status ?? null,
-          breakdown: breakdownOf(quote, r.refundTotal),
+          breakdown: breakdown.rows,
         },
         explanation: localized(parseJson<Decision>(r.decision), lang),
         // The last day counts in full (UTC), as for the return window.
@@ -662,46 +666,16 @@ function decisionEvents(
   return events;
 }
 
-const FEE_LABELS: Record<string, string> = {
-  domestic_shipping: 'Domestic shipping',
-  service_fee: 'Service fee',
-  international_shipping: 'International shipping',
-  insurance: 'Insurance',
-  payment_fee: 'Payment fee',
-};
-
-/** The refund in plain lines for a customer: items, deductions, bonus, and the total. */
-function breakdownOf(q: ResolvedQuote, finalTotal: number): { label: string; amount: number }[] {
-  const sum = (f: (l: ResolvedQuote['lines'][number]) => number) => q.lines.reduce((a, l) => a + f(l), 0);
-  const rows = [
-    { label: 'Items', amount: sum((l) => l.itemAmount) },
-    { label: 'Discounts', amount: -sum((l) => l.discount) },
-    { label: 'Tax', amount: sum((l) => l.tax) },
-    { label: 'Shipping', amount: sum((l) => l.shipping) },
-    // Itemised fees (purchasing agents) that come back with the goods.
-    ...[...new Set(q.lines.flatMap((l) => (l.charges ?? []).map((c) => c.code)))].map((code) => ({
-      label: FEE_LABELS[code] ?? code,
-      amount: sum((l) => l.charges?.find((c) => c.code === code)?.refunded ?? 0),
-    })),
-    { label: 'Restocking fees', amount: -q.restockingFees },
-    ...q.fees.map((f) => ({ label: f.label, amount: -f.amount })),
-  ];
-  if (q.exchange) rows.push({ label: 'New items', amount: -q.exchange.itemsTotal });
-  if (q.bonus) rows.push({ label: 'Bonus credit', amount: q.bonus });
-  const shown = rows.reduce((a, r) => a + r.amount, 0);
-  if (q.exchange) rows.push({ label: 'Due from you', amount: q.exchange.amountDue });
-  // An agent's partial refund or units not accepted at inspection show as their own line.
-  const expected = q.resolution === 'store_credit' ? finalTotal + q.bonus : finalTotal;
-  if (!q.exchange && shown !== expected)
-    rows.push({ label: 'Adjusted at inspection', amount: expected - shown });
-  return rows.filter((r) => r.amount !== 0);
+/** The stored quote with the customer's breakdown beside it, for API answers. */
+function withBreakdown(q: ResolvedQuote, payout?: number) {
+  return { ...q, breakdown: customerBreakdown(q, payout ?? q.payout.amount) };
 }
 
 function instructionsNote(quote: ResolvedQuote): string {
   const money = (n: number) => formatMoney(n, quote.currency);
   switch (quote.resolution) {
     case 'store_credit':
-      return `Please send the items back. Your store credit of ${money(quote.total + quote.bonus)} follows once they are inspected.`;
+      return `Please send the items back. Your store credit of ${money(amountReceived(quote))} follows once they are inspected.`;
     case 'exchange':
       return 'Please send the items back. Your new items ship once the return is inspected.';
     case 'replacement':

@@ -27,7 +27,7 @@ const EXPORT_COLUMNS: [string, (r: QueueRow) => unknown][] = [
   ['customerName', (r) => r.customerName],
   ['customerEmail', (r) => r.customerEmail],
   ['currency', (r) => r.currency],
-  ['refund', (r) => minorToDecimalString(Number(r.refundTotal), currencyExponent(r.currency))],
+  ['refund', (r) => minorToDecimalString(Number(r.customerTotal), currencyExponent(r.currency))],
   ['refundStatus', (r) => r.refundStatus],
   ['createdAt', (r) => r.createdAt],
   ['updatedAt', (r) => r.updatedAt],
@@ -422,7 +422,7 @@ export function registerSupportRoutes(
         customerName: customer.name || customer.email.split('@')[0]!,
         rmaNumber: ret.rmaNumber,
         orderNumber: order?.orderNumber ?? '',
-        refundAmount: formatMoney(ret.refundTotal, ret.currency),
+        refundAmount: formatMoney(ret.refundQuote.breakdown?.total ?? ret.refundTotal, ret.currency),
         status: ret.status.replaceAll('_', ' '),
         agentName,
       });

@@ -125,6 +125,7 @@ export const en = {
   'breakdown.bonus': 'Bonus credit',
   'breakdown.due': 'Due from you',
   'breakdown.adjusted': 'Adjusted at inspection',
+  'breakdown.replaced': 'Replaced or repaired instead',
   'breakdown.fee': 'Fee',
 
   'instructions.title': 'How to send your items back',

@@ -127,6 +127,7 @@ export const es: Messages = {
   'breakdown.bonus': 'Bonificación',
   'breakdown.due': 'A pagar por ti',
   'breakdown.adjusted': 'Ajuste tras la revisión',
+  'breakdown.replaced': 'Sustituido o reparado en su lugar',
   'breakdown.fee': 'Cargo',
 
   'instructions.title': 'Cómo enviarnos los artículos',

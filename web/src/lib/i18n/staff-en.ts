@@ -259,6 +259,7 @@ export const staffEn = {
   'console.lines.restockingFee': 'Restocking fee',
   'console.lines.accepted': '{count} accepted, {condition}',
   'console.lines.adjustment': 'Partial refund set by an agent: {reason}',
+  'console.lines.bonus': 'Bonus credit for choosing store credit',
   'console.lines.total': 'Refund total',
   'console.lines.customerNote': 'Customer note: “{note}”',
   'console.lines.refund': 'Refund {status}: {amount} by {method}',

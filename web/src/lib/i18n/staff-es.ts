@@ -261,6 +261,7 @@ export const staffEs: StaffMessages = {
   'console.lines.restockingFee': 'Cargo por reposición en stock',
   'console.lines.accepted': '{count} aceptadas, {condition}',
   'console.lines.adjustment': 'Reembolso parcial fijado por un agente: {reason}',
+  'console.lines.bonus': 'Bonificación por elegir saldo en la tienda',
   'console.lines.total': 'Total del reembolso',
   'console.lines.customerNote': 'Nota del cliente: «{note}»',
   'console.lines.refund': 'Reembolso {status}: {amount} por {method}',

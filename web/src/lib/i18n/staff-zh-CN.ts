@@ -253,6 +253,7 @@ export const staffZhCN: StaffMessages = {
   'console.lines.restockingFee': '重新上架费',
   'console.lines.accepted': '接收 {count} 件，{condition}',
   'console.lines.adjustment': '客服设定的部分退款：{reason}',
+  'console.lines.bonus': '选择店铺余额的奖励',
   'console.lines.total': '退款合计',
   'console.lines.customerNote': '客户备注：“{note}”',
   'console.lines.refund': '退款{status}：{amount}，退回{method}',

@@ -120,6 +120,7 @@ export const zhCN: Messages = {
   'breakdown.bonus': '赠送余额',
   'breakdown.due': '需您补付',
   'breakdown.adjusted': '检查后调整',
+  'breakdown.replaced': '改为更换或维修',
   'breakdown.fee': '费用',
 
   'instructions.title': '如何寄回商品',

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import type { BreakdownRow } from '../../../components/breakdown-table.tsx';
 import { api } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { Conversion, ItemisedRow } from '../../../lib/sourcing.ts';
@@ -29,6 +30,8 @@ export type QueueRow = {
   resolution: string;
   currency: string;
   refundTotal: number;
+  /** What the customer gets, store-credit bonus included. */
+  customerTotal: number;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -71,6 +74,8 @@ export type CaseReturn = {
     lines?: { returnLineId?: string; title?: string; amount?: number; refundAmount?: number }[];
     returnShippingFee?: number;
     restockingFee?: number;
+    bonus?: number;
+    breakdown?: { rows: BreakdownRow[]; total: number; due: number };
     sourcing?: {
       itemised: ItemisedRow[];
       refundTo: string;

@@ -329,6 +329,8 @@ function Lines({ view }: { view: CaseView }) {
   const { t, money } = useI18n();
   const ret = view.return;
   const q = ret.refundQuote;
+  // The store-credit bonus, as a row of its own: the total is what the customer receives.
+  const bonus = q.breakdown?.rows.find((r) => r.code === 'bonus')?.amount ?? 0;
   const fees: [string, number | undefined][] = [
     [t('console.lines.returnShippingFee'), q.returnShippingFee as number | undefined],
     [t('console.lines.restockingFee'), q.restockingFee as number | undefined],
@@ -396,6 +398,14 @@ function Lines({ view }: { view: CaseView }) {
               <Table.Td className="money">{money(ret.adjustment.amount, ret.currency)}</Table.Td>
             </Table.Tr>
           )}
+          {bonus > 0 && (
+            <Table.Tr data-row="bonus">
+              <Table.Th scope="row" fw={400} colSpan={4}>
+                {t('console.lines.bonus')}
+              </Table.Th>
+              <Table.Td className="money">{money(bonus, ret.currency)}</Table.Td>
+            </Table.Tr>
+          )}
         </Table.Tbody>
         <Table.Tfoot>
           <Table.Tr>
@@ -403,7 +413,7 @@ function Lines({ view }: { view: CaseView }) {
               {t('console.lines.total')}
             </Table.Th>
             <Table.Td className="money" fw={700} data-testid="case-refund-total">
-              {money(ret.refundTotal, ret.currency)}
+              {money(q.breakdown?.total ?? ret.refundTotal, ret.currency)}
             </Table.Td>
           </Table.Tr>
         </Table.Tfoot>

@@ -322,7 +322,7 @@ export function QueuePage() {
                         '—'
                       )}
                     </Table.Td>
-                    <Table.Td className="money">{money(r.refundTotal, r.currency)}</Table.Td>
+                    <Table.Td className="money">{money(r.customerTotal, r.currency)}</Table.Td>
                   </Table.Tr>
                 );
               })}

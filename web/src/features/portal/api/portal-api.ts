@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { BreakdownRow } from '../../../components/breakdown-table.tsx';
 import { ApiError, api } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { Conversion, ItemisedRow, RefundTo } from '../../../lib/sourcing.ts';
@@ -79,6 +80,8 @@ export type RefundQuote = {
   bonus?: number;
   payout?: { method: 'original_payment' | 'store_credit' | 'none'; amount: number };
   exchange?: { items: ExchangeItem[]; itemsTotal: number; amountDue: number } | null;
+  /** What the customer gets back, row by row (the rows add up to `total`, bonus included). */
+  breakdown?: { rows: BreakdownRow[]; total: number; due: number };
   /** Purchasing agents only: each line's stage, the refund itemised, where it goes, its conversion. */
   sourcing?: {
     stages: { orderLineId: string; stage: string; route: string | null; sellerDeadline: string | null }[];

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Loader, Paper, Radio, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { useNavigate } from 'react-router';
+import { BreakdownTable } from '../../../components/breakdown-table.tsx';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { ItemisedRefund } from '../../../components/itemised-refund.tsx';
 import type { MessageKey } from '../../../lib/i18n/en.ts';
@@ -188,80 +189,31 @@ function DecisionPanel({ decision }: { decision: Decision }) {
   );
 }
 
-type Row = { key: string; label: string; amount: number; lang?: string };
-
-/** Every amount of the quote, from minor units, then what comes back and where. */
+/** What comes back and where, as the server's breakdown has it (the rows add up to the total). */
 function QuoteTable({ quote }: { quote: RefundQuote }) {
-  const { t, money } = useI18n();
-  const sum = (f: (l: RefundQuote['lines'][number]) => number) => quote.lines.reduce((a, l) => a + f(l), 0);
-  const bonus = quote.bonus ?? 0;
-  const rows: Row[] = [
-    { key: 'items', label: t('breakdown.items'), amount: sum((l) => l.itemAmount) },
-    { key: 'discounts', label: t('breakdown.discounts'), amount: -sum((l) => l.discount) },
-    { key: 'tax', label: t('breakdown.tax'), amount: sum((l) => l.tax) },
-    { key: 'shipping', label: t('breakdown.shipping'), amount: sum((l) => l.shipping) },
-    { key: 'restocking', label: t('breakdown.restocking'), amount: -quote.restockingFees },
-    ...quote.fees.map((f) =>
-      f.code === 'return_shipping'
-        ? { key: `fee-${f.code}`, label: t('breakdown.returnShipping'), amount: -f.amount }
-        : { key: `fee-${f.code}`, label: f.label, amount: -f.amount, lang: 'en' },
-    ),
-  ].filter((r) => r.key === 'items' || r.amount !== 0);
-  if (quote.exchange)
-    rows.push({ key: 'new', label: t('breakdown.newItems'), amount: -quote.exchange.itemsTotal });
-  if (bonus) rows.push({ key: 'bonus', label: t('breakdown.bonus'), amount: bonus });
+  const { t } = useI18n();
   const method = quote.payout?.method ?? 'original_payment';
-  const youGet = (quote.payout?.amount ?? quote.total) + (method === 'store_credit' ? bonus : 0);
-  const due = quote.exchange?.amountDue ?? 0;
   const methodKey: MessageKey =
     method === 'store_credit'
       ? 'refund.method.store_credit'
       : method === 'none'
         ? 'refund.method.none'
         : 'refund.method.original_payment';
+  const breakdown = quote.breakdown ?? { rows: [], total: 0, due: 0 };
 
   return (
     <Paper withBorder radius="md" p="sm" component="section" aria-labelledby="breakdown-title">
       <Title order={3} size="h4" id="breakdown-title" mb="xs">
         {t('portal.review.breakdown')}
       </Title>
-      <Table data-testid="quote-breakdown" verticalSpacing="xs" horizontalSpacing="sm">
-        <caption className="visually-hidden">{t('refund.caption')}</caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('refund.col.line')}</Table.Th>
-            <Table.Th scope="col" className="money">
-              {t('refund.col.amount')}
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((r) => (
-            <Table.Tr key={r.key} data-row={r.key}>
-              <Table.Th scope="row" fw={400}>
-                <span lang={r.lang}>{r.label}</span>
-              </Table.Th>
-              <Table.Td className="money">{money(r.amount, quote.currency)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-        <Table.Tfoot>
-          {due > 0 && (
-            <Table.Tr data-row="due">
-              <Table.Th scope="row">{t('breakdown.due')}</Table.Th>
-              <Table.Td className="money" fw={700} data-testid="quote-due">
-                {money(due, quote.currency)}
-              </Table.Td>
-            </Table.Tr>
-          )}
-          <Table.Tr data-row="total">
-            <Table.Th scope="row">{t('portal.review.youGet')}</Table.Th>
-            <Table.Td className="money" fw={700} data-testid="quote-total">
-              {money(youGet, quote.currency)}
-            </Table.Td>
-          </Table.Tr>
-        </Table.Tfoot>
-      </Table>
+      <BreakdownTable
+        rows={breakdown.rows}
+        total={breakdown.total}
+        currency={quote.currency}
+        totalLabel={t('portal.review.youGet')}
+        testId="quote-breakdown"
+        totalTestId="quote-total"
+      />
       <Text size="sm" mt="xs">
         {t(methodKey)}
       </Text>

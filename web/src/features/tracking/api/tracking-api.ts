@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import type { BreakdownRow } from '../../../components/breakdown-table.tsx';
 import { api } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { Conversion, ItemisedRow } from '../../../lib/sourcing.ts';
@@ -19,7 +20,7 @@ export type TrackingView = {
     method: string;
     bonus: number;
     status: string | null;
-    breakdown: { label: string; amount: number }[];
+    breakdown: BreakdownRow[];
   };
   explanation: string[];
   /** While the parcel is expected: the last day to send it (a UTC calendar date) and whether it is past. */

@@ -1,7 +1,7 @@
-import { Badge, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, Stack, Text } from '@mantine/core';
+import { BreakdownTable } from '../../../components/breakdown-table.tsx';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { TrackingView } from '../api/tracking-api.ts';
-import { breakdownKey } from './status-text.ts';
 
 const METHOD_KEYS = {
   original_payment: 'refund.method.original_payment',
@@ -35,39 +35,14 @@ export function RefundBreakdown({ refund }: { refund: TrackingView['refund'] }) 
     : null;
   return (
     <Stack gap="sm">
-      <Table data-testid="refund-breakdown" verticalSpacing="xs" horizontalSpacing="sm">
-        <caption className="visually-hidden">{t('refund.caption')}</caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('refund.col.line')}</Table.Th>
-            <Table.Th scope="col" className="money">
-              {t('refund.col.amount')}
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {refund.breakdown.map((line, i) => {
-            const key = breakdownKey(line.label);
-            return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: labels may repeat; the order is the server's
-              <Table.Tr key={i}>
-                <Table.Th scope="row" fw={400}>
-                  {key ? t(key) : <span lang="en">{line.label}</span>}
-                </Table.Th>
-                <Table.Td className="money">{money(line.amount, refund.currency)}</Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-        <Table.Tfoot>
-          <Table.Tr>
-            <Table.Th scope="row">{t('refund.total')}</Table.Th>
-            <Table.Td className="money" fw={700} data-testid="refund-total">
-              {money(refund.total, refund.currency)}
-            </Table.Td>
-          </Table.Tr>
-        </Table.Tfoot>
-      </Table>
+      <BreakdownTable
+        rows={refund.breakdown}
+        total={refund.total}
+        currency={refund.currency}
+        totalLabel={t('refund.total')}
+        testId="refund-breakdown"
+        totalTestId="refund-total"
+      />
       <Group gap="xs" justify="space-between" wrap="wrap">
         {methodKey && <Text size="sm">{t(methodKey)}</Text>}
         {statusKey && (
