@@ -265,4 +265,38 @@ describe('admin', () => {
     expect(res.body.transitions).toEqual([{ from: 'approved', to: 'needs_review', count: 3 }]);
     expect((await api.get('/api/v1/policy')).body.version).toBe(1);
   });
+
+  it('previews a bonus-only change: same decisions, what each customer gets changes, said in words', async () => {
+    const { api } = await t.otherTenant();
+    const current = (await api.get('/api/v1/policy')).body.policy;
+    await api.put('/api/v1/policy', { ...current, storeCreditBonusPercent: 10 });
+    const o = (await api.post('/api/v1/orders', orderBody())).body;
+    const credit = await api.post('/api/v1/returns', {
+      orderId: o.id,
+      resolution: 'store_credit',
+      lines: [{ orderLineId: o.lines[1].id, quantity: 1, reasonCode: 'wrong_size' }],
+    });
+    const value = credit.body.refundQuote.total;
+    expect(credit.body.refundQuote.bonus).toBe(Math.floor(value / 10));
+    const exchange = await api.post('/api/v1/returns', {
+      orderId: o.id,
+      resolution: 'exchange',
+      exchange: { items: [{ sku: 'TEE-2', title: 'T-shirt, M', unitPrice: 3500, quantity: 1 }] },
+      lines: [{ orderLineId: o.lines[0].id, quantity: 1, reasonCode: 'wrong_size' }],
+    });
+    expect(exchange.status).toBe(201);
+    const now = (await api.get('/api/v1/policy')).body.policy;
+    const res = await api.post('/api/v1/policy/preview', { ...now, storeCreditBonusPercent: 15 });
+    expect(res.body).toMatchObject({ evaluated: 2, changed: 1, amountOnly: 1, transitions: [] });
+    expect(res.body.samples).toEqual([
+      expect.objectContaining({
+        rmaNumber: credit.body.rmaNumber,
+        before: 'approved',
+        after: 'approved',
+        beforeTotal: value + Math.floor(value / 10),
+        afterTotal: value + Math.floor((value * 15) / 100),
+        changes: ['amount'],
+      }),
+    ]);
+  });
 });

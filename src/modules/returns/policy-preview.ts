@@ -3,6 +3,7 @@ import { parseJson } from '../../platform/db/schema.ts';
 import type { OrdersService } from '../orders/service.ts';
 import type { Policy } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
+import { amountReceived } from '../refunds/refund-breakdown.ts';
 import { evaluateRequest } from './prepare-return.ts';
 import * as repo from './repo.ts';
 import { type ReturnStatus, releasesQuantity } from './state-machine.ts';
@@ -46,8 +47,12 @@ export async function previewPolicy(
     beforeTotal: number;
     afterTotal: number;
     currency: string;
+    /** What differs: the decision, what the customer receives, or both. */
+    changes: ('decision' | 'amount')[];
   }[] = [];
   let changed = 0;
+  // Returns whose decision stays the same but whose money changes (a new fee, a bigger bonus).
+  let amountOnly = 0;
 
   for (const r of rows) {
     const order = await deps.orders.getOrder(tenantId, r.orderId);
@@ -94,10 +99,16 @@ export async function previewPolicy(
     m.before += before.total;
     m.after += after.total;
     money.set(order.currency, m);
-    if (before.outcome !== after.outcome || before.total !== after.total) {
+    const decisionChanged = before.outcome !== after.outcome;
+    const amountChanged = before.total !== after.total;
+    if (decisionChanged || amountChanged) {
       changed += 1;
-      const key = `${before.outcome}→${after.outcome}`;
-      transitions.set(key, (transitions.get(key) ?? 0) + 1);
+      if (decisionChanged) {
+        const key = `${before.outcome}→${after.outcome}`;
+        transitions.set(key, (transitions.get(key) ?? 0) + 1);
+      } else {
+        amountOnly += 1;
+      }
       if (samples.length < 25) {
         samples.push({
           returnId: r.id,
@@ -107,6 +118,10 @@ export async function previewPolicy(
           beforeTotal: before.total,
           afterTotal: after.total,
           currency: order.currency,
+          changes: [
+            ...(decisionChanged ? ['decision' as const] : []),
+            ...(amountChanged ? ['amount' as const] : []),
+          ],
         });
       }
     }
@@ -116,6 +131,7 @@ export async function previewPolicy(
     evaluated: rows.length,
     truncated: rows.length === MAX_REPLAYED,
     changed,
+    amountOnly,
     outcomes: counts,
     transitions: [...transitions].map(([k, count]) => {
       const [from, to] = k.split('→');
@@ -132,8 +148,9 @@ function zero(): Record<Outcome, number> {
 
 function outcomeOf(e: ReturnType<typeof evaluateRequest>): { outcome: Outcome; total: number } {
   if (!e.decision || !e.quote) return { outcome: 'ineligible', total: 0 };
+  // What the customer receives, bonus included: raising the store-credit bonus is a change too.
   return {
     outcome: e.decision.outcome,
-    total: e.decision.outcome === 'rejected' ? 0 : e.quote.payout.amount,
+    total: e.decision.outcome === 'rejected' ? 0 : amountReceived(e.quote),
   };
 }

@@ -21,6 +21,8 @@ export type PolicyPreview = {
   evaluated: number;
   truncated: boolean;
   changed: number;
+  /** Returns whose decision stays but whose money changes. */
+  amountOnly: number;
   outcomes: { before: Record<Outcome, number>; after: Record<Outcome, number> };
   transitions: { from: string; to: string; count: number }[];
   refunds: { currency: string; before: number; after: number }[];
@@ -32,6 +34,7 @@ export type PolicyPreview = {
     beforeTotal: number;
     afterTotal: number;
     currency: string;
+    changes: ('decision' | 'amount')[];
   }[];
 };
 

@@ -264,6 +264,11 @@ function PreviewResult({ result }: { result: PolicyPreview }) {
           {t('admin.policy.previewSummary', { evaluated: result.evaluated, changed: result.changed })}
           {result.truncated ? t('admin.policy.truncated') : ''}
         </Text>
+        {result.amountOnly > 0 && (
+          <Text size="sm" data-testid="preview-amount-only">
+            {t('admin.policy.amountOnly', { count: result.amountOnly })}
+          </Text>
+        )}
         <Table striped withTableBorder data-testid="transitions">
           <Table.Caption>{t('admin.policy.transitions')}</Table.Caption>
           <Table.Thead>
@@ -327,6 +332,7 @@ function PreviewResult({ result }: { result: PolicyPreview }) {
                 <Table.Th scope="col">{t('admin.policy.return')}</Table.Th>
                 <Table.Th scope="col">{t('admin.policy.before')}</Table.Th>
                 <Table.Th scope="col">{t('admin.policy.after')}</Table.Th>
+                <Table.Th scope="col">{t('admin.policy.whatChanges')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -338,6 +344,21 @@ function PreviewResult({ result }: { result: PolicyPreview }) {
                   </Table.Td>
                   <Table.Td>
                     {outcome(t, s.after)} · {money(s.afterTotal, s.currency)}
+                  </Table.Td>
+                  <Table.Td data-testid="sample-change">
+                    {s.changes
+                      .map((c) =>
+                        c === 'decision'
+                          ? t('admin.policy.change.decision', {
+                              from: outcome(t, s.before),
+                              to: outcome(t, s.after),
+                            })
+                          : t('admin.policy.change.amount', {
+                              from: money(s.beforeTotal, s.currency),
+                              to: money(s.afterTotal, s.currency),
+                            }),
+                      )
+                      .join(' ')}
                   </Table.Td>
                 </Table.Tr>
               ))}
