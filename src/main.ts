@@ -382,6 +382,10 @@ export async function buildApp(services: Services, config: AppConfig) {
     sourcing: services.sourcing,
     wallet: services.wallet,
     requireCustomer: (tenantId, id) => services.orders.requireCustomer(tenantId, id),
+    resolveTracking: (token) => services.returns.resolveTracking(token),
+    isPurchasingAgent: async (tenantId) =>
+      (await services.identity.getTenant(tenantId))?.kind === 'purchasing_agent',
+    publicRateLimit: config.publicRateLimit,
   });
   registerAnalyticsRoutes(app, services.analytics);
   registerDetectionRoutes(app, { detection: services.detection, risk: services.risk });

@@ -85,6 +85,8 @@ const MATRIX: Record<string, Access> = {
   'GET /api/v1/track/:token/preferences': 'tracking',
   'PUT /api/v1/track/:token/preferences': 'tracking',
   'GET /api/v1/track/:token/stream': 'tracking',
+  'GET /api/v1/track/:token/wallet': 'tracking',
+  'POST /api/v1/track/:token/wallet/withdrawals': 'tracking',
   'GET /api/v1/users': 'admin',
   'PUT /api/v1/users/:id': 'admin',
   'GET /api/v1/webhooks': 'admin',

@@ -192,6 +192,64 @@ describe('a customer journey per stage', () => {
     ).toBe(422);
   });
 
+  it('shows the wallet behind the tracking link, says "wallet" (not store credit), and lets the customer withdraw', async () => {
+    const o = await paOrder();
+    const res = await fileReturn(o.id, [
+      { orderLineId: o.lines[0]!.id, quantity: 1, reasonCode: 'changed_mind' },
+    ]);
+    const done = await settled(res.body.id);
+    const token = res.body.trackingToken;
+    const total = res.body.refundQuote.breakdown.total;
+    // The console's order panel counts the wallet refund, not "0 refunded".
+    const order = (await api.get(`/api/v1/orders/${o.id}`)).body;
+    expect(order.payment.creditIssuedAmount).toBe(total);
+    // The customer hears that the money is in the wallet.
+    const events = (await api.get(`/api/v1/returns/${res.body.id}/events`)).body.data;
+    const note = events.find((e: { action: string }) => e.action === 'refund_succeeded').note;
+    expect(note).toMatch(/added to your wallet/);
+    expect(note).not.toMatch(/store credit/i);
+    const inbox = await t.eventually(
+      () => t.anon.get(`/api/v1/track/${token}/inbox`),
+      (r) => r.body.data.some((i: { event: string }) => i.event === 'wallet_credited'),
+    );
+    expect(inbox.status).toBe(200);
+    expect(done.body.status).toBe('refunded');
+
+    const wallet = await t.anon.get(`/api/v1/track/${token}/wallet`);
+    expect(wallet.status).toBe(200);
+    expect(wallet.body.balances).toEqual([expect.objectContaining({ currency: 'CNY', balance: total })]);
+    expect(JSON.stringify(wallet.body)).not.toContain(o.customer.email);
+    const tooMuch = await t.anon.post(`/api/v1/track/${token}/wallet/withdrawals`, {
+      amount: total + 1,
+      currency: 'CNY',
+    });
+    expect(tooMuch.status).toBe(422);
+    const w = await t.anon.post(`/api/v1/track/${token}/wallet/withdrawals`, {
+      amount: total,
+      currency: 'CNY',
+    });
+    expect(w.status, JSON.stringify(w.body)).toBe(201);
+    const after = (await t.anon.get(`/api/v1/track/${token}/wallet`)).body;
+    expect(after.balances[0].balance).toBe(0);
+    expect(after.withdrawals).toEqual([expect.objectContaining({ id: w.body.id, status: 'requested' })]);
+    // A shop (not a purchasing agent) keeps no wallet, and a made-up link finds none.
+    const shop = await t.api.post('/api/v1/orders', {
+      externalId: `m-${seq}`,
+      orderNumber: `M${seq}`,
+      currency: 'USD',
+      placedAt: ago(3),
+      deliveredAt: ago(2),
+      customer: { email: `m-${seq}@example.com` },
+      lines: [{ externalId: '1', sku: 'S', title: 'Shirt', quantity: 1, unitPrice: 1000 }],
+    });
+    const shopReturn = await t.api.post('/api/v1/returns', {
+      orderId: shop.body.id,
+      lines: [{ orderLineId: shop.body.lines[0].id, quantity: 1, reasonCode: 'wrong_size' }],
+    });
+    expect((await t.anon.get(`/api/v1/track/${shopReturn.body.trackingToken}/wallet`)).status).toBe(404);
+    expect((await t.anon.get(`/api/v1/track/${'x'.repeat(43)}/wallet`)).status).toBe(404);
+  });
+
   it('after purchase: a cancellation request to the seller; the refund follows their confirmation', async () => {
     const o = await paOrder();
     const line = o.lines[0]!.id;

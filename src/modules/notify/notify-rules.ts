@@ -59,6 +59,9 @@ export function notificationFor(
     if (!n) continue;
     if (n.event === 'refund_succeeded' && facts.method === 'store_credit')
       return { ...n, event: 'store_credit_issued' };
+    // A purchasing agent's wallet: money the customer can spend or withdraw, not a shop's credit.
+    if (n.event === 'refund_succeeded' && facts.method === 'wallet')
+      return { ...n, event: 'wallet_credited' };
     return n;
   }
   return null;

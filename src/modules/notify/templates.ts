@@ -22,6 +22,7 @@ export const NOTIFY_EVENTS = [
   'refund_succeeded',
   'refund_delayed',
   'store_credit_issued',
+  'wallet_credited',
   'replacement_shipped',
   'return_closed',
   'staff_message',
@@ -407,6 +408,20 @@ const EN: Record<NotifyEvent, Copy> = {
     ],
     sms: '{{shopName}}: your store credit for return {{rmaNumber}} is ready to use. Details: {{trackingUrl}}',
   },
+  wallet_credited: {
+    subject: 'The refund for return {{rmaNumber}} is in your wallet',
+    body: [
+      'Hi {{customerName}},',
+      "We've put the refund for your return {{rmaNumber}} into your wallet with {{shopName}}.",
+      'Added to your wallet: {{refundAmount}}',
+      'It is there at once: spend it on your next order, or send it back to your original payment method from your return page whenever you like.',
+      {
+        text: 'Your balance and withdrawals: {{trackingUrl}}',
+        html: `<p>See your balance and withdraw it on ${link('your return page')}.</p>`,
+      },
+    ],
+    sms: '{{shopName}}: the refund for your return {{rmaNumber}} is in your wallet. Balance and withdrawals: {{trackingUrl}}',
+  },
   replacement_shipped: {
     subject: 'Your replacement for return {{rmaNumber}} has shipped',
     body: [
@@ -639,6 +654,20 @@ const ZH: Record<NotifyEvent, Copy> = {
     ],
     sms: '【{{shopName}}】您的退货 {{rmaNumber}} 对应的店铺余额已到账，可直接使用。详情：{{trackingUrl}}',
   },
+  wallet_credited: {
+    subject: '您的退货（{{rmaNumber}}）退款已存入钱包',
+    body: [
+      '{{customerName}}，您好：',
+      '我们已将退货 {{rmaNumber}} 的退款存入您在 {{shopName}} 的钱包。',
+      '存入钱包：{{refundAmount}}',
+      '款项即时到账：您可以用于下一笔订单，也可以随时在退货详情页申请退回原支付方式。',
+      {
+        text: '查看余额并申请提现：{{trackingUrl}}',
+        html: `<p>您可以在${link('退货详情页')}查看余额并申请提现。</p>`,
+      },
+    ],
+    sms: '【{{shopName}}】您的退货 {{rmaNumber}} 退款已存入钱包。查看余额与提现：{{trackingUrl}}',
+  },
   replacement_shipped: {
     subject: '您的退货（{{rmaNumber}}）换货已发出',
     body: [
@@ -870,6 +899,20 @@ const ES: Record<NotifyEvent, Copy> = {
       },
     ],
     sms: '{{shopName}}: ya puedes usar el saldo de tu devolución {{rmaNumber}}. Detalles: {{trackingUrl}}',
+  },
+  wallet_credited: {
+    subject: 'El reembolso de tu devolución {{rmaNumber}} está en tu monedero',
+    body: [
+      'Hola, {{customerName}}:',
+      'Hemos ingresado el reembolso de tu devolución {{rmaNumber}} en tu monedero de {{shopName}}.',
+      'Añadido a tu monedero: {{refundAmount}}',
+      'Ya está disponible: úsalo en tu próximo pedido o devuélvelo a tu método de pago original cuando quieras desde la página de tu devolución.',
+      {
+        text: 'Tu saldo y tus retiradas: {{trackingUrl}}',
+        html: `<p>Consulta tu saldo y retíralo en ${link('la página de tu devolución')}.</p>`,
+      },
+    ],
+    sms: '{{shopName}}: el reembolso de tu devolución {{rmaNumber}} está en tu monedero. Saldo y retiradas: {{trackingUrl}}',
   },
   replacement_shipped: {
     subject: 'Hemos enviado el reemplazo de tu devolución {{rmaNumber}}',

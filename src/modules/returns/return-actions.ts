@@ -185,9 +185,11 @@ export function createReturnActions(deps: {
               to: 'refunded',
               actor: { type: 'system', id: start.method },
               note:
-                start.method === 'store_credit'
-                  ? `${formatMoney(start.amount + quote.bonus, r.currency)} of store credit has been added to your account.`
-                  : 'Nothing to refund: your return is settled.',
+                start.method !== 'store_credit'
+                  ? 'Nothing to refund: your return is settled.'
+                  : quote.sourcing?.refundTo === 'wallet'
+                    ? `${formatMoney(start.amount, r.currency)} has been added to your wallet. Spend it on your next order, or withdraw it to your original payment method from this page.`
+                    : `${formatMoney(start.amount + quote.bonus, r.currency)} of store credit has been added to your account.`,
               data: {
                 refundId: start.refundId,
                 method: start.method,
@@ -215,7 +217,7 @@ export function createReturnActions(deps: {
           status: finalStatus,
           version: r.version + 1,
           steps: events,
-          method: r.refundQuote ? parseJson<ResolvedQuote>(r.refundQuote).payout?.method : undefined,
+          method: r.refundQuote ? payoutMethodOf(parseJson<ResolvedQuote>(r.refundQuote)) : undefined,
         };
         await deps.onChange?.inTransaction(trx, change);
       });
@@ -320,7 +322,16 @@ export function createReturnActions(deps: {
   };
 }
 
+/** Where the money goes, as customers know it: a purchasing agent's wallet is not store credit. */
+function payoutMethodOf(q: ResolvedQuote): string | undefined {
+  return q.payout?.method === 'store_credit' && q.sourcing?.refundTo === 'wallet'
+    ? 'wallet'
+    : q.payout?.method;
+}
+
 function payoutNote(method: string, money: string, quote: ResolvedQuote): string {
+  if (method === 'store_credit' && quote.sourcing?.refundTo === 'wallet')
+    return `${money} is being added to your wallet.`;
   if (method === 'store_credit') return `Store credit of ${money} is being issued.`;
   if (method === 'none')
     return quote.exchange ? 'Your exchange has been settled.' : 'Your return has been settled.';

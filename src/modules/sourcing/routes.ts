@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { AppError } from '../../platform/errors.ts';
 import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams, Nullable, PageQuery } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
@@ -85,6 +86,11 @@ export function registerSourcingRoutes(
     sourcing: SourcingService;
     wallet: Wallet;
     requireCustomer: (t: string, id: string) => Promise<unknown>;
+    /** The return and customer behind a tracking link (404 for an unknown one). */
+    resolveTracking: (token: string) => Promise<{ tenantId: string; returnId: string; customerId: string }>;
+    /** Whether the tenant is a purchasing agent: only they keep customers' money in a wallet. */
+    isPurchasingAgent: (tenantId: string) => Promise<boolean>;
+    publicRateLimit: number;
   },
 ): void {
   const { sourcing, wallet } = deps;
@@ -454,6 +460,78 @@ export function registerSourcingRoutes(
       const { tenantId } = authOf(request);
       await deps.requireCustomer(tenantId, request.params.id);
       return reply.code(201).send(await wallet.withdraw(tenantId, request.params.id, request.body));
+    },
+  );
+
+  // --- the customer's own wallet, behind the tracking link ---------------------------------
+  // The link holder sees the balance and may send it back to the original payment method only:
+  // money cannot be sent anywhere else from here, so a forwarded link risks nothing but a refund.
+  const tracked = async (token: string) => {
+    const a = await deps.resolveTracking(token);
+    if (!(await deps.isPurchasingAgent(a.tenantId))) {
+      throw new AppError(404, 'not_found', 'This shop keeps no wallet.');
+    }
+    return a;
+  };
+  const TrackedWallet = Type.Object({
+    displayCurrency: Nullable(Str),
+    balances: Type.Array(Type.Object({ currency: Str, balance: Int, display: Conversion })),
+    withdrawals: Type.Array(
+      Type.Object({ id: Str, amount: Int, currency: Str, status: Str, fx: Conversion, createdAt: Str }),
+    ),
+  });
+  const publicLimited = { public: true, rateLimit: { max: deps.publicRateLimit, timeWindow: '1 minute' } };
+  const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
+  app.get(
+    '/api/v1/track/:token/wallet',
+    {
+      config: publicLimited,
+      schema: {
+        tags: ['tracking'],
+        summary: "Purchasing agents: the customer's wallet balance and withdrawals, for the tracking page",
+        security: [],
+        params: TokenParams,
+        response: { 200: TrackedWallet, ...errorResponses(404, 429) },
+      },
+    },
+    async (request) => {
+      const a = await tracked(request.params.token);
+      const w = await wallet.wallet(a.tenantId, a.customerId);
+      return { displayCurrency: w.displayCurrency, balances: w.balances, withdrawals: w.withdrawals };
+    },
+  );
+  app.post(
+    '/api/v1/track/:token/wallet/withdrawals',
+    {
+      config: {
+        ...publicLimited,
+        replayCommitted: async (request, id) => {
+          const a = await tracked((request.params as { token: string }).token);
+          return { statusCode: 201, body: await wallet.withdrawal(a.tenantId, a.customerId, id) };
+        },
+      },
+      schema: {
+        tags: ['tracking'],
+        summary: 'Purchasing agents: the customer sends wallet money back to the original payment method',
+        security: [],
+        params: TokenParams,
+        body: Type.Object({ amount: Money, currency: Currency }, { additionalProperties: false }),
+        response: {
+          201: Type.Object({
+            id: Str,
+            amount: Int,
+            currency: Str,
+            status: Str,
+            fx: Conversion,
+            createdAt: Str,
+          }),
+          ...errorResponses(404, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const a = await tracked(request.params.token);
+      return reply.code(201).send(await wallet.withdraw(a.tenantId, a.customerId, request.body));
     },
   );
 

@@ -20,3 +20,16 @@ import { formatMoneyFor } from '../../../src/platform/money.ts';
 export function formatMoney(amount: number, currency: string, locale: string): string {
   return formatMoneyFor(amount, currency, locale);
 }
+
+/**
+ * "12.50" in the currency's major units → 1250 minor units, cut from the digits (no float
+ * arithmetic); null when it is not a plain non-negative amount with at most `exponent` decimals.
+ */
+export function parseMinor(text: string, exponent: number): number | null {
+  const m = /^(\d+)(?:[.,](\d*))?$/.exec(text.trim());
+  if (!m) return null;
+  const frac = m[2] ?? '';
+  if (frac.length > exponent) return null;
+  const n = Number(`${m[1]}${frac.padEnd(exponent, '0')}`);
+  return Number.isSafeInteger(n) ? n : null;
+}

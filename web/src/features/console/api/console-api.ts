@@ -130,6 +130,8 @@ export type CaseView = {
       capturedAmount: number;
       refundedAmount: number;
       refundableAmount: number;
+      /** Paid back as store credit, or into a purchasing agent's wallet. */
+      creditIssuedAmount?: number;
       [k: string]: unknown;
     } | null;
     [k: string]: unknown;

@@ -14,9 +14,9 @@ import { type FormEvent, useState } from 'react';
 import type { MessageKey } from '../../../lib/i18n/en.ts';
 import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
-import { currencyExponent } from '../../../lib/money.ts';
+import { currencyExponent, parseMinor } from '../../../lib/money.ts';
 import type { CaseReturn } from '../api/console-api.ts';
-import { label, parseMinor } from './format.ts';
+import { label } from './format.ts';
 
 const CONDITIONS = ['new', 'like_new', 'used', 'damaged', 'missing_parts', 'wrong_item'];
 

@@ -521,6 +521,14 @@ function Order({ view }: { view: CaseView }) {
       ? ([
           [t('console.order.captured'), money(p.capturedAmount, currency)],
           [t('console.order.refundedSoFar'), money(p.refundedAmount, currency)],
+          ...(p.creditIssuedAmount
+            ? ([
+                [
+                  t(view.sourcing ? 'console.order.walletSoFar' : 'console.order.creditSoFar'),
+                  money(p.creditIssuedAmount, currency),
+                ],
+              ] as [string, string][])
+            : []),
           [t('console.order.refundable'), money(p.refundableAmount, currency)],
         ] as [string, string][])
       : []),

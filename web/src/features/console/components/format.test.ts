@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../../lib/i18n/i18n-provider.tsx';
 import '../../../lib/i18n/staff-catalogues.ts';
-import { age, ageParts, label, parseMinor, stageLabel, words } from './format.ts';
+import { parseMinor } from '../../../lib/money.ts';
+import { age, ageParts, label, stageLabel, words } from './format.ts';
 
 // English `t`, as the provider builds it, without React.
 const t = translator('en');

@@ -56,19 +56,6 @@ export function age(t: Translate, iso: string, now = Date.now()): string {
   return t(AGE_KEYS[unit], { n });
 }
 
-/**
- * "12.50" in the currency's major units → 1250 minor units, cut from the digits (no float
- * arithmetic); null when it is not a plain non-negative amount with at most `exponent` decimals.
- */
-export function parseMinor(text: string, exponent: number): number | null {
-  const m = /^(\d+)(?:[.,](\d*))?$/.exec(text.trim());
-  if (!m) return null;
-  const frac = m[2] ?? '';
-  if (frac.length > exponent) return null;
-  const n = Number(`${m[1]}${frac.padEnd(exponent, '0')}`);
-  return Number.isSafeInteger(n) ? n : null;
-}
-
 /** Status badge colours with white text at 4.5:1 or more. */
 export function statusColor(status: string): string {
   if (status === 'rejected' || status === 'cancelled') return 'red.9';

@@ -23,10 +23,10 @@ import { isApiError } from '../../../lib/api.ts';
 import type { MessageKey } from '../../../lib/i18n/en.ts';
 import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
-import { currencyExponent } from '../../../lib/money.ts';
+import { currencyExponent, parseMinor } from '../../../lib/money.ts';
 import type { CaseView } from '../api/console-api.ts';
 import { type CaseSourcing, type Claim, useClaimAction, useEvidencePack } from '../api/sourcing-api.ts';
-import { label, parseMinor, stageLabel } from './format.ts';
+import { label, stageLabel } from './format.ts';
 
 const CLAIM_CONSEQUENCE: Record<string, MessageKey> = {
   send: 'console.claim.consequence.send',

@@ -76,7 +76,41 @@ export const trackingKeys = {
   view: (token: string) => ['tracking', token, 'view'] as const,
   inbox: (token: string) => ['tracking', token, 'inbox'] as const,
   preferences: (token: string) => ['tracking', token, 'preferences'] as const,
+  wallet: (token: string) => ['tracking', token, 'wallet'] as const,
 };
+
+/** A purchasing agent's wallet for the customer behind the link (src/modules/sourcing/routes.ts). */
+export type TrackedWallet = {
+  displayCurrency: string | null;
+  balances: { currency: string; balance: number; display: Conversion }[];
+  withdrawals: {
+    id: string;
+    amount: number;
+    currency: string;
+    status: string;
+    fx: Conversion;
+    createdAt: string;
+  }[];
+};
+
+export function useWallet(token: string, enabled: boolean) {
+  return useQuery({
+    queryKey: trackingKeys.wallet(token),
+    queryFn: ({ signal }) => api.get<TrackedWallet>(`${base(token)}/wallet`, { signal }),
+    enabled,
+  });
+}
+
+export function useWithdraw(token: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { amount: number; currency: string }) =>
+      api.post<TrackedWallet['withdrawals'][number]>(`${base(token)}/wallet/withdrawals`, input, {
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+      }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: trackingKeys.wallet(token) }),
+  });
+}
 
 export function useTracking(token: string) {
   // The server writes the decision's explanation in the page's language.

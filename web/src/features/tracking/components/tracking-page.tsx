@@ -15,6 +15,7 @@ import { SourcingStages } from './sourcing-stages.tsx';
 import { statusKey } from './status-text.ts';
 import { StatusTimeline } from './status-timeline.tsx';
 import { TrackingNotFound } from './tracking-not-found.tsx';
+import { WalletPanel } from './wallet-panel.tsx';
 
 /** A titled region of the page with its own error boundary: one failing part leaves the rest. */
 function Region({ id, title, children }: { id: string; title?: string; children: ReactNode }) {
@@ -61,7 +62,16 @@ function TrackingDetails({
   live: ReturnType<typeof useTrackingStream>;
 }) {
   const { t, dateTime } = useI18n();
-  const headline = t(statusKey(view.status, 'headline'));
+  // Money that is already in a wallet or on the account is not waiting for a bank statement.
+  const settledAs =
+    view.status === 'refunded' && view.refund.method === 'store_credit'
+      ? view.sourcing?.refundTo === 'wallet'
+        ? 'wallet'
+        : 'credit'
+      : null;
+  const headline = settledAs
+    ? t(`status.refunded.headline.${settledAs}` as const)
+    : t(statusKey(view.status, 'headline'));
   useDocumentTitle(`${headline} (${view.rmaNumber})`, t('app.shopName'));
   const announcement = useStatusAnnouncement(view.status, t(statusKey(view.status, 'label')));
   const awaitingParcel = view.status === 'awaiting_shipment';
@@ -78,7 +88,11 @@ function TrackingDetails({
         <Title order={1} data-testid="status-headline">
           {headline}
         </Title>
-        <Text size="lg">{t(statusKey(view.status, 'detail'))}</Text>
+        <Text size="lg">
+          {settledAs
+            ? t(`status.refunded.detail.${settledAs}` as const)
+            : t(statusKey(view.status, 'detail'))}
+        </Text>
         <Text size="sm" c="dimmed">
           {t('track.requestedOn', { date: dateTime(view.createdAt) })} ·{' '}
           {t('track.updatedAt', { date: dateTime(view.updatedAt) })}
@@ -145,6 +159,11 @@ function TrackingDetails({
                 <RefundBreakdown refund={view.refund} />
               )}
             </Region>
+            {view.sourcing?.refundTo === 'wallet' && (
+              <Region id="wallet" title={t('wallet.title')}>
+                <WalletPanel token={token} />
+              </Region>
+            )}
             <Region id="items" title={t('items.title')}>
               <Stack gap={4} component="ul" pl="md" my={0}>
                 {view.items.map((item, i) => (
