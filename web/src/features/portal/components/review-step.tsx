@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Loader, Paper, Radio, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Paper, Radio, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { useNavigate } from 'react-router';
 import { BreakdownTable } from '../../../components/breakdown-table.tsx';
