@@ -218,7 +218,7 @@ describe('a customer journey per stage', () => {
     const wallet = await t.anon.get(`/api/v1/track/${token}/wallet`);
     expect(wallet.status).toBe(200);
     expect(wallet.body.balances).toEqual([expect.objectContaining({ currency: 'CNY', balance: total })]);
-    expect(JSON.stringify(wallet.body)).not.toContain(o.customer.email);
+    expect(JSON.stringify(wallet.body)).not.toContain('@example.com');
     const tooMuch = await t.anon.post(`/api/v1/track/${token}/wallet/withdrawals`, {
       amount: total + 1,
       currency: 'CNY',
@@ -460,6 +460,34 @@ describe('abuse limits', () => {
     expect(kase.body.sourcing.risk).toMatchObject({ frequentNoReason: true, noReasonReturns90d: 5 });
     expect(kase.body.sourcing.lines[1].stage).toBe('qc_passed');
     expect(kase.body.return.decision.explanation.join(' ')).toMatch(/recent returns without a reason/);
+  });
+});
+
+describe('the monthly free returns', () => {
+  it('are not used up by cancellations before purchase, whose lines leave the to-buy list', async () => {
+    const email = `canceller-${Date.now()}@example.com`;
+    for (let i = 0; i < 3; i++) {
+      const o = await paOrder(email);
+      await stage(o.id, o.lines[0]!.id, 'purchasing', ago(1));
+      const res = await fileReturn(o.id, [
+        { orderLineId: o.lines[0]!.id, quantity: 1, reasonCode: 'changed_mind' },
+      ]);
+      expect(res.body.refundQuote.sourcing.stages[0].route).toBe('cancel_before_purchase');
+      await settled(res.body.id);
+      // Refunded before anyone bought it: cancelled, and nothing more to buy.
+      const stages = (await api.get(`/api/v1/orders/${o.id}/stages`)).body.lines[0];
+      expect(stages.stage).toBe('cancelled');
+      expect(stages.nextStages).not.toContain('purchased');
+    }
+    // A fourth, changed-mind return of goods already in the warehouse is still free.
+    const o = await paOrder(email);
+    await stage(o.id, o.lines[1]!.id, 'qc_passed', ago(1));
+    const res = await fileReturn(o.id, [
+      { orderLineId: o.lines[1]!.id, quantity: 1, reasonCode: 'changed_mind' },
+    ]);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.refundQuote.fees.some((f: { code: string }) => f.code === 'over_quota')).toBe(false);
+    expect(res.body.decision.explanation.join(' ')).not.toMatch(/free returns/);
   });
 });
 

@@ -83,6 +83,11 @@ export type Assessment = {
   explain: ExplainItem[];
   /** The sentence in `explanation` that charges return shipping; a returnless decision replaces it. */
   returnShippingSentence: string | null;
+  /**
+   * Whether the return counts against a monthly free-returns quota (purchasing agents): not when
+   * every line is the seller's fault or cancelled before it was bought. Absent: it counts.
+   */
+  countsTowardQuota?: boolean;
 };
 
 export type Decision = {

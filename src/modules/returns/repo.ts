@@ -104,6 +104,7 @@ export async function recentReturnCounts(
     .where('tenantId', '=', tenantId)
     .where('customerId', '=', customerId)
     .where('status', 'not in', ['cancelled', 'rejected'])
+    .where('quotaCounted', '=', 1)
     .where('createdAt', '>=', monthStart)
     .executeTakeFirstOrThrow();
   const noReason = noReasonCodes.length

@@ -255,6 +255,7 @@ export function createReturnsService(deps: ReturnsDeps) {
               ? JSON.stringify(fulfillmentFor(quote, p.evalLines))
               : null,
             adjustment: null,
+            quotaCounted: p.assessment.countsTowardQuota === false ? 0 : 1,
             createdAt: at,
             updatedAt: at,
           })

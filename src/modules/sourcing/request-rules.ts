@@ -114,12 +114,9 @@ export function applyStages(
   }
   const quota = pa.freeReturnsPerMonth;
   const quotaFee = pa.overQuotaFee?.[ctx.currency];
-  if (
-    quota !== undefined &&
-    quotaFee &&
-    (ctx.customer.returnsThisMonth ?? 0) >= quota &&
-    all.some((v) => !v.sellerFault && v.route !== 'cancel_before_purchase')
-  ) {
+  // Seller faults and cancellations before purchase are free, and do not use up the quota either.
+  const countsTowardQuota = all.some((v) => !v.sellerFault && v.route !== 'cancel_before_purchase');
+  if (quota !== undefined && quotaFee && (ctx.customer.returnsThisMonth ?? 0) >= quota && countsTowardQuota) {
     extraFees.push({ code: 'over_quota', label: 'Over the monthly free returns', amount: quotaFee });
     explain.push({
       key: 'pa_over_quota',
@@ -135,6 +132,7 @@ export function applyStages(
     explain,
     explanation: explain.map((e) => explainText(e)),
     returnShippingSentence: null,
+    countsTowardQuota,
   };
 }
 

@@ -423,13 +423,35 @@ export function createSourcingService(deps: SourcingDeps) {
       if (!CLAIM_STATUSES.has(change.status)) return;
       const r = await trx
         .selectFrom('returns')
-        .select(['refundQuote'])
+        .select(['refundQuote', 'orderId', 'rmaNumber'])
         .where('tenantId', '=', change.tenantId)
         .where('id', '=', change.returnId)
         .executeTakeFirst();
-      if (!r || !parseJson<ResolvedQuote>(r.refundQuote).sourcing) return;
+      const sourcing = r ? parseJson<ResolvedQuote>(r.refundQuote).sourcing : undefined;
+      if (!r || !sourcing) return;
       if (change.status === 'approved' || change.status === 'needs_review') {
         await ensureClaims(trx, change.tenantId, change.returnId);
+      }
+      if (change.status === 'approved') {
+        // A line cancelled before it was bought leaves the to-buy list at once: nobody may buy it
+        // for a customer who has been refunded.
+        const { pa } = await paPolicy(change.tenantId, trx);
+        for (const st of sourcing.stages.filter((s) => s.route === 'cancel_before_purchase')) {
+          const line = await lineRow(trx, change.tenantId, r.orderId, st.orderLineId);
+          // Only when every unit is cancelled: the rest of a partly cancelled line is still to buy.
+          if (!line || line.returnedQuantity < line.quantity || !canMove(stageOf(line.stage), 'cancelled'))
+            continue;
+          await moveLine(
+            trx,
+            change.tenantId,
+            line,
+            'cancelled',
+            clock.now(),
+            'system:sourcing',
+            `Cancelled before purchase with return ${r.rmaNumber}.`,
+            pa.storageDays,
+          );
+        }
       }
       if (change.status === 'approved') {
         await followUp(trx, change.tenantId, change.returnId, 'refund');

@@ -30,6 +30,7 @@ import { staffAuth } from './migrations/0005-staff-auth.ts';
 import { portal } from './migrations/0006-portal.ts';
 import { support } from './migrations/0007-support.ts';
 import { idempotencyResults } from './migrations/0013-idempotency-results.ts';
+import { returnQuota } from './migrations/0014-return-quota.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -116,6 +117,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0011-tenant-handles': tenantHandles(),
     '0012-order-events': orderEvents(t),
     '0013-idempotency-results': idempotencyResults(),
+    '0014-return-quota': returnQuota(),
   };
 }
 

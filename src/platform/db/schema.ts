@@ -139,6 +139,8 @@ export interface ReturnsTable {
   version: Generated<number>;
   createdAt: string;
   updatedAt: string;
+  /** 1 when the return uses up one of the customer's free returns this month. */
+  quotaCounted: Generated<number>;
 }
 
 export interface ReturnLinesTable {
