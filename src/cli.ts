@@ -14,7 +14,8 @@ import { type Config, loadConfig } from './platform/config.ts';
 import { connect } from './platform/db/database.ts';
 import { AppError, ConfigError } from './platform/errors.ts';
 import { createProgress } from './platform/progress.ts';
-import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
+import { PA_TRY_ORDER } from './seed/demo-purchasing-agent.ts';
+import { type DemoCredentials, FRESH_ORDERS, seedDemo } from './seed/demo-seed.ts';
 
 const USAGE = `returnflow — returns, refunds and after-sales
 
@@ -356,15 +357,21 @@ function loadDemoCredentials(config: Config): DemoCredentials | null {
 
 function printDemo(io: CliIo, config: Config, c: DemoCredentials, url = config.publicUrl) {
   io.out(`\n  Demo tenant "${c.name}" (${c.tenantId})`);
-  if (c.handle) io.out(`    returns:   ${url}/s/${c.handle}/returns   (the shop's customer portal)`);
+  if (c.handle) {
+    io.out(`    returns:   ${url}/s/${c.handle}/returns   (the shop's customer portal)`);
+    io.out(`    try:       order ${FRESH_ORDERS[0].number}, email ${FRESH_ORDERS[0].email}`);
+  }
   io.out(`    API key:   ${c.apiKey}`);
-  io.out(`    try:       curl -H "Authorization: Bearer ${c.apiKey}" ${url}/api/v1/returns`);
+  io.out(`    API:       curl -H "Authorization: Bearer ${c.apiKey}" ${url}/api/v1/returns`);
   io.out('    logins:');
   for (const u of c.users) io.out(`      ${u.role.padEnd(10)} ${u.email}  /  ${u.password}`);
   const pa = c.purchasingAgent;
   if (pa) {
     io.out(`\n  Demo purchasing agent "${pa.name}" (${pa.tenantId})`);
-    if (pa.handle) io.out(`    returns:   ${url}/s/${pa.handle}/returns`);
+    if (pa.handle) {
+      io.out(`    returns:   ${url}/s/${pa.handle}/returns`);
+      io.out(`    try:       order ${PA_TRY_ORDER.number}, email ${PA_TRY_ORDER.email}`);
+    }
     io.out(`    API key:   ${pa.apiKey}`);
     for (const u of pa.users) io.out(`      ${u.role.padEnd(10)} ${u.email}  /  ${u.password}`);
   }

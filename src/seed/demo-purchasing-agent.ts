@@ -24,6 +24,9 @@ type Plan = {
   ret?: { line: number; reason: string; claim?: 'send' | 'refund' | 'accept' };
 };
 
+/** An order of the demo with an item in the warehouse and nothing returned: what `npm start` names. */
+export const PA_TRY_ORDER = { number: 'DG-2007', email: 'emma.jones@example.com' } as const;
+
 const SELLERS = ['Hangzhou Down Co.', 'Jingdezhen Kiln', 'Yiwu Bags Factory', 'Shenzhen Gadget Mall'];
 
 /** Orders with lines at every stage, and returns for each kind of stage decision. */
@@ -218,6 +221,15 @@ export async function seedPurchasingAgentDemo(
     password: warehouse.password,
   });
   users.push({ ...warehouse, role: 'warehouse' });
+  for (const [role, name] of [
+    ['agent', 'An Agent'],
+    ['supervisor', 'Su Supervisor'],
+  ] as const) {
+    const email = `${role}@agent.returnflow.local`;
+    const password = `${role}-${tenant.adminPassword.slice(0, 10)}`;
+    await services.identity.createUser(tenant.tenantId, { email, name, role, password });
+    users.push({ email, password, role });
+  }
   const day = (ago: number) => new Date(now.getTime() - ago * DAY);
   await services.wallet.putRates(tenant.tenantId, [
     {

@@ -31,6 +31,12 @@ const CATALOG: DemoLine[] = [
   { sku: 'BTL-STL-750', title: 'Steel bottle 750 ml', category: 'accessories', unitPrice: 1200, quantity: 1 },
 ];
 
+/** Demo orders with nothing returned yet: `#1101` is the one the README and `npm start` name. */
+export const FRESH_ORDERS = [
+  { number: '#1101', email: 'maria.garcia@example.com', name: 'María García', lines: [0, 1, 4] },
+  { number: '#1102', email: 'li.wei@example.com', name: 'Li Wei', lines: [3, 6] },
+] as const;
+
 /** What each demo return goes through after it is filed, so every state has an example. */
 const SCENARIOS: { lines: number[]; reason: string; actions: ReturnAction[]; note?: string }[] = [
   { lines: [1], reason: 'wrong_size', actions: [] },
@@ -47,8 +53,8 @@ const SCENARIOS: { lines: number[]; reason: string; actions: ReturnAction[]; not
 
 const DEMO_MACROS = [
   {
-    name: 'Approve with photo',
-    body: 'Hi {{customerName}}, thanks for the photo. We have approved {{rmaNumber}}; {{refundAmount}} will be refunded once the parcel is back. — {{agentName}}',
+    name: 'Approve',
+    body: 'Hi {{customerName}}, we have approved {{rmaNumber}}; {{refundAmount}} will be refunded once the parcel is back. — {{agentName}}',
     action: 'approve',
   },
   {
@@ -164,6 +170,30 @@ export async function seedDemo(services: Services, now = new Date()): Promise<De
       // Refunds settle through the outbox; run it so the next step finds the return refunded.
       if (action === 'refund') while ((await services.worker.runOnce()) > 0);
     }
+  }
+  // Orders nobody has returned yet, for a newcomer to try the portal with (the README names the first).
+  for (const [k, f] of FRESH_ORDERS.entries()) {
+    const placed = new Date(now.getTime() - (5 + k) * DAY);
+    await services.orders.upsertOrder(tenant.tenantId, {
+      externalId: `demo-${f.number.slice(1)}`,
+      orderNumber: f.number,
+      currency: 'USD',
+      placedAt: placed.toISOString(),
+      deliveredAt: new Date(placed.getTime() + 3 * DAY).toISOString(),
+      customer: { email: f.email, name: f.name },
+      shippingAmount: 795,
+      discountAmount: 0,
+      taxAmount: 0,
+      lines: f.lines.map((li, n) => {
+        const l = CATALOG[li]!;
+        return {
+          ...l,
+          externalId: `L${n + 1}`,
+          discountAmount: 0,
+          taxAmount: Math.round(l.unitPrice * l.quantity * 0.08),
+        };
+      }),
+    });
   }
   await services.settings.updateSettings(tenant.tenantId, {
     senderName: 'Demo Outfitters',
