@@ -31,7 +31,9 @@ Usage:
   returnflow analytics train --tenant ID [--as-of YYYY-MM-DD] [--json]
                                         retrain the return-risk model and print its quality
   returnflow seed --synthetic --orders N [--seed S] [--tenant ID] [--planted K]
-                                        generate and import a realistic history with planted issues
+                   [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--days N]
+                                        generate and import a realistic history with planted issues,
+                                        ending today by default (365 days), and run early warning on it
   returnflow import --tenant ID --orders orders.csv --returns returns.csv
                                         import order and return history (idempotent, all or nothing)
   returnflow backup --out DIR           back up the database, uploaded files and secret.key into a new
@@ -117,7 +119,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
         const services = createServices(handle, systemClock, config);
         return command === 'import'
           ? await importCommand(services, argv.slice(1), io)
-          : await syntheticSeedCommand(services, argv.slice(1), io);
+          : await syntheticSeedCommand(services, argv.slice(1), io, { publicUrl: config.publicUrl });
       } finally {
         await handle.close();
       }

@@ -76,15 +76,53 @@ describe('returnflow import', () => {
 });
 
 describe('returnflow seed --synthetic', () => {
-  it('creates a tenant, imports a generated history and prints the planted issues', async () => {
-    const r = await run(['seed', '--synthetic', '--orders', '400', '--seed', '9', '--planted', '2']);
+  const today = new Date().toISOString().slice(0, 10);
+
+  it('creates a tenant, imports a history ending today, and opens the planted issues as alerts', async () => {
+    // A year of a shop's size the detector can read: about 55 orders a day.
+    const r = await run(['seed', '--synthetic', '--orders', '20000', '--seed', '9', '--planted', '2']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Tenant "Synthetic Store" created: ten_/);
-    expect(r.stdout).toMatch(/Imported 400 orders/);
-    expect(r.stdout).toContain('Planted issues:');
-    const planted = r.stdout.split('Planted issues:')[1]!.trim().split('\n');
+    expect(r.stdout).toMatch(/Imported 20000 orders/);
+    expect(r.stdout).toMatch(new RegExp(`History from \\d{4}-\\d\\d-\\d\\d to ${today} in tenant ten_`));
+    const planted = r.stdout
+      .split('Planted issues:')[1]!
+      .split('Early warning')[0]!
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/)[0]!);
     expect(planted).toHaveLength(2);
-    expect(planted[0]).toMatch(/from 2025-\d\d-\d\d/);
-    expect(r.stderr).toMatch(/generating: 400\/400/);
+    expect(r.stdout).toMatch(new RegExp(`Early warning as of ${today}: \\d+ open alert\\(s\\)`));
+    const alerts = r.stdout.split('open alert(s).')[1]!.split('Sign in at')[0]!;
+    for (const sku of planted) expect(alerts, sku).toContain(sku);
+    expect(r.stdout).toMatch(/Sign in at http:\/\/\S+\/console\/login as admin\+\w+@returnflow\.local/);
+    expect(r.stderr).toMatch(/generating: 20000\/20000/);
+  });
+
+  it('takes --start and --end, and refuses impossible or future dates in one line', async () => {
+    const r = await run([
+      'seed',
+      '--synthetic',
+      '--orders',
+      '300',
+      '--planted',
+      '0',
+      '--start',
+      '2025-01-01',
+      '--end',
+      '2025-03-31',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('History from 2025-01-01 to 2025-03-31');
+    for (const [args, text] of [
+      [['--start', '2025-02-30'], '--start must be a date as YYYY-MM-DD'],
+      [['--end', '2999-01-01'], '--end cannot be after today'],
+      [['--start', '2025-03-01', '--end', '2025-03-05'], 'at least 14 days'],
+    ] as const) {
+      const bad = await run(['seed', '--synthetic', '--orders', '10', ...args]);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toContain(text);
+    }
   });
 });

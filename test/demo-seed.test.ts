@@ -18,7 +18,9 @@ async function portalView(shop: string, orderNumber: string, email: string) {
   const call = customerSession(t.baseUrl);
   const found = await call('POST', '/api/v1/portal/lookup', { shop, orderNumber, email });
   expect(found.status, JSON.stringify(found.body)).toBe(200);
-  return found.body as { order: { lines: { eligible: boolean; returnableQuantity: number; title: string }[] } };
+  return found.body as {
+    order: { lines: { eligible: boolean; returnableQuantity: number; title: string }[] };
+  };
 }
 
 describe('the demo', () => {

@@ -44,8 +44,30 @@ export async function importCommand(services: Services, args: string[], io: CliI
   return 0;
 }
 
-/** `returnflow seed --synthetic --orders N [--seed S] [--tenant ID] [--planted K]` */
-export async function syntheticSeedCommand(services: Services, args: string[], io: CliIo): Promise<number> {
+const DAY_MS = 86_400_000;
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A real calendar day as YYYY-MM-DD, or a one-line error naming the option. */
+function dayOption(name: string, value: string): number {
+  const t = Date.parse(`${value}T00:00:00Z`);
+  if (!DAY_PATTERN.test(value) || !Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== value) {
+    throw new ConfigError(`--${name} must be a date as YYYY-MM-DD, got "${value}"`);
+  }
+  return t;
+}
+
+/**
+ * `returnflow seed --synthetic --orders N [--seed S] [--tenant ID] [--planted K] [--start D] [--end D]`
+ *
+ * The history ends today unless told otherwise (a dashboard's default "last 90 days" shows it),
+ * and early-warning detection runs as of its last day, so the planted issues are open alerts.
+ */
+export async function syntheticSeedCommand(
+  services: Services,
+  args: string[],
+  io: CliIo,
+  opts: { publicUrl: string; now?: Date } = { publicUrl: 'http://127.0.0.1:3000' },
+): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -55,6 +77,7 @@ export async function syntheticSeedCommand(services: Services, args: string[], i
       tenant: { type: 'string' },
       planted: { type: 'string', default: '3' },
       start: { type: 'string' },
+      end: { type: 'string' },
       days: { type: 'string' },
     },
   });
@@ -65,7 +88,26 @@ export async function syntheticSeedCommand(services: Services, args: string[], i
   const planted = Number(values.planted);
   if (!Number.isSafeInteger(seed)) throw new ConfigError('--seed must be a whole number');
   if (!Number.isSafeInteger(planted) || planted < 0) throw new ConfigError('--planted must be 0 or more');
+  const today = Date.parse(`${(opts.now ?? new Date()).toISOString().slice(0, 10)}T00:00:00Z`);
+  const end = values.end ? dayOption('end', values.end) : today;
+  let days = values.days ? Number(values.days) : undefined;
+  if (days !== undefined && (!Number.isSafeInteger(days) || days < 14 || days > 3650))
+    throw new ConfigError('--days must be a whole number from 14 to 3650');
+  let start: number;
+  if (values.start) {
+    start = dayOption('start', values.start);
+    if (values.end || days === undefined) days = Math.round((end - start) / DAY_MS) + 1;
+  } else {
+    days ??= 365;
+    start = end - (days - 1) * DAY_MS;
+  }
+  if (days! < 14) throw new ConfigError('--start must be at least 14 days before --end');
+  if (end > today) throw new ConfigError('--end cannot be after today');
+  const startDay = new Date(start).toISOString().slice(0, 10);
+  const endDay = new Date(start + (days! - 1) * DAY_MS).toISOString().slice(0, 10);
+
   let tenantId = values.tenant;
+  let signIn: string | null = null;
   if (tenantId) {
     if (!(await services.identity.getTenant(tenantId))) throw new ConfigError(`no tenant ${tenantId}`);
   } else {
@@ -75,14 +117,17 @@ export async function syntheticSeedCommand(services: Services, args: string[], i
     io.out(`  apiKey         ${t.apiKey}`);
     io.out(`  adminEmail     ${t.adminEmail}`);
     io.out(`  adminPassword  ${t.adminPassword}`);
+    signIn = `Sign in at ${opts.publicUrl}/console/login as ${t.adminEmail} with the password above (shown only now); the analytics are at ${opts.publicUrl}/admin/analytics. Add --tenant ID to fill an existing shop instead.`;
   }
   const progress = createProgress(io.progress);
   const history = generateSyntheticHistory({
     orders,
     seed,
     planted,
-    ...(values.start ? { start: values.start } : {}),
-    ...(values.days ? { days: Number(values.days) } : {}),
+    start: startDay,
+    days: days!,
+    // Ending today, the planted issues begin a few weeks ago: detection now sees them as new.
+    onset: endDay === new Date(today).toISOString().slice(0, 10) ? 'recent' : 'second-half',
     onProgress: (done, total) => progress.update('generating', done, total),
   });
   progress.done();
@@ -96,12 +141,25 @@ export async function syntheticSeedCommand(services: Services, args: string[], i
   progress.done();
   if (!result) return 1;
   printResult(io, result, Date.now() - started);
+  io.out(`History from ${startDay} to ${endDay} in tenant ${tenantId}.`);
   io.out(history.planted.length ? 'Planted issues:' : 'No planted issues (a clean history).');
   for (const p of history.planted) {
     io.out(
       `  ${p.sku.padEnd(14)} ${p.category.padEnd(12)} ${p.reasonCode.padEnd(18)} from ${p.onset}  "${p.phrases.join('" / "')}"`,
     );
   }
+  // Detection as of the history's last day: what the alerts page shows, without waiting a night.
+  await services.detection.runDetection(tenantId, endDay);
+  const open = (await services.detection.listAlerts(tenantId, { status: 'open', limit: 20 })).data;
+  io.out(`Early warning as of ${endDay}: ${open.length} open alert(s).`);
+  for (const a of open) io.out(`  ${a.sku.padEnd(14)} ${a.kind.padEnd(24)} since ${a.since}`);
+  const unseen = history.planted.filter((p) => !open.some((a) => a.sku === p.sku));
+  if (unseen.length) {
+    io.out(
+      `  (${unseen.map((p) => p.sku).join(', ')} not flagged yet: a planted issue needs the sales of about 20,000 orders a year to stand out in a few weeks.)`,
+    );
+  }
+  if (signIn) io.out(signIn);
   return 0;
 }
 

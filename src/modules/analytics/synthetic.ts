@@ -13,6 +13,12 @@ export function generateSyntheticHistory(opts: {
   start?: string;
   days?: number;
   planted?: number;
+  /**
+   * Where the planted issues begin: `'second-half'` (default; a detector's history sees the
+   * baseline and the change) or `'recent'`, 5 to 8 weeks before the last day, so that detection
+   * as of the last day still sees them as new (what a demo ending today needs).
+   */
+  onset?: 'second-half' | 'recent';
   onProgress?: (done: number, total: number) => void;
 }): SyntheticHistory {
   const rnd = mulberry32(opts.seed ?? 1);
@@ -21,7 +27,7 @@ export function generateSyntheticHistory(opts: {
   if (!Number.isFinite(start)) throw new Error(`start must be YYYY-MM-DD, got ${opts.start}`);
   const total = Math.max(0, Math.floor(opts.orders));
   const catalog = buildCatalog(rnd, total);
-  const issues = plantIssues(rnd, catalog, opts.planted ?? 3, start, days);
+  const issues = plantIssues(rnd, catalog, opts.planted ?? 3, start, days, opts.onset ?? 'second-half');
   const plantedBySku = new Map(issues.map((p) => [p.sku, p]));
   const customers = Math.max(10, Math.round(total / 3));
   // About 1.5% of customers return far more than anyone else.
@@ -85,11 +91,12 @@ export function generateSyntheticHistory(opts: {
         if (rnd() < baseRate) {
           reasonCode = REASONS[pickWeighted(rnd, cat.reasonWeights)]!;
         } else if (issueActive) {
-          // The planted defect: its reason's rate goes up ×5 (four more shares on top of the base).
+          // The planted defect: its reason's rate goes up ×5 (four more shares on top of the base;
+          // ×10 for a recent onset, which has only weeks to show).
           const share =
             cat.reasonWeights[(REASONS as readonly string[]).indexOf(issue.reasonCode)]! /
             sum(cat.reasonWeights);
-          if (rnd() < (cat.rate * priceEffect * share * 4) / (1 - baseRate)) {
+          if (rnd() < (cat.rate * priceEffect * share * issue.extraShares) / (1 - baseRate)) {
             reasonCode = issue.reasonCode;
             phraseNote = plantedNote(rnd, issue);
           }
@@ -121,7 +128,7 @@ export function generateSyntheticHistory(opts: {
   }
   // The files of a real shop list returns in the order they were requested.
   returns.sort((a, b) => (a.requestedAt < b.requestedAt ? -1 : a.requestedAt > b.requestedAt ? 1 : 0));
-  const planted = issues.map(({ en: _en, zh: _zh, ...p }) => p);
+  const planted = issues.map(({ en: _en, zh: _zh, extraShares: _x, ...p }) => p);
   return { orders, returns, planted };
 }
 
@@ -332,15 +339,19 @@ function plantIssues(
   count: number,
   start: number,
   days: number,
-): (PlantedIssue & { en: string[]; zh: string[] })[] {
-  // Planted SKUs are among the better sellers, so a real detector has the volume to see them.
+  onset: 'second-half' | 'recent',
+): (PlantedIssue & { en: string[]; zh: string[]; extraShares: number })[] {
+  // Planted SKUs are among the better sellers, so a real detector has the volume to see them; a
+  // recent onset has only weeks of sales, so it goes to the very best sellers.
   const ranked = [...catalog].sort((a, b) => b.popularity - a.popularity);
-  const pool = ranked.slice(0, count * 2 + 2);
-  const out: (PlantedIssue & { en: string[]; zh: string[] })[] = [];
+  const pool = ranked.slice(0, onset === 'recent' ? count : count * 2 + 2);
+  const out: (PlantedIssue & { en: string[]; zh: string[]; extraShares: number })[] = [];
   for (let i = 0; i < count && pool.length > 0; i++) {
     const product = pool.splice(Math.floor(rnd() * pool.length), 1)[0]!;
     const issue = pick(rnd, ISSUES[product.category]!);
-    const onsetDay = Math.floor(days * (0.55 + rnd() * 0.25));
+    const u = rnd();
+    const onsetDay =
+      onset === 'recent' ? Math.max(0, days - 56 + Math.floor(u * 21)) : Math.floor(days * (0.55 + u * 0.25));
     out.push({
       // A sized product's issue is planted on its best-selling size (one SKU, as a batch defect is).
       sku: product.sizes ? `${product.sku}-${product.sizes[0]}` : product.sku,
@@ -350,6 +361,7 @@ function plantIssues(
       phrases: issue.phrases,
       en: issue.en,
       zh: issue.zh,
+      extraShares: onset === 'recent' ? 9 : 4,
     });
   }
   return out;
