@@ -166,6 +166,7 @@ export function createServices(
       const tenant = await identity.getTenant(tenantId);
       return returns.returnContext(tenantId, returnId, tenant?.name ?? '');
     },
+    tenantName: async (tenantId) => (await identity.getTenant(tenantId))?.name ?? '',
     publicUrl: () => config.publicUrl,
     unsubscribeKey,
     maxAttempts: config.worker.maxAttempts,
@@ -181,13 +182,14 @@ export function createServices(
     async inTransaction(trx, change) {
       await analytics.onReturnChange(trx, change);
       await sourcing.onReturnChange(trx, change);
-      const n = notificationFor(change.steps, { method: change.method });
+      const n = notificationFor(change.steps, { method: change.method, status: change.status });
       if (!n) return;
       const note =
         [...change.steps].reverse().find((s) => s.visibility !== 'internal' && s.note)?.note ?? null;
       await notify.notifyReturnChange(trx, change.tenantId, {
         ...n,
         returnId: change.returnId,
+        status: change.status,
         eventKey: `${change.returnId}:${change.status}:v${change.version}`,
         note,
       });

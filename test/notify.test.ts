@@ -114,6 +114,45 @@ describe('one approved return', () => {
     });
   });
 
+  it('speaks the language the return was filed in, with the ship-by date, the shop as sender, and no dangling labels', async () => {
+    const { tenant, api } = await t.otherTenant();
+    await api.put('/api/v1/notification-settings', { quietHours: null });
+    const order = (await api.post('/api/v1/orders', orderBody())).body;
+    // Filed through the portal in Spanish; the customer chose no language.
+    const call = (await import('./helpers/test-app.ts')).customerSession(t.baseUrl);
+    await call('POST', '/api/v1/portal/lookup', {
+      shop: tenant.handle,
+      orderNumber: order.orderNumber,
+      email: order.customer.email,
+    });
+    const filed = await call('POST', '/api/v1/portal/returns?lang=es', {
+      resolution: 'refund',
+      lines: [{ orderLineId: order.lines[1].id, quantity: 1, reasonCode: 'wrong_size' }],
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const mail = await t.eventually(
+      async () => smtp.messages.find((m) => m.to === order.customer.email),
+      (m) => m !== undefined,
+    );
+    expect(mail!.subject).toMatch(/^Buenas noticias/);
+    // The sender is the shop (no sender name set): not "Returns".
+    expect(mail!.from).toContain(tenant.name);
+    expect(mail!.from).not.toMatch(/^"?Returns/);
+    const track = await t.anon.get(`/api/v1/track/${filed.body.trackingToken}?lang=es`);
+    const shipBy = new Intl.DateTimeFormat('es', { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(`${track.body.shipBy.date}T00:00:00Z`),
+    );
+    expect(mail!.text).toContain(`Envíanos los artículos antes del ${shipBy}.`);
+    const inbox = await t.eventually(
+      () => t.anon.get(`/api/v1/track/${filed.body.trackingToken}/inbox`),
+      (r) => r.body.data.length === 1,
+    );
+    const item = inbox.body.data[0];
+    expect(item.title).toMatch(/^Buenas noticias/);
+    expect(item.body).not.toMatch(/[:：]\s*$/);
+    expect(item.body).not.toContain('http');
+  });
+
   it('shows each delivery with its status on the internal timeline', async () => {
     const order = await customerOrder();
     const ret = await fileReturn(order);

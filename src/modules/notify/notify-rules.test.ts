@@ -13,6 +13,16 @@ describe('notificationFor', () => {
       notificationFor([{ action: 'refund' }, { action: 'refund_succeeded' }], { method: 'store_credit' })
         ?.event,
     ).toBe('store_credit_issued');
+    expect(
+      notificationFor([{ action: 'refund' }, { action: 'refund_succeeded' }], { method: 'wallet' })?.event,
+    ).toBe('wallet_credited');
+  });
+
+  it('announces an approval with nothing to post without shipping instructions', () => {
+    const approve = [{ action: 'request' }, { action: 'approve' }];
+    expect(notificationFor(approve, { status: 'awaiting_shipment' })?.event).toBe('return_approved');
+    expect(notificationFor(approve, { status: 'approved' })?.event).toBe('return_approved_no_parcel');
+    expect(notificationFor(approve, { status: 'refund_pending' })?.webhook).toBe('return.approved');
   });
 
   it('ignores internal steps and actions customers do not hear about', () => {

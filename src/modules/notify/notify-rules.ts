@@ -50,13 +50,17 @@ export type Notification = { event: string; category: Category; webhook: string 
  */
 export function notificationFor(
   steps: { action: string; visibility?: 'customer' | 'internal' }[],
-  facts: { method?: string } = {},
+  facts: { method?: string; status?: string } = {},
 ): Notification | null {
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i]!;
     if (s.visibility === 'internal') continue;
     const n = ACTION_EVENTS[s.action];
     if (!n) continue;
+    // Approved with nothing to post (kept, or already in a purchasing agent's warehouse): no
+    // shipping instructions to follow.
+    if (n.event === 'return_approved' && facts.status !== undefined && facts.status !== 'awaiting_shipment')
+      return { ...n, event: 'return_approved_no_parcel' };
     if (n.event === 'refund_succeeded' && facts.method === 'store_credit')
       return { ...n, event: 'store_credit_issued' };
     // A purchasing agent's wallet: money the customer can spend or withdraw, not a shop's credit.

@@ -16,7 +16,12 @@ import type { WebhookService } from './webhooks.ts';
 
 const SettingsBody = Type.Object(
   {
-    senderName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    senderName: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: "The name emails come from; empty for the shop's own name.",
+      }),
+    ),
     senderEmail: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
     replyTo: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 320 }))),
     defaultLocale: Type.Optional(Type.Enum(LOCALES)),
@@ -160,7 +165,12 @@ const WebhookView = Type.Object({
 
 const DeliveryView = Type.Object({
   id: Type.String(),
-  event: Type.String(),
+  event: Type.String({ description: 'The notification, e.g. return_in_transit.' }),
+  webhookType: Type.Optional(
+    Nullable(
+      Type.String({ description: 'Webhooks: the event type the receiver gets, e.g. return.in_transit.' }),
+    ),
+  ),
   channel: Type.String(),
   recipient: Type.String(),
   returnId: Nullable(Type.String()),

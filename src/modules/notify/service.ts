@@ -17,6 +17,7 @@ import {
   DEFAULT_TEMPLATES,
   escapeHtml,
   formatAmount,
+  formatDate,
   LOCALES,
   type Locale,
   type NotifyEvent,
@@ -62,9 +63,29 @@ export type ReturnContext = {
     locale: string | null;
     timeZone: string | null;
   };
+  /** The language the return was filed in, for a customer who chose none. */
+  locale?: string | null;
+  /** The decision's explanation per language. */
+  explanations?: Partial<Record<Locale, string>>;
+  /** The last day to send the parcel (YYYY-MM-DD), or null. */
+  shipBy?: string | null;
 };
 
-export type DispatchPayload = Notification & { returnId: string; eventKey: string; note?: string | null };
+/** Notifications that announce a decision: their explanation is the decision's, in the reader's language. */
+const DECISION_EVENTS: ReadonlySet<string> = new Set([
+  'return_approved',
+  'return_approved_no_parcel',
+  'return_needs_review',
+  'return_rejected',
+]);
+
+export type DispatchPayload = Notification & {
+  returnId: string;
+  eventKey: string;
+  note?: string | null;
+  /** The status the change left the return in: what this notification announces. */
+  status?: string;
+};
 
 export type NotifyDeps = {
   db: Db;
@@ -75,6 +96,8 @@ export type NotifyDeps = {
   /** SMTP when SMTP_URL is set; null keeps emails in the stored outbox readable through the API. */
   email: EmailSender | null;
   loadReturnContext: (tenantId: string, returnId: string) => Promise<ReturnContext | null>;
+  /** The shop's name: emails come from it unless the settings name a sender. */
+  tenantName: (tenantId: string) => Promise<string>;
   publicUrl: () => string;
   unsubscribeKey: Buffer;
   maxAttempts: number;
@@ -244,18 +267,21 @@ export function createNotifyService(deps: NotifyDeps) {
       orderNumber: ctx.orderNumber,
       trackingUrl: `${base}/t/${ctx.trackingToken}`,
       unsubscribeUrl: `${base}/u/${signUnsubscribe(deps.unsubscribeKey, { tenantId: ctx.tenantId, customerId: ctx.customer.id, channel })}`,
-      status: ctx.status.replaceAll('_', ' '),
+      status: (p.status ?? ctx.status).replaceAll('_', ' '),
       refundAmount: formatAmount(ctx.customerTotal, ctx.currency, locale),
       items: ctx.items.map((i) => `${i.quantity} × ${i.title}`).join('\n'),
-      explanation: p.note ?? ctx.note ?? '',
+      explanation:
+        (DECISION_EVENTS.has(p.event) ? ctx.explanations?.[locale] : undefined) ?? p.note ?? ctx.note ?? '',
       message: p.note ?? ctx.note ?? '',
+      ...(ctx.shipBy ? { deadline: formatDate(ctx.shipBy, locale) } : {}),
       carrier: ctx.shipment?.carrier ?? '',
       trackingNumber: ctx.shipment?.trackingNumber ?? '',
     };
   }
 
+  /** The customer's chosen language, else the one the return was filed in, else the shop's. */
   function localeOf(ctx: ReturnContext, fallback: Locale): Locale {
-    const l = ctx.customer.locale;
+    const l = ctx.customer.locale ?? ctx.locale ?? null;
     if (l && (LOCALES as readonly string[]).includes(l)) return l as Locale;
     // "zh" or "es-MX" still find their language.
     const lang = l?.split('-')[0];
@@ -490,7 +516,7 @@ export function createNotifyService(deps: NotifyDeps) {
               kind: 'in_app',
               title: r.subject,
               // The short text, without the tracking link: the inbox already sits on that page.
-              body: r.sms.replace(/\s*https?:\/\/\S+/g, '').trim(),
+              body: inAppBody(r.sms),
               url: vars.trackingUrl,
             };
             if (
@@ -532,7 +558,8 @@ export function createNotifyService(deps: NotifyDeps) {
               return: {
                 id: ctx.returnId,
                 rmaNumber: ctx.rmaNumber,
-                status: ctx.status,
+                // The status this event announces; by the time it is sent the return may be further on.
+                status: p.status ?? ctx.status,
                 resolution: ctx.resolution,
                 orderId: ctx.orderId,
                 orderNumber: ctx.orderNumber,
@@ -662,7 +689,7 @@ export function createNotifyService(deps: NotifyDeps) {
       const content: EmailContent = {
         kind: 'email',
         message: {
-          from: `${s.senderName} <${s.senderEmail}>`,
+          from: `${s.senderName || (await deps.tenantName(tenantId))} <${s.senderEmail}>`,
           to: input.to,
           subject: input.subject,
           text: input.text,
@@ -713,6 +740,7 @@ export function createNotifyService(deps: NotifyDeps) {
       };
       // Read before the transaction: on SQLite a query outside it would wait for it forever.
       const s = await settings.settings(tenantId);
+      const sender = s.senderName || (await deps.tenantName(tenantId));
       const endpoints = await deps.webhooks.endpointsFor(tenantId, input.webhook.type);
       const now = clock.now();
       const nowIso = now.toISOString();
@@ -771,7 +799,7 @@ export function createNotifyService(deps: NotifyDeps) {
           const email: EmailContent = {
             kind: 'email',
             message: {
-              from: `${s.senderName} <${s.senderEmail}>`,
+              from: `${sender} <${s.senderEmail}>`,
               to: u.email,
               subject: mail.subject,
               text: mail.text,
@@ -930,7 +958,7 @@ export function createNotifyService(deps: NotifyDeps) {
         .where('id', 'in', ids)
         .execute();
       const message: EmailMessage = {
-        from: `${s.senderName} <${s.senderEmail}>`,
+        from: `${first.vars.shopName} <${s.senderEmail}>`,
         to: first.to,
         subject: r.subject,
         text: r.text,
@@ -985,6 +1013,7 @@ export function createNotifyService(deps: NotifyDeps) {
           'sendAfter',
           'createdAt',
           'updatedAt',
+          'content',
         ])
         .where('tenantId', '=', tenantId);
       if (q.channel) query = query.where('channel', '=', q.channel as DeliveriesTable['channel']);
@@ -995,7 +1024,11 @@ export function createNotifyService(deps: NotifyDeps) {
         .orderBy('id', 'desc')
         .limit(limit + 1)
         .execute();
-      const page = rows.slice(0, limit);
+      const page = rows.slice(0, limit).map(({ content, ...d }) => ({
+        ...d,
+        // A webhook is known to its receiver by its type (return.in_transit), not by our event name.
+        webhookType: d.channel === 'webhook' ? parseJson<WebhookContent>(content).type : null,
+      }));
       return { data: page, nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
     },
 
@@ -1127,8 +1160,9 @@ export function createNotifyService(deps: NotifyDeps) {
       const s = await settings.settings(tenantId);
       const ctx = returnId ? await deps.loadReturnContext(tenantId, returnId) : null;
       if (returnId && !ctx) throw notFound('Return');
+      const shopName = s.senderName || (await deps.tenantName(tenantId));
       const vars: TemplateVars = ctx
-        ? varsFor(ctx, locale, 'email', s.senderName, {
+        ? varsFor(ctx, locale, 'email', shopName, {
             event,
             category: 'status',
             webhook: '',
@@ -1136,7 +1170,7 @@ export function createNotifyService(deps: NotifyDeps) {
             eventKey: 'preview',
           })
         : {
-            shopName: s.senderName,
+            shopName,
             customerName: 'Alex Example',
             rmaNumber: 'RMA-000123',
             orderNumber: '#1001',
@@ -1165,3 +1199,17 @@ export function createNotifyService(deps: NotifyDeps) {
 }
 
 export type NotifyService = ReturnType<typeof createNotifyService>;
+
+/**
+ * The in-app text from the SMS: without the tracking link (the inbox sits on that page), and
+ * without the words that only led to it ("Shipping instructions:", "Details:", "详情："), which
+ * would otherwise dangle at the end.
+ */
+export function inAppBody(sms: string): string {
+  const text = sms.replace(/\s*https?:\/\/\S+/g, '').trim();
+  if (!/[:：]$/.test(text)) return text;
+  // The last clause, ending with a colon, was the link's label; a text of one clause keeps it,
+  // ended as a sentence.
+  const cut = text.replace(/([.!?。！？])[^.!?。！？]*[:：]$/u, '$1');
+  return cut !== text ? cut.trim() : text.replace(/\s*[:：]$/, /[\u3000-\u9fff]/.test(text) ? '。' : '.');
+}

@@ -22,6 +22,7 @@ import {
 } from './templates.ts';
 
 export type NotificationSettings = {
+  /** The name emails come from; empty: the shop's own name. */
   senderName: string;
   senderEmail: string;
   replyTo: string | null;
@@ -39,7 +40,7 @@ export type NotificationSettings = {
 export type SmsConfig = { accountSid: string; authToken: string; from: string; baseUrl?: string };
 
 export const DEFAULT_SETTINGS: NotificationSettings = {
-  senderName: 'Returns',
+  senderName: '',
   senderEmail: 'returns@returnflow.local',
   replyTo: null,
   defaultLocale: 'en',

@@ -12,6 +12,7 @@ export type Locale = (typeof LOCALES)[number];
 export const NOTIFY_EVENTS = [
   'return_requested',
   'return_approved',
+  'return_approved_no_parcel',
   'return_needs_review',
   'return_rejected',
   'return_cancelled',
@@ -266,6 +267,20 @@ const EN: Record<NotifyEvent, Copy> = {
     ],
     sms: '{{shopName}}: good news, your return {{rmaNumber}} is approved. Shipping instructions: {{trackingUrl}}',
   },
+  return_approved_no_parcel: {
+    subject: 'Good news: your return {{rmaNumber}} is approved',
+    body: [
+      'Hi {{customerName}},',
+      "Good news! We've approved your return {{rmaNumber}} for order {{orderNumber}}, and there is nothing for you to send back.",
+      '{{explanation}}',
+      "We'll let you know as soon as your refund is on its way.",
+      {
+        text: 'You can follow your return here: {{trackingUrl}}',
+        html: `<p>You can follow your return on ${link('your return page')}.</p>`,
+      },
+    ],
+    sms: '{{shopName}}: good news, your return {{rmaNumber}} is approved and there is nothing to send back. Follow it: {{trackingUrl}}',
+  },
   return_needs_review: {
     subject: "We're taking a closer look at your return {{rmaNumber}}",
     body: [
@@ -512,6 +527,20 @@ const ZH: Record<NotifyEvent, Copy> = {
     ],
     sms: '【{{shopName}}】好消息！您的退货 {{rmaNumber}} 已获批准。寄回说明：{{trackingUrl}}',
   },
+  return_approved_no_parcel: {
+    subject: '好消息：您的退货（{{rmaNumber}}）已获批准',
+    body: [
+      '{{customerName}}，您好：',
+      '好消息！订单 {{orderNumber}} 的退货 {{rmaNumber}} 已获批准，您无需寄回任何商品。',
+      '{{explanation}}',
+      '退款一发出，我们就会通知您。',
+      {
+        text: '在这里查看退货进度：{{trackingUrl}}',
+        html: `<p>您可以在${link('退货详情页')}查看退货进度。</p>`,
+      },
+    ],
+    sms: '【{{shopName}}】好消息，您的退货 {{rmaNumber}} 已获批准，无需寄回商品。查看进度：{{trackingUrl}}',
+  },
   return_needs_review: {
     subject: '我们正在进一步审核您的退货（{{rmaNumber}}）',
     body: [
@@ -757,6 +786,20 @@ const ES: Record<NotifyEvent, Copy> = {
       'Embala bien los artículos y guarda el comprobante de envío hasta que la devolución esté completa.',
     ],
     sms: '{{shopName}}: ¡hemos aprobado tu devolución {{rmaNumber}}! Instrucciones de envío: {{trackingUrl}}',
+  },
+  return_approved_no_parcel: {
+    subject: 'Buenas noticias: hemos aprobado tu devolución {{rmaNumber}}',
+    body: [
+      'Hola, {{customerName}}:',
+      '¡Buenas noticias! Hemos aprobado tu devolución {{rmaNumber}} del pedido {{orderNumber}} y no tienes que enviarnos nada.',
+      '{{explanation}}',
+      'Te avisaremos en cuanto tu reembolso esté en camino.',
+      {
+        text: 'Puedes seguir tu devolución aquí: {{trackingUrl}}',
+        html: `<p>Puedes seguir tu devolución en ${link('la página de tu devolución')}.</p>`,
+      },
+    ],
+    sms: '{{shopName}}: buenas noticias, hemos aprobado tu devolución {{rmaNumber}} y no tienes que enviar nada. Síguela: {{trackingUrl}}',
   },
   return_needs_review: {
     subject: 'Estamos revisando con más detalle tu devolución {{rmaNumber}}',

@@ -8,7 +8,7 @@ import { newId, newSecret } from '../../platform/ids.ts';
 import { formatMoney } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
 import type { Decision } from '../policy/evaluate-policy.ts';
-import { type ExplainItem, explainLocale, explainText } from '../policy/explain.ts';
+import { EXPLAIN_LOCALES, type ExplainItem, explainLocale, explainText } from '../policy/explain.ts';
 import { DEFAULT_SHIP_WITHIN_DAYS } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
 import { amountReceived, customerBreakdown } from '../refunds/refund-breakdown.ts';
@@ -256,6 +256,7 @@ export function createReturnsService(deps: ReturnsDeps) {
               : null,
             adjustment: null,
             quotaCounted: p.assessment.countsTowardQuota === false ? 0 : 1,
+            locale: lang ? explainLocale(lang) : null,
             createdAt: at,
             updatedAt: at,
           })
@@ -294,13 +295,15 @@ export function createReturnsService(deps: ReturnsDeps) {
     async returnContext(tenantId: string, returnId: string, tenantName: string) {
       const r = await repo.findReturn(db, tenantId, returnId);
       if (!r) return null;
-      const [order, customer, lines, events] = await Promise.all([
+      const [order, customer, lines, events, current] = await Promise.all([
         deps.orders.getOrder(tenantId, r.orderId),
         deps.orders.requireCustomer(tenantId, r.customerId),
         repo.findReturnLines(db, tenantId, returnId),
         repo.findEvents(db, tenantId, returnId, true),
+        deps.policies.currentPolicy(tenantId),
       ]);
       const last = events[events.length - 1];
+      const decision = parseJson<Decision>(r.decision);
       return {
         tenantId,
         tenantName,
@@ -322,6 +325,14 @@ export function createReturnsService(deps: ReturnsDeps) {
             ? null
             : parseJson<{ carrier: string | null; trackingNumber: string | null }>(r.shipment),
         customer,
+        /** The language the return was filed in, when known. */
+        locale: r.locale,
+        /** The decision's explanation in each language (a shop's own rule texts stay as written). */
+        explanations: Object.fromEntries(
+          EXPLAIN_LOCALES.map((l) => [l, localized(decision, l).join(' ')]),
+        ) as Record<(typeof EXPLAIN_LOCALES)[number], string>,
+        /** The last day to send the parcel (YYYY-MM-DD), as the tracking page shows it; null when none is expected. */
+        shipBy: shipByOf(r, events, current.policy),
       };
     },
 
@@ -508,16 +519,7 @@ export function createReturnsService(deps: ReturnsDeps) {
       const breakdown = customerBreakdown(quote, r.refundTotal);
       const status = r.status as ReturnStatus;
       const returnless = r.returnless === 1;
-      // The parcel is expected from the moment the instructions were issued (with the approval).
-      // The current policy decides: the shop's address and window today are what the customer needs.
-      const parcelExpected = !returnless && status === 'awaiting_shipment';
-      const issuedAt = events.find(
-        (e) => e.toStatus === 'approved' || e.toStatus === 'awaiting_shipment',
-      )?.createdAt;
-      const shipByDate =
-        parcelExpected && issuedAt
-          ? addUtcDays(issuedAt, current.policy.shipWithinDays ?? DEFAULT_SHIP_WITHIN_DAYS)
-          : null;
+      const shipByDate = shipByOf(r, events, current.policy);
       return {
         rmaNumber: r.rmaNumber,
         status,
@@ -665,6 +667,23 @@ function decisionEvents(
     }
   }
   return events;
+}
+
+/**
+ * The last day to send the parcel: from the day the instructions were issued (with the approval),
+ * by the current policy's window (the shop's window today is what the customer needs). Null when
+ * no parcel is expected.
+ */
+function shipByOf(
+  r: { returnless: number; status: string },
+  events: { toStatus: string; createdAt: string }[],
+  policy: { shipWithinDays?: number },
+): string | null {
+  if (r.returnless === 1 || r.status !== 'awaiting_shipment') return null;
+  const issuedAt = events.find(
+    (e) => e.toStatus === 'approved' || e.toStatus === 'awaiting_shipment',
+  )?.createdAt;
+  return issuedAt ? addUtcDays(issuedAt, policy.shipWithinDays ?? DEFAULT_SHIP_WITHIN_DAYS) : null;
 }
 
 /** The stored quote with the customer's breakdown beside it, for API answers. */

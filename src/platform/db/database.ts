@@ -31,6 +31,7 @@ import { portal } from './migrations/0006-portal.ts';
 import { support } from './migrations/0007-support.ts';
 import { idempotencyResults } from './migrations/0013-idempotency-results.ts';
 import { returnQuota } from './migrations/0014-return-quota.ts';
+import { returnLocale } from './migrations/0015-return-locale.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -118,6 +119,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0012-order-events': orderEvents(t),
     '0013-idempotency-results': idempotencyResults(),
     '0014-return-quota': returnQuota(),
+    '0015-return-locale': returnLocale(),
   };
 }
 

@@ -141,6 +141,8 @@ export interface ReturnsTable {
   updatedAt: string;
   /** 1 when the return uses up one of the customer's free returns this month. */
   quotaCounted: Generated<number>;
+  /** The language it was filed in (en, zh-CN, es), null when not known. */
+  locale: Generated<string | null>;
 }
 
 export interface ReturnLinesTable {

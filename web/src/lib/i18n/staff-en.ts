@@ -996,6 +996,7 @@ export const staffEn = {
   'analytics.risk.riskiestLine': 'Riskiest line',
   'admin.event.return_requested': 'Return requested',
   'admin.event.return_approved': 'Return approved',
+  'admin.event.return_approved_no_parcel': 'Return approved, nothing to send back',
   'admin.event.return_needs_review': 'Return needs review',
   'admin.event.return_rejected': 'Return rejected',
   'admin.event.return_cancelled': 'Return cancelled',

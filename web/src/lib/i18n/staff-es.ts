@@ -1012,6 +1012,7 @@ export const staffEs: StaffMessages = {
   'analytics.risk.riskiestLine': 'Línea de más riesgo',
   'admin.event.return_requested': 'Devolución solicitada',
   'admin.event.return_approved': 'Devolución aprobada',
+  'admin.event.return_approved_no_parcel': 'Devolución aprobada, sin nada que enviar',
   'admin.event.return_needs_review': 'Devolución en revisión',
   'admin.event.return_rejected': 'Devolución rechazada',
   'admin.event.return_cancelled': 'Devolución cancelada',

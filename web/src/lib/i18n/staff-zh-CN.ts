@@ -958,6 +958,7 @@ export const staffZhCN: StaffMessages = {
   'analytics.risk.riskiestLine': '风险最高的商品行',
   'admin.event.return_requested': '已提交退货申请',
   'admin.event.return_approved': '退货已批准',
+  'admin.event.return_approved_no_parcel': '退货已批准（无需寄回）',
   'admin.event.return_needs_review': '退货待人工审核',
   'admin.event.return_rejected': '退货被拒绝',
   'admin.event.return_cancelled': '退货已取消',

@@ -283,6 +283,8 @@ export type WebhookTestResult = {
 export type Delivery = {
   id: string;
   event: string;
+  /** Webhooks: the type the receiver gets (return.in_transit). */
+  webhookType?: string | null;
   channel: string;
   recipient: string;
   status: string;

@@ -277,7 +277,7 @@ export function WebhooksPage() {
                   {deliveries.data.data.map((d) => (
                     <Table.Tr key={d.id} data-testid="delivery-row" data-status={d.status}>
                       <Table.Td>{d.createdAt.slice(0, 16).replace('T', ' ')}</Table.Td>
-                      <Table.Td>{d.event}</Table.Td>
+                      <Table.Td>{d.webhookType ?? d.event}</Table.Td>
                       <Table.Td className="webhook-url">
                         {urlOf.get(d.recipient) ?? t('admin.webhooks.deletedEndpoint')}
                       </Table.Td>
