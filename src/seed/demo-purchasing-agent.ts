@@ -178,6 +178,15 @@ const PLANS: Plan[] = [
           ['qc_passed', 1],
         ],
       },
+      {
+        // Paid for and not yet bought: a customer may still cancel it outright.
+        sku: 'INK-SET',
+        title: 'Calligraphy ink set',
+        price: 5_600,
+        qty: 1,
+        seller: SELLERS[1]!,
+        path: [],
+      },
     ],
   },
   {
