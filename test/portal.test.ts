@@ -216,6 +216,31 @@ describe('customer portal', () => {
     expect(nul.body.error.code).toBe('invalid_characters');
   });
 
+  it("gives the shop's own reason labels, per language, to the portal", async () => {
+    const { tenant, api } = await t.otherTenant();
+    const { policy } = (await api.get('/api/v1/policy')).body;
+    const reasons = policy.reasons.map((r: { code: string }) =>
+      r.code === 'defective' ? { ...r, label: 'Defective', labels: { es: 'Defectuoso' } } : r,
+    );
+    const saved = await api.put('/api/v1/policy', { ...policy, reasons });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const bad = await api.put('/api/v1/policy', {
+      ...policy,
+      reasons: reasons.map((r: object) => ({ ...r, labels: { fr: 'Défectueux' } })),
+    });
+    expect(bad.status).toBe(400);
+    const o = (await api.post('/api/v1/orders', orderBody())).body;
+    const view = await customer().call('POST', '/api/v1/portal/lookup', {
+      shop: tenant.handle,
+      orderNumber: o.orderNumber,
+      email: o.customer.email,
+    });
+    expect(view.body.reasons.find((r: { code: string }) => r.code === 'defective')).toMatchObject({
+      label: 'Defective',
+      labels: { es: 'Defectuoso' },
+    });
+  });
+
   it("only reaches the session's own order", async () => {
     const mine = await order();
     const theirs = await order();

@@ -17,16 +17,16 @@ export function defaultPolicy(): Policy {
     },
     reasons: [
       { code: 'changed_mind', label: 'I changed my mind', merchantFault: false, evidenceRequired: false },
-      { code: 'wrong_size', label: "It doesn't fit", merchantFault: false, evidenceRequired: false },
+      { code: 'wrong_size', label: 'It doesn’t fit', merchantFault: false, evidenceRequired: false },
       { code: 'arrived_late', label: 'It arrived too late', merchantFault: false, evidenceRequired: false },
       {
         code: 'not_as_described',
-        label: "It isn't as described",
+        label: 'It isn’t as described',
         merchantFault: true,
         evidenceRequired: false,
       },
       { code: 'damaged', label: 'It arrived damaged', merchantFault: true, evidenceRequired: true },
-      { code: 'defective', label: "It doesn't work", merchantFault: true, evidenceRequired: true },
+      { code: 'defective', label: 'It doesn’t work', merchantFault: true, evidenceRequired: true },
       {
         code: 'wrong_item',
         label: 'I received the wrong item',
@@ -87,10 +87,10 @@ export function purchasingAgentPolicy(): Policy {
     categories: {},
     reasons: [
       { code: 'changed_mind', label: 'I changed my mind', merchantFault: false, evidenceRequired: false },
-      { code: 'wrong_size', label: "It doesn't fit", merchantFault: false, evidenceRequired: false },
+      { code: 'wrong_size', label: 'It doesn’t fit', merchantFault: false, evidenceRequired: false },
       {
         code: 'not_as_described',
-        label: "It isn't as described",
+        label: 'It isn’t as described',
         merchantFault: true,
         evidenceRequired: false,
       },

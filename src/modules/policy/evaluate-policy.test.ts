@@ -202,7 +202,7 @@ describe('decideReturn', () => {
     only.autoApprove.reasons = ['changed_mind'];
     const d = decide(only, [line()], 100);
     expect(d.outcome).toBe('needs_review');
-    expect(d.explanation.at(-1)).toContain("“It doesn't fit”");
+    expect(d.explanation.at(-1)).toContain('“It doesn’t fit”');
     expect(decide(only, [line({ reasonCode: 'changed_mind' })], 100000 / 1000).outcome).toBe('approved');
   });
 

@@ -173,7 +173,24 @@ export type Rule = Static<typeof RuleSchema>;
 export const ReasonSchema = Type.Object(
   {
     code: Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 64, description: 'snake_case, unique.' }),
-    label: Type.String({ minLength: 1, maxLength: 120, description: 'What the customer picks from.' }),
+    label: Type.String({
+      minLength: 1,
+      maxLength: 120,
+      description: "What the customer picks from, in English (the shop's wording wins over ours).",
+    }),
+    labels: Type.Optional(
+      Type.Object(
+        {
+          'zh-CN': Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+          es: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'The label in other languages; a language left out shows our translation of a known code, else `label`.',
+        },
+      ),
+    ),
     merchantFault: Type.Boolean({
       description:
         'The seller is at fault: no return shipping fee, no restocking fee, shipping refunded per policy.',

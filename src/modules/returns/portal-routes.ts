@@ -39,7 +39,14 @@ const PortalView = Type.Object({
     ),
   }),
   reasons: Type.Array(
-    Type.Object({ code: Type.String(), label: Type.String(), evidenceRequired: Type.Boolean() }),
+    Type.Object({
+      code: Type.String(),
+      label: Type.String({ description: "The shop's English label." }),
+      labels: Type.Optional(
+        Type.Object({ 'zh-CN': Type.Optional(Type.String()), es: Type.Optional(Type.String()) }),
+      ),
+      evidenceRequired: Type.Boolean(),
+    }),
   ),
   resolutions: Type.Array(Type.String()),
   storeCreditBonusPercent: Type.Number(),

@@ -104,6 +104,7 @@ export function createPortal(deps: {
       reasons: policy.reasons.map((r) => ({
         code: r.code,
         label: r.label,
+        ...(r.labels ? { labels: r.labels } : {}),
         evidenceRequired: r.evidenceRequired,
       })),
       resolutions: policy.resolutions ?? [...RESOLUTIONS],

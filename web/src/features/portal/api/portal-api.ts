@@ -20,7 +20,14 @@ export type PortalLine = {
   windowEndsAt: string;
 };
 
-export type PortalReason = { code: string; label: string; evidenceRequired: boolean };
+export type PortalReason = {
+  code: string;
+  /** The shop's English label. */
+  label: string;
+  /** The shop's own labels in other languages. */
+  labels?: { 'zh-CN'?: string; es?: string };
+  evidenceRequired: boolean;
+};
 
 /** POST /api/v1/portal/lookup and GET /api/v1/portal/order (src/modules/returns/portal-routes.ts). */
 export type PortalShop = { name: string; handle: string; kind: string };

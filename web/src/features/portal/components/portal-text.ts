@@ -2,8 +2,9 @@ import type { MessageKey } from '../../../lib/i18n/en.ts';
 import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 import type { PortalReason } from '../api/portal-api.ts';
 
-// The shop's reasons and the eligibility sentences come from the server in English; the codes
-// we know are translated here, anything a tenant added is shown as the tenant wrote it.
+// The shop's reasons come with its English label and, where it wrote them, labels in other
+// languages. The shop's words win; our translations of the codes we know fill the languages it
+// left out; anything else is shown as the shop wrote it.
 const REASONS: Record<string, MessageKey> = {
   changed_mind: 'reason.changed_mind',
   wrong_size: 'reason.wrong_size',
@@ -14,8 +15,15 @@ const REASONS: Record<string, MessageKey> = {
   wrong_item: 'reason.wrong_item',
 };
 
-/** A reason's label in the reader's language, and whether it is ours (else the shop's English). */
-export function reasonLabel(t: Translate, reason: PortalReason): { text: string; translated: boolean } {
+/** A reason's label in the reader's language, and whether it is in that language (else the shop's English). */
+export function reasonLabel(
+  t: Translate,
+  reason: PortalReason,
+  locale: string,
+): { text: string; translated: boolean } {
+  const own = locale === 'zh-CN' || locale === 'es' ? reason.labels?.[locale] : undefined;
+  if (own) return { text: own, translated: true };
+  if (locale === 'en') return { text: reason.label, translated: true };
   const key = REASONS[reason.code];
   return key ? { text: t(key), translated: true } : { text: reason.label, translated: false };
 }

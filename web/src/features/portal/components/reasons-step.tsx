@@ -9,7 +9,7 @@ import { StepButtons } from './step-buttons.tsx';
 
 /** Step 3: a reason per item, an optional note, photos (asked for when the reason needs them). */
 export function ReasonsStep({ view, draft, update, back, next }: StepProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const lines = chosenLines(view, draft);
   const [tried, setTried] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -68,7 +68,7 @@ export function ReasonsStep({ view, draft, update, back, next }: StepProps) {
                 }}
                 data={[
                   { value: '', label: t('portal.reasons.choose'), disabled: true },
-                  ...view.reasons.map((r) => ({ value: r.code, label: reasonLabel(t, r).text })),
+                  ...view.reasons.map((r) => ({ value: r.code, label: reasonLabel(t, r, locale).text })),
                 ]}
                 data-testid="reason-select"
               />

@@ -17,7 +17,7 @@ import { StepButtons } from './step-buttons.tsx';
 /** Step 5: the server's quote in plain words and to the cent, then Confirm files the return. */
 export function ReviewStep(props: StepProps) {
   const { view, draft, update, back, goTo, problems, setProblems } = props;
-  const { t, money } = useI18n();
+  const { t, money, locale } = useI18n();
   const navigate = useNavigate();
   const body = useMemo(() => requestBody(view, draft), [view, draft]);
   const quote = useQuote(body);
@@ -75,7 +75,9 @@ export function ReviewStep(props: StepProps) {
                   </Text>
                 </Group>
                 {reason && (
-                  <Text size="sm">{t('portal.review.reason', { reason: reasonLabel(t, reason).text })}</Text>
+                  <Text size="sm">
+                    {t('portal.review.reason', { reason: reasonLabel(t, reason, locale).text })}
+                  </Text>
                 )}
                 {photos > 0 && <Text size="sm">{t('portal.review.photos', { count: photos })}</Text>}
                 {problem && <LineProblemText problem={problem} />}
