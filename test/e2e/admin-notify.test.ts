@@ -49,7 +49,9 @@ const pairOf = (rows: TemplateListRow[], event: string, locale: string) =>
 describe('admin: notification templates', () => {
   it('lists every notification × language, starts from the built-in text, previews live while typing and per language, saves, refuses a bad placeholder, resets', async () => {
     const page = await browser.newPage();
-    const shop = (await t.api.get('/api/v1/notification-settings')).body.senderName as string;
+    // The sender's name, or the shop's own when none is set (the default).
+    const shop =
+      ((await t.api.get('/api/v1/notification-settings')).body.senderName as string) || t.tenant.name;
     await openAdmin(page, '/admin/templates');
     await page.getByRole('heading', { level: 1, name: 'Notification templates' }).waitFor();
     const list = await t.api.get<{ data: TemplateListRow[] }>('/api/v1/notification-templates');
