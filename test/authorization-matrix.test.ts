@@ -121,6 +121,7 @@ const MATRIX: Record<string, Access> = {
   'POST /api/v1/returns': 'desk',
   'POST /api/v1/returns/:id/actions/:action': 'staff',
   'POST /api/v1/returns/:id/apply-macro': 'desk',
+  'POST /api/v1/returns/:id/macro-preview': 'desk',
   'POST /api/v1/returns/:id/messages': 'desk',
   'POST /api/v1/returns/:id/notes': 'desk',
   'POST /api/v1/returns/:id/presence': 'staff',

@@ -150,6 +150,74 @@ describe('bulk and macros', () => {
     expect(byId.ret_nope).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
+  it('rejects in bulk only with the reason the customers will read', async () => {
+    const a = await file();
+    const b = await file();
+    const bare = await t.api.post('/api/v1/returns/bulk', { ids: [a.ret.id, b.ret.id], action: 'reject' });
+    expect(bare.status).toBe(422);
+    expect(bare.body.error.code).toBe('reason_required');
+    const blank = await t.api.post('/api/v1/returns/bulk', {
+      ids: [a.ret.id],
+      action: 'reject',
+      note: '   ',
+    });
+    expect(blank.status).toBe(422);
+    // Nothing was decided by the refused calls.
+    expect((await t.api.get(`/api/v1/returns/${a.ret.id}`)).body.status).toBe('needs_review');
+    const res = await t.api.post('/api/v1/returns/bulk', {
+      ids: [a.ret.id, b.ret.id],
+      action: 'reject',
+      note: 'These were worn: we cannot take them back.',
+    });
+    expect(res.body.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, true]);
+    const track = await t.anon.get(`/api/v1/track/${a.ret.trackingToken}`);
+    expect(track.body.status).toBe('rejected');
+    expect(JSON.stringify(track.body.timeline)).toContain('These were worn');
+  });
+
+  it('previews a macro filled in for the case without deciding, and sends the edited text', async () => {
+    const macro = (
+      await t.api.post('/api/v1/macros', {
+        name: `Decline ${Date.now()}`,
+        body: 'Hi {{customerName}}, {{rmaNumber}} is outside our policy.',
+        action: 'reject',
+      })
+    ).body;
+    const { ret } = await file();
+    const preview = await t.api.post(`/api/v1/returns/${ret.id}/macro-preview`, { macroId: macro.id });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toEqual({
+      message: `Hi Test Buyer, ${ret.rmaNumber} is outside our policy.`,
+      action: 'reject',
+      allowed: true,
+    });
+    expect((await t.api.get(`/api/v1/returns/${ret.id}`)).body.status).toBe('needs_review');
+    const missing = await t.api.post(`/api/v1/returns/${ret.id}/macro-preview`, { macroId: 'mac_nope' });
+    expect(missing.status).toBe(404);
+    const other = await t.otherTenant();
+    expect(
+      (await other.api.post(`/api/v1/returns/${ret.id}/macro-preview`, { macroId: macro.id })).status,
+    ).toBe(404);
+
+    const edited = 'Hi, we looked again: this one is outside our policy, sorry.';
+    const applied = await t.api.post(`/api/v1/returns/${ret.id}/apply-macro`, {
+      macroId: macro.id,
+      expectedVersion: ret.version,
+      message: edited,
+    });
+    expect(applied.status).toBe(200);
+    expect(applied.body.status).toBe('rejected');
+    const events = (await t.api.get(`/api/v1/returns/${ret.id}/events`)).body.data;
+    expect(
+      events
+        .filter((e: { action: string }) => e.action === 'staff_message')
+        .map((e: { note: string }) => e.note),
+    ).toEqual([edited]);
+    // A decided return: the preview says the decision is no longer possible.
+    const after = await t.api.post(`/api/v1/returns/${ret.id}/macro-preview`, { macroId: macro.id });
+    expect(after.body.allowed).toBe(false);
+  });
+
   it('applies a macro: its decision, then the message with the values filled in', async () => {
     const bad = await t.api.post('/api/v1/macros', { name: 'Broken', body: 'Hi {{nickname}}' });
     expect(bad.status).toBe(422);

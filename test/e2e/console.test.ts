@@ -90,7 +90,23 @@ describe('agent console', () => {
 
     await page.getByLabel('Macro').selectOption({ label: 'Approve damaged item (approves)' });
     await page.getByTestId('macro-preview').waitFor();
-    await page.getByRole('button', { name: 'Apply macro' }).click();
+    await page.getByRole('button', { name: 'Use macro' }).click();
+    // The filled text lands in the reply box to read and edit; nothing is decided yet.
+    const box = page.getByTestId('reply-message');
+    await expect
+      .poll(() => box.inputValue(), { timeout: WAIT_MS })
+      .toBe(`Hi Test Buyer, sorry about ${r.rma} — approved, please send it back.`);
+    expect(await page.getByTestId('macro-in-use').getAttribute('data-action')).toBe('approve');
+    expect((await t.api.get(`/api/v1/returns/${r.id}`)).body.status).toBe('needs_review');
+    await box.fill(`${await box.inputValue()} The label is in your email.`);
+    await page.getByRole('button', { name: 'Send and approve' }).click();
+    // The decision is confirmed with the text the customer gets.
+    await page.getByTestId('macro-confirm').waitFor();
+    expect(await page.getByTestId('macro-confirm-text').textContent()).toContain(
+      'The label is in your email.',
+    );
+    await browser.screenshot(page, 'console-macro-confirm');
+    await page.getByTestId('macro-confirm-send').click();
     await page.locator('[data-testid="case-page"][data-status="awaiting_shipment"]').waitFor();
     expect(await page.getByTestId('case-status').textContent()).toBe('Awaiting shipment');
     await page.locator('[data-testid="timeline-list"] li[data-action="staff_message"]').first().waitFor();
@@ -103,7 +119,7 @@ describe('agent console', () => {
       (e) => e.action === 'staff_message',
     );
     expect(messages.map((m) => m.note)).toEqual([
-      `Hi Test Buyer, sorry about ${r.rma} — approved, please send it back.`,
+      `Hi Test Buyer, sorry about ${r.rma} — approved, please send it back. The label is in your email.`,
     ]);
 
     // Sign out returns to the sign-in page, and the console stays closed.
@@ -181,6 +197,25 @@ describe('agent console', () => {
     await browser.screenshot(page, 'console-bulk-results');
     expect((await t.api.get(`/api/v1/returns/${a.id}`)).body.status).toBe('awaiting_shipment');
     expect((await t.api.get(`/api/v1/returns/${b.id}`)).body.status).toBe('rejected');
+
+    // Rejecting in bulk asks for the reason each customer reads, and sends it.
+    const c = await fileForReview({ email, name: 'Bulk Buyer' });
+    await page.reload();
+    await page.getByLabel('Search', { exact: true }).fill(email);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await row(c.id).waitFor();
+    await row(c.id).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Reject selected' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Reject 1' }).click();
+    await dialog.getByText('Say why: the customers read it.').waitFor();
+    expect((await t.api.get(`/api/v1/returns/${c.id}`)).body.status).toBe('needs_review');
+    await dialog.getByLabel('Why they are rejected').fill('Worn items cannot come back.');
+    await dialog.getByRole('button', { name: 'Reject 1' }).click();
+    await row(c.id).getByTestId('bulk-ok').waitFor();
+    const track = await t.anon.get(`/api/v1/track/${c.token}`);
+    expect(track.body.status).toBe('rejected');
+    expect(JSON.stringify(track.body.timeline)).toContain('Worn items cannot come back.');
   });
 
   it('lets a supervisor download the search as CSV; agents are not offered it', async () => {

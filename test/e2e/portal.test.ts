@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHONE, setupBrowser } from '../helpers/browser.ts';
+import { WAIT_MS } from '../helpers/budget.ts';
 import { orderBody } from '../helpers/fixtures.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { axe } from './axe.ts';
@@ -361,13 +362,16 @@ describe('return portal', () => {
     const page = await browser.newPage({ bypassCSP: true });
     await lookUp(page, order);
     await step(page, 'items');
-    expect(await page.getByTestId('brand').textContent()).toBe('Test Shop');
+    await expect.poll(() => page.getByTestId('brand').textContent(), { timeout: WAIT_MS }).toBe('Test Shop');
 
     // The same browser at another shop's portal: this shop's session does not carry over.
     const other = await t.otherTenant();
     await page.goto(`${t.baseUrl}/s/${other.tenant.handle}/returns`);
     await step(page, 'lookup');
-    expect(await page.getByTestId('brand').textContent()).toBe(other.tenant.name);
+    // The shop's name arrives with its own request, after the form shows.
+    await expect
+      .poll(() => page.getByTestId('brand').textContent(), { timeout: WAIT_MS })
+      .toBe(other.tenant.name);
 
     // No shop in the address: where to find it, then by name to the portal.
     await page.goto(`${t.baseUrl}/returns`);

@@ -1,8 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { spreadsheetCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
 import { access } from '../../platform/http/access.ts';
-import { errorResponses, IdParams } from '../../platform/http/schemas.ts';
+import { errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { currencyExponent, formatMoney, minorToDecimalString } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
@@ -293,7 +294,12 @@ export function registerSupportRoutes(
               uniqueItems: true,
             }),
             action: Type.Enum(['approve', 'reject']),
-            note: Type.Optional(Type.String({ maxLength: 4000 })),
+            note: Type.Optional(
+              Type.String({
+                maxLength: 4000,
+                description: 'What the customer reads: needed to reject, as it says why.',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -314,6 +320,9 @@ export function registerSupportRoutes(
     },
     async (request) => {
       const { tenantId } = authOf(request);
+      if (request.body.action === 'reject' && !request.body.note?.trim()) {
+        throw new AppError(422, 'reason_required', 'Say why they are rejected: the customers read it.');
+      }
       const results = [];
       // One transaction per return: a refused one (already decided, another tenant's) does not undo the others.
       for (const id of request.body.ids) {
@@ -391,6 +400,53 @@ export function registerSupportRoutes(
       return reply.code(204).send(null);
     },
   );
+  /** A macro's text with this return's values filled in, and the decision it carries. */
+  async function fillMacro(request: FastifyRequest, macroId: string) {
+    const auth = authOf(request);
+    const id = (request.params as { id: string }).id;
+    const macro = await macros.get(auth.tenantId, macroId);
+    const ret = await returns.getReturn(auth.tenantId, id);
+    const order = await deps.orders.getOrder(auth.tenantId, ret.orderId);
+    const customer = await deps.orders.requireCustomer(auth.tenantId, ret.customerId);
+    const agentName =
+      auth.actorType === 'staff' ? ((await deps.userName(auth.tenantId, auth.actorId)) ?? '') : '';
+    const message = renderMacro(macro.body, {
+      customerName: customer.name || customer.email.split('@')[0]!,
+      rmaNumber: ret.rmaNumber,
+      orderNumber: order?.orderNumber ?? '',
+      refundAmount: formatMoney(ret.refundQuote.breakdown?.total ?? ret.refundTotal, ret.currency),
+      status: ret.status.replaceAll('_', ' '),
+      agentName,
+    });
+    return { macro, ret, message };
+  }
+
+  app.post(
+    '/api/v1/returns/:id/macro-preview',
+    {
+      config: access.desk,
+      schema: {
+        tags: ['console'],
+        summary: "A macro's text filled in for this return, and the decision it would make: nothing is sent",
+        params: IdParams,
+        body: Type.Object({ macroId: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            message: Type.String(),
+            action: Nullable(Type.String({ description: 'approve or reject, applied with the message' })),
+            allowed: Type.Boolean({ description: "Whether the return's status allows the action now." }),
+          }),
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (request) => {
+      const { macro, ret, message } = await fillMacro(request, request.body.macroId);
+      const action = macro.action === 'approve' || macro.action === 'reject' ? macro.action : null;
+      return { message, action, allowed: action === null || ret.allowedActions.includes(action) };
+    },
+  );
+
   app.post(
     '/api/v1/returns/:id/apply-macro',
     {
@@ -404,6 +460,13 @@ export function registerSupportRoutes(
           {
             macroId: Type.String({ maxLength: 100 }),
             expectedVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+            message: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 4000,
+                description: 'The text to send instead of the filled macro (the agent edited it).',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -412,20 +475,9 @@ export function registerSupportRoutes(
     },
     async (request) => {
       const auth = authOf(request);
-      const macro = await macros.get(auth.tenantId, request.body.macroId);
-      const ret = await returns.getReturn(auth.tenantId, request.params.id);
-      const order = await deps.orders.getOrder(auth.tenantId, ret.orderId);
-      const customer = await deps.orders.requireCustomer(auth.tenantId, ret.customerId);
-      const agentName =
-        auth.actorType === 'staff' ? ((await deps.userName(auth.tenantId, auth.actorId)) ?? '') : '';
-      const message = renderMacro(macro.body, {
-        customerName: customer.name || customer.email.split('@')[0]!,
-        rmaNumber: ret.rmaNumber,
-        orderNumber: order?.orderNumber ?? '',
-        refundAmount: formatMoney(ret.refundQuote.breakdown?.total ?? ret.refundTotal, ret.currency),
-        status: ret.status.replaceAll('_', ' '),
-        agentName,
-      });
+      const { macro, ret, message: filled } = await fillMacro(request, request.body.macroId);
+      // The agent's edit of the filled text, when they changed it before sending.
+      const message = request.body.message ?? filled;
       if (macro.action === 'approve' || macro.action === 'reject') {
         await actions.performAction(
           auth.tenantId,

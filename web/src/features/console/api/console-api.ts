@@ -267,7 +267,7 @@ export type BulkResult = {
 export function useBulk() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (input: { ids: string[]; action: 'approve' | 'reject' }) =>
+    mutationFn: (input: { ids: string[]; action: 'approve' | 'reject'; note?: string }) =>
       staffApi.post<{ results: BulkResult[] }>('/api/v1/returns/bulk', input),
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: consoleKeys.queues });
@@ -296,9 +296,18 @@ export const caseCalls = {
     staffApi.post(`${retPath(id)}/actions/${input.action}`, input.body),
   note: (id: string) => (note: string) => staffApi.post(`${retPath(id)}/notes`, { note }),
   reply: (id: string) => (message: string) => staffApi.post(`${retPath(id)}/messages`, { message }),
-  macro: (id: string) => (input: { macroId: string; expectedVersion: number }) =>
+  macro: (id: string) => (input: { macroId: string; expectedVersion: number; message?: string }) =>
     staffApi.post(`${retPath(id)}/apply-macro`, input),
 };
+
+export type MacroPreview = { message: string; action: 'approve' | 'reject' | null; allowed: boolean };
+
+/** A macro's text filled in for the case, and the decision it carries: nothing is sent. */
+export function useMacroPreview(id: string) {
+  return useMutation({
+    mutationFn: (macroId: string) => staffApi.post<MacroPreview>(`${retPath(id)}/macro-preview`, { macroId }),
+  });
+}
 
 export type Viewer = { userId: string; name: string; at: number };
 

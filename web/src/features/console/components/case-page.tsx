@@ -31,6 +31,7 @@ import {
   useCase,
   useCaseMutation,
   useCasePresence,
+  useMacroPreview,
   useMacros,
 } from '../api/console-api.ts';
 import { ActionDialog } from './action-dialog.tsx';
@@ -46,6 +47,12 @@ const MACRO_OPTION = {
   reject: 'console.reply.option.reject',
 } as const;
 const MACRO_WILL = { approve: 'console.reply.will.approve', reject: 'console.reply.will.reject' } as const;
+const MACRO_USING = { approve: 'console.reply.using.approve', reject: 'console.reply.using.reject' } as const;
+const MACRO_SEND = { approve: 'console.reply.sendApprove', reject: 'console.reply.sendReject' } as const;
+const MACRO_CONFIRM = {
+  approve: 'console.reply.confirm.approve',
+  reject: 'console.reply.confirm.reject',
+} as const;
 const MACRO_APPLIED = {
   approve: 'console.reply.applied.approve',
   reject: 'console.reply.applied.reject',
@@ -630,38 +637,67 @@ function Reply({ id, version, onError }: { id: string; version: number; onError:
   const macros = useMacros();
   const [message, setMessage] = useState('');
   const [macroId, setMacroId] = useState('');
+  // The macro whose filled text is in the box, and the decision sending it will also make.
+  const [using, setUsing] = useState<{
+    id: string;
+    name: string;
+    action: 'approve' | 'reject' | null;
+  } | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const preview = useMacroPreview(id);
   const send = useCaseMutation(id, caseCalls.reply(id));
   const apply = useCaseMutation(id, caseCalls.macro(id));
   const [sent, setSent] = useState<string | null>(null);
   const list = macros.data?.data ?? [];
   const chosen = list.find((m) => m.id === macroId);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!message.trim()) return;
+  const fillFromMacro = () => {
+    if (!chosen) return;
     setSent(null);
-    send.mutate(message.trim(), {
-      onSuccess: () => {
-        setMessage('');
-        setSent(t('console.reply.sent'));
+    preview.mutate(chosen.id, {
+      onSuccess: (p) => {
+        setMessage(p.message);
+        setUsing({ id: chosen.id, name: chosen.name, action: p.action });
+        setMacroId('');
       },
       onError,
     });
   };
-  const applyMacro = () => {
-    if (!chosen) return;
-    setSent(null);
-    apply.mutate(
-      { macroId: chosen.id, expectedVersion: version },
-      {
-        onSuccess: () => {
-          setSent(t(macroKey(chosen.action, MACRO_APPLIED, 'console.reply.applied'), { name: chosen.name }));
-          setMacroId('');
-        },
-        onError,
-      },
-    );
+  const done = (text: string) => {
+    setMessage('');
+    setUsing(null);
+    setConfirming(false);
+    setSent(text);
   };
+  const deliver = () => {
+    const text = message.trim();
+    if (!text) return;
+    setSent(null);
+    if (using) {
+      const m = using;
+      apply.mutate(
+        { macroId: m.id, expectedVersion: version, message: text },
+        {
+          onSuccess: () =>
+            done(t(macroKey(m.action, MACRO_APPLIED, 'console.reply.applied'), { name: m.name })),
+          onError: (e) => {
+            setConfirming(false);
+            onError(e);
+          },
+        },
+      );
+    } else {
+      send.mutate(text, { onSuccess: () => done(t('console.reply.sent')), onError });
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!message.trim()) return;
+    // A decision goes to the customer too: it is confirmed first, never made by a click on "send".
+    if (using?.action) setConfirming(true);
+    else deliver();
+  };
+  const failed = send.error ?? apply.error;
 
   return (
     <Stack gap="sm">
@@ -684,7 +720,7 @@ function Reply({ id, version, onError }: { id: string; version: number; onError:
           ]}
           w={300}
         />
-        <Button variant="default" disabled={!chosen} loading={apply.isPending} onClick={applyMacro}>
+        <Button variant="default" disabled={!chosen} loading={preview.isPending} onClick={fillFromMacro}>
           {t('console.reply.apply')}
         </Button>
       </Group>
@@ -703,17 +739,59 @@ function Reply({ id, version, onError }: { id: string; version: number; onError:
             minRows={3}
             value={message}
             onChange={(e) => setMessage(e.currentTarget.value)}
+            data-testid="reply-message"
           />
-          {send.isError && !isApiError(send.error, 'stale_return') && (
-            <ErrorPanel error={send.error} compact />
+          {using && (
+            <Group gap="xs" data-testid="macro-in-use" data-action={using.action ?? ''}>
+              <Text size="sm">
+                {t(macroKey(using.action, MACRO_USING, 'console.reply.using.send'), { name: using.name })}
+              </Text>
+              <Anchor
+                component="button"
+                type="button"
+                size="sm"
+                onClick={() => {
+                  setUsing(null);
+                  setMessage('');
+                }}
+              >
+                {t('console.reply.discard')}
+              </Anchor>
+            </Group>
           )}
+          {failed && !isApiError(failed, 'stale_return') && <ErrorPanel error={failed} compact />}
           <div>
-            <Button type="submit" loading={send.isPending} disabled={!message.trim()}>
-              {t('console.reply.send')}
+            <Button type="submit" loading={send.isPending || apply.isPending} disabled={!message.trim()}>
+              {t(macroKey(using?.action, MACRO_SEND, 'console.reply.send'))}
             </Button>
           </div>
         </Stack>
       </form>
+      <Modal
+        opened={confirming}
+        onClose={() => setConfirming(false)}
+        title={t(macroKey(using?.action, MACRO_CONFIRM, 'console.reply.send'))}
+      >
+        <Stack gap="md" data-testid="macro-confirm">
+          <Text size="sm">{t('console.reply.confirmLead')}</Text>
+          <Text size="sm" style={{ whiteSpace: 'pre-line' }} data-testid="macro-confirm-text">
+            {message.trim()}
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(false)}>
+              {t('console.cancel')}
+            </Button>
+            <Button
+              color={using?.action === 'reject' ? 'red.9' : undefined}
+              loading={apply.isPending}
+              onClick={deliver}
+              data-testid="macro-confirm-send"
+            >
+              {t(macroKey(using?.action, MACRO_SEND, 'console.reply.send'))}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
       {sent && (
         <Alert color="teal" variant="light" role="status" data-testid="reply-sent">
           {sent}

@@ -11,6 +11,7 @@ import {
   Table,
   Tabs,
   Text,
+  Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
@@ -73,6 +74,9 @@ export function QueuePage() {
   const [cursor, setCursor] = useState(-1);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<'approve' | 'reject' | null>(null);
+  // What the customers read when their returns are rejected: needed to reject.
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | null>(null);
   const [results, setResults] = useState<Record<string, BulkResult>>({});
 
   const list: QueueRow[] = useMemo(() => rows.data?.pages.flatMap((p) => p.data) ?? [], [rows.data]);
@@ -150,13 +154,18 @@ export function QueuePage() {
 
   const runBulk = () => {
     if (!confirm) return;
+    if (confirm === 'reject' && reason.trim().length < 3) {
+      setReasonError(t('console.queue.rejectReasonNeeded'));
+      return;
+    }
     const ids = [...checked];
     bulk.mutate(
-      { ids, action: confirm },
+      { ids, action: confirm, ...(confirm === 'reject' ? { note: reason.trim() } : {}) },
       {
         onSuccess: (r) => {
           setResults(Object.fromEntries(r.results.map((x) => [x.id, x])));
           setChecked(new Set());
+          setReason('');
         },
         onSettled: () => setConfirm(null),
       },
@@ -395,6 +404,23 @@ export function QueuePage() {
               { count: checked.size },
             )}
           </Text>
+          {confirm === 'reject' && (
+            <Textarea
+              label={t('console.queue.rejectReason')}
+              description={t('console.queue.rejectReasonHint')}
+              value={reason}
+              onChange={(e) => {
+                setReason(e.currentTarget.value);
+                setReasonError(null);
+              }}
+              error={reasonError}
+              autosize
+              minRows={2}
+              required
+              data-autofocus
+              data-testid="bulk-reject-reason"
+            />
+          )}
           {bulk.isError && <ErrorPanel error={bulk.error} compact />}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirm(null)}>
