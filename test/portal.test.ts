@@ -80,6 +80,26 @@ describe('customer portal', () => {
     expect((await c.call('GET', '/api/v1/portal/order')).body.order.id).toBe(o.id);
   });
 
+  it('finds an order whatever the case of its number, in the portal and for staff', async () => {
+    const o = (await t.api.post('/api/v1/orders', orderBody({ orderNumber: `DG-${Date.now() % 1_000_000}` })))
+      .body;
+    const found = await customer().call('POST', '/api/v1/portal/lookup', {
+      shop: t.tenant.handle,
+      orderNumber: ` ${o.orderNumber.toLowerCase()} `,
+      email: o.customer.email,
+    });
+    expect(found.status).toBe(200);
+    expect(found.body.order.id).toBe(o.id);
+    const staff = await t.api.get(
+      `/api/v1/orders/by-number/${encodeURIComponent(o.orderNumber.toLowerCase())}`,
+    );
+    expect(staff.status).toBe(200);
+    expect(staff.body.id).toBe(o.id);
+    // Another shop's order is not found by any spelling.
+    const other = await t.otherTenant();
+    expect((await other.api.get(`/api/v1/orders/by-number/${o.orderNumber.toLowerCase()}`)).status).toBe(404);
+  });
+
   it('needs a session for everything but the lookup', async () => {
     const c = customer();
     expect((await c.call('GET', '/api/v1/portal/order')).status).toBe(404);

@@ -120,14 +120,31 @@ describe('warehouse page', () => {
     await page.getByLabel('Order number').fill('NO-SUCH-ORDER');
     await page.keyboard.press('Enter');
     await page.getByTestId('order-not-found').waitFor();
+    // A line only paid for offers buying it next, not a QC verdict; the number is found in any case.
+    const fresh = await paOrder();
+    await page.getByLabel('Order number').fill(fresh.orderNumber.toLowerCase());
+    await page.keyboard.press('Enter');
+    const paid = page.getByTestId('warehouse-line').filter({ hasText: 'Yixing clay kettle' });
+    await paid.waitFor();
+    expect(await paid.getAttribute('data-stage')).toBe('paid');
+    const offered = paid.getByTestId('stage-button');
+    expect(await offered.evaluateAll((b) => b.map((x) => x.getAttribute('data-stage')))).toEqual([
+      'purchasing',
+      'cancelled',
+    ]);
+    expect(await offered.first().getAttribute('data-usual')).toBe('true');
+    await paid.getByTestId('skip-ahead').click();
+    await page.getByRole('menuitem', { name: 'QC passed' }).waitFor();
+    await page.keyboard.press('Escape');
+
     await page.getByLabel('Order number').fill(order.orderNumber);
     await page.keyboard.press('Enter');
     const line = page.getByTestId('warehouse-line').filter({ hasText: 'Yixing clay kettle' });
     await line.waitFor();
-    expect(await line.getAttribute('data-stage')).toBe('in_warehouse');
-    expect(await line.getByTestId('next-stages').getByRole('button').allTextContents()).toEqual(
-      expect.arrayContaining(['QC passed', 'QC failed']),
-    );
+    await expect.poll(() => line.getAttribute('data-stage')).toBe('in_warehouse');
+    expect(
+      await line.getByTestId('stage-button').evaluateAll((b) => b.map((x) => x.getAttribute('data-stage'))),
+    ).toEqual(['qc_passed', 'qc_failed', 'returned_to_seller']);
 
     // A file that is not an image is refused in the browser; a PNG goes up.
     const textPath = join(mkdtempSync(join(tmpdir(), 'qc-text-')), 'notes.txt');
@@ -148,13 +165,17 @@ describe('warehouse page', () => {
     await page.locator('[data-testid="warehouse-line"][data-stage="qc_failed"]').waitFor();
     const rma = (await offer.getByTestId('offer-link').textContent())?.trim() ?? '';
     expect(rma).toMatch(/^RMA-/);
+    const href = (await offer.getByTestId('offer-link').getAttribute('href')) ?? '';
+    // The line itself links to the return it filed, also after a reload.
+    await page.reload();
+    const failedLine = page.locator('[data-testid="warehouse-line"][data-stage="qc_failed"]');
+    expect((await failedLine.getByTestId('line-return-link').textContent())?.trim()).toBe(rma);
     await browser.screenshot(page, 'pa-warehouse-qc-failed');
     // Usable on a phone at the packing table: nothing scrolls sideways at 360 px.
     await page.setViewportSize({ width: 360, height: 780 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
     // The automatic return is real, free for the customer, and has the QC photo as evidence.
-    const href = (await offer.getByTestId('offer-link').getAttribute('href')) ?? '';
     const returnId = href.split('/').pop() ?? '';
     const ret = await settled(returnId);
     expect(ret.body.rmaNumber).toBe(rma);

@@ -9,6 +9,7 @@ import { newId } from '../../platform/ids.ts';
 import { isCurrency } from '../../platform/money.ts';
 import { orderTotal } from '../refunds/refund-calculator.ts';
 import { type MoneyChange, moneyChanges, type OrderMoney } from './money-changes.ts';
+import { matchesOrderNumber } from './order-number.ts';
 import type { OrderInput, OrderView, PaymentView } from './schemas.ts';
 
 export type OrderLine = OrderView['lines'][number];
@@ -171,7 +172,7 @@ export function createOrdersService({
         .selectFrom('orders')
         .select('id')
         .where('tenantId', '=', tenantId)
-        .where('orderNumber', '=', orderNumber)
+        .where(matchesOrderNumber(orderNumber))
         .orderBy('createdAt', 'desc')
         .executeTakeFirst();
       const order = row && (await load(db, tenantId, row.id));

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/errors.ts';
+import { matchesOrderNumber } from '../orders/order-number.ts';
 import type { OrdersService } from '../orders/service.ts';
 import { assessReturn } from '../policy/evaluate-policy.ts';
 import { explainLocale, explainText } from '../policy/explain.ts';
@@ -129,8 +130,6 @@ export function createPortal(deps: {
       const shop = await deps.shopByHandle(input.shop);
       if (!shop) return null;
       const email = input.email.trim().toLowerCase();
-      const number = input.orderNumber.trim();
-      const candidates = [number, number.startsWith('#') ? number.slice(1) : `#${number}`];
       const row = await db
         .selectFrom('orders')
         .innerJoin('customers', (j) =>
@@ -139,7 +138,7 @@ export function createPortal(deps: {
             .onRef('customers.id', '=', 'orders.customerId'),
         )
         .select(['orders.tenantId', 'orders.id', 'orders.customerId'])
-        .where('orders.orderNumber', 'in', candidates)
+        .where(matchesOrderNumber(input.orderNumber))
         .where('customers.email', '=', email)
         .where('orders.tenantId', '=', shop.id)
         .orderBy('orders.createdAt', 'desc')

@@ -65,8 +65,9 @@ export async function findEvents(ex: Executor, tenantId: string, returnId: strin
     .where('tenantId', '=', tenantId)
     .where('returnId', '=', returnId);
   if (customerOnly) q = q.where('visibility', '=', 'customer');
-  // Ids are time-ordered and created in sequence within a transaction.
-  const rows = await q.orderBy('id').execute();
+  // In the order things happened: a recorded time may be earlier than when it was written (a
+  // scan entered late, an import), so the time comes first; ids (created in sequence) break ties.
+  const rows = await q.orderBy('createdAt').orderBy('id').execute();
   return rows.map((r) => ({ ...r, data: r.data === null ? null : parseJson<unknown>(r.data) }));
 }
 

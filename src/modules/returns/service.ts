@@ -19,6 +19,7 @@ import { ineligibleDetails, prepareReturn } from './prepare-return.ts';
 import * as repo from './repo.ts';
 import type { ReturnRequest, ReturnView } from './schemas.ts';
 import { allowedActions, isTerminal, type ReturnStatus, stepsAhead } from './state-machine.ts';
+import { byTimeThenId } from './timeline-order.ts';
 
 type Executor = Kysely<Database>;
 
@@ -392,6 +393,30 @@ export function createReturnsService(deps: ReturnsDeps) {
       return r !== undefined;
     },
 
+    /** The returns filed on an order's lines, newest first, by order line id. */
+    async returnsByOrderLine(tenantId: string, orderId: string) {
+      const rows = await db
+        .selectFrom('returnLines')
+        .innerJoin('returns', (j) =>
+          j
+            .onRef('returns.tenantId', '=', 'returnLines.tenantId')
+            .onRef('returns.id', '=', 'returnLines.returnId'),
+        )
+        .select(['returnLines.orderLineId', 'returns.id', 'returns.rmaNumber', 'returns.status'])
+        .where('returns.tenantId', '=', tenantId)
+        .where('returns.orderId', '=', orderId)
+        .orderBy('returns.createdAt', 'desc')
+        .orderBy('returns.id', 'desc')
+        .execute();
+      const byLine = new Map<string, { id: string; rmaNumber: string; status: string }[]>();
+      for (const r of rows) {
+        const list = byLine.get(r.orderLineId) ?? [];
+        list.push({ id: r.id, rmaNumber: r.rmaNumber, status: r.status });
+        byLine.set(r.orderLineId, list);
+      }
+      return byLine;
+    },
+
     async getReturn(tenantId: string, id: string): Promise<ReturnView> {
       const v = await view(db, tenantId, id);
       if (!v) throw notFound('Return');
@@ -469,8 +494,7 @@ export function createReturnsService(deps: ReturnsDeps) {
         data: e.data,
         createdAt: e.createdAt,
       }));
-      // Ids are time-ordered across both kinds, so one sort interleaves them.
-      return [...timeline, ...notes].sort((a, b) => (a.id.slice(4) < b.id.slice(4) ? -1 : 1));
+      return [...timeline, ...notes].sort(byTimeThenId);
     },
 
     /** The order an upload belongs to, checked against the tenant. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claimMessages } from './claim-messages.ts';
+import { claimMessages, claimStaffNotice, whenEn } from './claim-messages.ts';
 
 describe('claimMessages', () => {
   const base = {
@@ -12,6 +12,7 @@ describe('claimMessages', () => {
     amount: 59_800,
     currency: 'CNY',
     qcAt: '2026-03-02T08:00:00Z',
+    qcPhotos: 2,
     deadlineAt: '2026-03-08T08:00:00Z',
     sellerFault: true,
   };
@@ -26,6 +27,18 @@ describe('claimMessages', () => {
     expect(m.zh).toMatch(/598/);
     expect(m.en).toContain('Order TB-1');
     expect(m.en).toContain('2026-03-08');
+    expect(m.en).toContain('2 warehouse QC photos taken on 2026-03-02 are attached.');
+  });
+
+  it('says photos are attached only when the warehouse took some', () => {
+    const m = claimMessages({ ...base, qcPhotos: 0 });
+    expect(m.en).not.toContain('attached');
+    expect(m.en).toContain('Our warehouse checked it on 2026-03-02.');
+    expect(m.zh).not.toContain('见附件');
+    expect(m.zh).toContain('仓库已于 2026年3月2日 质检。');
+    expect(claimMessages({ ...base, qcPhotos: 1 }).en).toContain(
+      'The warehouse QC photo taken on 2026-03-02 is attached.',
+    );
   });
 
   it('asks to cancel before shipping, and falls back to the reason label for unknown codes', () => {
@@ -42,5 +55,26 @@ describe('claimMessages', () => {
     expect(m.zh).toContain('因Odd reason');
     expect(m.zh).not.toContain('质检照片');
     expect(m.en).toContain('please do not ship');
+  });
+
+  it('gives staff moments in words, and says where an open claim stood', () => {
+    expect(whenEn('2026-03-08T08:05:00Z')).toBe('8 March 2026, 08:05 UTC');
+    const notice = claimStaffNotice(
+      {
+        id: 'clm_1',
+        returnId: 'ret_1',
+        kind: 'return',
+        seller: 'Shop A',
+        platformOrderRef: 'TB-1',
+        currency: 'CNY',
+        amountExpected: 1000,
+        deadlineAt: '2026-03-08T08:05:00Z',
+        status: 'draft',
+      },
+      'at_risk',
+    );
+    expect(notice.body).toContain('8 March 2026, 08:05 UTC');
+    expect(notice.body).toContain('not been sent to the seller');
+    expect(notice.body).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 });

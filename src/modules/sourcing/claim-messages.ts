@@ -11,6 +11,8 @@ export type ClaimFacts = {
   amount: number;
   currency: string;
   qcAt: string | null;
+  /** The warehouse's QC photos of the line: the message says they are attached only if there are some. */
+  qcPhotos: number;
   deadlineAt: string | null;
   sellerFault: boolean;
 };
@@ -33,6 +35,23 @@ const dateZh = (iso: string) => {
 };
 const dateEn = (iso: string) => iso.slice(0, 10);
 
+/** A moment as staff read it in notes and notices: "5 March 2026, 08:00 UTC", never raw ISO. */
+export function whenEn(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+  const time = new Intl.DateTimeFormat('en-GB', { timeStyle: 'short', timeZone: 'UTC' }).format(d);
+  return `${date}, ${time} UTC`;
+}
+
+/** Where an open claim stood, in words (the note stays true after the claim moves on). */
+const OPEN_STATUS_WORDS: Record<string, string> = {
+  draft: 'it had not been sent to the seller yet',
+  sent: 'it was sent and the seller had not answered',
+  accepted: 'the seller had accepted it but not refunded',
+};
+export const claimStandingEn = (status: string) => OPEN_STATUS_WORDS[status] ?? `it was ${status}`;
+
 /**
  * The message staff paste into the seller's platform, in Simplified Chinese (what the seller
  * reads) and English (what the agent's staff check it against). Pure.
@@ -46,7 +65,11 @@ export function claimMessages(f: ClaimFacts): { zh: string; en: string } {
     f.kind === 'cancellation'
       ? `因${reasonZh}，申请取消订单并退款 ${money}，如尚未发货请勿发货。`
       : `因${reasonZh}，申请退货退款 ${money}${f.sellerFault ? '，退货运费由卖家承担' : ''}。`,
-    f.qcAt ? `仓库质检照片拍摄于 ${dateZh(f.qcAt)}，见附件。` : '',
+    f.qcAt
+      ? f.qcPhotos > 0
+        ? `仓库质检照片（${f.qcPhotos} 张）拍摄于 ${dateZh(f.qcAt)}，见附件。`
+        : `仓库已于 ${dateZh(f.qcAt)} 质检。`
+      : '',
     f.deadlineAt ? `本单退货期至 ${dateZh(f.deadlineAt)}，请在此之前处理，谢谢！` : '请尽快处理，谢谢！',
   ].join('');
   const moneyEn = formatMoneyFor(f.amount, f.currency, 'en');
@@ -55,7 +78,11 @@ export function claimMessages(f: ClaimFacts): { zh: string; en: string } {
     f.kind === 'cancellation'
       ? ` Reason: ${f.reasonLabel}. We ask to cancel and refund ${moneyEn}; please do not ship if not shipped yet.`
       : ` Reason: ${f.reasonLabel}. We ask to return it for a refund of ${moneyEn}${f.sellerFault ? ', return shipping at the seller’s cost' : ''}.`,
-    f.qcAt ? ` Warehouse QC photos taken on ${dateEn(f.qcAt)} are attached.` : '',
+    f.qcAt
+      ? f.qcPhotos > 0
+        ? ` ${f.qcPhotos === 1 ? 'The warehouse QC photo' : `${f.qcPhotos} warehouse QC photos`} taken on ${dateEn(f.qcAt)} ${f.qcPhotos === 1 ? 'is' : 'are'} attached.`
+        : ` Our warehouse checked it on ${dateEn(f.qcAt)}.`
+      : '',
     f.deadlineAt
       ? ` The return window ends on ${dateEn(f.deadlineAt)}; please handle it before then. Thank you!`
       : ' Please handle it soon. Thank you!',
@@ -86,8 +113,8 @@ export function claimStaffNotice(
     title: `${step === 'at_risk' ? 'Seller claim at risk' : 'Seller claim expired'}: ${claim.seller}${ref}`,
     body:
       step === 'at_risk'
-        ? `The ${claim.kind} claim for ${money} is still ${claim.status}; the seller's window ends ${claim.deadlineAt ?? 'soon'}.`
-        : `The seller's window closed at ${claim.deadlineAt ?? 'the deadline'} before the ${claim.kind} claim was settled: ${money} can no longer be recovered.`,
+        ? `The ${claim.kind} claim for ${money} is not settled (${claimStandingEn(claim.status)}); the seller's window ends ${claim.deadlineAt ? whenEn(claim.deadlineAt) : 'soon'}.`
+        : `The seller's window closed ${claim.deadlineAt ? `on ${whenEn(claim.deadlineAt)}` : 'at the deadline'} before the ${claim.kind} claim was settled: ${money} can no longer be recovered.`,
     url: `/console/returns/${claim.returnId}`,
     linkLabel: 'Open the case',
     webhook: { type: `seller_claim.${step}`, data: { claim } },

@@ -31,8 +31,16 @@ const LineStageView = Type.Object({
   domesticDeliveredAt: Nullable(Str),
   qcAt: Nullable(Str),
   storageExpiresAt: Nullable(Str),
-  nextStages: Type.Array(Str),
+  nextStages: Type.Array(Str, {
+    description: 'Every stage the line may move to now (skipping ahead is allowed).',
+  }),
+  usualNextStages: Type.Array(Str, {
+    description: 'The step it normally takes next (both QC verdicts in the warehouse); empty when done.',
+  }),
   history: Type.Array(StageEvent),
+  returns: Type.Array(Type.Object({ id: Str, rmaNumber: Str, status: Str }), {
+    description: "Returns filed on the line, newest first (a failed QC's return among them).",
+  }),
 });
 
 const ClaimView = Type.Object({

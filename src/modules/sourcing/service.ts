@@ -11,10 +11,10 @@ import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
 import { recentReturnCounts } from '../returns/repo.ts';
 import type { Actor, ReturnChange, ReturnsService } from '../returns/service.ts';
 import type { ReturnAction } from '../returns/state-machine.ts';
-import { claimMessages } from './claim-messages.ts';
+import { claimMessages, claimStandingEn, whenEn } from './claim-messages.ts';
 import { OPEN_CLAIM_STATUSES } from './queries.ts';
 import { DEFAULT_PURCHASING_AGENT_POLICY, type StageRoute } from './stage-policy.ts';
-import { canMove, clocksFor, type LineStage, nextStages, stageOf } from './stages.ts';
+import { canMove, clocksFor, type LineStage, nextStages, stageOf, usualNextStages } from './stages.ts';
 import type { SellerClaimsTable } from './tables.ts';
 
 type Executor = Kysely<Database>;
@@ -120,7 +120,11 @@ export function createSourcingService(deps: SourcingDeps) {
     return (await lineRows(ex, tenantId, orderId, lineId))[0];
   }
 
-  function lineView(l: Awaited<ReturnType<typeof lineRows>>[number], history: StageEvent[] = []) {
+  function lineView(
+    l: Awaited<ReturnType<typeof lineRows>>[number],
+    history: StageEvent[] = [],
+    returns: { id: string; rmaNumber: string; status: string }[] = [],
+  ) {
     const stage = stageOf(l.stage);
     return {
       orderLineId: l.id,
@@ -135,7 +139,9 @@ export function createSourcingService(deps: SourcingDeps) {
       qcAt: l.qcAt,
       storageExpiresAt: l.storageExpiresAt,
       nextStages: nextStages(stage),
+      usualNextStages: usualNextStages(stage),
       history,
+      returns,
     };
   }
 
@@ -277,6 +283,24 @@ export function createSourcingService(deps: SourcingDeps) {
     const { policy, pa } = await paPolicy(tenantId, trx);
     const now = clock.now();
     const at = now.toISOString();
+    // The warehouse's photos per line (uploaded to the line, not with a return).
+    const qcPhotos = new Map<string, number>();
+    if (lines.length) {
+      const counted = await trx
+        .selectFrom('evidence')
+        .select(['orderLineId', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('tenantId', '=', tenantId)
+        .where('orderId', '=', r.orderId)
+        .where('returnId', 'is', null)
+        .where(
+          'orderLineId',
+          'in',
+          lines.map((l) => l.orderLineId),
+        )
+        .groupBy('orderLineId')
+        .execute();
+      for (const c of counted) if (c.orderLineId) qcPhotos.set(c.orderLineId, Number(c.n));
+    }
     for (const l of lines) {
       const stage = quote.sourcing.stages.find((s) => s.orderLineId === l.orderLineId);
       if (!stage?.route || !CLAIMED_ROUTES.includes(stage.route) || have.has(l.orderLineId)) continue;
@@ -299,6 +323,7 @@ export function createSourcingService(deps: SourcingDeps) {
         amount,
         currency: r.currency,
         qcAt: l.qcAt,
+        qcPhotos: qcPhotos.get(l.orderLineId) ?? 0,
         deadlineAt,
         sellerFault: stage.sellerFault,
       });
@@ -504,7 +529,7 @@ export function createSourcingService(deps: SourcingDeps) {
             m.tenantId,
             c,
             'seller_claim_at_risk',
-            `The seller's window for this claim ends ${c.deadlineAt}; it is still ${c.status}.`,
+            `The seller's window for this claim ends ${whenEn(c.deadlineAt)}; at this warning ${claimStandingEn(c.status)}.`,
             SYSTEM,
           );
           told = 'at_risk';
@@ -526,7 +551,7 @@ export function createSourcingService(deps: SourcingDeps) {
             m.tenantId,
             c,
             'seller_claim_expired',
-            `The seller's window closed at ${c.deadlineAt} before the claim was settled; ${formatMoney(c.amountExpected, c.currency)} can no longer be recovered from ${c.seller}.`,
+            `The seller's window closed on ${whenEn(c.deadlineAt)} before the claim was settled; ${formatMoney(c.amountExpected, c.currency)} can no longer be recovered from ${c.seller}.`,
             SYSTEM,
           );
           told = 'expired';
@@ -553,7 +578,8 @@ export function createSourcingService(deps: SourcingDeps) {
         tenantId,
         lines.map((l) => l.id),
       );
-      return { orderId, lines: lines.map((l) => lineView(l, history.get(l.id))) };
+      const returns = await deps.returns.returnsByOrderLine(tenantId, orderId);
+      return { orderId, lines: lines.map((l) => lineView(l, history.get(l.id), returns.get(l.id))) };
     },
 
     /**
@@ -626,7 +652,8 @@ export function createSourcingService(deps: SourcingDeps) {
         }
       }
       const l = (await lineRow(db, tenantId, orderId, lineId))!;
-      return { ...lineView(l, (await stageHistory(db, tenantId, [lineId])).get(lineId)), offer };
+      const returns = (await deps.returns.returnsByOrderLine(tenantId, orderId)).get(lineId);
+      return { ...lineView(l, (await stageHistory(db, tenantId, [lineId])).get(lineId), returns), offer };
     },
 
     async listClaims(

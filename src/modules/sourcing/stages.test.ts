@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canMove, clocksFor, LINE_STAGES, nextStages, stageOf } from './stages.ts';
+import { canMove, clocksFor, LINE_STAGES, nextStages, stageOf, usualNextStages } from './stages.ts';
 
 const MAIN = [
   'paid',
@@ -15,6 +15,18 @@ const MAIN = [
 ] as const;
 
 describe('line stages', () => {
+  it('offers the next step on the path first, both QC verdicts in the warehouse, nothing at the end', () => {
+    expect(usualNextStages('paid')).toEqual(['purchasing']);
+    expect(usualNextStages('seller_shipped')).toEqual(['in_warehouse']);
+    expect(usualNextStages('in_warehouse')).toEqual(['qc_passed', 'qc_failed']);
+    expect(usualNextStages('qc_failed')).toEqual(['returned_to_seller']);
+    expect(usualNextStages('delivered')).toEqual([]);
+    expect(usualNextStages('cancelled')).toEqual([]);
+    // The usual step is always an allowed one.
+    for (const from of LINE_STAGES)
+      for (const to of usualNextStages(from)) expect(canMove(from, to)).toBe(true);
+  });
+
   it('moves forward along the path, skipping steps if need be, never back', () => {
     MAIN.forEach((from, i) => {
       MAIN.forEach((to, j) => {

@@ -73,6 +73,33 @@ export function nextStages(from: LineStage): LineStage[] {
   return LINE_STAGES.filter((to) => canMove(from, to));
 }
 
+const USUAL_NEXT: Partial<Record<LineStage, LineStage>> = {
+  paid: 'purchasing',
+  purchasing: 'purchased',
+  purchased: 'seller_shipped',
+  seller_shipped: 'in_warehouse',
+  in_warehouse: 'qc_passed',
+  qc_passed: 'stored',
+  qc_failed: 'returned_to_seller',
+  stored: 'shipped_international',
+  shipped_international: 'delivered',
+};
+
+/**
+ * The step a line normally takes next (null once it is done): the one the warehouse screen
+ * offers first. Skipping ahead stays possible, as a deliberate choice.
+ */
+export function usualNext(from: LineStage): LineStage | null {
+  return USUAL_NEXT[from] ?? null;
+}
+
+/** A QC verdict is given in the warehouse: both verdicts are the usual next steps there. */
+export function usualNextStages(from: LineStage): LineStage[] {
+  const next = usualNext(from);
+  if (!next) return [];
+  return from === 'in_warehouse' ? [next, 'qc_failed'] : [next];
+}
+
 /** The clocks a move starts: the domestic delivery scan, the QC time, the storage expiry. */
 export function clocksFor(
   to: LineStage,

@@ -32,6 +32,7 @@ import { support } from './migrations/0007-support.ts';
 import { idempotencyResults } from './migrations/0013-idempotency-results.ts';
 import { returnQuota } from './migrations/0014-return-quota.ts';
 import { returnLocale } from './migrations/0015-return-locale.ts';
+import { orderNumberCaseless } from './migrations/0016-order-number-ci.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -120,6 +121,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0013-idempotency-results': idempotencyResults(),
     '0014-return-quota': returnQuota(),
     '0015-return-locale': returnLocale(),
+    '0016-order-number-ci': orderNumberCaseless(),
   };
 }
 

@@ -422,6 +422,9 @@ export const staffEn = {
   'console.warehouse.noScan': 'No scan yet',
   'console.warehouse.storageExpires': ' · storage expires {date}',
   'console.warehouse.nextStageFor': 'Next stage for {title}',
+  'console.warehouse.skipAhead': 'Skip ahead to…',
+  'console.warehouse.skipAheadHint': 'Only when a step was missed: the line moves straight there.',
+  'console.warehouse.returnsFiled': 'Returns filed on this line:',
   'console.warehouse.noFurther': 'No further stage after “{stage}”.',
   'console.warehouse.qcFailedTitle': 'QC failed: {title}?',
   'console.warehouse.qcFailedBody':

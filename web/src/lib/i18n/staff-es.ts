@@ -428,6 +428,9 @@ export const staffEs: StaffMessages = {
   'console.warehouse.noScan': 'Aún sin escanear',
   'console.warehouse.storageExpires': ' · el almacenaje vence: {date}',
   'console.warehouse.nextStageFor': 'Siguiente etapa de {title}',
+  'console.warehouse.skipAhead': 'Saltar a…',
+  'console.warehouse.skipAheadHint': 'Solo si se omitió un paso: la línea pasa directamente allí.',
+  'console.warehouse.returnsFiled': 'Devoluciones de esta línea:',
   'console.warehouse.noFurther': 'No hay más etapas después de «{stage}».',
   'console.warehouse.qcFailedTitle': '¿Control de calidad no superado: {title}?',
   'console.warehouse.qcFailedBody':

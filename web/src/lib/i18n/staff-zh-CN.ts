@@ -407,6 +407,9 @@ export const staffZhCN: StaffMessages = {
   'console.warehouse.noScan': '尚未扫描',
   'console.warehouse.storageExpires': ' · 仓储到期 {date}',
   'console.warehouse.nextStageFor': '{title} 的下一阶段',
+  'console.warehouse.skipAhead': '跳到…',
+  'console.warehouse.skipAheadHint': '仅在漏掉某一步时使用：该商品行将直接移到那里。',
+  'console.warehouse.returnsFiled': '此商品行的退货：',
   'console.warehouse.noFurther': '“{stage}”之后没有后续阶段。',
   'console.warehouse.qcFailedTitle': '质检不合格：{title}？',
   'console.warehouse.qcFailedBody':

@@ -26,7 +26,11 @@ export type LineStage = {
   qcAt: string | null;
   storageExpiresAt: string | null;
   nextStages: string[];
+  /** The step it normally takes next (both QC verdicts in the warehouse). */
+  usualNextStages: string[];
   history: StageEvent[];
+  /** Returns filed on the line, newest first. */
+  returns: { id: string; rmaNumber: string; status: string }[];
 };
 
 export type Claim = {

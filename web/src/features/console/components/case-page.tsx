@@ -559,7 +559,8 @@ function Order({ view }: { view: CaseView }) {
 
 function Timeline({ events }: { events: CaseEvent[] }) {
   const { t, dateTime } = useI18n();
-  const sorted = [...events].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  // Newest first: the server sends them in the order they happened (time, then writing order).
+  const sorted = [...events].reverse();
   return (
     <ol className="console-timeline" data-testid="timeline-list">
       {sorted.map((e) => {

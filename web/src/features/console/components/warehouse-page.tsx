@@ -6,6 +6,7 @@ import {
   FileButton,
   Group,
   Loader,
+  Menu,
   Modal,
   Paper,
   Stack,
@@ -32,7 +33,7 @@ import {
   useOrderStages,
   useSetStage,
 } from '../api/sourcing-api.ts';
-import { stageLabel } from './format.ts';
+import { label, stageLabel } from './format.ts';
 
 /** Who may move lines and add QC photos (the server's WAREHOUSE roles). */
 export const WAREHOUSE_ROLES = ['warehouse', 'supervisor', 'admin'];
@@ -199,6 +200,13 @@ function LineCard({
     );
   };
 
+  // Leaving the path (cancelled, back to the seller) is offered as such; the rest is skipping ahead.
+  const exits = line.nextStages.filter(
+    (s) => (s === 'cancelled' || s === 'returned_to_seller') && !line.usualNextStages.includes(s),
+  );
+  const skips = line.nextStages.filter((s) => !line.usualNextStages.includes(s) && !exits.includes(s));
+  const pick = (s: string) => (s === 'qc_failed' ? setConfirmQc(true) : go(s));
+
   return (
     <Paper
       withBorder
@@ -239,24 +247,59 @@ function LineCard({
             role="group"
             aria-label={t('console.warehouse.nextStageFor', { title: line.title })}
           >
-            {line.nextStages.map((s) => (
+            {/* The usual next step first and filled; ways off the path plain; skipping ahead is a menu. */}
+            {[...line.usualNextStages, ...exits].map((s, i) => (
               <Button
                 key={s}
                 size="sm"
-                variant={s === 'qc_failed' ? 'outline' : s === 'qc_passed' ? 'filled' : 'default'}
+                variant={s === 'qc_failed' ? 'outline' : i === 0 ? 'filled' : 'default'}
                 color={s === 'qc_failed' ? 'red.9' : undefined}
                 title={STAGE_HINT[s] ? t(STAGE_HINT[s]) : undefined}
                 loading={move.isPending && move.variables?.stage === s}
                 disabled={move.isPending}
-                onClick={() => (s === 'qc_failed' ? setConfirmQc(true) : go(s))}
+                onClick={() => pick(s)}
+                data-testid="stage-button"
+                data-stage={s}
+                data-usual={line.usualNextStages.includes(s) || undefined}
               >
                 {stageLabel(t, s)}
               </Button>
             ))}
+            {skips.length > 0 && (
+              <Menu position="bottom-start" withinPortal>
+                <Menu.Target>
+                  <Button size="sm" variant="subtle" disabled={move.isPending} data-testid="skip-ahead">
+                    {t('console.warehouse.skipAhead')}
+                  </Button>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Label>{t('console.warehouse.skipAheadHint')}</Menu.Label>
+                  {skips.map((s) => (
+                    <Menu.Item key={s} onClick={() => pick(s)} data-stage={s}>
+                      {stageLabel(t, s)}
+                    </Menu.Item>
+                  ))}
+                </Menu.Dropdown>
+              </Menu>
+            )}
           </Group>
         ) : (
           <Text size="sm" c="dimmed">
             {t('console.warehouse.noFurther', { stage: stageLabel(t, line.stage) })}
+          </Text>
+        )}
+        {line.returns.length > 0 && (
+          <Text size="sm" data-testid="line-returns">
+            {t('console.warehouse.returnsFiled')}{' '}
+            {line.returns.map((r, i) => (
+              <span key={r.id}>
+                {i > 0 && ', '}
+                <Anchor component={Link} to={`/console/returns/${r.id}`} data-testid="line-return-link">
+                  {r.rmaNumber}
+                </Anchor>{' '}
+                ({label(t, 'status', r.status)})
+              </span>
+            ))}
           </Text>
         )}
         {moved && (
