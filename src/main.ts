@@ -224,6 +224,7 @@ export function createServices(
     refunds,
     evidence,
     publicUrl: () => config.publicUrl,
+    shopOf: (tenantId) => identity.getTenant(tenantId),
     onChange,
     deliveriesOfReturn: (tenantId, returnId) => notify.deliveriesOfReturn(tenantId, returnId),
   });

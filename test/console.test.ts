@@ -243,7 +243,7 @@ describe('bulk and macros', () => {
     const events = (await t.api.get(`/api/v1/returns/${ret.id}/events`)).body.data;
     const message = events.find((e: { action: string }) => e.action === 'staff_message');
     // Damaged is our fault: the item plus its share of shipping comes back.
-    const amount = `USD ${(applied.body.refundTotal / 100).toFixed(2)}`;
+    const amount = `$${(applied.body.refundTotal / 100).toFixed(2)}`;
     expect(message.note).toBe(
       `Hi Test Buyer, we approved ${ret.rmaNumber}: ${amount} is on its way once it is back.`,
     );

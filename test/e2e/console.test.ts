@@ -348,6 +348,36 @@ describe('agent console', () => {
     expect(text).toContain('Too many attempts');
   });
 
+  it('staff pages share one bar: the shop in the header, the areas a role may open, sign-out everywhere, no customer footer', async () => {
+    const admin = await createStaff(t, 'admin', { name: 'Ada', password: PASSWORD });
+    const page = await browser.newPage();
+    await signIn(page, admin);
+    expect(await page.getByTestId('brand').textContent()).toBe(t.tenant.name);
+    // A merchant has no purchasing-agent queue, and no warehouse.
+    expect(await page.getByTestId('queue-tab-seller_deadline').count()).toBe(0);
+    expect(await page.getByTestId('nav-warehouse').count()).toBe(0);
+    const footer = page.locator('footer');
+    expect(await footer.textContent()).not.toContain('Staff sign-in');
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('admin').waitFor();
+    expect(await page.getByTestId('admin-user').textContent()).toContain('Ada');
+    await page.getByTestId('nav-console').click();
+    await page.getByTestId('queue-page').waitFor();
+    await page.getByTestId('nav-admin').click();
+    await page.getByTestId('admin').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/console/login');
+    await page.goto(`${t.baseUrl}/admin`);
+    await page.waitForURL('**/console/login?next=**');
+    expect(browser.pageErrors.filter((e) => !e.includes('401'))).toEqual([]);
+
+    // An agent sees only the console.
+    const page2 = await browser.newPage();
+    await signIn(page2, await agent('Abe'));
+    expect(await page2.getByTestId('nav-admin').count()).toBe(0);
+    expect(await page2.getByTestId('nav-analytics').count()).toBe(0);
+  });
+
   it('passes axe (WCAG 2 AA) on the sign-in, queue and case pages', async () => {
     const pat = await agent('Pat');
     const r = await fileForReview();
@@ -378,5 +408,23 @@ describe('agent console', () => {
     expect({ page: 'dialog', violations: await axe(page) }).toEqual({ page: 'dialog', violations: [] });
     await page.keyboard.press('Escape');
     await page.getByTestId('dialog-approve').waitFor({ state: 'detached' });
+
+    // On a 390 px phone nothing on the case page scrolls sideways; the staff bar names the shop.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(200); // layout settles after the resize
+    const wide = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      culprits: [...document.querySelectorAll('main *')]
+        .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+        // A wide table may scroll inside its own region (.table-scroll); the page may not.
+        .filter((el) => !el.closest('.table-scroll'))
+        .slice(0, 5)
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`.slice(0, 80)),
+    }));
+    expect(wide).toEqual({ page: 390, culprits: [] });
+    expect(await page.getByTestId('brand').textContent()).toBe(t.tenant.name);
+    await browser.screenshot(page, 'console-case-phone');
+    // The sign-in page's "who is signed in?" answers 401, as it should; nothing else went wrong.
+    expect(browser.pageErrors.filter((e) => !e.includes('401'))).toEqual([]);
   });
 });

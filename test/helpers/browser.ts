@@ -95,6 +95,9 @@ export function setupBrowser() {
     page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
+      // React Router's warnings are our mistakes too (a missing HydrateFallback, a bad route).
+      if (m.type() === 'warning' && /react router|HydrateFallback/i.test(m.text()))
+        pageErrors.push(`warning: ${m.text()}`);
     });
     return page;
   }

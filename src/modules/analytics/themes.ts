@@ -18,7 +18,7 @@ const STOPWORDS = new Set(
 );
 
 /** Characters that carry no theme on their own in Chinese notes. */
-const ZH_STOP = new Set('的了是我你他她它们在有和就不也都很还吗呢吧啊呀哦嗯'.split(''));
+const ZH_STOP = new Set('的了是我你您他她它们在有和就不也都很还吗呢吧啊呀哦嗯'.split(''));
 
 const HAN = /\p{Script=Han}/u;
 const CLAUSE_SPLIT = /[.,!?;:()[\]"“”‘’…\n\r\t。，！？；：、（）【】《》「」—~]+/u;

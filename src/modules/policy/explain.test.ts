@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from './default-policy.ts';
 import { assessReturn, decideReturn } from './evaluate-policy.ts';
@@ -114,5 +115,14 @@ describe('explanations in the customer’s language', () => {
     expect(explainLocale('zh')).toBe('zh-CN');
     expect(explainLocale('fr')).toBe('en');
     expect(explainLocale(undefined)).toBe('en');
+  });
+
+  it('speaks to the customer with the polite 您 in Chinese, never 你 (decisions and emails)', () => {
+    for (const file of ['src/modules/policy/explain.ts', 'src/modules/notify/templates.ts']) {
+      const lines = readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('你'));
+      expect({ file, lines }).toEqual({ file, lines: [] });
+    }
   });
 });

@@ -110,7 +110,7 @@ const MESSAGES = {
   only_remaining: {
     en: (p, f) =>
       `Only ${n(p, 'remaining')} of ${f.q(s(p, 'title'))} can still be returned; you asked for ${n(p, 'asked')}.`,
-    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}只能再退${n(p, 'remaining')}件；你申请了${n(p, 'asked')}件。`,
+    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}只能再退${n(p, 'remaining')}件；您申请了${n(p, 'asked')}件。`,
     es: (p, f) =>
       `Solo se pueden devolver ${n(p, 'remaining')} de ${f.q(s(p, 'title'))}; has pedido ${n(p, 'asked')}.`,
   },
@@ -141,7 +141,7 @@ const MESSAGES = {
       return `${who} within the ${n(p, 'days')}-day return window${p.fromOrder ? ', counted from your order date' : ''} (until ${f.date(n(p, 'endsAt'))}).`;
     },
     'zh-CN': (p, f) =>
-      `${p.all ? '你的退货' : titles(p, f)}在${n(p, 'days')}天退货期内${p.fromOrder ? '（从下单日起算）' : ''}（截至${f.date(n(p, 'endsAt'))}）。`,
+      `${p.all ? '您的退货' : titles(p, f)}在${n(p, 'days')}天退货期内${p.fromOrder ? '（从下单日起算）' : ''}（截至${f.date(n(p, 'endsAt'))}）。`,
     es: (p, f) =>
       `${p.all ? 'Tu devolución está' : `${titles(p, f)} ${(p.titles as string[]).length === 1 ? 'está' : 'están'}`} dentro del plazo de devolución de ${n(p, 'days')} días${p.fromOrder ? ', contado desde la fecha del pedido' : ''} (hasta el ${f.date(n(p, 'endsAt'))}).`,
   },
@@ -169,34 +169,34 @@ const MESSAGES = {
   },
   no_shipping_keep: {
     en: () => 'There is no return shipping fee because you keep the items.',
-    'zh-CN': () => '无需支付退货运费，因为商品由你保留。',
+    'zh-CN': () => '无需支付退货运费，因为商品由您保留。',
     es: () => 'No hay gastos de envío de la devolución porque te quedas los artículos.',
   },
   keep_default: {
     en: () => "You don't need to send the items back.",
-    'zh-CN': () => '你无需寄回商品。',
+    'zh-CN': () => '您无需寄回商品。',
     es: () => 'No hace falta que nos envíes los artículos.',
   },
   keep_threshold: {
     en: (p, f) =>
       `You can keep the items: for refunds of ${f.money(m(p, 'limit'))} or less we don't ask for them back.`,
-    'zh-CN': (p, f) => `商品可由你保留：退款金额不超过${f.money(m(p, 'limit'))}时，我们不要求寄回。`,
+    'zh-CN': (p, f) => `商品可由您保留：退款金额不超过${f.money(m(p, 'limit'))}时，我们不要求寄回。`,
     es: (p, f) =>
       `Puedes quedarte los artículos: para reembolsos de ${f.money(m(p, 'limit'))} o menos no pedimos que los devuelvas.`,
   },
   approved: {
     en: () => 'Your return is approved.',
-    'zh-CN': () => '你的退货已获批准。',
+    'zh-CN': () => '您的退货已获批准。',
     es: () => 'Tu devolución está aprobada.',
   },
   cannot_accept: {
     en: () => "We can't accept this return as requested.",
-    'zh-CN': () => '我们无法按你的申请受理此退货。',
+    'zh-CN': () => '我们无法按您的申请受理此退货。',
     es: () => 'No podemos aceptar esta devolución tal como la has solicitado.',
   },
   team_shortly: {
     en: () => 'A member of our team will look at your request shortly.',
-    'zh-CN': () => '我们的团队成员会尽快查看你的申请。',
+    'zh-CN': () => '我们的团队成员会尽快查看您的申请。',
     es: () => 'Alguien de nuestro equipo revisará tu solicitud en breve.',
   },
   need_photo: {
@@ -208,28 +208,28 @@ const MESSAGES = {
   },
   all_checked: {
     en: () => 'Every return is checked by our team; an agent will look at yours shortly.',
-    'zh-CN': () => '每个退货都由我们的团队审核；客服会尽快查看你的申请。',
+    'zh-CN': () => '每个退货都由我们的团队审核；客服会尽快查看您的申请。',
     es: () => 'Nuestro equipo revisa todas las devoluciones; un agente verá la tuya en breve.',
   },
   reason_checked: {
     en: (p, f) =>
       `Returns for the reason ${f.list(((p.labels as string[]) ?? []).map(f.q))} are checked by our team; an agent will look at yours shortly.`,
     'zh-CN': (p, f) =>
-      `以${f.list(((p.labels as string[]) ?? []).map(f.q))}为原因的退货由我们的团队审核；客服会尽快查看你的申请。`,
+      `以${f.list(((p.labels as string[]) ?? []).map(f.q))}为原因的退货由我们的团队审核；客服会尽快查看您的申请。`,
     es: (p, f) =>
       `Las devoluciones por el motivo ${f.list(((p.labels as string[]) ?? []).map(f.q))} las revisa nuestro equipo; un agente verá la tuya en breve.`,
   },
   currency_checked: {
     en: (p) =>
       `Returns paid in ${s(p, 'currency')} are checked by our team; an agent will look at yours shortly.`,
-    'zh-CN': (p) => `以${s(p, 'currency')}支付的退货由我们的团队审核；客服会尽快查看你的申请。`,
+    'zh-CN': (p) => `以${s(p, 'currency')}支付的退货由我们的团队审核；客服会尽快查看您的申请。`,
     es: (p) =>
       `Las devoluciones pagadas en ${s(p, 'currency')} las revisa nuestro equipo; un agente verá la tuya en breve.`,
   },
   above_checked: {
     en: (p, f) =>
       `Refunds above ${f.money(m(p, 'max'))} are checked by our team; an agent will look at yours shortly.`,
-    'zh-CN': (p, f) => `超过${f.money(m(p, 'max'))}的退款由我们的团队审核；客服会尽快查看你的申请。`,
+    'zh-CN': (p, f) => `超过${f.money(m(p, 'max'))}的退款由我们的团队审核；客服会尽快查看您的申请。`,
     es: (p, f) =>
       `Los reembolsos de más de ${f.money(m(p, 'max'))} los revisa nuestro equipo; un agente verá el tuyo en breve.`,
   },
@@ -237,24 +237,24 @@ const MESSAGES = {
     en: (p, f) =>
       `You get ${f.money(m(p, 'total'))} of store credit, including a bonus of ${f.money(m(p, 'bonus'))}.`,
     'zh-CN': (p, f) =>
-      `你将获得${f.money(m(p, 'total'))}的店铺余额，其中包含${f.money(m(p, 'bonus'))}的奖励。`,
+      `您将获得${f.money(m(p, 'total'))}的店铺余额，其中包含${f.money(m(p, 'bonus'))}的奖励。`,
     es: (p, f) =>
       `Recibes ${f.money(m(p, 'total'))} de saldo en la tienda, con una bonificación de ${f.money(m(p, 'bonus'))}.`,
   },
   exchange_bonus: {
     en: (p, f) => `Your exchange includes a bonus of ${f.money(m(p, 'bonus'))}.`,
-    'zh-CN': (p, f) => `你的换货包含${f.money(m(p, 'bonus'))}的奖励。`,
+    'zh-CN': (p, f) => `您的换货包含${f.money(m(p, 'bonus'))}的奖励。`,
     es: (p, f) => `Tu cambio incluye una bonificación de ${f.money(m(p, 'bonus'))}.`,
   },
   exchange_due: {
     en: (p, f) => `The new items cost ${f.money(m(p, 'due'))} more; that difference is due from you.`,
-    'zh-CN': (p, f) => `新商品贵${f.money(m(p, 'due'))}；差价需由你支付。`,
+    'zh-CN': (p, f) => `新商品贵${f.money(m(p, 'due'))}；差价需由您支付。`,
     es: (p, f) =>
       `Los artículos nuevos cuestan ${f.money(m(p, 'due'))} más; esa diferencia corre de tu cuenta.`,
   },
   keep_needs_approval: {
     en: () => 'Keeping the item instead of sending it back needs our approval; an agent will look at it.',
-    'zh-CN': () => '保留商品而不寄回需要我们批准；客服会查看你的申请。',
+    'zh-CN': () => '保留商品而不寄回需要我们批准；客服会查看您的申请。',
     es: () =>
       'Quedarte el artículo en lugar de devolverlo necesita nuestra aprobación; un agente lo revisará.',
   },
@@ -291,7 +291,7 @@ const MESSAGES = {
   pa_cancel_before_purchase: {
     en: (p, f) =>
       `We had not bought ${f.q(s(p, 'title'))} yet, so it is cancelled and everything you paid for it comes back at once.`,
-    'zh-CN': (p, f) => `我们尚未购买${f.q(s(p, 'title'))}，因此已取消，你为它支付的全部费用将立即退还。`,
+    'zh-CN': (p, f) => `我们尚未购买${f.q(s(p, 'title'))}，因此已取消，您为它支付的全部费用将立即退还。`,
     es: (p, f) =>
       `Aún no habíamos comprado ${f.q(s(p, 'title'))}, así que se cancela y te devolvemos al momento todo lo que pagaste por él.`,
   },
@@ -299,7 +299,7 @@ const MESSAGES = {
     en: (p, f) =>
       `${f.q(s(p, 'title'))} is already ${stage(p, 'en')}, so we are asking the seller to cancel; your refund follows their confirmation.`,
     'zh-CN': (p, f) =>
-      `${f.q(s(p, 'title'))}已${stage(p, 'zh-CN')}，我们正在请卖家取消；卖家确认后即为你退款。`,
+      `${f.q(s(p, 'title'))}已${stage(p, 'zh-CN')}，我们正在请卖家取消；卖家确认后即为您退款。`,
     es: (p, f) =>
       `${f.q(s(p, 'title'))} ya está ${stage(p, 'es')}, así que pedimos al vendedor que cancele; el reembolso llega cuando lo confirme.`,
   },
@@ -319,7 +319,7 @@ const MESSAGES = {
   pa_qc_failed: {
     en: (p, f) =>
       `${f.q(s(p, 'title'))} failed our quality check, so it goes back to the seller at no cost to you.`,
-    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}未通过我们的质检，将退回卖家，你无需承担任何费用。`,
+    'zh-CN': (p, f) => `${f.q(s(p, 'title'))}未通过我们的质检，将退回卖家，您无需承担任何费用。`,
     es: (p, f) =>
       `${f.q(s(p, 'title'))} no pasó nuestro control de calidad, así que vuelve al vendedor sin coste para ti.`,
   },
@@ -346,14 +346,14 @@ const MESSAGES = {
   },
   pa_return_shipping_seller: {
     en: () => 'The seller is at fault, so sending it back costs you nothing.',
-    'zh-CN': () => '问题在卖家，退回运费由卖家承担，你无需支付。',
+    'zh-CN': () => '问题在卖家，退回运费由卖家承担，您无需支付。',
     es: () => 'El vendedor tiene la culpa, así que devolverlo no te cuesta nada.',
   },
   pa_over_quota: {
     en: (p, f) =>
       `This is more than your ${n(p, 'quota')} free returns this month, so a fee of ${f.money(m(p, 'fee'))} applies.`,
     'zh-CN': (p, f) =>
-      `本月你的免费退货次数（${n(p, 'quota')}次）已用完，需收取${f.money(m(p, 'fee'))}的费用。`,
+      `本月您的免费退货次数（${n(p, 'quota')}次）已用完，需收取${f.money(m(p, 'fee'))}的费用。`,
     es: (p, f) =>
       `Superas tus ${n(p, 'quota')} devoluciones gratuitas de este mes, así que se aplica una tarifa de ${f.money(m(p, 'fee'))}.`,
   },
@@ -365,7 +365,7 @@ const MESSAGES = {
   pa_refund_to_wallet: {
     en: () =>
       'The refund goes to your wallet, where you can spend it or withdraw it to your original payment method.',
-    'zh-CN': () => '退款将进入你的钱包，可用于消费，也可提现至原支付方式。',
+    'zh-CN': () => '退款将进入您的钱包，可用于消费，也可提现至原支付方式。',
     es: () =>
       'El reembolso va a tu monedero, donde puedes gastarlo o retirarlo a tu método de pago original.',
   },
@@ -374,7 +374,7 @@ const MESSAGES = {
   /** A shop rule's message followed by "Your return is approved." in the customer's language. */
   text_approved: {
     en: (p) => `${s(p, 'text')} Your return is approved.`,
-    'zh-CN': (p) => `${s(p, 'text')} 你的退货已获批准。`,
+    'zh-CN': (p) => `${s(p, 'text')} 您的退货已获批准。`,
     es: (p) => `${s(p, 'text')} Tu devolución está aprobada.`,
   },
 } satisfies Record<string, Record<ExplainLocale, Line>>;

@@ -382,6 +382,12 @@ export type ActionBody = Static<typeof ActionBody>;
 
 export const TrackingView = Type.Object({
   rmaNumber: Type.String(),
+  shop: Nullable(
+    Type.Object(
+      { name: Type.String(), handle: Type.String() },
+      { description: 'The shop the return belongs to: the page names it, and links to its returns page.' },
+    ),
+  ),
   status: Type.String(),
   returnless: Type.Boolean(),
   timeline: Type.Array(

@@ -33,6 +33,8 @@ export type ReturnsDeps = {
   refunds: RefundsService;
   evidence: EvidenceService;
   publicUrl: () => string;
+  /** The shop a return belongs to, named on its tracking page (the page's header and title). */
+  shopOf?: (tenantId: string) => Promise<{ name: string; handle: string } | undefined>;
   /** Notification deliveries of a return, shown on its internal timeline. */
   deliveriesOfReturn?: (
     tenantId: string,
@@ -533,11 +535,12 @@ export function createReturnsService(deps: ReturnsDeps) {
         .where('trackingToken', '=', token)
         .executeTakeFirst();
       if (!r) throw notFound('Return');
-      const [lines, events, refund, current] = await Promise.all([
+      const [lines, events, refund, current, shop] = await Promise.all([
         repo.findReturnLines(db, r.tenantId, r.id),
         repo.findEvents(db, r.tenantId, r.id, true),
         deps.refunds.refundOfReturn(r.tenantId, r.id),
         deps.policies.currentPolicy(r.tenantId),
+        deps.shopOf?.(r.tenantId),
       ]);
       const quote = parseJson<ResolvedQuote>(r.refundQuote);
       const breakdown = customerBreakdown(quote, r.refundTotal);
@@ -546,6 +549,7 @@ export function createReturnsService(deps: ReturnsDeps) {
       const shipByDate = shipByOf(r, events, current.policy);
       return {
         rmaNumber: r.rmaNumber,
+        shop: shop ? { name: shop.name, handle: shop.handle } : null,
         status,
         returnless,
         timeline: events.map((e) => ({

@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
-import { currencyExponent, formatMoney, minorToDecimalString } from '../../platform/money.ts';
+import { currencyExponent, formatMoneyFor, minorToDecimalString } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
 import { type Policy, PolicySchema, validatePolicy } from '../policy/policy-schema.ts';
 import type { Realtime } from '../realtime/hub.ts';
@@ -414,7 +414,8 @@ export function registerSupportRoutes(
       customerName: customer.name || customer.email.split('@')[0]!,
       rmaNumber: ret.rmaNumber,
       orderNumber: order?.orderNumber ?? '',
-      refundAmount: formatMoney(ret.refundQuote.breakdown?.total ?? ret.refundTotal, ret.currency),
+      // As every page shows money ("$104.07"), not the code-first form of internal notes.
+      refundAmount: formatMoneyFor(ret.refundQuote.breakdown?.total ?? ret.refundTotal, ret.currency, 'en'),
       status: ret.status.replaceAll('_', ' '),
       agentName,
     });

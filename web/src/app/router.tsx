@@ -15,6 +15,9 @@ export function createAppRouter() {
     {
       element: <Layout />,
       errorElement: <RouteError standalone />,
+      // Shown while the first page's chunk loads (the pages are lazy); without it the router
+      // warns on every load.
+      hydrateFallbackElement: <div className="page-loading" role="status" aria-busy="true" />,
       children: [
         { path: '/', ...page(() => import('./routes/landing-route.tsx').then((m) => m.LandingRoute)) },
         { path: '/t/:token', ...page(() => import('./routes/track-route.tsx').then((m) => m.TrackRoute)) },

@@ -1,3 +1,4 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from './api.ts';
 
 /**
@@ -28,4 +29,26 @@ export async function fetchMe<T extends { csrfToken: string }>(signal?: AbortSig
     if ((e as { status?: number }).status === 401) return null;
     throw e;
   }
+}
+
+/** Signs the staff member out; nothing they saw stays in memory (the whole query cache goes). */
+export function useSignOut() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<unknown>('/api/v1/auth/logout', {}, csrf()),
+    onSettled: () => {
+      csrfToken = '';
+      qc.clear();
+      qc.setQueryData(STAFF_ME_KEY, null);
+    },
+  });
+}
+
+/** The staff areas a role may open, in the order the bar lists them. */
+export function staffAreas(role: string): ('console' | 'warehouse' | 'analytics' | 'admin')[] {
+  const areas: ('console' | 'warehouse' | 'analytics' | 'admin')[] = ['console'];
+  if (['warehouse', 'supervisor', 'admin'].includes(role)) areas.push('warehouse');
+  if (['supervisor', 'admin'].includes(role)) areas.push('analytics');
+  if (role === 'admin') areas.push('admin');
+  return areas;
 }

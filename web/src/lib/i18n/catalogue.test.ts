@@ -55,4 +55,11 @@ describe('message catalogues', () => {
   it("keeps staff text out of the customers' catalogue, which every page downloads", () => {
     expect(Object.keys(en).filter((k) => /^(console|admin|analytics)\./.test(k))).toEqual([]);
   });
+
+  it('speaks to the reader in one register in Chinese: the polite 您, never 你', () => {
+    const informal = (texts: Record<string, string>) =>
+      Object.entries(texts).filter(([, v]) => v.includes('你'));
+    expect(informal(zhCN)).toEqual([]);
+    expect(informal(staffZhCN)).toEqual([]);
+  });
 });

@@ -5,13 +5,16 @@ import type { StaffMessageKey } from './staff-en.ts';
  * (a missing or unknown key fails `tsc -p web`). `{name}` marks a value filled in at run time.
  */
 export const en = {
-  'app.shopName': 'Returnflow demo',
+  'app.shopName': 'Returnflow',
   'app.skipToContent': 'Skip to main content',
   'app.language': 'Language',
   'app.nav.label': 'Main',
   'app.nav.returns': 'Return an item',
   'app.nav.track': 'Track a return',
   'app.nav.staff': 'Staff sign-in',
+  'app.footer.staff': 'Staff pages of Returnflow: what you change here reaches customers.',
+  'app.nav.apiDocs': 'API documentation',
+  'app.nav.customerPortal': "The shop's returns page",
   'app.footer.about': 'Returns and refunds, explained step by step.',
   'app.footer.privacy': 'Tracking pages never show your name, email or address.',
 

@@ -2,13 +2,16 @@ import type { Messages } from './en.ts';
 
 /** Español (neutral, trato de «tú» como en el resto de la tienda). */
 export const es: Messages = {
-  'app.shopName': 'Returnflow demo',
+  'app.shopName': 'Returnflow',
   'app.skipToContent': 'Saltar al contenido principal',
   'app.language': 'Idioma',
   'app.nav.label': 'Principal',
   'app.nav.returns': 'Devolver un artículo',
   'app.nav.track': 'Seguir una devolución',
   'app.nav.staff': 'Acceso para personal',
+  'app.footer.staff': 'Páginas del personal de Returnflow: lo que cambie aquí llega a los clientes.',
+  'app.nav.apiDocs': 'Documentación de la API',
+  'app.nav.customerPortal': 'Página de devoluciones de la tienda',
   'app.footer.about': 'Devoluciones y reembolsos, explicados paso a paso.',
   'app.footer.privacy': 'Las páginas de seguimiento nunca muestran tu nombre, correo ni dirección.',
 

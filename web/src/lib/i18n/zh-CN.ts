@@ -2,13 +2,16 @@ import type { Messages } from './en.ts';
 
 /** 简体中文。 */
 export const zhCN: Messages = {
-  'app.shopName': 'Returnflow 演示店',
+  'app.shopName': 'Returnflow',
   'app.skipToContent': '跳到主要内容',
   'app.language': '语言',
   'app.nav.label': '主导航',
   'app.nav.returns': '申请退货',
   'app.nav.track': '查询退货进度',
   'app.nav.staff': '员工登录',
+  'app.footer.staff': 'Returnflow 员工页面：您在这里的更改会影响顾客。',
+  'app.nav.apiDocs': 'API 文档',
+  'app.nav.customerPortal': '店铺的退货页面',
   'app.footer.about': '退货与退款，每一步都清清楚楚。',
   'app.footer.privacy': '进度查询页面绝不显示您的姓名、邮箱或地址。',
 

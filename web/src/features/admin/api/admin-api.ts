@@ -4,7 +4,7 @@ import { csrf, fetchMe, STAFF_ME_KEY } from '../../../lib/staff-session.ts';
 
 export type AdminMe = {
   user: { id: string; email: string; name: string; role: string; tenantId: string };
-  tenant: { name: string; handle: string };
+  tenant: { name: string; handle: string; kind: string };
   csrfToken: string;
 };
 

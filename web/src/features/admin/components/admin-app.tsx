@@ -1,7 +1,8 @@
-import { Alert, Anchor, Group, Loader, Paper, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Loader, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
+import { StaffBar } from '../../../components/staff-bar.tsx';
 import { type Translate, tOr, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { loginPath } from '../../../lib/safe-next.ts';
 import { type AdminMe, useAdminMe } from '../api/admin-api.ts';
@@ -26,11 +27,6 @@ export type AdminSection = {
 /** A staff role in the reader's language; a role the API adds later shows as its code. */
 export function roleLabel(t: Translate, role: string): string {
   return tOr(t, `admin.role.${role}`, role);
-}
-
-/** A section's nav label: the catalogue's when it has one (`admin.section.<path>`), else the one given. */
-function sectionLabel(t: Translate, s: AdminSection): string {
-  return tOr(t, `admin.section.${s.path}`, s.label);
 }
 
 function AdminsOnly({ user }: { user: AdminMe }) {
@@ -77,41 +73,33 @@ export function AdminApp({ sections = [] }: { sections?: AdminSection[] }) {
         <AdminsOnly user={user} />
       ) : (
         <Stack gap="md">
-          <Paper component="section" aria-label={t('admin.title')} withBorder px="md" py="xs" radius="md">
-            <Group justify="space-between" wrap="wrap" gap="xs">
-              <Text fw={700}>{t('admin.shell.title', { tenant: user.tenant.name })}</Text>
-              <Text size="sm" data-testid="portal-address">
-                {t('admin.shell.portal')}{' '}
-                <Anchor href={`/s/${user.tenant.handle}/returns`}>
-                  {`${window.location.origin}/s/${user.tenant.handle}/returns`}
-                </Anchor>
-              </Text>
-              <Text size="sm" data-testid="admin-user">
-                {t('admin.shell.user', { name: user.user.name, role: roleLabel(t, user.user.role) })}
-              </Text>
-            </Group>
-            <nav aria-label={t('admin.nav.label')} className="admin-nav">
-              {isAdmin && (
-                <>
-                  <NavLink
-                    to="/admin/policy"
-                    className={({ isActive }) => (isActive || pathname === '/admin' ? 'active' : '')}
-                  >
-                    {t('admin.nav.policy')}
-                  </NavLink>
-                  <NavLink to="/admin/templates">{t('admin.nav.templates')}</NavLink>
-                  <NavLink to="/admin/webhooks">{t('admin.nav.webhooks')}</NavLink>
-                  <NavLink to="/admin/users">{t('admin.nav.users')}</NavLink>
-                  <NavLink to="/admin/api-keys">{t('admin.nav.apiKeys')}</NavLink>
-                </>
-              )}
-              {open.map((s) => (
-                <NavLink key={s.path} to={`/admin/${s.path}`}>
-                  {sectionLabel(t, s)}
+          <StaffBar
+            tenant={user.tenant}
+            user={{ ...user.user, roleLabel: roleLabel(t, user.user.role) }}
+            purchasingAgent={user.tenant.kind === 'purchasing_agent'}
+            userTestId="admin-user"
+          >
+            <Text size="sm" data-testid="portal-address">
+              {t('admin.shell.portal')}{' '}
+              <Anchor href={`/s/${user.tenant.handle}/returns`}>
+                {`${window.location.origin}/s/${user.tenant.handle}/returns`}
+              </Anchor>
+            </Text>
+            {isAdmin && (
+              <nav aria-label={t('admin.nav.label')} className="admin-nav">
+                <NavLink
+                  to="/admin/policy"
+                  className={({ isActive }) => (isActive || pathname === '/admin' ? 'active' : '')}
+                >
+                  {t('admin.nav.policy')}
                 </NavLink>
-              ))}
-            </nav>
-          </Paper>
+                <NavLink to="/admin/templates">{t('admin.nav.templates')}</NavLink>
+                <NavLink to="/admin/webhooks">{t('admin.nav.webhooks')}</NavLink>
+                <NavLink to="/admin/users">{t('admin.nav.users')}</NavLink>
+                <NavLink to="/admin/api-keys">{t('admin.nav.apiKeys')}</NavLink>
+              </nav>
+            )}
+          </StaffBar>
           <ErrorBoundary resetKey={pathname}>
             <Routes>
               <Route index element={home} />

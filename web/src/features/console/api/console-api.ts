@@ -4,12 +4,19 @@ import type { BreakdownRow } from '../../../components/breakdown-table.tsx';
 import { api } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { Conversion, ItemisedRow } from '../../../lib/sourcing.ts';
-import { csrf, csrfHeader, fetchMe, STAFF_ME_KEY, setCsrfToken } from '../../../lib/staff-session.ts';
+import {
+  csrf,
+  csrfHeader,
+  fetchMe,
+  STAFF_ME_KEY,
+  setCsrfToken,
+  useSignOut,
+} from '../../../lib/staff-session.ts';
 import type { CaseSourcing } from './sourcing-api.ts';
 
 export type Me = {
   user: { id: string; email: string; name: string; role: string; tenantId: string };
-  tenant: { name: string };
+  tenant: { name: string; kind: string; handle: string };
   csrfToken: string;
 };
 
@@ -202,18 +209,8 @@ export function useConfirmPasswordReset() {
   });
 }
 
-export function useLogout() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: () => staffApi.post<unknown>('/api/v1/auth/logout'),
-    onSettled: () => {
-      setCsrfToken('');
-      // Nothing a staff member saw stays in memory after signing out.
-      qc.clear();
-      qc.setQueryData(consoleKeys.me, null);
-    },
-  });
-}
+/** Signing out, as every staff page does it (the shared session helper). */
+export const useLogout = useSignOut;
 
 export function useQueueCounts() {
   return useQuery({

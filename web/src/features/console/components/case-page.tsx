@@ -19,6 +19,7 @@ import {
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
+import { ScrollRegion } from '../../../components/scroll-region.tsx';
 import { isApiError } from '../../../lib/api.ts';
 import type { MessageKey } from '../../../lib/i18n/en.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
@@ -294,39 +295,41 @@ function Decision({ view }: { view: CaseView }) {
         </ul>
       )}
       {d.rules.length > 0 && (
-        <Table data-testid="rule-trace" verticalSpacing={4}>
-          <caption className="visually-hidden">{t('console.decision.caption')}</caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('console.decision.col.rule')}</Table.Th>
-              <Table.Th scope="col">{t('console.decision.col.result')}</Table.Th>
-              <Table.Th scope="col">{t('console.decision.col.action')}</Table.Th>
-              <Table.Th scope="col">{t('console.decision.col.note')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {d.rules.map((r) => (
-              <Table.Tr key={r.ruleId} data-fired={r.fired} className="rule-row">
-                <Table.Th scope="row" fw={r.fired ? 700 : 400}>
-                  {r.ruleId}
-                </Table.Th>
-                <Table.Td>
-                  {r.fired ? (
-                    <Badge color="violet.9">{t('console.decision.fired')}</Badge>
-                  ) : (
-                    <Text size="sm" c="dimmed">
-                      {t('console.decision.notMatched')}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>{label(t, 'rule', r.action)}</Table.Td>
-                <Table.Td>
-                  <Text size="sm">{r.note ?? ''}</Text>
-                </Table.Td>
+        <ScrollRegion label={t('console.decision.caption')}>
+          <Table data-testid="rule-trace" verticalSpacing={4}>
+            <caption className="visually-hidden">{t('console.decision.caption')}</caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('console.decision.col.rule')}</Table.Th>
+                <Table.Th scope="col">{t('console.decision.col.result')}</Table.Th>
+                <Table.Th scope="col">{t('console.decision.col.action')}</Table.Th>
+                <Table.Th scope="col">{t('console.decision.col.note')}</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {d.rules.map((r) => (
+                <Table.Tr key={r.ruleId} data-fired={r.fired} className="rule-row">
+                  <Table.Th scope="row" fw={r.fired ? 700 : 400}>
+                    {r.ruleId}
+                  </Table.Th>
+                  <Table.Td>
+                    {r.fired ? (
+                      <Badge color="violet.9">{t('console.decision.fired')}</Badge>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        {t('console.decision.notMatched')}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{label(t, 'rule', r.action)}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{r.note ?? ''}</Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollRegion>
       )}
     </Stack>
   );
@@ -344,87 +347,89 @@ function Lines({ view }: { view: CaseView }) {
   ];
   return (
     <Stack gap="sm">
-      <Table verticalSpacing={4}>
-        <caption className="visually-hidden">{t('console.lines.caption')}</caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">{t('console.lines.col.item')}</Table.Th>
-            <Table.Th scope="col">{t('console.lines.col.qty')}</Table.Th>
-            <Table.Th scope="col">{t('console.lines.col.reason')}</Table.Th>
-            <Table.Th scope="col">{t('console.lines.col.inspection')}</Table.Th>
-            <Table.Th scope="col" className="money">
-              {t('console.lines.col.refund')}
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {ret.lines.map((l) => (
-            <Table.Tr key={l.id}>
-              <Table.Th scope="row" fw={400}>
-                {l.title}
-                <Text size="xs" c="dimmed">
-                  {l.sku}
-                </Text>
+      <ScrollRegion label={t('console.lines.caption')}>
+        <Table verticalSpacing={4}>
+          <caption className="visually-hidden">{t('console.lines.caption')}</caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('console.lines.col.item')}</Table.Th>
+              <Table.Th scope="col">{t('console.lines.col.qty')}</Table.Th>
+              <Table.Th scope="col">{t('console.lines.col.reason')}</Table.Th>
+              <Table.Th scope="col">{t('console.lines.col.inspection')}</Table.Th>
+              <Table.Th scope="col" className="money">
+                {t('console.lines.col.refund')}
               </Table.Th>
-              <Table.Td>{l.quantity}</Table.Td>
-              <Table.Td>
-                {/* The shop's own reason code: data, shown as stored. */}
-                {words(l.reasonCode)}
-                {l.note && (
-                  <Text size="xs" c="dimmed">
-                    “{l.note}”
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                {l.acceptedQuantity === null
-                  ? '—'
-                  : t('console.lines.accepted', {
-                      count: l.acceptedQuantity,
-                      condition: label(t, 'condition', l.condition ?? 'new'),
-                    })}
-              </Table.Td>
-              <Table.Td className="money">{money(l.refundAmount, ret.currency)}</Table.Td>
             </Table.Tr>
-          ))}
-          {fees
-            .filter(([, v]) => typeof v === 'number' && v !== 0)
-            .map(([label, v]) => (
-              <Table.Tr key={label}>
-                <Table.Th scope="row" fw={400} colSpan={4}>
-                  {label}
+          </Table.Thead>
+          <Table.Tbody>
+            {ret.lines.map((l) => (
+              <Table.Tr key={l.id}>
+                <Table.Th scope="row" fw={400}>
+                  {l.title}
+                  <Text size="xs" c="dimmed">
+                    {l.sku}
+                  </Text>
                 </Table.Th>
-                <Table.Td className="money">−{money(Math.abs(v as number), ret.currency)}</Table.Td>
+                <Table.Td>{l.quantity}</Table.Td>
+                <Table.Td>
+                  {/* The shop's own reason code: data, shown as stored. */}
+                  {words(l.reasonCode)}
+                  {l.note && (
+                    <Text size="xs" c="dimmed">
+                      “{l.note}”
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {l.acceptedQuantity === null
+                    ? '—'
+                    : t('console.lines.accepted', {
+                        count: l.acceptedQuantity,
+                        condition: label(t, 'condition', l.condition ?? 'new'),
+                      })}
+                </Table.Td>
+                <Table.Td className="money">{money(l.refundAmount, ret.currency)}</Table.Td>
               </Table.Tr>
             ))}
-          {ret.adjustment && (
+            {fees
+              .filter(([, v]) => typeof v === 'number' && v !== 0)
+              .map(([label, v]) => (
+                <Table.Tr key={label}>
+                  <Table.Th scope="row" fw={400} colSpan={4}>
+                    {label}
+                  </Table.Th>
+                  <Table.Td className="money">−{money(Math.abs(v as number), ret.currency)}</Table.Td>
+                </Table.Tr>
+              ))}
+            {ret.adjustment && (
+              <Table.Tr>
+                <Table.Th scope="row" fw={400} colSpan={4}>
+                  {t('console.lines.adjustment', { reason: ret.adjustment.reason })}
+                </Table.Th>
+                <Table.Td className="money">{money(ret.adjustment.amount, ret.currency)}</Table.Td>
+              </Table.Tr>
+            )}
+            {bonus > 0 && (
+              <Table.Tr data-row="bonus">
+                <Table.Th scope="row" fw={400} colSpan={4}>
+                  {t('console.lines.bonus')}
+                </Table.Th>
+                <Table.Td className="money">{money(bonus, ret.currency)}</Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+          <Table.Tfoot>
             <Table.Tr>
-              <Table.Th scope="row" fw={400} colSpan={4}>
-                {t('console.lines.adjustment', { reason: ret.adjustment.reason })}
+              <Table.Th scope="row" colSpan={4}>
+                {t('console.lines.total')}
               </Table.Th>
-              <Table.Td className="money">{money(ret.adjustment.amount, ret.currency)}</Table.Td>
+              <Table.Td className="money" fw={700} data-testid="case-refund-total">
+                {money(q.breakdown?.total ?? ret.refundTotal, ret.currency)}
+              </Table.Td>
             </Table.Tr>
-          )}
-          {bonus > 0 && (
-            <Table.Tr data-row="bonus">
-              <Table.Th scope="row" fw={400} colSpan={4}>
-                {t('console.lines.bonus')}
-              </Table.Th>
-              <Table.Td className="money">{money(bonus, ret.currency)}</Table.Td>
-            </Table.Tr>
-          )}
-        </Table.Tbody>
-        <Table.Tfoot>
-          <Table.Tr>
-            <Table.Th scope="row" colSpan={4}>
-              {t('console.lines.total')}
-            </Table.Th>
-            <Table.Td className="money" fw={700} data-testid="case-refund-total">
-              {money(q.breakdown?.total ?? ret.refundTotal, ret.currency)}
-            </Table.Td>
-          </Table.Tr>
-        </Table.Tfoot>
-      </Table>
+          </Table.Tfoot>
+        </Table>
+      </ScrollRegion>
       {ret.customerNote && (
         <Text size="sm">{t('console.lines.customerNote', { note: ret.customerNote })}</Text>
       )}
@@ -541,19 +546,21 @@ function Order({ view }: { view: CaseView }) {
       : []),
   ];
   return (
-    <Table verticalSpacing={2}>
-      <caption className="visually-hidden">{t('console.case.section.order')}</caption>
-      <Table.Tbody>
-        {rows.map(([k, v]) => (
-          <Table.Tr key={k}>
-            <Table.Th scope="row" fw={400}>
-              {k}
-            </Table.Th>
-            <Table.Td className="money">{v}</Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <ScrollRegion label={t('console.case.section.order')}>
+      <Table verticalSpacing={2}>
+        <caption className="visually-hidden">{t('console.case.section.order')}</caption>
+        <Table.Tbody>
+          {rows.map(([k, v]) => (
+            <Table.Tr key={k}>
+              <Table.Th scope="row" fw={400}>
+                {k}
+              </Table.Th>
+              <Table.Td className="money">{v}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </ScrollRegion>
   );
 }
 

@@ -2,7 +2,6 @@ import {
   Alert,
   Anchor,
   Button,
-  Group,
   Loader,
   Paper,
   PasswordInput,
@@ -14,17 +13,18 @@ import {
 import { type FormEvent, useState } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
+import { StaffBar } from '../../../components/staff-bar.tsx';
 import { isApiError } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { loginPath, safeNext } from '../../../lib/safe-next.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
-import { type Me, useLogin, useLogout, useMe, useStaffStream } from '../api/console-api.ts';
+import { type Me, useLogin, useMe, useStaffStream } from '../api/console-api.ts';
 import { CasePage } from './case-page.tsx';
 import { label } from './format.ts';
 import { ForgotPasswordPage, ResetPasswordPage } from './password-reset-pages.tsx';
 import './console.css';
 import { QueuePage } from './queue-page.tsx';
-import { WAREHOUSE_ROLES, WarehousePage } from './warehouse-page.tsx';
+import { WarehousePage } from './warehouse-page.tsx';
 
 /** `/console/*`: sign-in, the queues and one case; everything but the sign-in needs a session. */
 export function ConsoleApp() {
@@ -58,56 +58,16 @@ export function ConsoleApp() {
 
 function SignedIn({ me }: { me: Me }) {
   const { t } = useI18n();
-  const logout = useLogout();
-  const navigate = useNavigate();
   const { pathname } = useLocation();
   useStaffStream(true);
   return (
     <Stack gap="md">
-      <Paper component="section" aria-label={t('console.shell.label')} withBorder px="md" py="xs" radius="md">
-        <Group justify="space-between" wrap="wrap" gap="xs">
-          <Group gap="md" wrap="wrap">
-            <Text fw={700}>{t('console.shell.title', { tenant: me.tenant.name })}</Text>
-            {WAREHOUSE_ROLES.includes(me.user.role) && (
-              <Group component="nav" aria-label={t('console.shell.nav')} gap="sm">
-                <Anchor
-                  component={Link}
-                  to="/console"
-                  size="sm"
-                  aria-current={pathname === '/console' ? 'page' : undefined}
-                >
-                  {t('console.shell.queues')}
-                </Anchor>
-                <Anchor
-                  component={Link}
-                  to="/console/warehouse"
-                  size="sm"
-                  aria-current={pathname.startsWith('/console/warehouse') ? 'page' : undefined}
-                  data-testid="nav-warehouse"
-                >
-                  {t('console.shell.warehouse')}
-                </Anchor>
-              </Group>
-            )}
-          </Group>
-          <Group gap="sm">
-            <Text size="sm" data-testid="console-user">
-              {t('console.shell.user', {
-                name: me.user.name,
-                role: label(t, 'role', me.user.role, (r) => r),
-              })}
-            </Text>
-            <Button
-              size="xs"
-              variant="default"
-              loading={logout.isPending}
-              onClick={() => logout.mutate(undefined, { onSettled: () => navigate('/console/login') })}
-            >
-              {t('console.shell.signOut')}
-            </Button>
-          </Group>
-        </Group>
-      </Paper>
+      <StaffBar
+        tenant={me.tenant}
+        user={{ ...me.user, roleLabel: label(t, 'role', me.user.role, (r) => r) }}
+        purchasingAgent={me.tenant.kind === 'purchasing_agent'}
+        userTestId="console-user"
+      />
       <ErrorBoundary resetKey={pathname}>
         <Routes>
           <Route index element={<QueuePage />} />

@@ -68,6 +68,11 @@ export function QueuePage() {
   const [search, setSearch] = useState(q);
   const counts = useQueueCounts();
   const rows = useQueueRows(queue, q);
+  const me = useMe();
+  // Seller deadlines are a purchasing agent's: a merchant's console has no such queue.
+  const shownQueues = QUEUES.filter(
+    (name) => name !== 'seller_deadline' || me.data?.tenant.kind === 'purchasing_agent',
+  );
   const bulk = useBulk();
   const navigate = useNavigate();
   const searchRef = useRef<HTMLInputElement>(null);
@@ -80,7 +85,6 @@ export function QueuePage() {
   const [results, setResults] = useState<Record<string, BulkResult>>({});
 
   const list: QueueRow[] = useMemo(() => rows.data?.pages.flatMap((p) => p.data) ?? [], [rows.data]);
-  const me = useMe();
   // Exports carry customers' names and emails: supervisors and admins only, as the API enforces.
   const canExport = me.data?.user.role === 'admin' || me.data?.user.role === 'supervisor';
 
@@ -371,7 +375,7 @@ export function QueuePage() {
 
       <Tabs value={activeTab} onChange={setQueue} activateTabWithKeyboard={false}>
         <Tabs.List aria-label={t('console.queue.tabs')}>
-          {QUEUES.map((name) => (
+          {shownQueues.map((name) => (
             <Tabs.Tab key={name} value={name} data-testid={`queue-tab-${name}`}>
               {label(t, 'queueName', name)}{' '}
               <Badge size="sm" variant="filled" color="gray.8" ml={4}>
@@ -380,7 +384,7 @@ export function QueuePage() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
-        {QUEUES.map((name) => (
+        {shownQueues.map((name) => (
           <Tabs.Panel key={name} value={name} pt="md">
             {name === activeTab && <Stack gap="md">{body}</Stack>}
           </Tabs.Panel>

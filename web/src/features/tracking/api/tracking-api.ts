@@ -8,6 +8,8 @@ import type { Conversion, ItemisedRow } from '../../../lib/sourcing.ts';
 /** GET /api/v1/track/:token — the public view of one return (no personal data). */
 export type TrackingView = {
   rmaNumber: string;
+  /** The shop the return belongs to (the header shows it). */
+  shop: { name: string; handle: string } | null;
   status: string;
   returnless: boolean;
   timeline: { status: string; action: string; note: string | null; at: string }[];

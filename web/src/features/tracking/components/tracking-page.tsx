@@ -4,6 +4,7 @@ import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.ts
 import { ItemisedRefund } from '../../../components/itemised-refund.tsx';
 import { isApiError } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import { useShowShop } from '../../../lib/shop-brand.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { type TrackingView, useTracking, useTrackingStream } from '../api/tracking-api.ts';
 import { InboxPanel } from './inbox-panel.tsx';
@@ -72,7 +73,8 @@ function TrackingDetails({
   const headline = settledAs
     ? t(`status.refunded.headline.${settledAs}` as const)
     : t(statusKey(view.status, 'headline'));
-  useDocumentTitle(`${headline} (${view.rmaNumber})`, t('app.shopName'));
+  useDocumentTitle(`${headline} (${view.rmaNumber})`, view.shop?.name ?? t('app.shopName'));
+  useShowShop(view.shop?.name, view.shop?.handle);
   const announcement = useStatusAnnouncement(view.status, t(statusKey(view.status, 'label')));
   const awaitingParcel = view.status === 'awaiting_shipment';
 
