@@ -349,7 +349,12 @@ export async function buildApp(services: Services, config: AppConfig) {
     publicRateLimit: config.publicRateLimit,
   });
   registerOrderRoutes(app, services.orders);
-  registerPolicyRoutes(app, services.policies);
+  registerPolicyRoutes(app, services.policies, {
+    actorName: async (tenantId, actor) =>
+      actor.type === 'staff'
+        ? services.identity.userName(tenantId, actor.id)
+        : ((await services.identity.listApiKeys(tenantId)).find((k) => k.id === actor.id)?.name ?? null),
+  });
   registerReturnRoutes(app, services.returns, services.returnActions, {
     publicRateLimit: config.publicRateLimit,
   });

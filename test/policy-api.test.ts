@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderBody } from './helpers/fixtures.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { createStaff, staffSignIn, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -83,6 +83,84 @@ describe('policy API', () => {
     });
     expect([400, 422]).toContain(badField.status);
     expect((await api.get('/api/v1/policy')).body.version).toBe(1);
+  });
+});
+
+describe('policy versions: who published them, and rolling back', () => {
+  type Version = {
+    version: number;
+    publishedBy: { type: string; id: string | null; name: string | null };
+    policy: Record<string, unknown>;
+  };
+
+  it('names the publisher of every version: the staff member, the API key, or the system', async () => {
+    const other = await t.otherTenant();
+    const priya = await createStaff(t, 'admin', { name: 'Priya Raman', tenantId: other.tenant.tenantId });
+    const session = await staffSignIn(t, priya.email);
+    const current = (await other.api.get('/api/v1/policy')).body.policy;
+    const byStaff = await session.put('/api/v1/policy', { ...current, returnWindowDays: 45 });
+    expect(byStaff.status).toBe(200);
+    expect(byStaff.body.publishedBy).toMatchObject({ type: 'staff', name: 'Priya Raman' });
+    expect((await other.api.put('/api/v1/policy', { ...current, returnWindowDays: 60 })).status).toBe(200);
+
+    const versions = (await session.get('/api/v1/policy/versions')).body.data as Version[];
+    expect(versions.map((v) => [v.version, v.publishedBy.type, v.publishedBy.name])).toEqual([
+      [3, 'api', 'Default key'],
+      [2, 'staff', 'Priya Raman'],
+      [1, 'system', null],
+    ]);
+    expect(versions[1]!.publishedBy.id).toBe(byStaff.body.publishedBy.id);
+    expect((await other.api.get('/api/v1/policy')).body.publishedBy).toMatchObject({
+      type: 'api',
+      name: 'Default key',
+    });
+  });
+
+  it('rolls back by publishing the old document as a new version; no version is changed', async () => {
+    const other = await t.otherTenant();
+    const admin = await staffSignIn(t, other.tenant.adminEmail, other.tenant.adminPassword);
+    const v1 = (await admin.get('/api/v1/policy')).body.policy;
+    expect((await admin.put('/api/v1/policy', { ...v1, returnWindowDays: 7, rules: [] })).status).toBe(200);
+
+    const rolled = await admin.post('/api/v1/policy/versions/1/rollback', {});
+    expect(rolled.status).toBe(200);
+    expect(rolled.body.version).toBe(3);
+    expect(rolled.body.policy).toEqual(v1);
+    expect(rolled.body.publishedBy).toMatchObject({ type: 'staff', name: 'Administrator' });
+
+    const versions = (await admin.get('/api/v1/policy/versions')).body.data as Version[];
+    expect(versions.map((v) => v.version)).toEqual([3, 2, 1]);
+    expect(versions[1]!.policy).toMatchObject({ returnWindowDays: 7, rules: [] });
+    expect(versions[2]!.policy).toEqual(v1);
+    expect((await admin.get('/api/v1/policy')).body.version).toBe(3);
+
+    const missing = await admin.post('/api/v1/policy/versions/99/rollback', {});
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('not_found');
+    const agent = await createStaff(t, 'agent', { tenantId: other.tenant.tenantId });
+    const refused = await (await staffSignIn(t, agent.email)).post('/api/v1/policy/versions/1/rollback', {});
+    expect(refused.status).toBe(403);
+    expect((await admin.get('/api/v1/policy')).body.version).toBe(3);
+  });
+
+  it("refuses to roll back to another tenant's version: the number is this tenant's only", async () => {
+    const a = await t.otherTenant();
+    const b = await t.otherTenant();
+    const base = (await a.api.get('/api/v1/policy')).body.policy;
+    expect((await a.api.put('/api/v1/policy', { ...base, returnWindowDays: 9 })).status).toBe(200);
+    expect((await b.api.post('/api/v1/policy/versions/2/rollback', {})).status).toBe(404);
+    expect((await b.api.get('/api/v1/policy/versions')).body.data).toHaveLength(1);
+  });
+
+  it('serves the policy guide the editor links to, as text', async () => {
+    const res = await fetch(`${t.baseUrl}/api/v1/policy/guide`, {
+      headers: { authorization: `Bearer ${t.tenant.apiKey}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; charset=utf-8/);
+    const text = await res.text();
+    expect(text).toContain('## Rules');
+    expect(text).toContain('returnWindowDays');
   });
 });
 

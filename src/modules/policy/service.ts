@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { type Database, parseJson, type TenantKind } from '../../platform/db/schema.ts';
-import { unprocessable } from '../../platform/errors.ts';
+import { notFound, unprocessable } from '../../platform/errors.ts';
 import { defaultPolicy, purchasingAgentPolicy } from './default-policy.ts';
 import { type Policy, validatePolicy } from './policy-schema.ts';
 
@@ -35,12 +35,15 @@ export function createPolicyService({ db, clock }: { db: Db; clock: Clock }) {
     };
   }
 
-  return {
-    currentPolicy: (tenantId: string, ex: Executor = db) => current(ex, tenantId),
-
-    /** Stores `policy` as the next version after checking what the schema cannot; old versions stay. */
-    async publishPolicy(tenantId: string, policy: Policy, createdBy: string): Promise<PolicyVersion> {
-      const problems = validatePolicy(policy);
+  /** Validates and stores what `source` reads (inside the transaction) as the next version. */
+  async function publish(
+    tenantId: string,
+    createdBy: string,
+    source: (trx: Executor) => Promise<Policy>,
+  ): Promise<PolicyVersion> {
+    return db.transaction().execute(async (trx) => {
+      const document = await source(trx);
+      const problems = validatePolicy(document);
       if (problems.length) {
         throw unprocessable(
           'invalid_policy',
@@ -48,23 +51,51 @@ export function createPolicyService({ db, clock }: { db: Db; clock: Clock }) {
           problems,
         );
       }
-      return db.transaction().execute(async (trx) => {
-        const { version } = await current(trx, tenantId);
-        const next = { version: version + 1, policy, createdAt: clock.now().toISOString(), createdBy };
-        // The primary key (tenant_id, version) makes a concurrent publish fail instead of overwrite.
-        await trx
-          .insertInto('policies')
-          .values({
-            tenantId,
-            version: next.version,
-            document: JSON.stringify(policy),
-            createdAt: next.createdAt,
-            createdBy,
-          })
-          .execute();
-        return next;
-      });
-    },
+      const { version } = await current(trx, tenantId);
+      const next = {
+        version: version + 1,
+        policy: document,
+        createdAt: clock.now().toISOString(),
+        createdBy,
+      };
+      // The primary key (tenant_id, version) makes a concurrent publish fail instead of overwrite.
+      await trx
+        .insertInto('policies')
+        .values({
+          tenantId,
+          version: next.version,
+          document: JSON.stringify(document),
+          createdAt: next.createdAt,
+          createdBy,
+        })
+        .execute();
+      return next;
+    });
+  }
+
+  return {
+    currentPolicy: (tenantId: string, ex: Executor = db) => current(ex, tenantId),
+
+    /** Stores `policy` as the next version after checking what the schema cannot; old versions stay. */
+    publishPolicy: (tenantId: string, policy: Policy, createdBy: string): Promise<PolicyVersion> =>
+      publish(tenantId, createdBy, async () => policy),
+
+    /**
+     * Publishes the document of an earlier version as the next version. History is never rewritten:
+     * returns decided by the versions in between keep pointing at them.
+     */
+    rollBackPolicy: (tenantId: string, toVersion: number, createdBy: string): Promise<PolicyVersion> =>
+      publish(tenantId, createdBy, async (trx) => {
+        const row = await trx
+          .selectFrom('policies')
+          .select('document')
+          .where('tenantId', '=', tenantId)
+          .where('version', '=', toVersion)
+          .executeTakeFirst();
+        if (!row) throw notFound('Policy version');
+        // Checked again on the way in: an old document may not pass rules added since it was written.
+        return parseJson<Policy>(row.document);
+      }),
 
     async listVersions(tenantId: string): Promise<PolicyVersion[]> {
       const rows = await db
