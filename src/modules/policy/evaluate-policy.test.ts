@@ -149,7 +149,7 @@ describe('return shipping fee', () => {
     const a = assess(policy(), [line(), line({ orderLineId: 'l2' })]);
     expect(a.returnShippingFee).toBe(595);
     expect(a.explanation).toContain(
-      'Return shipping of USD 5.95 is deducted because the reason is not a fault of ours.',
+      'Return shipping of $5.95 is deducted because the reason is not a fault of ours.',
     );
     const jpy = assess(policy(), [line()], undefined, order({ currency: 'JPY' }));
     expect(jpy.returnShippingFee).toBe(800);
@@ -185,7 +185,7 @@ describe('decideReturn', () => {
     const over = decide(policy(), [line()], 20_001);
     expect(over.outcome).toBe('needs_review');
     expect(over.explanation.at(-1)).toBe(
-      'Refunds above USD 200.00 are checked by our team; an agent will look at yours shortly.',
+      'Refunds above $200.00 are checked by our team; an agent will look at yours shortly.',
     );
     expect(decide(policy(), [line()], 30_000, 'JPY').outcome).toBe('approved');
     expect(decide(policy(), [line()], 30_001, 'JPY').outcome).toBe('needs_review');
@@ -220,7 +220,7 @@ describe('decideReturn', () => {
     const at = decide(policy(), [line()], 1_500);
     expect(at).toMatchObject({ outcome: 'approved', returnless: true });
     expect(at.explanation.at(-1)).toBe(
-      "You can keep the items: for refunds of USD 15.00 or less we don't ask for them back.",
+      "You can keep the items: for refunds of $15.00 or less we don't ask for them back.",
     );
     expect(decide(policy(), [line()], 1_501).returnless).toBe(false);
     expect(decide(policy(), [line()], 1_000, 'AUD').returnless).toBe(false);
@@ -464,7 +464,7 @@ describe('assess, price, decide', () => {
       '“Red T-shirt” is within the 30-day return window (until 12 March 2026).',
       '“Headphones” is within the 15-day return window (until 25 February 2026).',
       'A restocking fee of 10% of the price applies to “Headphones”.',
-      'Return shipping of USD 5.95 is deducted because the reason is not a fault of ours.',
+      'Return shipping of $5.95 is deducted because the reason is not a fault of ours.',
       'Your return is approved.',
     ]);
   });

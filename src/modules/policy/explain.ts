@@ -1,4 +1,4 @@
-import { formatMoney, formatMoneyFor } from '../../platform/money.ts';
+import { formatMoneyFor } from '../../platform/money.ts';
 
 /**
  * The sentences a decision explains itself with, as keys and values, so one decision reads in
@@ -43,7 +43,8 @@ function fmtFor(locale: ExplainLocale): Fmt {
         const d = new Date(ms);
         return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
       },
-      money: (m) => formatMoney(m.money, m.currency),
+      // As the pages show money ("$5.95"), so one page never mixes two styles.
+      money: (m) => formatMoneyFor(m.money, m.currency, 'en'),
     };
   }
   const list = new Intl.ListFormat(locale, { type: 'conjunction' });
