@@ -60,6 +60,7 @@ const MATRIX: Record<string, Access> = {
   'PUT /api/v1/notification-templates/:event/:locale': 'admin',
   'GET /api/v1/notifications': 'leads',
   'GET /api/v1/notifications/:id': 'leads',
+  'GET /api/v1/orders': 'staff',
   'GET /api/v1/orders/:id': 'staff',
   'GET /api/v1/orders/:id/events': 'staff',
   'GET /api/v1/orders/:id/stages': 'staff',

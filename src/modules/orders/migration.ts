@@ -28,3 +28,16 @@ export function orderEvents(t: ColumnTypes) {
     },
   };
 }
+
+/** GET /api/v1/orders pages newest placed first: an index in that order keeps each page cheap. */
+export function ordersPlacedIndex() {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('orders_placed_ix')
+        .on('orders')
+        .columns(['tenant_id', 'placed_at', 'id'])
+        .execute();
+    },
+  };
+}

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { access } from '../../platform/http/access.ts';
-import { errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
+import { errorResponses, IdParams, Nullable, PageQuery } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
-import { OrderInput, OrderView, OrderWithPaymentView } from './schemas.ts';
+import { OrderInput, OrderSummaryView, OrderView, OrderWithPaymentView } from './schemas.ts';
 import type { OrdersService } from './service.ts';
 
 export function registerOrderRoutes(app: AppInstance, orders: OrdersService): void {
@@ -28,6 +28,28 @@ export function registerOrderRoutes(app: AppInstance, orders: OrdersService): vo
       });
       return reply.code(created ? 201 : 200).send(await orders.orderWithPayment(tenantId, order.id));
     },
+  );
+
+  app.get(
+    '/api/v1/orders',
+    {
+      config: access.staff,
+      schema: {
+        tags: ['orders'],
+        summary: 'List orders, newest placed first; search by order number, customer email or name',
+        description:
+          'Sorted by `placedAt` (then id), newest first, so imported history takes its place by its own dates. `q` matches part of the order number (any case, with or without `#`), of the email or of the name. Pages by `cursor` (the `nextCursor` of the page before); a cursor this API did not give out answers 400 `invalid_cursor`.',
+        querystring: Type.Object(
+          { q: Type.Optional(Type.String({ maxLength: 200 })), ...PageQuery },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ data: Type.Array(OrderSummaryView), nextCursor: Nullable(Type.String()) }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (request) => orders.listOrders(authOf(request).tenantId, request.query),
   );
 
   app.get(

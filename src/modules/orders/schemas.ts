@@ -190,6 +190,19 @@ export const OrderView = Type.Object({
 });
 export type OrderView = Static<typeof OrderView>;
 
+export const OrderSummaryView = Type.Object({
+  id: Type.String(),
+  externalId: Type.String(),
+  orderNumber: Type.String(),
+  currency: Type.String(),
+  placedAt: Type.String(),
+  deliveredAt: Type.Union([Type.String(), Type.Null()]),
+  customer: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
+  totalAmount: Type.Integer({ description: 'What the customer paid, minor units.' }),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
 export const PaymentView = Type.Object({
   provider: Type.String(),
   paymentRef: Type.Union([Type.String(), Type.Null()]),

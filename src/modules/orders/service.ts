@@ -167,6 +167,75 @@ export function createOrdersService({
       return { ...order, payment: await payments.orderMoney(tenantId, orderId) };
     },
 
+    /**
+     * Orders newest placed first (imported history keeps its own dates), by cursor over
+     * (placedAt, id); `q` finds an order number (any case, with or without `#`), or part of the
+     * customer's email or name.
+     */
+    async listOrders(tenantId: string, q: { q?: string; limit?: number; cursor?: string }) {
+      const limit = q.limit ?? 20;
+      let query = db
+        .selectFrom('orders')
+        .innerJoin('customers', (j) =>
+          j
+            .onRef('customers.tenantId', '=', 'orders.tenantId')
+            .onRef('customers.id', '=', 'orders.customerId'),
+        )
+        .select([
+          'orders.id',
+          'orders.externalId',
+          'orders.orderNumber',
+          'orders.currency',
+          'orders.placedAt',
+          'orders.deliveredAt',
+          'orders.totalAmount',
+          'orders.createdAt',
+          'orders.updatedAt',
+          'customers.id as customerId',
+          'customers.email as customerEmail',
+          'customers.name as customerName',
+        ])
+        .where('orders.tenantId', '=', tenantId);
+      const text = q.q?.trim().toLowerCase();
+      if (text) {
+        // LIKE wildcards typed by a person are taken as letters to look for, not as patterns.
+        const like = (t: string) => `%${t.replace(/[%_\\]/g, '')}%`;
+        query = query.where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['orders.orderNumber']), 'like', like(text.replace(/^#/, ''))),
+            eb('customers.email', 'like', like(text)),
+            eb(eb.fn('lower', ['customers.name']), 'like', like(text)),
+          ]),
+        );
+      }
+      if (q.cursor) {
+        const c = decodeOrderCursor(q.cursor);
+        query = query.where((eb) =>
+          eb.or([
+            eb('orders.placedAt', '<', c.placedAt),
+            eb.and([eb('orders.placedAt', '=', c.placedAt), eb('orders.id', '<', c.id)]),
+          ]),
+        );
+      }
+      const rows = await query
+        .orderBy('orders.placedAt', 'desc')
+        .orderBy('orders.id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        data: page.map(({ customerId, customerEmail, customerName, ...o }) => ({
+          ...o,
+          customer: { id: customerId, email: customerEmail, name: customerName },
+        })),
+        nextCursor:
+          rows.length > limit && last
+            ? Buffer.from(`${last.placedAt}|${last.id}`).toString('base64url')
+            : null,
+      };
+    },
+
     async requireOrderByNumber(tenantId: string, orderNumber: string): Promise<Order> {
       const row = await db
         .selectFrom('orders')
@@ -695,6 +764,14 @@ function validateOrder(input: OrderInput): void {
       problems,
     );
   }
+}
+
+function decodeOrderCursor(cursor: string): { placedAt: string; id: string } {
+  const [placedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!placedAt || !id || Number.isNaN(Date.parse(placedAt))) {
+    throw new AppError(400, 'invalid_cursor', 'The cursor is not one this API gave out.');
+  }
+  return { placedAt, id };
 }
 
 export type OrdersService = ReturnType<typeof createOrdersService>;

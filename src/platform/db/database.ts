@@ -16,7 +16,7 @@ import pg from 'pg';
 import { detection } from '../../modules/analytics/detection-migration.ts';
 import { analytics } from '../../modules/analytics/migration.ts';
 import { tenantHandles } from '../../modules/identity/migration.ts';
-import { orderEvents } from '../../modules/orders/migration.ts';
+import { orderEvents, ordersPlacedIndex } from '../../modules/orders/migration.ts';
 import { sourcing } from '../../modules/sourcing/migration.ts';
 import type { DatabaseConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
@@ -122,6 +122,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
     '0014-return-quota': returnQuota(),
     '0015-return-locale': returnLocale(),
     '0016-order-number-ci': orderNumberCaseless(),
+    '0017-orders-placed': ordersPlacedIndex(),
   };
 }
 
