@@ -70,6 +70,8 @@ describe('administration and analytics in Chinese and Spanish', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
     expect(await page.title()).toBe('退货政策 · 后台管理 · Returnflow');
     expect(await page.getByTestId('policy-version').textContent()).toBe('版本 1');
+    await page.getByRole('tab', { name: '表单' }).waitFor();
+    await page.getByRole('tab', { name: 'JSON 文本' }).click();
     expect(await page.getByLabel('政策（JSON）').inputValue()).toContain('"returnWindowDays"');
     await page.getByRole('button', { name: '预览变更' }).waitFor();
     const nav = page.getByRole('navigation', { name: '后台管理栏目' });

@@ -46,6 +46,7 @@ const signInToAdmin = (page: Page, who: StaffLogin) => signInAt(page, t.baseUrl,
 const admin = () => ({ email: t.tenant.adminEmail, password: t.tenant.adminPassword });
 
 async function editPolicy(page: Page, change: (p: Record<string, unknown>) => void) {
+  await page.getByRole('tab', { name: 'JSON' }).click();
   const box = page.getByLabel('Policy (JSON)');
   const policy = JSON.parse(await box.inputValue()) as Record<string, unknown>;
   change(policy);
@@ -64,8 +65,10 @@ describe('admin: policy editor', () => {
     await editPolicy(page, (p) => {
       (p.rules as unknown[]).push(COATS_RULE);
     });
-    // The simple fields and the JSON stay in step.
+    // The form and the JSON stay in step.
+    await page.getByRole('tab', { name: 'Form' }).click();
     await page.getByLabel('Return window (days)').fill('45');
+    await page.getByRole('tab', { name: 'JSON' }).click();
     expect(JSON.parse(await page.getByLabel('Policy (JSON)').inputValue()).returnWindowDays).toBe(45);
     expect(JSON.parse(await page.getByLabel('Policy (JSON)').inputValue()).rules).toContainEqual(COATS_RULE);
 
@@ -99,7 +102,7 @@ describe('admin: policy editor', () => {
     expect(browser.pageErrors.filter((e) => !e.includes('status of 401'))).toEqual([]);
   });
 
-  it('shows the server’s problems with their paths and keeps Publish disabled', async () => {
+  it('shows the server’s problems in words, naming where they are, and keeps Publish disabled', async () => {
     const page = await browser.newPage();
     await signInToAdmin(page, admin());
     await page.getByTestId('policy-page').waitFor();
@@ -117,15 +120,16 @@ describe('admin: policy editor', () => {
     const problems = page.getByTestId('policy-problems');
     await problems.waitFor();
     const text = await problems.textContent();
-    expect(text).toMatch(/\/rules\/\d+\/when\/field/);
-    expect(text).toContain('unknown field "line.colour"');
-    expect(text).toMatch(/\/reasons\/\d+/);
+    expect(text).toContain('Rules › by-colour › Condition › Field: Unknown field "line.colour"');
+    expect(text).toMatch(
+      /Reasons › changed_mind › Code: Reason code "changed_mind" is used more than once\./,
+    );
     expect(await page.getByTestId('publish').isDisabled()).toBe(true);
     await browser.screenshot(page, 'admin-policy-problems');
 
     // Text that is not JSON is caught before it is sent.
     await page.getByLabel('Policy (JSON)').fill('{ "rules": [');
-    expect(await problems.textContent()).toContain('(JSON)');
+    expect(await problems.textContent()).toContain('The JSON cannot be read');
     expect(await page.getByRole('button', { name: 'Preview changes' }).isDisabled()).toBe(true);
     expect(await page.getByTestId('publish').isDisabled()).toBe(true);
   });

@@ -12,6 +12,8 @@ export type PolicyVersion = {
   version: number;
   createdAt: string;
   createdBy: string;
+  /** Who published it: a staff member or API key by name (null once removed), or the system. */
+  publishedBy: { type: 'staff' | 'api' | 'system'; id: string | null; name: string | null };
   policy: Record<string, unknown>;
 };
 
@@ -98,6 +100,22 @@ export function usePublish() {
     },
   });
 }
+
+/** Publishes the document of an earlier version as the next version (after its preview). */
+export function useRollBack() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (version: number) =>
+      adminApi.post<PolicyVersion>(`/api/v1/policy/versions/${version}/rollback`),
+    onSuccess: (v) => {
+      qc.setQueryData(adminKeys.policy, v);
+      void qc.invalidateQueries({ queryKey: adminKeys.versions });
+    },
+  });
+}
+
+/** The policy guide (docs/policy.md), served as text by the API; the editor links to it. */
+export const POLICY_GUIDE_URL = '/api/v1/policy/guide';
 
 export const ROLES = ['admin', 'supervisor', 'agent', 'warehouse'] as const;
 export type StaffUser = { id: string; email: string; name: string; role: string; createdAt: string };

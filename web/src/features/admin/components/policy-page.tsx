@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Button,
   Grid,
@@ -7,62 +8,44 @@ import {
   List,
   Loader,
   Modal,
-  NumberInput,
-  Paper,
   Stack,
-  Table,
+  Tabs,
   Text,
   Textarea,
-  Title,
 } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
-import { isApiError } from '../../../lib/api.ts';
-import { type Translate, tOr, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import {
+  POLICY_GUIDE_URL,
   type PolicyPreview,
   type PolicyVersion,
   usePolicy,
-  usePolicyVersions,
   usePreview,
   usePublish,
 } from '../api/admin-api.ts';
+import { PolicyForm } from './policy-form.tsx';
+import { type PolicyDoc, placeOf, problemSentence, problemsOf } from './policy-helpers.ts';
+import { PreviewResult } from './policy-preview.tsx';
+import { PolicyVersions } from './policy-versions.tsx';
 
-type Problem = { path: string; message: string };
-
-/** A policy outcome in words; one the server adds later shows as its code. */
-function outcome(t: Translate, o: string): string {
-  return tOr(t, `admin.policy.outcome.${o}`, o);
-}
 const pretty = (policy: unknown) => JSON.stringify(policy, null, 2);
 
-/** What the server said was wrong, as a list of paths and sentences. */
-function problemsOf(error: unknown, t: Translate): Problem[] {
-  if (!error) return [];
-  if (isApiError(error) && Array.isArray(error.details)) {
-    return (error.details as Partial<Problem>[]).map((d) => ({
-      path: String(d.path ?? ''),
-      message: String(d.message ?? ''),
-    }));
-  }
-  return [{ path: '', message: error instanceof Error ? error.message : t('admin.requestFailed') }];
-}
-
 /** The editor's text as a policy object, or why not (the JSON parser's own message stays as is). */
-function parse(text: string, t: Translate): { value: Record<string, unknown> | null; error: string | null } {
+function parse(text: string, t: Translate): { value: PolicyDoc | null; error: string | null } {
   try {
     const value = JSON.parse(text) as unknown;
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       return { value: null, error: t('admin.policy.oneObject') };
     }
-    return { value: value as Record<string, unknown>, error: null };
+    return { value: value as PolicyDoc, error: null };
   } catch (e) {
     return { value: null, error: e instanceof Error ? e.message : t('admin.policy.notJson') };
   }
 }
 
-/** `/admin` and `/admin/policy`: edit the policy as JSON, preview its effect, publish it. */
+/** `/admin` and `/admin/policy`: edit the policy in a form or as JSON, preview its effect, publish it. */
 export function PolicyPage() {
   const { t } = useI18n();
   useDocumentTitle(t('admin.policy.docTitle'), 'Returnflow');
@@ -74,7 +57,10 @@ export function PolicyPage() {
 
 function PolicyEditor({ current }: { current: PolicyVersion }) {
   const { t } = useI18n();
+  // The JSON text is the one source: the form reads it and writes it back, so both views always
+  // show the same document, fields the form has no input for included.
   const [text, setText] = useState(() => pretty(current.policy));
+  const [view, setView] = useState<'form' | 'json'>('form');
   const [previewed, setPreviewed] = useState<{ text: string; result: PolicyPreview } | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [published, setPublished] = useState<number | null>(null);
@@ -82,19 +68,10 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
   const publish = usePublish();
   const parsed = useMemo(() => parse(text, t), [text, t]);
 
-  // A new version came back from the server: edit from it.
+  // A new version came back from the server (a publish, a rollback): edit from it.
   useEffect(() => {
     setText(pretty(current.policy));
   }, [current]);
-
-  const setField = (field: string, value: number | string) => {
-    if (!parsed.value || typeof value !== 'number') return;
-    setText(pretty({ ...parsed.value, [field]: value }));
-  };
-  const numberField = (field: string): number | '' => {
-    const v = parsed.value?.[field];
-    return typeof v === 'number' ? v : '';
-  };
 
   const runPreview = () => {
     if (!parsed.value) return;
@@ -119,17 +96,29 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
   };
 
   const fresh = previewed !== null && previewed.text === text;
-  const problems: Problem[] = parsed.error
-    ? [{ path: '(JSON)', message: parsed.error }]
-    : problemsOf(preview.error ?? publish.error, t);
+  const serverProblems = problemsOf(preview.error ?? publish.error);
+  // Each field shows the sentences about it; the list above the form names every place.
+  const byPath = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const p of serverProblems) {
+      if (p.path) m.set(p.path, [...(m.get(p.path) ?? []), problemSentence(p.message, t)]);
+    }
+    return m;
+  }, [serverProblems, t]);
+  const errorAt = (pointer: string) => byPath.get(pointer)?.join(' ');
 
   return (
     <Stack gap="md" data-testid="policy-page">
       <Group justify="space-between" align="baseline">
         <h1 className="admin-h1">{t('admin.policy.title')}</h1>
-        <Badge variant="light" size="lg" data-testid="policy-version">
-          {t('admin.policy.version', { version: current.version })}
-        </Badge>
+        <Group gap="md" align="baseline">
+          <Anchor href={POLICY_GUIDE_URL} target="_blank" rel="noopener" size="sm" data-testid="policy-guide">
+            {t('admin.policy.guide')}
+          </Anchor>
+          <Badge variant="light" size="lg" data-testid="policy-version">
+            {t('admin.policy.version', { version: current.version })}
+          </Badge>
+        </Group>
       </Group>
       {published !== null && (
         <Alert color="green" variant="light" role="status" data-testid="published">
@@ -139,42 +128,42 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="sm">
-            <Group gap="md" align="flex-end">
-              <NumberInput
-                label={t('admin.policy.returnWindow')}
-                min={0}
-                max={3650}
-                allowDecimal={false}
-                value={numberField('returnWindowDays')}
-                onChange={(v) => setField('returnWindowDays', v)}
-                disabled={!parsed.value}
-                w={200}
-              />
-              <NumberInput
-                label={t('admin.policy.creditBonus')}
-                min={0}
-                max={100}
-                decimalScale={2}
-                value={numberField('storeCreditBonusPercent')}
-                onChange={(v) => setField('storeCreditBonusPercent', v)}
-                disabled={!parsed.value}
-                w={200}
-              />
-            </Group>
-            <Textarea
-              className="admin-json"
-              label={t('admin.policy.json')}
-              description={t('admin.policy.jsonHint')}
-              value={text}
-              onChange={(e) => setText(e.currentTarget.value)}
-              autosize
-              minRows={16}
-              maxRows={40}
-              spellCheck={false}
-              autoCapitalize="off"
-              autoCorrect="off"
-              data-testid="policy-json"
-            />
+            <Tabs value={view} onChange={(v) => setView(v === 'json' ? 'json' : 'form')} keepMounted={false}>
+              <Tabs.List>
+                <Tabs.Tab value="form" data-testid="tab-form">
+                  {t('admin.policy.tab.form')}
+                </Tabs.Tab>
+                <Tabs.Tab value="json" data-testid="tab-json">
+                  {t('admin.policy.tab.json')}
+                </Tabs.Tab>
+              </Tabs.List>
+              <Tabs.Panel value="form" pt="sm">
+                {parsed.value ? (
+                  <PolicyForm policy={parsed.value} onChange={(p) => setText(pretty(p))} errorAt={errorAt} />
+                ) : (
+                  <Alert color="yellow" variant="light" data-testid="form-needs-json">
+                    {t('admin.policy.formNeedsJson')}
+                  </Alert>
+                )}
+              </Tabs.Panel>
+              <Tabs.Panel value="json" pt="sm">
+                <Textarea
+                  className="admin-json"
+                  label={t('admin.policy.json')}
+                  description={t('admin.policy.jsonHint')}
+                  value={text}
+                  onChange={(e) => setText(e.currentTarget.value)}
+                  autosize
+                  minRows={16}
+                  maxRows={40}
+                  spellCheck={false}
+                  autoCapitalize="off"
+                  autoCorrect="off"
+                  error={parsed.error ?? undefined}
+                  data-testid="policy-json"
+                />
+              </Tabs.Panel>
+            </Tabs>
             <Group gap="sm">
               <Button onClick={runPreview} loading={preview.isPending} disabled={!parsed.value}>
                 {t('admin.policy.preview')}
@@ -207,14 +196,19 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
-            {problems.length > 0 && (
+            {(parsed.error || serverProblems.length > 0) && (
               <Alert color="red" variant="light" title={t('admin.policy.problems')} role="alert">
                 <List size="sm" spacing={4} data-testid="policy-problems">
-                  {problems.map((p) => (
-                    <List.Item key={`${p.path}:${p.message}`}>
-                      {p.path && <code>{p.path}</code>} {p.message}
-                    </List.Item>
-                  ))}
+                  {parsed.error ? (
+                    <List.Item>{t('admin.policy.jsonProblem', { message: parsed.error })}</List.Item>
+                  ) : (
+                    serverProblems.map((p) => (
+                      <List.Item key={`${p.path}:${p.message}`} data-path={p.path}>
+                        {p.path ? `${placeOf(p.path, parsed.value, t)}: ` : ''}
+                        {problemSentence(p.message, t) || t('admin.requestFailed')}
+                      </List.Item>
+                    ))
+                  )}
                 </List>
               </Alert>
             )}
@@ -222,7 +216,7 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
           </Stack>
         </Grid.Col>
       </Grid>
-      <Versions />
+      <PolicyVersions current={current} />
       <Modal
         opened={confirming}
         onClose={() => setConfirming(false)}
@@ -249,165 +243,5 @@ function PolicyEditor({ current }: { current: PolicyVersion }) {
         </Stack>
       </Modal>
     </Stack>
-  );
-}
-
-function PreviewResult({ result }: { result: PolicyPreview }) {
-  const { t, money } = useI18n();
-  return (
-    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="preview-title">
-      <Stack gap="sm" data-testid="preview">
-        <Title order={2} size="h4" id="preview-title">
-          {t('admin.policy.previewTitle')}
-        </Title>
-        <Text size="sm" data-testid="preview-summary">
-          {t('admin.policy.previewSummary', { evaluated: result.evaluated, changed: result.changed })}
-          {result.truncated ? t('admin.policy.truncated') : ''}
-        </Text>
-        {result.amountOnly > 0 && (
-          <Text size="sm" data-testid="preview-amount-only">
-            {t('admin.policy.amountOnly', { count: result.amountOnly })}
-          </Text>
-        )}
-        <Table striped withTableBorder data-testid="transitions">
-          <Table.Caption>{t('admin.policy.transitions')}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('admin.policy.from')}</Table.Th>
-              <Table.Th scope="col">{t('admin.policy.to')}</Table.Th>
-              <Table.Th scope="col">{t('admin.policy.returns')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {result.transitions.length === 0 ? (
-              <Table.Tr>
-                <Table.Td colSpan={3}>{t('admin.policy.noTransitions')}</Table.Td>
-              </Table.Tr>
-            ) : (
-              result.transitions.map((x) => (
-                <Table.Tr
-                  key={`${x.from}-${x.to}`}
-                  data-testid="transition"
-                  data-from={x.from}
-                  data-to={x.to}
-                >
-                  <Table.Td>{outcome(t, x.from)}</Table.Td>
-                  <Table.Td>{outcome(t, x.to)}</Table.Td>
-                  <Table.Td>{x.count}</Table.Td>
-                </Table.Tr>
-              ))
-            )}
-          </Table.Tbody>
-        </Table>
-        <Table striped withTableBorder data-testid="refunds">
-          <Table.Caption>{t('admin.policy.refunds')}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('admin.policy.currency')}</Table.Th>
-              <Table.Th scope="col">{t('admin.policy.before')}</Table.Th>
-              <Table.Th scope="col">{t('admin.policy.after')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {result.refunds.length === 0 ? (
-              <Table.Tr>
-                <Table.Td colSpan={3}>{t('admin.policy.noRefunds')}</Table.Td>
-              </Table.Tr>
-            ) : (
-              result.refunds.map((r) => (
-                <Table.Tr key={r.currency}>
-                  <Table.Td>{r.currency}</Table.Td>
-                  <Table.Td>{money(r.before, r.currency)}</Table.Td>
-                  <Table.Td>{money(r.after, r.currency)}</Table.Td>
-                </Table.Tr>
-              ))
-            )}
-          </Table.Tbody>
-        </Table>
-        {result.samples.length > 0 && (
-          <Table striped withTableBorder data-testid="samples">
-            <Table.Caption>{t('admin.policy.samples')}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('admin.policy.return')}</Table.Th>
-                <Table.Th scope="col">{t('admin.policy.before')}</Table.Th>
-                <Table.Th scope="col">{t('admin.policy.after')}</Table.Th>
-                <Table.Th scope="col">{t('admin.policy.whatChanges')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {result.samples.map((s) => (
-                <Table.Tr key={s.returnId}>
-                  <Table.Td>{s.rmaNumber}</Table.Td>
-                  <Table.Td>
-                    {outcome(t, s.before)} · {money(s.beforeTotal, s.currency)}
-                  </Table.Td>
-                  <Table.Td>
-                    {outcome(t, s.after)} · {money(s.afterTotal, s.currency)}
-                  </Table.Td>
-                  <Table.Td data-testid="sample-change">
-                    {s.changes
-                      .map((c) =>
-                        c === 'decision'
-                          ? t('admin.policy.change.decision', {
-                              from: outcome(t, s.before),
-                              to: outcome(t, s.after),
-                            })
-                          : t('admin.policy.change.amount', {
-                              from: money(s.beforeTotal, s.currency),
-                              to: money(s.afterTotal, s.currency),
-                            }),
-                      )
-                      .join(' ')}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </Stack>
-    </Paper>
-  );
-}
-
-function Versions() {
-  const { t } = useI18n();
-  const versions = usePolicyVersions();
-  return (
-    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="versions-title">
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="versions-title">
-          {t('admin.policy.versions')}
-        </Title>
-        {versions.isPending ? (
-          <Loader size="sm" aria-label={t('admin.policy.versionsLoading')} />
-        ) : versions.isError ? (
-          <ErrorPanel compact error={versions.error} onRetry={() => void versions.refetch()} />
-        ) : versions.data.data.length === 0 ? (
-          <Text size="sm">{t('admin.policy.noVersions')}</Text>
-        ) : (
-          <Table striped data-testid="versions">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('admin.policy.col.version')}</Table.Th>
-                <Table.Th scope="col">{t('admin.policy.col.published')}</Table.Th>
-                <Table.Th scope="col">{t('admin.policy.col.by')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {versions.data.data.map((v) => (
-                <Table.Tr key={v.version} data-testid="version-row">
-                  <Table.Td>{v.version}</Table.Td>
-                  <Table.Td>
-                    {new Date(v.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC
-                  </Table.Td>
-                  <Table.Td>{v.createdBy}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
-      </Stack>
-    </Paper>
   );
 }
