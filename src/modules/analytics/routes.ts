@@ -37,6 +37,25 @@ const RateRow = Type.Object({
   returnLines: Type.Integer(),
   returnRate: Ratio,
 });
+const RankedRateRow = Type.Object({
+  ...RateRow.properties,
+  category: Type.String({
+    description:
+      "The SKU's category, whose rate it is shrunk toward ('' for other groupings: the whole shop's).",
+  }),
+  groupRate: Ratio,
+  adjustedRate: {
+    ...Ratio,
+    description:
+      'The rate shrunk toward the group’s: (returned + k × group rate) / (sold + k), k = `priorUnits`.',
+  },
+  rateLow: { ...Ratio, description: 'Lower end of the 95 % Wilson interval of `returnRate`.' },
+  rateHigh: { ...Ratio, description: 'Upper end of the 95 % Wilson interval of `returnRate`.' },
+});
+const Basis = Type.Union([Type.Literal('request'), Type.Literal('order')], {
+  description:
+    '`request` (default): returns count on the day they were requested. `order`: against the day their order was placed, like its sales, so a period’s rate is the share of its own sales that came back (recent periods rise as returns arrive).',
+});
 const ReasonRow = Type.Object({
   reasonCode: Type.String(),
   returnLines: Type.Integer(),
@@ -127,7 +146,7 @@ export function registerAnalyticsRoutes(app: AppInstance, analytics: AnalyticsSe
         tags: ['analytics'],
         summary: `Return rate (units returned / units sold) by SKU, product, category or period.${csvNote}`,
         description:
-          "`groupBy=seller` groups by the order lines' upstream seller (purchasing agents; SKUs with none read `(no seller)`). Returns count on the day they were requested, sales on the day the order was placed.",
+          "`groupBy=seller` groups by the order lines' upstream seller (purchasing agents; SKUs with none read `(no seller)`). Sales count on the day the order was placed; returns on the day they were requested, or with `basis=order` on their order's day. `rank=shrunk` (not for periods) ranks by the rate shrunk toward the SKU's category and adds the 95 % interval of each rate, so a SKU sold 11 times no longer tops the list by chance.",
         querystring: Type.Object({
           ...Filters,
           groupBy: Type.Optional(
@@ -135,18 +154,30 @@ export function registerAnalyticsRoutes(app: AppInstance, analytics: AnalyticsSe
               ['sku', 'product', 'category', 'seller', 'day', 'week', 'month'].map((g) => Type.Literal(g)),
             ),
           ),
+          basis: Type.Optional(Basis),
+          rank: Type.Optional(Type.Union([Type.Literal('rate'), Type.Literal('shrunk')])),
         }),
-        response: { 200: table(RateRow, { groupBy: Type.String() }), ...errorResponses(403) },
+        response: {
+          200: Type.Union([
+            table(RankedRateRow, {
+              groupBy: Type.String(),
+              basis: Basis,
+              rank: Type.Literal('shrunk'),
+              priorUnits: Type.Integer({
+                description: 'k: the pseudo-units at the group’s rate added to each row.',
+              }),
+            }),
+            table(RateRow, { groupBy: Type.String(), basis: Basis }),
+          ]),
+          ...errorResponses(403),
+        },
       },
     },
-    async (request, reply) =>
-      answer(
-        request,
-        reply,
-        'return-rate',
-        await analytics.returnRate(authOf(request).tenantId, request.query as MetricFilters),
-        RateRow,
-      ),
+    async (request, reply) => {
+      const q = request.query as MetricFilters & { rank?: 'rate' | 'shrunk' };
+      const result = await analytics.returnRate(authOf(request).tenantId, q);
+      return answer(request, reply, 'return-rate', result, q.rank === 'shrunk' ? RankedRateRow : RateRow);
+    },
   );
 
   const simple = [
@@ -200,6 +231,12 @@ export function registerAnalyticsRoutes(app: AppInstance, analytics: AnalyticsSe
           ...PageQuery,
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
           status: Type.Optional(Type.String({ maxLength: 50 })),
+          basis: Type.Optional(
+            Type.Union([Type.Literal('request'), Type.Literal('order')], {
+              description:
+                '`request` (default): returns requested in the range. `order`: returns of the orders placed in the range, whenever requested.',
+            }),
+          ),
         }),
         response: {
           200: Type.Object({

@@ -6,7 +6,8 @@ import { AppError } from '../../platform/errors.ts';
 import type { ReturnChange } from '../returns/service.ts';
 import { createHistoryImport } from './import.ts';
 import { percentile, periodOf, splitRange } from './metrics-math.ts';
-import { applySalesCells, netSales, orderSalesCells, recomputeIn, refreshReturns } from './rollups.ts';
+import { RANK_PRIOR_UNITS, rankRates } from './rate-ranking.ts';
+import { applySalesCells, dayOf, netSales, orderSalesCells, recomputeIn, refreshReturns } from './rollups.ts';
 
 type Executor = Kysely<Database>;
 
@@ -19,6 +20,8 @@ export type MetricFilters = {
   resolution?: string;
 };
 export type RateGroup = 'sku' | 'product' | 'category' | 'seller' | 'day' | 'week' | 'month';
+/** Which day a return counts on: its request's, or its order's (the day of the sales it divides). */
+export type RateBasis = 'request' | 'order';
 
 /**
  * Analytics over the daily rollups: return rates, reason mix, refund cost, automation, cycle
@@ -75,6 +78,51 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
     }));
   }
 
+  /**
+   * Return lines (not rejected or cancelled count as units returned) of the orders placed in the
+   * range, whenever they were requested: by SKU, or by the order's day. Read from the facts, as a
+   * return can only be requested after its order the range's first day bounds the scan.
+   */
+  async function returnsByOrderDay(tenantId: string, f: MetricFilters, byPeriod: boolean) {
+    const { from, to } = range(f);
+    const placedDay = dayOf(db, 'o.placedAt');
+    let q = db
+      .selectFrom('analyticsReturnFacts as f')
+      .innerJoin('returns as r', (j) =>
+        j.onRef('r.tenantId', '=', 'f.tenantId').onRef('r.id', '=', 'f.returnId'),
+      )
+      .innerJoin('orders as o', (j) =>
+        j.onRef('o.tenantId', '=', 'r.tenantId').onRef('o.id', '=', 'r.orderId'),
+      )
+      .where('f.tenantId', '=', tenantId)
+      .where('f.requestedAt', '>=', `${from}T00:00:00.000Z`)
+      .where('o.placedAt', '>=', `${from}T00:00:00.000Z`)
+      .where('o.placedAt', '<', nextDay(to));
+    if (f.sku) q = q.where('f.sku', '=', f.sku);
+    if (f.category) q = q.where('f.category', '=', f.category);
+    if (f.reason) q = q.where('f.reasonCode', '=', f.reason);
+    if (f.resolution) q = q.where('f.resolution', '=', f.resolution);
+    const rows = byPeriod
+      ? await q
+          .select((eb) => [
+            placedDay.as('key'),
+            eb.fn.sum<number>('f.unitsReturned').as('units'),
+            eb.fn.countAll<number>().as('lines'),
+          ])
+          .groupBy(placedDay)
+          .execute()
+      : await q
+          .select((eb) => [
+            'f.sku as key',
+            eb.fn.max('f.category').as('category'),
+            eb.fn.sum<number>('f.unitsReturned').as('units'),
+            eb.fn.countAll<number>().as('lines'),
+          ])
+          .groupBy('f.sku')
+          .execute();
+    return rows as { key: string; category?: string; units: number; lines: number }[];
+  }
+
   function parts(f: MetricFilters, daysOnly: boolean) {
     const { from, to } = range(f);
     const split = daysOnly ? { months: null, days: [{ from, to }] } : splitRange(from, to);
@@ -106,10 +154,24 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
       await db.transaction().execute((trx) => recomputeIn(trx, tenantId));
     },
 
-    /** Units returned / units sold, grouped by SKU, product, category or period. */
-    async returnRate(tenantId: string, f: MetricFilters & { groupBy?: RateGroup }) {
+    /**
+     * Units returned / units sold, grouped by SKU, product, category or period. `basis: 'request'`
+     * counts returns on the day they were requested; `'order'` against the day their order was
+     * placed, the same day as its sales, so a period's rate is the share of its own sales that came
+     * back. `rank: 'shrunk'` ranks by the rate shrunk toward the SKU's category (see rate-ranking.ts).
+     */
+    async returnRate(
+      tenantId: string,
+      f: MetricFilters & { groupBy?: RateGroup; basis?: RateBasis; rank?: 'rate' | 'shrunk' },
+    ) {
       const groupBy = f.groupBy ?? 'sku';
       const byPeriod = groupBy === 'day' || groupBy === 'week' || groupBy === 'month';
+      if (f.rank === 'shrunk' && byPeriod)
+        throw new AppError(
+          400,
+          'invalid_rank',
+          'Periods are listed in order of time; `rank=shrunk` ranks SKUs, products, categories or sellers.',
+        );
       const daysOnly = groupBy === 'day' || groupBy === 'week';
       const all = async <R>(qs: { period: string }[], run: (i: number) => Promise<R[]>) =>
         (await Promise.all(qs.map((_, i) => run(i)))).flat();
@@ -138,30 +200,30 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
                 .execute();
         },
       );
-      const back: { key: string; category?: string; units: number; lines: number }[] = await all(
-        returnParts,
-        (i) => {
-          const { q, period } = returnParts[i]!;
-          return byPeriod
-            ? q
-                .select((eb) => [
-                  sql<string>`${sql.ref(period)}`.as('key'),
-                  eb.fn.sum<number>('unitsReturned').as('units'),
-                  eb.fn.sum<number>('lines').as('lines'),
-                ])
-                .groupBy(sql.ref(period))
-                .execute()
-            : q
-                .select((eb) => [
-                  'sku as key',
-                  eb.fn.max('category').as('category'),
-                  eb.fn.sum<number>('unitsReturned').as('units'),
-                  eb.fn.sum<number>('lines').as('lines'),
-                ])
-                .groupBy('sku')
-                .execute();
-        },
-      );
+      const back: { key: string; category?: string; units: number; lines: number }[] =
+        f.basis === 'order'
+          ? await returnsByOrderDay(tenantId, f, byPeriod)
+          : await all(returnParts, (i) => {
+              const { q, period } = returnParts[i]!;
+              return byPeriod
+                ? q
+                    .select((eb) => [
+                      sql<string>`${sql.ref(period)}`.as('key'),
+                      eb.fn.sum<number>('unitsReturned').as('units'),
+                      eb.fn.sum<number>('lines').as('lines'),
+                    ])
+                    .groupBy(sql.ref(period))
+                    .execute()
+                : q
+                    .select((eb) => [
+                      'sku as key',
+                      eb.fn.max('category').as('category'),
+                      eb.fn.sum<number>('unitsReturned').as('units'),
+                      eb.fn.sum<number>('lines').as('lines'),
+                    ])
+                    .groupBy('sku')
+                    .execute();
+            });
       const skuInfo = new Map<string, { title: string; category: string }>();
       for (const s of sold) skuInfo.set(s.key, { title: s.title ?? s.key, category: s.category ?? '' });
       // Sellers are on the order lines (purchasing agents' upstream shops); a SKU reads as its seller.
@@ -205,12 +267,27 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
         ...r,
         returnRate: r.unitsSold > 0 ? r.unitsReturned / r.unitsSold : null,
       }));
+      const basis = f.basis ?? 'request';
+      if (f.rank === 'shrunk') {
+        // A SKU is shrunk toward its category; a category, product or seller toward the whole shop.
+        const ranked = rankRates(data, (r) =>
+          groupBy === 'sku' ? (skuInfo.get(r.key)?.category ?? '') : '',
+        );
+        return {
+          groupBy,
+          basis,
+          rank: 'shrunk' as const,
+          priorUnits: RANK_PRIOR_UNITS,
+          ...range(f),
+          data: ranked.map(({ group, ...r }) => ({ ...r, category: group })),
+        };
+      }
       data.sort(
         byPeriod
           ? (a, b) => (a.key < b.key ? -1 : 1)
           : (a, b) => (b.returnRate ?? -1) - (a.returnRate ?? -1) || b.unitsSold - a.unitsSold,
       );
-      return { groupBy, ...range(f), data };
+      return { groupBy, basis, ...range(f), data };
     },
 
     /** Why things come back: lines and units per reason, with each reason's share of the units. */
@@ -373,10 +450,13 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
       };
     },
 
-    /** The returns behind a number: newest first, by cursor. */
+    /**
+     * The returns behind a number: newest first, by cursor. `basis: 'order'` lists the returns of
+     * the orders placed in the range (the units of a return rate by order day), whenever requested.
+     */
     async drillDown(
       tenantId: string,
-      f: MetricFilters & { status?: string; limit?: number; cursor?: string },
+      f: MetricFilters & { status?: string; limit?: number; cursor?: string; basis?: RateBasis },
     ) {
       const { from, to } = range(f);
       const limit = f.limit ?? 50;
@@ -402,8 +482,16 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
         .where('f.tenantId', '=', tenantId)
         // The same days as `day`, as a time range, so the (tenant, requested_at) index serves both
         // the filter and the newest-first order.
-        .where('f.requestedAt', '>=', `${from}T00:00:00.000Z`)
-        .where('f.requestedAt', '<', nextDay(to));
+        .where('f.requestedAt', '>=', `${from}T00:00:00.000Z`);
+      q =
+        f.basis === 'order'
+          ? q
+              .innerJoin('orders as o', (j) =>
+                j.onRef('o.tenantId', '=', 'r.tenantId').onRef('o.id', '=', 'r.orderId'),
+              )
+              .where('o.placedAt', '>=', `${from}T00:00:00.000Z`)
+              .where('o.placedAt', '<', nextDay(to))
+          : q.where('f.requestedAt', '<', nextDay(to));
       if (f.sku) q = q.where('f.sku', '=', f.sku);
       if (f.category) q = q.where('f.category', '=', f.category);
       if (f.reason) q = q.where('f.reasonCode', '=', f.reason);

@@ -13,6 +13,9 @@ import {
   poissonUpperTail,
   regularizedBeta,
   seededRandom,
+  shrunkRate,
+  wilsonInterval,
+  Z95,
 } from './stats.ts';
 
 function binomialTailBySum(k: number, n: number, p: number) {
@@ -178,5 +181,73 @@ describe('G² and AUC', () => {
       for (let i = 0; i < 4000; i++) s += poissonSample(lambda, random);
       expect(s / 4000).toBeCloseTo(lambda, lambda > 10 ? 0 : 1);
     }
+  });
+});
+
+describe('wilsonInterval', () => {
+  it('gives 6 of 11 as 28–79 % and nothing for no trials', () => {
+    const w = wilsonInterval(6, 11)!;
+    expect(w.low).toBeCloseTo(0.2801, 4);
+    expect(w.high).toBeCloseTo(0.7873, 4);
+    expect(wilsonInterval(0, 0)).toBeNull();
+    expect(wilsonInterval(0, 20)!.low).toBe(0);
+    expect(wilsonInterval(20, 20)!.high).toBe(1);
+  });
+
+  it('holds p̂, stays in 0..1, and its bounds are where the score test gives exactly z', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, u) => {
+        const x = Math.round(u * n);
+        const { low, high } = wilsonInterval(x, n)!;
+        const p = x / n;
+        expect(low).toBeGreaterThanOrEqual(0);
+        expect(high).toBeLessThanOrEqual(1);
+        expect(low).toBeLessThanOrEqual(p + 1e-12);
+        expect(high).toBeGreaterThanOrEqual(p - 1e-12);
+        // The Wilson interval is the set of rates the score test does not reject.
+        const score = (q: number) => (p - q) / Math.sqrt((q * (1 - q)) / n);
+        if (x > 0) expect(score(low)).toBeCloseTo(Z95, 6);
+        if (x < n) expect(score(high)).toBeCloseTo(-Z95, 6);
+      }),
+    );
+  });
+
+  it('narrows as the same rate rests on more trials', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 2, max: 20 }),
+        (n, k, m) => {
+          const x = Math.min(k, n);
+          const small = wilsonInterval(x, n)!;
+          const large = wilsonInterval(x * m, n * m)!;
+          expect(large.high - large.low).toBeLessThan(small.high - small.low);
+        },
+      ),
+    );
+  });
+});
+
+describe('shrunkRate', () => {
+  it('lies between the own rate and the prior, nearer the own rate the more trials it has', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 100 }),
+        (n, u, prior, weight) => {
+          const x = Math.round(u * n);
+          const own = x / n;
+          const s = shrunkRate(x, n, prior, weight);
+          expect(s).toBeGreaterThanOrEqual(Math.min(own, prior) - 1e-12);
+          expect(s).toBeLessThanOrEqual(Math.max(own, prior) + 1e-12);
+          const more = shrunkRate(x * 10, n * 10, prior, weight);
+          expect(Math.abs(more - own)).toBeLessThanOrEqual(Math.abs(s - own) + 1e-12);
+        },
+      ),
+    );
+    expect(shrunkRate(0, 0, 0.1, 20)).toBe(0.1);
   });
 });

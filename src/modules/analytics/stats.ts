@@ -1,6 +1,6 @@
 /**
  * Small statistics for the early-warning detector, complaint themes and the risk model: exact
- * tails of the Poisson and binomial distributions, Benjamini–Hochberg, log-likelihood G², AUC and
+ * tails of the Poisson and binomial distributions, Wilson intervals and shrunk rates, Benjamini–Hochberg, log-likelihood G², AUC and
  * calibration. Pure functions over numbers; no I/O.
  */
 
@@ -109,6 +109,35 @@ export function binomialUpperTail(k: number, n: number, p: number): number {
   if (p <= 0) return 0;
   if (p >= 1) return 1;
   return regularizedBeta(p, k, n - k + 1);
+}
+
+/** z of a two-sided 95 % interval (the 97.5th percentile of the standard normal). */
+export const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score interval for a proportion: `x` successes of `n` trials. Unlike p̂ ± z·SE it stays
+ * inside 0..1 and is honest about small samples (6 of 11 is 28–79 %, not 25–84 %). Null when n = 0.
+ */
+export function wilsonInterval(x: number, n: number, z = Z95): { low: number; high: number } | null {
+  if (!(n > 0)) return null;
+  const p = Math.min(1, Math.max(0, x / n));
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const center = (p + z2 / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  // At p̂ = 0 or 1 one bound is exactly the edge; rounding must not move it off.
+  return {
+    low: p === 0 ? 0 : Math.max(0, center - half),
+    high: p === 1 ? 1 : Math.min(1, center + half),
+  };
+}
+
+/**
+ * A rate shrunk toward a prior rate, as if `weight` more trials had come out at the prior:
+ * (x + weight·prior) / (n + weight). The detector's baselines borrow their category's rate the same way.
+ */
+export function shrunkRate(x: number, n: number, prior: number, weight: number): number {
+  return n + weight > 0 ? (x + weight * prior) / (n + weight) : prior;
 }
 
 /**
