@@ -64,8 +64,9 @@ describe('analytics dashboard', () => {
   it('shows the API’s numbers in charts and tables, drills down to returns, downloads CSV, passes axe', async () => {
     const q = `from=${FROM}&to=${TO}`;
     const [byCategory, bySku, reasons, cost] = await Promise.all([
-      t.api.get(`/api/v1/analytics/return-rate?groupBy=category&${q}`),
-      t.api.get(`/api/v1/analytics/return-rate?groupBy=sku&${q}`),
+      // The overview counts every rate by order day (returns against the day their order was placed).
+      t.api.get(`/api/v1/analytics/return-rate?groupBy=category&basis=order&${q}`),
+      t.api.get(`/api/v1/analytics/return-rate?groupBy=sku&basis=order&rank=shrunk&${q}`),
       t.api.get(`/api/v1/analytics/reasons?${q}`),
       t.api.get(`/api/v1/analytics/refund-cost?${q}`),
     ]);
@@ -96,7 +97,7 @@ describe('analytics dashboard', () => {
         formatMoneyFor(r.feesRecovered, r.currency, 'en'),
       );
     }
-    // Top SKUs: the API's order, SKUs sold at least 10 times, 15 of them.
+    // Top SKUs: the API's order (by the shrunk rate), SKUs sold at least 10 times, 15 of them.
     const top = (bySku.body.data as Rate[]).filter((r) => r.unitsSold >= 10).slice(0, 15);
     await expect
       .poll(() =>
@@ -135,10 +136,12 @@ describe('analytics dashboard', () => {
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'Download Top SKUs by return rate as CSV' }).click();
     const file = await download;
-    expect(file.url()).toContain(`groupBy=sku&format=csv`);
+    expect(file.url()).toContain(`groupBy=sku&basis=order&rank=shrunk&format=csv`);
     expect(file.url()).toContain(`from=${FROM}`);
     const csv = readFileSync((await file.path())!, 'utf8').replace(/^\uFEFF/, '');
-    expect(csv.split(/\r?\n/)[0]).toBe('key,unitsSold,unitsReturned,returnLines,returnRate');
+    expect(csv.split(/\r?\n/)[0]).toBe(
+      'key,unitsSold,unitsReturned,returnLines,returnRate,category,groupRate,adjustedRate,rateLow,rateHigh',
+    );
     expect(csv.split(/\r?\n/).filter(Boolean).length).toBe(bySku.body.data.length + 1);
 
     // A filter goes to the URL and to every table.

@@ -40,5 +40,6 @@ import '@mantine/core/styles/Overlay.css';
 import '@mantine/core/styles/ModalBase.css';
 import '@mantine/core/styles/Modal.css';
 import '@mantine/core/styles/SegmentedControl.css';
+import '@mantine/core/styles/Tooltip.css';
 // The charts of the analytics pages (@mantine/charts ships one small stylesheet, 17 KB raw).
 import '@mantine/charts/styles.css';

@@ -914,6 +914,9 @@ export const staffEn = {
   'analytics.col.unitsSold': 'Units sold',
   'analytics.col.unitsReturned': 'Units returned',
   'analytics.col.returnRate': 'Return rate',
+  'analytics.col.interval': '95 % interval',
+  'analytics.col.adjustedRate': 'Adjusted rate',
+  'analytics.interval': '{low}–{high}',
   'analytics.col.return': 'Return',
   'analytics.col.returns': 'Returns',
   'analytics.col.requested': 'Requested',
@@ -935,14 +938,18 @@ export const staffEn = {
   'analytics.rate.empty': 'Nothing sold in this period.',
   'analytics.rate.chart.category':
     'Bar chart of the return rate by category; the numbers are in the table below.',
-  'analytics.rate.chart.sku': 'Bar chart of the return rate by sku; the numbers are in the table below.',
+  'analytics.rate.chart.sku':
+    'Bar chart of the return rate and the adjusted rate (the ranking) by SKU; the numbers are in the table below.',
 
-  'analytics.drill.title.period': 'Returns requested {from} to {to}',
+  'analytics.drill.title.period': 'Returns of the orders placed {from} to {to}',
+  'analytics.drill.title.ordered': 'Returns of the orders placed in the period',
   'analytics.drill.title.sku': 'Returns of SKU {sku}',
   'analytics.drill.title.reason': 'Returns for “{reason}”',
   'analytics.drill.title.category': 'Returns in {category}',
   'analytics.drill.title.all': 'Returns behind these numbers',
   'analytics.drill.description': 'Each return line with the filters above; the CSV has the newest 500.',
+  'analytics.drill.descriptionOrdered':
+    'Each return line of the orders placed in the period, whenever it was requested, with the filters above; the CSV has the newest 500.',
   'analytics.drill.close': 'Close the list',
   'analytics.drill.empty': 'No returns match.',
   'analytics.drill.shown': '{n} shown.',
@@ -955,7 +962,13 @@ export const staffEn = {
 
   'analytics.topSkus.title': 'Top SKUs by return rate',
   'analytics.topSkus.description':
-    'The {top} highest return rates among SKUs with at least {min} units sold in the period; the CSV has every SKU.',
+    'The {top} SKUs with the highest adjusted return rate among those with at least {min} units ordered in the period. The adjusted rate pulls a SKU sold only a few times toward its category’s rate, so a handful of returns does not top the list; the interval is where the SKU’s true rate lies with 95 % confidence. The CSV has every SKU.',
+  'analytics.topSkus.empty':
+    'No SKU has sold {min} units in this period yet (the most: {most}), so none is ranked. Choose a longer period.',
+  'analytics.topSkus.intervalHelp':
+    'Where the SKU’s true return rate lies with 95 % confidence (Wilson interval): the fewer units sold, the wider it is.',
+  'analytics.topSkus.adjustedHelp':
+    'The rate the list is ranked by: the SKU’s returns plus {k} units at its category’s rate, over its units sold plus {k}. A SKU sold a few times is pulled toward its category; one sold often keeps its own rate.',
 
   'analytics.filters.label': 'Filters',
   'analytics.filters.presets': 'Period presets',
@@ -972,7 +985,7 @@ export const staffEn = {
   'analytics.filters.clear': 'Clear category, reason and resolution',
 
   'analytics.kpi.returnRate': 'Return rate',
-  'analytics.kpi.returnRateNote': '{returned} of {sold} units',
+  'analytics.kpi.returnRateNote': '{returned} of {sold} units ordered in the period',
   'analytics.kpi.automation': 'Decided by the policy',
   'analytics.kpi.automationNote': '{auto} automatic, {people} by people',
   'analytics.kpi.reviewSla': 'Reviews within 24 h',
@@ -988,6 +1001,10 @@ export const staffEn = {
   'analytics.trend.chart.month':
     'Line chart of the return rate by month, from {from} to {to}; the numbers are in the table below.',
   'analytics.trend.asTable': 'Trend as a table',
+  'analytics.trend.basis.week':
+    'By order week: returns counted against the week the order was placed, so each week shows the share of its own sales that came back. The latest weeks still rise as their returns arrive.',
+  'analytics.trend.basis.month':
+    'By order month: returns counted against the month the order was placed, so each month shows the share of its own sales that came back. The latest month still rises as its returns arrive.',
 
   'analytics.reasons.title': 'Reason mix',
   'analytics.reasons.empty': 'No returns in this period.',

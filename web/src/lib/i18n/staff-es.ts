@@ -928,6 +928,9 @@ export const staffEs: StaffMessages = {
   'analytics.col.unitsSold': 'Unidades vendidas',
   'analytics.col.unitsReturned': 'Unidades devueltas',
   'analytics.col.returnRate': 'Tasa de devolución',
+  'analytics.col.interval': 'Intervalo del 95 %',
+  'analytics.col.adjustedRate': 'Tasa ajustada',
+  'analytics.interval': '{low}–{high}',
   'analytics.col.return': 'Devolución',
   'analytics.col.returns': 'Devoluciones',
   'analytics.col.requested': 'Solicitada',
@@ -950,15 +953,18 @@ export const staffEs: StaffMessages = {
   'analytics.rate.chart.category':
     'Gráfico de barras de la tasa de devolución por categoría; los números están en la tabla de abajo.',
   'analytics.rate.chart.sku':
-    'Gráfico de barras de la tasa de devolución por SKU; los números están en la tabla de abajo.',
+    'Gráfico de barras de la tasa de devolución y la tasa ajustada (la del orden) por SKU; los números están en la tabla de abajo.',
 
-  'analytics.drill.title.period': 'Devoluciones solicitadas del {from} al {to}',
+  'analytics.drill.title.period': 'Devoluciones de los pedidos hechos del {from} al {to}',
+  'analytics.drill.title.ordered': 'Devoluciones de los pedidos hechos en el periodo',
   'analytics.drill.title.sku': 'Devoluciones del SKU {sku}',
   'analytics.drill.title.reason': 'Devoluciones por «{reason}»',
   'analytics.drill.title.category': 'Devoluciones en {category}',
   'analytics.drill.title.all': 'Devoluciones detrás de estas cifras',
   'analytics.drill.description':
     'Cada línea de devolución con los filtros de arriba; el CSV tiene las 500 más recientes.',
+  'analytics.drill.descriptionOrdered':
+    'Cada línea de devolución de los pedidos hechos en el periodo, se solicitara cuando se solicitara, con los filtros de arriba; el CSV tiene las 500 más recientes.',
   'analytics.drill.close': 'Cerrar la lista',
   'analytics.drill.empty': 'Ninguna devolución coincide.',
   'analytics.drill.shown': '{n} mostradas.',
@@ -971,7 +977,13 @@ export const staffEs: StaffMessages = {
 
   'analytics.topSkus.title': 'SKU con mayor tasa de devolución',
   'analytics.topSkus.description':
-    'Las {top} tasas de devolución más altas entre los SKU con al menos {min} unidades vendidas en el periodo; el CSV tiene todos los SKU.',
+    'Los {top} SKU con la tasa de devolución ajustada más alta entre los que tienen al menos {min} unidades pedidas en el periodo. La tasa ajustada acerca un SKU vendido pocas veces a la tasa de su categoría, para que unas pocas devoluciones no lo pongan el primero; el intervalo es donde está la tasa real del SKU con un 95 % de confianza. El CSV tiene todos los SKU.',
+  'analytics.topSkus.empty':
+    'Ningún SKU ha vendido aún {min} unidades en este periodo (el que más: {most}), así que no se ordena ninguno. Elige un periodo más largo.',
+  'analytics.topSkus.intervalHelp':
+    'Donde está la tasa de devolución real del SKU con un 95 % de confianza (intervalo de Wilson): cuantas menos unidades vendidas, más ancho.',
+  'analytics.topSkus.adjustedHelp':
+    'La tasa por la que se ordena la lista: las devoluciones del SKU más {k} unidades a la tasa de su categoría, entre sus unidades vendidas más {k}. Un SKU vendido pocas veces se acerca a su categoría; uno vendido a menudo conserva su propia tasa.',
 
   'analytics.filters.label': 'Filtros',
   'analytics.filters.presets': 'Periodos predefinidos',
@@ -988,7 +1000,7 @@ export const staffEs: StaffMessages = {
   'analytics.filters.clear': 'Quitar categoría, motivo y resolución',
 
   'analytics.kpi.returnRate': 'Tasa de devolución',
-  'analytics.kpi.returnRateNote': '{returned} de {sold} unidades',
+  'analytics.kpi.returnRateNote': '{returned} de {sold} unidades pedidas en el periodo',
   'analytics.kpi.automation': 'Decididas por la política',
   'analytics.kpi.automationNote': '{auto} automáticas, {people} por personas',
   'analytics.kpi.reviewSla': 'Revisiones en 24 h',
@@ -1004,6 +1016,10 @@ export const staffEs: StaffMessages = {
   'analytics.trend.chart.month':
     'Gráfico de líneas de la tasa de devolución por mes, de {from} a {to}; los números están en la tabla de abajo.',
   'analytics.trend.asTable': 'Evolución en tabla',
+  'analytics.trend.basis.week':
+    'Por semana del pedido: cada devolución cuenta en la semana en que se hizo el pedido, así que cada semana muestra la parte de sus propias ventas que se devolvió. Las últimas semanas aún suben a medida que llegan sus devoluciones.',
+  'analytics.trend.basis.month':
+    'Por mes del pedido: cada devolución cuenta en el mes en que se hizo el pedido, así que cada mes muestra la parte de sus propias ventas que se devolvió. El último mes aún sube a medida que llegan sus devoluciones.',
 
   'analytics.reasons.title': 'Reparto de motivos',
   'analytics.reasons.empty': 'No hay devoluciones en este periodo.',

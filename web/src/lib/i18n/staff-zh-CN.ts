@@ -886,6 +886,9 @@ export const staffZhCN: StaffMessages = {
   'analytics.col.unitsSold': '售出件数',
   'analytics.col.unitsReturned': '退货件数',
   'analytics.col.returnRate': '退货率',
+  'analytics.col.interval': '95% 区间',
+  'analytics.col.adjustedRate': '调整后退货率',
+  'analytics.interval': '{low} 至 {high}',
   'analytics.col.return': '退货单',
   'analytics.col.returns': '退货数',
   'analytics.col.requested': '申请日期',
@@ -906,14 +909,17 @@ export const staffZhCN: StaffMessages = {
   'analytics.rate.drill': '查看{what} {key} 的退货',
   'analytics.rate.empty': '此期间没有销售。',
   'analytics.rate.chart.category': '条形图：各品类的退货率；具体数字见下表。',
-  'analytics.rate.chart.sku': '条形图：各 SKU 的退货率；具体数字见下表。',
+  'analytics.rate.chart.sku': '条形图：各 SKU 的退货率和调整后退货率（排序依据）；具体数字见下表。',
 
-  'analytics.drill.title.period': '{from} 至 {to} 申请的退货',
+  'analytics.drill.title.period': '{from} 至 {to} 下单的订单的退货',
+  'analytics.drill.title.ordered': '期间内下单的订单的退货',
   'analytics.drill.title.sku': 'SKU {sku} 的退货',
   'analytics.drill.title.reason': '原因为“{reason}”的退货',
   'analytics.drill.title.category': '{category} 品类的退货',
   'analytics.drill.title.all': '这些数字对应的退货',
   'analytics.drill.description': '符合上方筛选条件的每一条退货明细；CSV 包含最新的 500 条。',
+  'analytics.drill.descriptionOrdered':
+    '期间内下单的订单的每一条退货明细（无论何时申请），符合上方筛选条件；CSV 包含最新的 500 条。',
   'analytics.drill.close': '关闭列表',
   'analytics.drill.empty': '没有符合条件的退货。',
   'analytics.drill.shown': '已显示 {n} 条。',
@@ -926,7 +932,12 @@ export const staffZhCN: StaffMessages = {
 
   'analytics.topSkus.title': '退货率最高的 SKU',
   'analytics.topSkus.description':
-    '期间内售出至少 {min} 件的 SKU 中，退货率最高的 {top} 个；CSV 包含全部 SKU。',
+    '期间内下单至少 {min} 件的 SKU 中，调整后退货率最高的 {top} 个。调整后退货率把只卖出几件的 SKU 向其品类的退货率拉近，几次退货不会让它排在最前；区间是该 SKU 真实退货率 95% 置信的范围。CSV 包含全部 SKU。',
+  'analytics.topSkus.empty':
+    '本期间还没有 SKU 售出 {min} 件（最多的为 {most} 件），因此没有排名。请选择更长的期间。',
+  'analytics.topSkus.intervalHelp': '该 SKU 真实退货率 95% 置信的范围（Wilson 区间）：售出越少，区间越宽。',
+  'analytics.topSkus.adjustedHelp':
+    '列表的排序依据：该 SKU 的退货件数加上按品类退货率计的 {k} 件，除以其售出件数加 {k}。只卖出几件的 SKU 会向品类靠拢；卖出很多的 SKU 保持自己的退货率。',
 
   'analytics.filters.label': '筛选条件',
   'analytics.filters.presets': '快捷时间段',
@@ -943,7 +954,7 @@ export const staffZhCN: StaffMessages = {
   'analytics.filters.clear': '清除品类、原因和处理方式',
 
   'analytics.kpi.returnRate': '退货率',
-  'analytics.kpi.returnRateNote': '售出 {sold} 件，退货 {returned} 件',
+  'analytics.kpi.returnRateNote': '期间内下单 {sold} 件，退货 {returned} 件',
   'analytics.kpi.automation': '由政策自动判定',
   'analytics.kpi.automationNote': '自动 {auto} 件，人工 {people} 件',
   'analytics.kpi.reviewSla': '24 小时内完成审核',
@@ -957,6 +968,10 @@ export const staffZhCN: StaffMessages = {
   'analytics.trend.chart.week': '折线图：按周统计的退货率，从 {from} 到 {to}；具体数字见下表。',
   'analytics.trend.chart.month': '折线图：按月统计的退货率，从 {from} 到 {to}；具体数字见下表。',
   'analytics.trend.asTable': '以表格查看趋势',
+  'analytics.trend.basis.week':
+    '按下单周：退货计入订单下单的那一周，因此每周显示的是该周自身销量中被退回的比例。最近几周的数字会随退货陆续到来而上升。',
+  'analytics.trend.basis.month':
+    '按下单月：退货计入订单下单的那个月，因此每月显示的是该月自身销量中被退回的比例。最近一个月的数字会随退货陆续到来而上升。',
 
   'analytics.reasons.title': '退货原因分布',
   'analytics.reasons.empty': '此期间没有退货。',

@@ -18,13 +18,21 @@ export type Filters = {
 };
 export type RateGroup = 'sku' | 'product' | 'category' | 'seller' | 'day' | 'week' | 'month';
 
-type Table<R> = { from: string; to: string; data: R[] };
+type Table<R> = { from: string; to: string; data: R[]; priorUnits?: number };
 export type RateRow = {
   key: string;
   unitsSold: number;
   unitsReturned: number;
   returnLines: number;
   returnRate: number | null;
+};
+/** `rank=shrunk`: the rate shrunk toward the group's (a SKU's category) and its 95 % interval. */
+export type RankedRateRow = RateRow & {
+  category: string;
+  groupRate: number | null;
+  adjustedRate: number | null;
+  rateLow: number | null;
+  rateHigh: number | null;
 };
 export type ReasonRow = { reasonCode: string; returnLines: number; units: number; share: number };
 export type CostRow = { currency: string; refundAmount: number; feesRecovered: number; returnLines: number };

@@ -1,11 +1,11 @@
 import { BarChart, LineChart } from '@mantine/charts';
 import { Anchor, Badge, Group, Loader, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
 import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
-import { type Alert, csvHref, type RateRow, useAlert, useMetric } from '../api/analytics-api.ts';
+import { type Alert, csvHref, type RateRow, useAlert, useAlerts, useMetric } from '../api/analytics-api.ts';
 import { changeText, countsText, statusLabel } from './alerts-page.tsx';
 import { addDays, humanize, today } from './format.ts';
 import { ChartBox, MetricTable, Panel, QueryView, RateTable } from './parts.tsx';
@@ -25,25 +25,54 @@ export function AlertPage() {
   if (q.isPending) return <Loader aria-label={t('analytics.loading', { what: t('analytics.what.alert') })} />;
   if (q.isError)
     return isApiError(q.error, 'not_found') ? (
-      <Stack gap="sm" data-testid="alert-not-found">
-        <h1 className="admin-h1">{t('analytics.alert.notFound')}</h1>
-        <Text size="sm">
-          {fillSlots(t('analytics.alert.notFoundBody'), {
-            link: (
-              <Anchor component={Link} to="/admin/analytics/alerts">
-                {t('analytics.alert.seeCurrent')}
-              </Anchor>
-            ),
-          })}
-        </Text>
-      </Stack>
+      <AlertNotFound />
     ) : (
       <ErrorPanel error={q.error} onRetry={() => void q.refetch()} />
     );
   return <AlertView alert={q.data} />;
 }
 
-function AlertView({ alert: a }: { alert: Alert }) {
+function AlertNotFound() {
+  const { t } = useAnalyticsFormat();
+  return (
+    <Stack gap="sm" data-testid="alert-not-found">
+      <h1 className="admin-h1">{t('analytics.alert.notFound')}</h1>
+      <Text size="sm">
+        {fillSlots(t('analytics.alert.notFoundBody'), {
+          link: (
+            <Anchor component={Link} to="/admin/analytics/alerts">
+              {t('analytics.alert.seeCurrent')}
+            </Anchor>
+          ),
+        })}
+      </Text>
+    </Stack>
+  );
+}
+
+/**
+ * `/admin/analytics/alerts/as-of/:asOf?sku=&kind=`: a finding as it stood on a past day, where
+ * nothing is stored, computed again from the data up to that day (the as-of list links here).
+ */
+export function AsOfAlertPage() {
+  const { asOf = '' } = useParams();
+  const [params] = useSearchParams();
+  const sku = params.get('sku') ?? '';
+  const kind = params.get('kind') ?? '';
+  const { t } = useAnalyticsFormat();
+  const q = useAlerts(asOf);
+  const alert = q.data?.pages.flatMap((p) => p.data).find((a) => a.sku === sku && a.kind === kind);
+  useDocumentTitle(
+    alert ? t('analytics.alert.docTitleSku', { sku: alert.sku }) : t('analytics.alert.docTitle'),
+    'Returnflow',
+  );
+  if (q.isPending) return <Loader aria-label={t('analytics.loading', { what: t('analytics.what.alert') })} />;
+  if (q.isError) return <ErrorPanel error={q.error} onRetry={() => void q.refetch()} />;
+  if (!alert) return <AlertNotFound />;
+  return <AlertView alert={alert} back={`/admin/analytics/alerts?${new URLSearchParams({ asOf })}`} />;
+}
+
+function AlertView({ alert: a, back = '/admin/analytics/alerts' }: { alert: Alert; back?: string }) {
   const f = useAnalyticsFormat();
   const { t } = f;
   const e = a.evidence;
@@ -70,7 +99,7 @@ function AlertView({ alert: a }: { alert: Alert }) {
 
   return (
     <Stack gap="md" data-testid="alert-page" data-sku={a.sku}>
-      <Anchor component={Link} to="/admin/analytics/alerts" size="sm">
+      <Anchor component={Link} to={back} size="sm">
         {t('analytics.alert.all')}
       </Anchor>
       <Group gap="sm" align="center" wrap="wrap">
@@ -80,7 +109,13 @@ function AlertView({ alert: a }: { alert: Alert }) {
             headline: f.headline(a.kind),
           })}
         </h1>
-        <Badge variant="filled" color={a.status === 'open' ? 'red.9' : 'gray.8'} tt="none">
+        <Badge
+          variant="filled"
+          color={a.status === 'open' ? 'red.9' : a.status === 'resolved' ? 'gray.8' : 'brand'}
+          tt="none"
+          className="analytics-badge"
+          data-testid="alert-status"
+        >
           {statusLabel(a.status, t)}
         </Badge>
       </Group>

@@ -151,7 +151,7 @@ export function AlertsPage({ isAdmin }: { isAdmin: boolean }) {
               </Stack>
             )
           ) : (
-            <AlertTable rows={rows} />
+            <AlertTable rows={rows} asOf={asOf} />
           )}
           {alerts.hasNextPage && (
             <Group>
@@ -164,7 +164,17 @@ export function AlertsPage({ isAdmin }: { isAdmin: boolean }) {
   );
 }
 
-function AlertTable({ rows }: { rows: Alert[] }) {
+/**
+ * Where an alert's evidence is: a stored alert's own page, or (as of a past day, where nothing
+ * is stored) the page of the finding computed for that day.
+ */
+export function alertHref(a: Alert, asOf: string | null): string | null {
+  if (a.id) return `/admin/analytics/alerts/${encodeURIComponent(a.id)}`;
+  if (!asOf) return null;
+  return `/admin/analytics/alerts/as-of/${asOf}?${new URLSearchParams({ sku: a.sku, kind: a.kind })}`;
+}
+
+function AlertTable({ rows, asOf }: { rows: Alert[]; asOf: string | null }) {
   const f = useAnalyticsFormat();
   const { t } = f;
   return (
@@ -181,50 +191,55 @@ function AlertTable({ rows }: { rows: Alert[] }) {
         { label: t('analytics.col.status') },
       ]}
     >
-      {rows.map((a) => (
-        <Table.Tr
-          key={a.id ?? `${a.sku}|${a.kind}`}
-          data-testid="alert-row"
-          data-sku={a.sku}
-          data-kind={a.kind}
-        >
-          <Table.Th scope="row" fw={400} className="analytics-key">
-            {a.id ? (
-              <Anchor component={Link} to={`/admin/analytics/alerts/${encodeURIComponent(a.id)}`} size="sm">
+      {rows.map((a) => {
+        const href = alertHref(a, asOf);
+        return (
+          <Table.Tr
+            key={a.id ?? `${a.sku}|${a.kind}`}
+            data-testid="alert-row"
+            data-sku={a.sku}
+            data-kind={a.kind}
+          >
+            <Table.Th scope="row" fw={400} className="analytics-key">
+              {href ? (
+                <Anchor component={Link} to={href} size="sm">
+                  <span className="admin-mono">{a.sku}</span>
+                  <span className="visually-hidden">{t('analytics.alerts.seeEvidence')}</span>
+                </Anchor>
+              ) : (
                 <span className="admin-mono">{a.sku}</span>
-                <span className="visually-hidden">{t('analytics.alerts.seeEvidence')}</span>
-              </Anchor>
-            ) : (
-              <span className="admin-mono">{a.sku}</span>
-            )}
-            <Text size="xs" c="dimmed">
-              {a.category}
-            </Text>
-          </Table.Th>
-          <Table.Td>{f.kind(a.kind)}</Table.Td>
-          <Table.Td className="analytics-key">{a.since}</Table.Td>
-          <Table.Td ta="right" data-testid="confidence">
-            {f.confidence(a.confidence)}
-          </Table.Td>
-          <Table.Td data-testid="change">{changeText(a, f)}</Table.Td>
-          <Table.Td>{countsText(a, f)}</Table.Td>
-          <Table.Td>
-            {a.phrases
-              .slice(0, 3)
-              .map((p) => p.phrase)
-              .join(', ') || '—'}
-          </Table.Td>
-          <Table.Td className="analytics-key">
-            <Badge
-              variant="filled"
-              color={a.status === 'open' ? 'red.9' : a.status === 'resolved' ? 'gray.8' : 'brand'}
-              tt="none"
-            >
-              {statusLabel(a.status, t)}
-            </Badge>
-          </Table.Td>
-        </Table.Tr>
-      ))}
+              )}
+              <Text size="xs" c="dimmed">
+                {a.category}
+              </Text>
+            </Table.Th>
+            <Table.Td>{f.kind(a.kind)}</Table.Td>
+            <Table.Td className="analytics-key">{a.since}</Table.Td>
+            <Table.Td ta="right" data-testid="confidence">
+              {f.confidence(a.confidence)}
+            </Table.Td>
+            <Table.Td data-testid="change">{changeText(a, f)}</Table.Td>
+            <Table.Td>{countsText(a, f)}</Table.Td>
+            <Table.Td>
+              {a.phrases
+                .slice(0, 3)
+                .map((p) => p.phrase)
+                .join(', ') || '—'}
+            </Table.Td>
+            <Table.Td className="analytics-key">
+              <Badge
+                variant="filled"
+                color={a.status === 'open' ? 'red.9' : a.status === 'resolved' ? 'gray.8' : 'brand'}
+                tt="none"
+                className="analytics-badge"
+                data-testid="alert-status"
+              >
+                {statusLabel(a.status, t)}
+              </Badge>
+            </Table.Td>
+          </Table.Tr>
+        );
+      })}
     </MetricTable>
   );
 }

@@ -2,7 +2,7 @@ import { Stack } from '@mantine/core';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { ErrorBoundary } from '../../../components/error-boundary.tsx';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
-import { AlertPage } from './alert-page.tsx';
+import { AlertPage, AsOfAlertPage } from './alert-page.tsx';
 import { AlertsPage } from './alerts-page.tsx';
 import './analytics.css';
 import { OverviewPage } from './overview-page.tsx';
@@ -12,7 +12,8 @@ import { ThemesPage } from './themes-page.tsx';
 
 /**
  * `/admin/analytics/*`, for admins and supervisors: the overview, the early-warning alerts
- * (`alerts/:id` is the link in alert notifications), complaint themes and the risk model.
+ * (`alerts/:id` is the link in alert notifications; `alerts/as-of/:asOf` one as it stood on a
+ * past day), complaint themes and the risk model.
  * Running detection and retraining are for admins, as in the API.
  */
 export function AnalyticsApp({ role, tenantId }: { role: string; tenantId: string }) {
@@ -34,6 +35,7 @@ export function AnalyticsApp({ role, tenantId }: { role: string; tenantId: strin
           <Routes>
             <Route index element={<OverviewPage />} />
             <Route path="alerts" element={<AlertsPage isAdmin={isAdmin} />} />
+            <Route path="alerts/as-of/:asOf" element={<AsOfAlertPage />} />
             <Route path="alerts/:id" element={<AlertPage />} />
             <Route path="themes" element={<ThemesPage />} />
             <Route path="risk" element={<RiskPage isAdmin={isAdmin} />} />

@@ -10,12 +10,17 @@ import { MetricTable, Panel } from './parts.tsx';
 import { useAnalyticsFormat } from './use-analytics-format.ts';
 import type { Drill } from './use-filters.ts';
 
+/** The rates' drills count by order day, as the rates do (see use-filters.ts). */
+const byOrder = (drill: Drill) =>
+  drill.by === 'sku' || drill.by === 'category' || drill.by === 'period' || drill.by === 'ordered';
+
 function scope(filters: Filters, drill: Drill) {
-  if (drill.by === 'period') return { filters: { ...filters, from: drill.from, to: drill.to }, extra: {} };
-  if (drill.by === 'sku') return { filters, extra: { sku: drill.value } };
-  if (drill.by === 'reason') return { filters: { ...filters, reason: drill.value }, extra: {} };
-  if (drill.by === 'category') return { filters: { ...filters, category: drill.value }, extra: {} };
-  return { filters, extra: {} };
+  const extra = byOrder(drill) ? { basis: 'order' } : {};
+  if (drill.by === 'period') return { filters: { ...filters, from: drill.from, to: drill.to }, extra };
+  if (drill.by === 'sku') return { filters, extra: { ...extra, sku: drill.value } };
+  if (drill.by === 'reason') return { filters: { ...filters, reason: drill.value }, extra };
+  if (drill.by === 'category') return { filters: { ...filters, category: drill.value }, extra };
+  return { filters, extra };
 }
 
 function titleOf(drill: Drill, t: Translate): string {
@@ -23,6 +28,7 @@ function titleOf(drill: Drill, t: Translate): string {
   if (drill.by === 'sku') return t('analytics.drill.title.sku', { sku: drill.value });
   if (drill.by === 'reason') return t('analytics.drill.title.reason', { reason: humanize(drill.value) });
   if (drill.by === 'category') return t('analytics.drill.title.category', { category: drill.value });
+  if (drill.by === 'ordered') return t('analytics.drill.title.ordered');
   return t('analytics.drill.title.all');
 }
 
@@ -56,7 +62,7 @@ export function DrillDown({
         id="drill-title"
         title={titleOf(drill, t)}
         csv={csvHref('returns', s.filters, { ...s.extra, limit: '500' })}
-        description={t('analytics.drill.description')}
+        description={t(byOrder(drill) ? 'analytics.drill.descriptionOrdered' : 'analytics.drill.description')}
       >
         <Group>
           <Button size="xs" variant="default" onClick={onClose}>

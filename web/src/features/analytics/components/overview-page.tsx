@@ -19,6 +19,7 @@ import {
   type CostRow,
   type CycleRow,
   type Filters,
+  type RankedRateRow,
   type RateRow,
   type ReasonRow,
   type SlaRow,
@@ -33,6 +34,12 @@ import { type Drill, drillParam, PRESETS, useFilters } from './use-filters.ts';
 const RESOLUTIONS = ['refund', 'store_credit', 'exchange', 'replacement', 'repair', 'keep_item'];
 /** Top SKUs leave out the ones sold too rarely for their rate to mean anything (1 of 1 = 100%). */
 export const TOP_SKU_MIN_SOLD = 10;
+/**
+ * Every return rate of the page counts returns against the day their order was placed, like the
+ * sales they are divided by: counted by request day, the returns of last week's orders land in a
+ * week without sales, and a trend of the demo's data read 0 % while the headline read 89.5 %.
+ */
+const ORDER_BASIS = { basis: 'order' } as const;
 export const TOP_SKUS = 15;
 // The cycle-time stages the API reports; another one shows as its code.
 const STAGES = {
@@ -48,7 +55,7 @@ export function OverviewPage() {
   useDocumentTitle(t('analytics.overview.docTitle'), 'Returnflow');
   const { filters, trend, drill, update } = useFilters();
   const openDrill = (d: Drill) => update({ drill: drillParam(d) });
-  const byCategory = useMetric<RateRow>('return-rate', filters, { groupBy: 'category' });
+  const byCategory = useMetric<RateRow>('return-rate', filters, { groupBy: 'category', ...ORDER_BASIS });
   const total = byCategory.data?.data.reduce(
     (a, r) => ({ sold: a.sold + r.unitsSold, returned: a.returned + r.unitsReturned }),
     { sold: 0, returned: 0 },
@@ -60,7 +67,7 @@ export function OverviewPage() {
       <h1 className="admin-h1">{t('analytics.overview.title')}</h1>
       <FilterBar filters={filters} update={update} />
       {empty && <NoHistory />}
-      <Summary filters={filters} total={total} onDrill={() => openDrill({ by: 'all' })} />
+      <Summary filters={filters} total={total} onDrill={() => openDrill({ by: 'ordered' })} />
       {drill && <DrillDown filters={filters} drill={drill} onClose={() => update({ drill: null })} />}
       <TrendPanel filters={filters} trend={trend} update={update} onDrill={openDrill} />
       <div className="analytics-two">
@@ -299,8 +306,9 @@ function TrendPanel({
       id="trend"
       path="return-rate"
       filters={filters}
-      extra={{ groupBy: trend }}
+      extra={{ groupBy: trend, ...ORDER_BASIS }}
       title={t('analytics.trend.title')}
+      description={t(trend === 'week' ? 'analytics.trend.basis.week' : 'analytics.trend.basis.month')}
       loadingLabel={t('analytics.what.trend')}
       controls={
         <SegmentedControl
@@ -329,10 +337,15 @@ function TrendPanel({
             >
               <LineChart
                 h={240}
-                data={d.data.map((r) => ({ period: r.key, rate: (r.returnRate ?? 0) * 100 }))}
+                // A period without sales has no rate: a gap in the line, not a drop to 0 %.
+                data={d.data.map((r) => ({
+                  period: r.key,
+                  rate: r.returnRate === null ? null : r.returnRate * 100,
+                }))}
                 dataKey="period"
                 series={[{ name: 'rate', label: t('analytics.col.returnRate'), color: 'brand.7' }]}
                 valueFormatter={f.percentAxis}
+                connectNulls={false}
                 curveType="linear"
                 accessibilityLayer={false}
                 lineChartProps={{
@@ -376,35 +389,55 @@ function RatePanel({
 }) {
   const f = useAnalyticsFormat();
   const { t } = f;
+  const ranked = group === 'sku';
   return (
-    <MetricPanel<RateRow>
+    <MetricPanel<RankedRateRow>
       id={id}
       path="return-rate"
       filters={filters}
-      extra={{ groupBy: group }}
+      extra={{ groupBy: group, ...ORDER_BASIS, ...(ranked ? { rank: 'shrunk' } : {}) }}
       title={title}
       description={description}
       loadingLabel={title}
     >
       {(d) => {
-        const rows =
-          group === 'sku'
-            ? d.data.filter((r) => r.unitsSold >= TOP_SKU_MIN_SOLD).slice(0, TOP_SKUS)
-            : d.data.filter((r) => r.unitsSold > 0 || r.unitsReturned > 0);
-        if (rows.length === 0) return <Text size="sm">{t('analytics.rate.empty')}</Text>;
+        const rows = ranked
+          ? d.data.filter((r) => r.unitsSold >= TOP_SKU_MIN_SOLD).slice(0, TOP_SKUS)
+          : d.data.filter((r) => r.unitsSold > 0 || r.unitsReturned > 0);
+        if (rows.length === 0) {
+          const most = Math.max(0, ...d.data.map((r) => r.unitsSold));
+          return (
+            <Text size="sm" data-testid={`${id}-empty`}>
+              {ranked && most > 0
+                ? t('analytics.topSkus.empty', { min: f.count(TOP_SKU_MIN_SOLD), most: f.count(most) })
+                : t('analytics.rate.empty')}
+            </Text>
+          );
+        }
+        const height = barsHeight(rows.length);
         return (
           <>
             <ChartBox
-              label={t(group === 'sku' ? 'analytics.rate.chart.sku' : 'analytics.rate.chart.category')}
-              height={group === 'sku' ? 320 : 240}
+              label={t(ranked ? 'analytics.rate.chart.sku' : 'analytics.rate.chart.category')}
+              height={height}
             >
               <BarChart
-                h={group === 'sku' ? 320 : 240}
-                data={rows.map((r) => ({ key: r.key, rate: (r.returnRate ?? 0) * 100 }))}
+                h={height}
+                data={rows.map((r) => ({
+                  key: r.key,
+                  rate: (r.returnRate ?? 0) * 100,
+                  ...(ranked ? { adjusted: (r.adjustedRate ?? 0) * 100 } : {}),
+                }))}
                 dataKey="key"
                 orientation="vertical"
-                yAxisProps={{ width: group === 'sku' ? 110 : 90, interval: 0 }}
-                series={[{ name: 'rate', label: t('analytics.col.returnRate'), color: 'brand.7' }]}
+                yAxisProps={axisProps(rows.map((r) => r.key))}
+                series={[
+                  { name: 'rate', label: t('analytics.col.returnRate'), color: 'brand.7' },
+                  ...(ranked
+                    ? [{ name: 'adjusted', label: t('analytics.col.adjustedRate'), color: 'orange.8' }]
+                    : []),
+                ]}
+                withLegend={ranked}
                 valueFormatter={f.percentAxis}
                 accessibilityLayer={false}
                 barChartProps={{
@@ -417,15 +450,37 @@ function RatePanel({
             </ChartBox>
             <RateTable
               rows={rows}
-              keyLabel={group === 'sku' ? t('analytics.col.sku') : t('analytics.col.category')}
+              keyLabel={ranked ? t('analytics.col.sku') : t('analytics.col.category')}
               onDrill={onDrill}
               testId={`${id}-table`}
+              ranked={ranked ? { priorUnits: d.priorUnits ?? 0 } : undefined}
             />
           </>
         );
       }}
     </MetricPanel>
   );
+}
+
+/** A bar chart tall enough for its rows: each label on its own line, never over its neighbour. */
+function barsHeight(rows: number): number {
+  return Math.max(160, rows * 28 + 60);
+}
+
+/** Labels longer than this are cut with "…" on the axis (the table beside the chart has them whole). */
+const AXIS_CHARS = 24;
+
+/**
+ * A category axis with room for its longest label on one line ("changed mind", "not as
+ * described"): squeezed, Recharts wraps a label onto two lines that run into the next one.
+ */
+export function axisProps(labels: string[]) {
+  const longest = Math.min(AXIS_CHARS, Math.max(0, ...labels.map((l) => l.length)));
+  return {
+    width: Math.max(60, Math.ceil(longest * 7.5) + 16),
+    interval: 0,
+    tickFormatter: (v: string) => (v.length > AXIS_CHARS ? `${v.slice(0, AXIS_CHARS - 1)}…` : v),
+  };
 }
 
 function ReasonsPanel({ filters, onDrill }: { filters: Filters; onDrill: (reason: string) => void }) {
@@ -444,13 +499,13 @@ function ReasonsPanel({ filters, onDrill }: { filters: Filters; onDrill: (reason
           <Text size="sm">{t('analytics.reasons.empty')}</Text>
         ) : (
           <>
-            <ChartBox label={t('analytics.reasons.chart')}>
+            <ChartBox label={t('analytics.reasons.chart')} height={barsHeight(d.data.length)}>
               <BarChart
-                h={240}
+                h={barsHeight(d.data.length)}
                 data={d.data.map((r) => ({ reason: humanize(r.reasonCode), share: r.share * 100 }))}
                 dataKey="reason"
                 orientation="vertical"
-                yAxisProps={{ width: 110, interval: 0 }}
+                yAxisProps={axisProps(d.data.map((r) => humanize(r.reasonCode)))}
                 series={[{ name: 'share', label: t('analytics.reasons.shareOfUnits'), color: 'teal.8' }]}
                 valueFormatter={f.percentAxis}
                 accessibilityLayer={false}

@@ -1,11 +1,11 @@
-import { Alert, Anchor, Code, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Code, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { createContext, type ReactNode, useContext } from 'react';
 import { ErrorPanel } from '../../../components/error-boundary.tsx';
 import { isApiError } from '../../../lib/api.ts';
 import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import type { Translate } from '../../../lib/i18n/i18n-provider.tsx';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
-import { csvHref, type Filters, type RateRow, useMetric } from '../api/analytics-api.ts';
+import { csvHref, type Filters, type RankedRateRow, type RateRow, useMetric } from '../api/analytics-api.ts';
 import { useAnalyticsFormat } from './use-analytics-format.ts';
 
 /** The server's own message (data, not translated), else a sentence in the reader's language. */
@@ -155,10 +155,23 @@ export function NoHistory({ what = 'returns' }: { what?: 'returns' | 'notes' | '
   );
 }
 
+/** A column heading with its explanation a hover, focus or tap away (and always read to screen readers). */
+function HelpLabel({ label, help }: { label: string; help: string }) {
+  return (
+    <Tooltip label={help} multiline w={280} withArrow events={{ hover: true, focus: true, touch: true }}>
+      <button type="button" className="analytics-help">
+        {label}
+        <span className="visually-hidden">. {help}</span>
+      </button>
+    </Tooltip>
+  );
+}
+
 /**
  * Units sold, returned and the return rate per key (a SKU, a category, a week…). With `onDrill`
  * each key opens the returns behind it; `extra` adds one column (a reason's own rate, say);
- * `strong` sets one row's key in bold.
+ * `strong` sets one row's key in bold; `ranked` (rows of `rank=shrunk`) adds each rate's 95 %
+ * interval and the adjusted rate the rows are ranked by.
  */
 export function RateTable({
   rows,
@@ -167,6 +180,7 @@ export function RateTable({
   testId,
   extra,
   strong,
+  ranked,
 }: {
   rows: RateRow[];
   keyLabel: string;
@@ -174,9 +188,14 @@ export function RateTable({
   testId: string;
   extra?: { label: string; value: (r: RateRow) => string };
   strong?: string;
+  ranked?: { priorUnits: number };
 }) {
   const f = useAnalyticsFormat();
   const { t } = f;
+  const interval = (r: RankedRateRow) =>
+    r.rateLow === null || r.rateHigh === null
+      ? '—'
+      : t('analytics.interval', { low: f.percent(r.rateLow), high: f.percent(r.rateHigh) });
   return (
     <MetricTable
       testId={testId}
@@ -185,6 +204,25 @@ export function RateTable({
         { label: t('analytics.col.unitsSold'), num: true },
         { label: t('analytics.col.unitsReturned'), num: true },
         { label: t('analytics.col.returnRate'), num: true },
+        ...(ranked
+          ? [
+              {
+                label: (
+                  <HelpLabel label={t('analytics.col.interval')} help={t('analytics.topSkus.intervalHelp')} />
+                ),
+                num: true as const,
+              },
+              {
+                label: (
+                  <HelpLabel
+                    label={t('analytics.col.adjustedRate')}
+                    help={t('analytics.topSkus.adjustedHelp', { k: f.count(ranked.priorUnits) })}
+                  />
+                ),
+                num: true as const,
+              },
+            ]
+          : []),
         ...(extra ? [{ label: extra.label, num: true as const }] : []),
       ]}
     >
@@ -210,6 +248,16 @@ export function RateTable({
           <Table.Td ta="right" data-testid="rate">
             {f.percent(r.returnRate)}
           </Table.Td>
+          {ranked && (
+            <>
+              <Table.Td ta="right" data-testid="interval" className="analytics-key">
+                {interval(r as RankedRateRow)}
+              </Table.Td>
+              <Table.Td ta="right" data-testid="adjusted">
+                {f.percent((r as RankedRateRow).adjustedRate)}
+              </Table.Td>
+            </>
+          )}
           {extra && (
             <Table.Td ta="right" data-testid="extra">
               {extra.value(r)}
@@ -281,7 +329,7 @@ export function MetricPanel<R>({
   description?: ReactNode;
   loadingLabel: string;
   controls?: ReactNode;
-  children: (answer: { data: R[] }) => ReactNode;
+  children: (answer: { data: R[]; priorUnits?: number }) => ReactNode;
 }) {
   const q = useMetric<R>(path, filters, extra);
   return (

@@ -6,15 +6,21 @@ import { addDays, today } from './format.ts';
 export const DEFAULT_DAYS = 90;
 export const PRESETS = [30, 90, 365] as const;
 
-/** Where a drill-down points: the returns behind one SKU, reason, category or period. */
+/**
+ * Where a drill-down points: the returns behind one SKU, reason, category or period. The rates'
+ * drills (a SKU, a category, a period, `ordered` for the headline) list the returns of the orders
+ * placed in the period, as the rates count them; the others, the returns requested in it.
+ */
 export type Drill =
   | { by: 'sku' | 'reason' | 'category'; value: string }
   | { by: 'period'; from: string; to: string }
-  | { by: 'all' };
+  | { by: 'all' }
+  | { by: 'ordered' };
 
 function parseDrill(raw: string | null): Drill | null {
   if (!raw) return null;
   if (raw === 'all') return { by: 'all' };
+  if (raw === 'ordered') return { by: 'ordered' };
   const at = raw.indexOf(':');
   const by = raw.slice(0, at);
   const value = raw.slice(at + 1);
@@ -27,7 +33,7 @@ function parseDrill(raw: string | null): Drill | null {
 }
 
 export function drillParam(d: Drill): string {
-  if (d.by === 'all') return 'all';
+  if (d.by === 'all' || d.by === 'ordered') return d.by;
   if (d.by === 'period') return `period:${d.from}..${d.to}`;
   return `${d.by}:${d.value}`;
 }
