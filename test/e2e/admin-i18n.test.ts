@@ -77,8 +77,11 @@ describe('administration and analytics in Chinese and Spanish', () => {
     expect(await page.getByLabel('政策（JSON）').inputValue()).toContain('"returnWindowDays"');
     await page.getByRole('button', { name: '预览变更' }).waitFor();
     const nav = page.getByRole('navigation', { name: '后台管理栏目' });
-    for (const name of ['退货政策', '通知模板', 'Webhook', '用户', 'API 密钥', '数据分析'])
+    for (const name of ['退货政策', '通知模板', 'Webhook', '用户', 'API 密钥'])
       await nav.getByRole('link', { name, exact: true }).waitFor();
+    // The staff bar's areas, in Chinese.
+    const areas = page.getByRole('navigation', { name: '员工区域' });
+    expect(await areas.getByRole('link').allTextContents()).toEqual(['退货', '数据分析', '设置']);
     await expectAccessible(page, 'zh policy');
     await browser.screenshot(page, 'admin-zh-policy');
 
@@ -97,7 +100,7 @@ describe('administration and analytics in Chinese and Spanish', () => {
     await browser.screenshot(page, 'admin-zh-users');
 
     // The analytics overview: labels in Chinese, the API's numbers in the Chinese format.
-    await nav.getByRole('link', { name: '数据分析', exact: true }).click();
+    await areas.getByRole('link', { name: '数据分析', exact: true }).click();
     await page.getByTestId('analytics-overview').waitFor();
     await page.getByRole('heading', { level: 1, name: '数据分析' }).waitFor();
     await page.getByTestId('by-category-table').waitFor();

@@ -266,8 +266,10 @@ describe('analytics dashboard', () => {
       hasTouch: true,
     });
     await signIn(phone, { email, password: PASSWORD }, '/admin/analytics');
-    const nav = phone.getByRole('navigation', { name: 'Admin sections' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Analytics']);
+    // A supervisor's staff bar: the console and analytics, no settings.
+    const nav = phone.getByRole('navigation', { name: 'Staff areas' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Returns', 'Analytics']);
+    expect(await phone.getByRole('navigation', { name: 'Admin sections' }).count()).toBe(0);
     await phone.getByTestId('by-category-table').waitFor();
     await browser.screenshot(phone, 'analytics-overview-phone', { fullPage: false });
     await phone.getByTestId('panel-top-skus').scrollIntoViewIfNeeded();

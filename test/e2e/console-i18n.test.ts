@@ -65,7 +65,7 @@ describe('agent console in Chinese and Spanish', () => {
     const sentence = tracked.body.explanation[0] as string;
     expect(sentence).toMatch(/[\u4e00-\u9fff]/);
     expect(await page.getByTestId('decision').textContent()).toContain(sentence);
-    await page.getByRole('region', { name: '商品与退款' }).waitFor();
+    await page.getByRole('region', { name: '商品与退款', exact: true }).waitFor();
     await expectAccessible(page, 'zh case');
     await browser.screenshot(page, 'console-zh-case');
 
@@ -88,7 +88,7 @@ describe('agent console in Chinese and Spanish', () => {
     await page.getByTestId('language-switch').selectOption('es');
     await page.getByTestId('case-status').getByText('Pendiente de envío', { exact: true }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('es');
-    await page.getByRole('region', { name: 'Artículos y reembolso' }).waitFor();
+    await page.getByRole('region', { name: 'Artículos y reembolso', exact: true }).waitFor();
     await browser.screenshot(page, 'console-es-case');
     await page.getByRole('link', { name: '← Volver a la cola' }).click();
     await page.getByRole('heading', { level: 1, name: 'Devoluciones' }).waitFor();

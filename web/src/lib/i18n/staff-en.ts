@@ -258,6 +258,7 @@ export const staffEn = {
   'console.decision.col.note': 'Note',
   'console.decision.fired': 'Fired',
   'console.decision.notMatched': 'Not matched',
+  'console.table.region': '{name} (table)',
   'console.lines.caption': 'Returned items and refund',
   'console.lines.col.item': 'Item',
   'console.lines.col.qty': 'Qty',

@@ -260,6 +260,7 @@ export const staffEs: StaffMessages = {
   'console.decision.col.note': 'Nota',
   'console.decision.fired': 'Aplicada',
   'console.decision.notMatched': 'No coincide',
+  'console.table.region': '{name} (tabla)',
   'console.lines.caption': 'Artículos devueltos y reembolso',
   'console.lines.col.item': 'Artículo',
   'console.lines.col.qty': 'Cant.',

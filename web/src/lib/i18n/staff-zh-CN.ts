@@ -252,6 +252,7 @@ export const staffZhCN: StaffMessages = {
   'console.decision.col.note': '说明',
   'console.decision.fired': '已触发',
   'console.decision.notMatched': '未命中',
+  'console.table.region': '{name}（表格）',
   'console.lines.caption': '退货商品与退款',
   'console.lines.col.item': '商品',
   'console.lines.col.qty': '数量',

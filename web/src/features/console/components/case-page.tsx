@@ -295,7 +295,7 @@ function Decision({ view }: { view: CaseView }) {
         </ul>
       )}
       {d.rules.length > 0 && (
-        <ScrollRegion label={t('console.decision.caption')}>
+        <ScrollRegion label={t('console.table.region', { name: t('console.decision.caption') })}>
           <Table data-testid="rule-trace" verticalSpacing={4}>
             <caption className="visually-hidden">{t('console.decision.caption')}</caption>
             <Table.Thead>
@@ -347,7 +347,7 @@ function Lines({ view }: { view: CaseView }) {
   ];
   return (
     <Stack gap="sm">
-      <ScrollRegion label={t('console.lines.caption')}>
+      <ScrollRegion label={t('console.table.region', { name: t('console.lines.caption') })}>
         <Table verticalSpacing={4}>
           <caption className="visually-hidden">{t('console.lines.caption')}</caption>
           <Table.Thead>
@@ -546,7 +546,7 @@ function Order({ view }: { view: CaseView }) {
       : []),
   ];
   return (
-    <ScrollRegion label={t('console.case.section.order')}>
+    <ScrollRegion label={t('console.table.region', { name: t('console.case.section.order') })}>
       <Table verticalSpacing={2}>
         <caption className="visually-hidden">{t('console.case.section.order')}</caption>
         <Table.Tbody>
