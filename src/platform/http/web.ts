@@ -26,7 +26,7 @@ const PAGE_HEADERS = {
 const NOT_THE_APP = /^\/(api|u)(\/|$)/;
 
 /**
- * Serves the built web app: hashed assets cached for a year, and `index.html` for every other
+ * Serves the built web app, precompressed: hashed assets cached for a year, and `index.html` for every other
  * GET that is not an API path, so client routes (`/t/:token`, `/console`, …) survive a reload.
  */
 export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promise<void> {
@@ -41,6 +41,9 @@ export async function registerWeb(app: FastifyInstance, opts: WebOptions): Promi
     wildcard: false,
     index: false,
     decorateReply: true,
+    // bin/build-web.js writes NAME.br and NAME.gz beside each text file: sent as they are to a
+    // client that accepts them (brotli first), with `Vary: Accept-Encoding`; the file otherwise.
+    preCompressed: true,
     setHeaders(reply, path) {
       // Vite puts a content hash in every file name under assets/: a changed file has a new name.
       const hashed = /[\\/]assets[\\/]/.test(path);
