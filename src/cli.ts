@@ -44,7 +44,7 @@ Usage:
   returnflow bench                      run the benchmarks (npm run bench; see docs/BENCHMARKS.md)
 
 Configuration (environment): PORT, HOST, DATABASE_URL (file:PATH or postgres://…), DATA_DIR,
-PUBLIC_URL, SEED_DEMO, LOG_LEVEL, PUBLIC_RATE_LIMIT, LOOKUP_RATE_LIMIT, SMTP_URL, S3_BUCKET (and S3_*). See README.md.`;
+PUBLIC_URL, SEED_DEMO, LOG_LEVEL, LOG_FORMAT, PUBLIC_RATE_LIMIT, LOOKUP_RATE_LIMIT, SMTP_URL, S3_BUCKET (and S3_*). See README.md.`;
 
 async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, sub] = argv;

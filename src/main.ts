@@ -76,7 +76,7 @@ export type ServiceConfig = Pick<
   /** Unset keeps files under dataDir. */
   Partial<Pick<Config, 'storage'>>;
 export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'> &
-  Partial<Pick<Config, 'lookupRateLimit' | 'idempotencyStaleMs'>> & {
+  Partial<Pick<Config, 'lookupRateLimit' | 'idempotencyStaleMs' | 'logFormat'>> & {
     /** The built web app to serve at `/`; default `dist/web` when it has been built, null for none. */
     webDir?: string | null;
   };

@@ -12,6 +12,13 @@ describe('loadConfig', () => {
     expect(c.publicUrl).toBe('http://127.0.0.1:3000');
   });
 
+  it('logs JSON unless stdout is a terminal, and LOG_FORMAT overrides either way', () => {
+    expect(loadConfig({}, false).logFormat).toBe('json');
+    expect(loadConfig({}, true).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: ' pretty ' }, false).logFormat).toBe('pretty');
+  });
+
   it('reads a postgres URL with an optional schema', () => {
     const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/rf?schema=shop1' });
     expect(c.database).toMatchObject({ dialect: 'postgres', schema: 'shop1' });
@@ -25,6 +32,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'postgres://h/db?schema=Bad-Name' }, /plain lower-case identifier/],
     [{ SEED_DEMO: 'maybe' }, /SEED_DEMO must be true or false/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ LOG_FORMAT: 'colour' }, /LOG_FORMAT must be pretty or json/],
     [{ PUBLIC_URL: 'ftp://x' }, /PUBLIC_URL must be an http/],
   ])('refuses %o with one clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

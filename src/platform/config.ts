@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
+import { chooseLogFormat } from './pretty-log-stream.ts';
 import { isSafeKey } from './storage.ts';
 
 export type DatabaseConfig =
@@ -31,6 +32,8 @@ export type Config = {
   publicUrl: string;
   seedDemo: boolean;
   logLevel: string;
+  /** `pretty`: a short line per request for a person at a terminal; `json`: pino's lines, for machines. */
+  logFormat: 'pretty' | 'json';
   /** Requests per minute per client IP on public (unauthenticated) endpoints. */
   publicRateLimit: number;
   /** Order lookups (order number + email) per minute per client IP: the portal's guessing surface. */
@@ -57,8 +60,11 @@ export type Config = {
 
 type Env = Record<string, string | undefined>;
 
-/** Reads the configuration from the environment; every bad value is a ConfigError naming the variable. */
-export function loadConfig(env: Env = process.env): Config {
+/**
+ * Reads the configuration from the environment; every bad value is a ConfigError naming the variable.
+ * `stdoutIsTty` picks the log format when LOG_FORMAT is unset.
+ */
+export function loadConfig(env: Env = process.env, stdoutIsTty = process.stdout.isTTY === true): Config {
   const host = env.HOST?.trim() || '127.0.0.1';
   const port = parseIntVar(env, 'PORT', 3000, 0, 65535);
   const dataDir = resolve(env.DATA_DIR?.trim() || './data');
@@ -75,6 +81,11 @@ export function loadConfig(env: Env = process.env): Config {
       `LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`,
     );
   }
+  const logFormatSetting = env.LOG_FORMAT?.trim() || undefined;
+  if (logFormatSetting !== undefined && logFormatSetting !== 'pretty' && logFormatSetting !== 'json') {
+    throw new ConfigError(`LOG_FORMAT must be pretty or json; got "${logFormatSetting}"`);
+  }
+  const logFormat = chooseLogFormat(logFormatSetting, stdoutIsTty);
   const publicRateLimit = parseIntVar(env, 'PUBLIC_RATE_LIMIT', 300, 1, 10_000_000);
   const lookupRateLimit = parseIntVar(env, 'LOOKUP_RATE_LIMIT', 10, 1, 10_000_000);
   const idempotencyStaleMs = parseIntVar(env, 'IDEMPOTENCY_STALE_MS', 60_000, 1_000, 86_400_000);
@@ -105,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     seedDemo,
     logLevel,
+    logFormat,
     publicRateLimit,
     lookupRateLimit,
     idempotencyStaleMs,

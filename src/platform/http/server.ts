@@ -15,6 +15,7 @@ import Fastify, {
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
+import { prettyLogStream } from '../pretty-log-stream.ts';
 import { readCookie } from './cookies.ts';
 import { errorBody, installErrorHandler } from './error-handler.ts';
 import { installIdempotency } from './idempotency.ts';
@@ -55,7 +56,7 @@ declare module 'fastify' {
 
 export type HttpDeps = {
   config: Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'> &
-    Partial<Pick<Config, 'idempotencyStaleMs'>>;
+    Partial<Pick<Config, 'idempotencyStaleMs' | 'logFormat'>>;
   db: Db;
   /** Resolves a bearer token to the caller, or null when it is not a valid key. */
   authenticateApiKey: (token: string) => Promise<Auth | null>;
@@ -79,7 +80,13 @@ export const BODY_LIMIT = 1_048_576;
 /** Fastify with the product's conventions: errors, validation, auth, idempotency, rate limits, OpenAPI. */
 export async function createHttpServer(deps: HttpDeps): Promise<AppInstance> {
   const app = Fastify({
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    logger:
+      deps.config.logLevel === 'silent'
+        ? false
+        : {
+            level: deps.config.logLevel,
+            ...(deps.config.logFormat === 'pretty' ? { stream: prettyLogStream() } : {}),
+          },
     bodyLimit: BODY_LIMIT,
     // Unsubscribe tokens carry tenant, customer and a signature (about 130 characters).
     routerOptions: { maxParamLength: 400 },
