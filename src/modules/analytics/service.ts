@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
+import { decodeCursor, pageOf } from '../../platform/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -498,9 +499,7 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
       if (f.resolution) q = q.where('f.resolution', '=', f.resolution);
       if (f.status) q = q.where('f.status', '=', f.status);
       if (f.cursor) {
-        const [at, id] = Buffer.from(f.cursor, 'base64url').toString().split('|');
-        if (!at || !id || Number.isNaN(Date.parse(at)))
-          throw new AppError(400, 'invalid_cursor', 'The cursor is not one this API gave out.');
+        const { at, id } = decodeCursor(f.cursor);
         q = q.where((eb) =>
           eb.or([
             eb('f.requestedAt', '<', at),
@@ -513,18 +512,14 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
         .orderBy('f.returnLineId', 'desc')
         .limit(limit + 1)
         .execute();
-      const page = rows.slice(0, limit).map((r) => ({
-        ...r,
-        unitsRequested: Number(r.unitsRequested),
-        refundAmount: Number(r.refundAmount),
-      }));
-      const last = page[page.length - 1];
+      const { page, nextCursor } = pageOf(rows, limit, (r) => [r.requestedAt, r.returnLineId]);
       return {
-        data: page,
-        nextCursor:
-          rows.length > limit && last
-            ? Buffer.from(`${last.requestedAt}|${last.returnLineId}`).toString('base64url')
-            : null,
+        data: page.map((r) => ({
+          ...r,
+          unitsRequested: Number(r.unitsRequested),
+          refundAmount: Number(r.refundAmount),
+        })),
+        nextCursor,
       };
     },
   };

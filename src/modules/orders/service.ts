@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Static } from 'typebox';
 import type { Clock } from '../../platform/clock.ts';
+import { containing, decodeCursor, pageOf } from '../../platform/cursor.ts';
 import { type Db, isForeignKeyViolation, isUniqueViolation } from '../../platform/db/database.ts';
 import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
@@ -198,22 +199,20 @@ export function createOrdersService({
         .where('orders.tenantId', '=', tenantId);
       const text = q.q?.trim().toLowerCase();
       if (text) {
-        // LIKE wildcards typed by a person are taken as letters to look for, not as patterns.
-        const like = (t: string) => `%${t.replace(/[%_\\]/g, '')}%`;
         query = query.where((eb) =>
           eb.or([
-            eb(eb.fn('lower', ['orders.orderNumber']), 'like', like(text.replace(/^#/, ''))),
-            eb('customers.email', 'like', like(text)),
-            eb(eb.fn('lower', ['customers.name']), 'like', like(text)),
+            eb(eb.fn('lower', ['orders.orderNumber']), 'like', containing(text.replace(/^#/, ''))),
+            eb('customers.email', 'like', containing(text)),
+            eb(eb.fn('lower', ['customers.name']), 'like', containing(text)),
           ]),
         );
       }
       if (q.cursor) {
-        const c = decodeOrderCursor(q.cursor);
+        const c = decodeCursor(q.cursor);
         query = query.where((eb) =>
           eb.or([
-            eb('orders.placedAt', '<', c.placedAt),
-            eb.and([eb('orders.placedAt', '=', c.placedAt), eb('orders.id', '<', c.id)]),
+            eb('orders.placedAt', '<', c.at),
+            eb.and([eb('orders.placedAt', '=', c.at), eb('orders.id', '<', c.id)]),
           ]),
         );
       }
@@ -222,17 +221,13 @@ export function createOrdersService({
         .orderBy('orders.id', 'desc')
         .limit(limit + 1)
         .execute();
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
+      const { page, nextCursor } = pageOf(rows, limit, (o) => [o.placedAt, o.id]);
       return {
         data: page.map(({ customerId, customerEmail, customerName, ...o }) => ({
           ...o,
           customer: { id: customerId, email: customerEmail, name: customerName },
         })),
-        nextCursor:
-          rows.length > limit && last
-            ? Buffer.from(`${last.placedAt}|${last.id}`).toString('base64url')
-            : null,
+        nextCursor,
       };
     },
 
@@ -764,14 +759,6 @@ function validateOrder(input: OrderInput): void {
       problems,
     );
   }
-}
-
-function decodeOrderCursor(cursor: string): { placedAt: string; id: string } {
-  const [placedAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!placedAt || !id || Number.isNaN(Date.parse(placedAt))) {
-    throw new AppError(400, 'invalid_cursor', 'The cursor is not one this API gave out.');
-  }
-  return { placedAt, id };
 }
 
 export type OrdersService = ReturnType<typeof createOrdersService>;

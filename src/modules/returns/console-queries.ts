@@ -1,6 +1,6 @@
+import { containing, decodeCursor, pageOf } from '../../platform/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
-import { AppError } from '../../platform/errors.ts';
 import { amountReceived } from '../refunds/refund-breakdown.ts';
 import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
 import { returnsWithClaimsDue, SELLER_DEADLINE_HOURS } from '../sourcing/queries.ts';
@@ -132,7 +132,7 @@ export function createConsoleQueries(db: Db) {
       ]);
       const q = opts.q?.trim().toLowerCase();
       if (q) {
-        const like = `%${q.replace(/[%_\\]/g, '')}%`;
+        const like = containing(q);
         query = query.where((eb) =>
           eb.or([
             eb(eb.fn('lower', ['r.rmaNumber']), 'like', like),
@@ -145,8 +145,7 @@ export function createConsoleQueries(db: Db) {
       const oldestFirst =
         opts.queue === 'needs_review' || opts.queue === 'awaiting_inspection' || opts.queue === 'sla_at_risk';
       if (opts.cursor) {
-        const [at, id] = Buffer.from(opts.cursor, 'base64url').toString().split('|');
-        if (!at || !id) throw new AppError(400, 'invalid_cursor', 'The cursor is not one this API gave out.');
+        const { at, id } = decodeCursor(opts.cursor);
         query = query.where((eb) =>
           oldestFirst
             ? eb.or([eb('r.createdAt', '>', at), eb.and([eb('r.createdAt', '=', at), eb('r.id', '>', id)])])
@@ -159,8 +158,7 @@ export function createConsoleQueries(db: Db) {
         .orderBy('r.id', dir)
         .limit(opts.limit + 1)
         .execute();
-      const page = rows.slice(0, opts.limit);
-      const last = page[page.length - 1];
+      const { page, nextCursor } = pageOf(rows, opts.limit, (r) => [r.createdAt, r.id]);
       return {
         data: page.map(({ refundQuote, ...r }) => ({
           ...r,
@@ -168,10 +166,7 @@ export function createConsoleQueries(db: Db) {
           customerTotal: amountReceived(parseJson<ResolvedQuote>(refundQuote), r.refundTotal),
           sla: slaOf(r.status, r.createdAt, r.updatedAt, now),
         })),
-        nextCursor:
-          rows.length > opts.limit && last
-            ? Buffer.from(`${last.createdAt}|${last.id}`).toString('base64url')
-            : null,
+        nextCursor,
       };
     },
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
+import { decodeCursor, pageOf } from '../../platform/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -446,10 +447,7 @@ export function createReturnsService(deps: ReturnsDeps) {
       if (q.cursor) {
         const c = decodeCursor(q.cursor);
         query = query.where((eb) =>
-          eb.or([
-            eb('createdAt', '<', c.createdAt),
-            eb.and([eb('createdAt', '=', c.createdAt), eb('id', '<', c.id)]),
-          ]),
+          eb.or([eb('createdAt', '<', c.at), eb.and([eb('createdAt', '=', c.at), eb('id', '<', c.id)])]),
         );
       }
       const rows = await query
@@ -457,12 +455,8 @@ export function createReturnsService(deps: ReturnsDeps) {
         .orderBy('id', 'desc')
         .limit(limit + 1)
         .execute();
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
-      return {
-        data: page,
-        nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
-      };
+      const { page, nextCursor } = pageOf(rows, limit, (r) => [r.createdAt, r.id]);
+      return { data: page, nextCursor };
     },
 
     /** The internal timeline: every event, and each notification with its delivery status. */
@@ -732,18 +726,6 @@ function instructionsNote(quote: ResolvedQuote): string {
     default:
       return `Please send the items back. Your refund of ${money(quote.payout.amount)} follows once they are inspected.`;
   }
-}
-
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(`${createdAt}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt))) {
-    throw new AppError(400, 'invalid_cursor', 'The cursor is not one this API gave out.');
-  }
-  return { createdAt, id };
 }
 
 export type ReturnsService = ReturnType<typeof createReturnsService>;
