@@ -234,6 +234,7 @@ export function createServices(
     clock,
     policies,
     returns,
+    linePhotoCounts: (...args) => evidence.linePhotoCounts(...args),
     performAction: (tenantId, id, action, body, actor) =>
       returnActions.performAction(tenantId, id, action, body, actor),
     kick: () => worker.kick(),
@@ -350,10 +351,7 @@ export async function buildApp(services: Services, config: AppConfig) {
   });
   registerOrderRoutes(app, services.orders);
   registerPolicyRoutes(app, services.policies, {
-    actorName: async (tenantId, actor) =>
-      actor.type === 'staff'
-        ? services.identity.userName(tenantId, actor.id)
-        : ((await services.identity.listApiKeys(tenantId)).find((k) => k.id === actor.id)?.name ?? null),
+    actorName: (tenantId, actor) => services.identity.actorName(tenantId, actor),
   });
   registerReturnRoutes(app, services.returns, services.returnActions, {
     publicRateLimit: config.publicRateLimit,

@@ -152,14 +152,19 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
         .execute();
     },
 
-    async userName(tenantId: string, userId: string): Promise<string | null> {
-      const u = await db
-        .selectFrom('users')
+    userName(tenantId: string, userId: string): Promise<string | null> {
+      return this.actorName(tenantId, { type: 'staff', id: userId });
+    },
+
+    /** The name of whoever acted: a staff member (`staff`) or an API key (`api`) of the tenant; null when gone. */
+    async actorName(tenantId: string, actor: { type: 'staff' | 'api'; id: string }): Promise<string | null> {
+      const row = await db
+        .selectFrom(actor.type === 'staff' ? 'users' : 'apiKeys')
         .select('name')
         .where('tenantId', '=', tenantId)
-        .where('id', '=', userId)
+        .where('id', '=', actor.id)
         .executeTakeFirst();
-      return u?.name ?? null;
+      return row?.name ?? null;
     },
 
     /** Changes a user's name or role; the last admin cannot be demoted (someone must hold the keys). */

@@ -231,6 +231,26 @@ export function createOrdersService({
       };
     },
 
+    /**
+     * The newest of the tenant's orders with this number (any case, with or without `#`) placed
+     * by this email, or undefined: how a customer finds their own order.
+     */
+    async findCustomerOrder(tenantId: string, orderNumber: string, email: string) {
+      return db
+        .selectFrom('orders')
+        .innerJoin('customers', (j) =>
+          j
+            .onRef('customers.tenantId', '=', 'orders.tenantId')
+            .onRef('customers.id', '=', 'orders.customerId'),
+        )
+        .select(['orders.tenantId', 'orders.id', 'orders.customerId'])
+        .where(matchesOrderNumber(orderNumber))
+        .where('customers.email', '=', email.trim().toLowerCase())
+        .where('orders.tenantId', '=', tenantId)
+        .orderBy('orders.createdAt', 'desc')
+        .executeTakeFirst();
+    },
+
     async requireOrderByNumber(tenantId: string, orderNumber: string): Promise<Order> {
       const row = await db
         .selectFrom('orders')

@@ -184,6 +184,23 @@ export function createEvidenceService(deps: {
         .execute();
     },
 
+    /** How many photos the warehouse took of each of these lines (uploaded to the line, not with a return). */
+    async linePhotoCounts(tenantId: string, orderId: string, lineIds: string[], ex: Executor = db) {
+      const counts = new Map<string, number>();
+      if (!lineIds.length) return counts;
+      const rows = await ex
+        .selectFrom('evidence')
+        .select(['orderLineId', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('tenantId', '=', tenantId)
+        .where('orderId', '=', orderId)
+        .where('returnId', 'is', null)
+        .where('orderLineId', 'in', lineIds)
+        .groupBy('orderLineId')
+        .execute();
+      for (const r of rows) if (r.orderLineId) counts.set(r.orderLineId, Number(r.n));
+      return counts;
+    },
+
     async read(tenantId: string, id: string) {
       const row = await db
         .selectFrom('evidence')

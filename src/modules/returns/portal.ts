@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { notFound } from '../../platform/errors.ts';
-import { matchesOrderNumber } from '../orders/order-number.ts';
 import type { OrdersService } from '../orders/service.ts';
 import { assessReturn } from '../policy/evaluate-policy.ts';
 import { explainLocale, explainText } from '../policy/explain.ts';
@@ -129,20 +128,7 @@ export function createPortal(deps: {
       // another tenant could create an order with them to take over this shop's customer.
       const shop = await deps.shopByHandle(input.shop);
       if (!shop) return null;
-      const email = input.email.trim().toLowerCase();
-      const row = await db
-        .selectFrom('orders')
-        .innerJoin('customers', (j) =>
-          j
-            .onRef('customers.tenantId', '=', 'orders.tenantId')
-            .onRef('customers.id', '=', 'orders.customerId'),
-        )
-        .select(['orders.tenantId', 'orders.id', 'orders.customerId'])
-        .where(matchesOrderNumber(input.orderNumber))
-        .where('customers.email', '=', email)
-        .where('orders.tenantId', '=', shop.id)
-        .orderBy('orders.createdAt', 'desc')
-        .executeTakeFirst();
+      const row = await deps.orders.findCustomerOrder(shop.id, input.orderNumber, input.email);
       if (!row) return null;
       const id = randomBytes(32).toString('base64url');
       const now = clock.now();

@@ -8,6 +8,7 @@ import { formatMoney } from '../../platform/money.ts';
 import { enqueue, type HandlerResult, type OutboxMessage } from '../../platform/outbox.ts';
 import type { PolicyService } from '../policy/service.ts';
 import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
+import type { EvidenceService } from '../returns/evidence.ts';
 import { recentReturnCounts } from '../returns/repo.ts';
 import type { Actor, ReturnChange, ReturnsService } from '../returns/service.ts';
 import type { ReturnAction } from '../returns/state-machine.ts';
@@ -47,6 +48,8 @@ export type SourcingDeps = {
   clock: Clock;
   policies: PolicyService;
   returns: ReturnsService;
+  /** The warehouse's QC photos per line: a seller's claim says they are attached only if there are some. */
+  linePhotoCounts: EvidenceService['linePhotoCounts'];
   /** Late-bound: the return actions are built after this service. */
   performAction: (
     tenantId: string,
@@ -283,24 +286,12 @@ export function createSourcingService(deps: SourcingDeps) {
     const { policy, pa } = await paPolicy(tenantId, trx);
     const now = clock.now();
     const at = now.toISOString();
-    // The warehouse's photos per line (uploaded to the line, not with a return).
-    const qcPhotos = new Map<string, number>();
-    if (lines.length) {
-      const counted = await trx
-        .selectFrom('evidence')
-        .select(['orderLineId', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('tenantId', '=', tenantId)
-        .where('orderId', '=', r.orderId)
-        .where('returnId', 'is', null)
-        .where(
-          'orderLineId',
-          'in',
-          lines.map((l) => l.orderLineId),
-        )
-        .groupBy('orderLineId')
-        .execute();
-      for (const c of counted) if (c.orderLineId) qcPhotos.set(c.orderLineId, Number(c.n));
-    }
+    const qcPhotos = await deps.linePhotoCounts(
+      tenantId,
+      r.orderId,
+      lines.map((l) => l.orderLineId),
+      trx,
+    );
     for (const l of lines) {
       const stage = quote.sourcing.stages.find((s) => s.orderLineId === l.orderLineId);
       if (!stage?.route || !CLAIMED_ROUTES.includes(stage.route) || have.has(l.orderLineId)) continue;

@@ -4,14 +4,7 @@ import type { BreakdownRow } from '../../../components/breakdown-table.tsx';
 import { api } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { Conversion, ItemisedRow } from '../../../lib/sourcing.ts';
-import {
-  csrf,
-  csrfHeader,
-  fetchMe,
-  STAFF_ME_KEY,
-  setCsrfToken,
-  useSignOut,
-} from '../../../lib/staff-session.ts';
+import { csrf, csrfHeader, fetchMe, STAFF_ME_KEY, setCsrfToken } from '../../../lib/staff-session.ts';
 import type { CaseSourcing } from './sourcing-api.ts';
 
 export type Me = {
@@ -208,9 +201,6 @@ export function useConfirmPasswordReset() {
       api.post<null>('/api/v1/auth/password-reset/confirm', input),
   });
 }
-
-/** Signing out, as every staff page does it (the shared session helper). */
-export const useLogout = useSignOut;
 
 export function useQueueCounts() {
   return useQuery({
