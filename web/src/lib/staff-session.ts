@@ -44,10 +44,13 @@ export function useSignOut() {
   });
 }
 
+/** Who may move lines and add QC photos (the server's warehouse roles). */
+export const WAREHOUSE_ROLES: readonly string[] = ['warehouse', 'supervisor', 'admin'];
+
 /** The staff areas a role may open, in the order the bar lists them. */
 export function staffAreas(role: string): ('console' | 'warehouse' | 'analytics' | 'admin')[] {
   const areas: ('console' | 'warehouse' | 'analytics' | 'admin')[] = ['console'];
-  if (['warehouse', 'supervisor', 'admin'].includes(role)) areas.push('warehouse');
+  if (WAREHOUSE_ROLES.includes(role)) areas.push('warehouse');
   if (['supervisor', 'admin'].includes(role)) areas.push('analytics');
   if (role === 'admin') areas.push('admin');
   return areas;

@@ -23,6 +23,7 @@ import type { MessageKey } from '../../../lib/i18n/en.ts';
 import { fillSlots } from '../../../lib/i18n/fill-slots.tsx';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { PHOTO_TYPES, photoProblem } from '../../../lib/photos.ts';
+import { WAREHOUSE_ROLES } from '../../../lib/staff-session.ts';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import type { Me } from '../api/console-api.ts';
 import {
@@ -34,9 +35,6 @@ import {
   useSetStage,
 } from '../api/sourcing-api.ts';
 import { label, stageLabel } from './format.ts';
-
-/** Who may move lines and add QC photos (the server's WAREHOUSE roles). */
-export const WAREHOUSE_ROLES = ['warehouse', 'supervisor', 'admin'];
 
 const STAGE_HINT: Record<string, MessageKey> = {
   in_warehouse: 'console.warehouse.stageHint.in_warehouse',
