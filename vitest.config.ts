@@ -1,8 +1,11 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { WAIT_MS } from './test/helpers/budget.ts';
 
 export default defineConfig({
+  // The web app's unit tests import the server contract as the web build does (web/vite.config.ts).
+  resolve: { alias: { '@contract': fileURLToPath(new URL('./src/contract', import.meta.url)) } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'],
     // Budgets for a busy 2-core machine (CI, or two suites side by side); no test asserts a time.

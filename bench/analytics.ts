@@ -8,12 +8,12 @@
  *   BENCH_ANALYTICS_LINES=50000 node bin/run-ts.js bench/analytics.ts   # a quick check
  */
 import { sql } from 'kysely';
+import { connectDatabase } from '../src/database.ts';
 import { createServices } from '../src/main.ts';
 import type { SyntheticHistory } from '../src/modules/analytics/history-rows.ts';
 import type { AnalyticsService } from '../src/modules/analytics/service.ts';
 import { generateSyntheticHistory, mulberry32 } from '../src/modules/analytics/synthetic.ts';
 import { systemClock } from '../src/platform/clock.ts';
-import { connect } from '../src/platform/db/database.ts';
 import { benchDatabase } from './target.ts';
 
 export type AnalyticsBenchOptions = {
@@ -55,7 +55,7 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions = {}) {
   const queries: QueryRow[] = [];
   for (const url of [null, ...(options.pgUrl ? [options.pgUrl] : [])]) {
     const { label, config, dispose } = benchDatabase(url);
-    const handle = await connect(config);
+    const handle = await connectDatabase(config);
     try {
       const services = createServices(handle, systemClock, {
         publicUrl: 'http://127.0.0.1',

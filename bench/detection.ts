@@ -8,13 +8,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { connectDatabase } from '../src/database.ts';
 import { createServices } from '../src/main.ts';
 import { loadDetectorInput, MAX_LAG_DAYS } from '../src/modules/analytics/detection-queries.ts';
 import { DEFAULT_DETECTOR_OPTIONS, detectIssues } from '../src/modules/analytics/early-warning.ts';
 import { createHistoryImport } from '../src/modules/analytics/import.ts';
 import { generateSyntheticHistory } from '../src/modules/analytics/synthetic.ts';
 import { fixedClock } from '../src/platform/clock.ts';
-import { connect } from '../src/platform/db/database.ts';
 import { benchDatabase } from './target.ts';
 
 export type DetectionRow = {
@@ -57,7 +57,7 @@ export async function runDetectionBench(
   const rows: DetectionRow[] = [];
   for (const url of [null, opts.pgUrl ?? null].filter((u, i) => i === 0 || u)) {
     const { label, config, dispose } = benchDatabase(url);
-    const handle = await connect(config);
+    const handle = await connectDatabase(config);
     try {
       const services = createServices(handle, clock, {
         publicUrl: 'http://127.0.0.1',

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { connectDatabase } from '../src/database.ts';
 import { createServices } from '../src/main.ts';
 import { createSmtpSender } from '../src/modules/notify/email-sender.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig, parseDatabaseUrl } from '../src/platform/config.ts';
-import { connect } from '../src/platform/db/database.ts';
 import { newSecret } from '../src/platform/ids.ts';
 import { startSmtpTestServer } from '../test/helpers/smtp-test-server.ts';
 
@@ -74,7 +74,7 @@ async function runOne(
   const dbConfig = pgUrl
     ? parseDatabaseUrl(`${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`)
     : parseDatabaseUrl(`file:${join(dir, 'bench.db')}`);
-  const handle = await connect(dbConfig);
+  const handle = await connectDatabase(dbConfig);
   const config = {
     ...loadConfig({ DATA_DIR: dir, SECRET_KEY: 'outbox-bench-secret-key', SMTP_URL: smtp.url }),
     database: dbConfig,

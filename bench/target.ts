@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { connectDatabase } from '../src/database.ts';
 import { buildApp, createServices } from '../src/main.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { type DatabaseConfig, loadConfig, parseDatabaseUrl } from '../src/platform/config.ts';
-import { connect, type DatabaseHandle } from '../src/platform/db/database.ts';
+import type { DatabaseHandle } from '../src/platform/db/database.ts';
 import type { QueryTimer } from './query-timer.ts';
 
 /** A database of the bench's own: a temp SQLite file, or a fresh schema in the given PostgreSQL database. */
@@ -83,7 +84,7 @@ export async function startTarget(
   opts: { orderCount: number; trackedReturns: number; timer?: QueryTimer },
 ) {
   // Default pool size (10), like `returnflow serve`.
-  const handle = await connect(config);
+  const handle = await connectDatabase(config);
   let baseUrl = 'http://127.0.0.1:0';
   // Everything else as `returnflow serve` runs with an empty environment (worker on, default
   // timeouts); the data dir (secret key file) is a temp dir of its own.

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { connectDatabase, migrations } from './database.ts';
 import { buildApp, createRealtime, createServices } from './main.ts';
 import { importCommand, syntheticSeedCommand } from './modules/analytics/cli-commands.ts';
 import { type BackupResult, createBackup } from './platform/backup/create-backup.ts';
@@ -11,7 +12,6 @@ import { type RestoreResult, restoreBackup } from './platform/backup/restore-bac
 import { type CliIo, processIo } from './platform/cli-io.ts';
 import { systemClock } from './platform/clock.ts';
 import { type Config, loadConfig } from './platform/config.ts';
-import { connect } from './platform/db/database.ts';
 import { AppError, ConfigError } from './platform/errors.ts';
 import { createProgress } from './platform/progress.ts';
 import { PA_TRY_ORDER } from './seed/demo-purchasing-agent.ts';
@@ -57,7 +57,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     case 'serve':
       return serve(config, io);
     case 'migrate': {
-      const handle = await connect(config.database);
+      const handle = await connectDatabase(config.database);
       await handle.close();
       io.out(`database is up to date (${config.database.dialect})`);
       return 0;
@@ -72,7 +72,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
           json: { type: 'boolean', default: false },
         },
       });
-      const handle = await connect(config.database);
+      const handle = await connectDatabase(config.database);
       try {
         const services = createServices(handle, systemClock, config);
         if (sub === 'create') {
@@ -114,7 +114,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
     }
     case 'import':
     case 'seed-synthetic': {
-      const handle = await connect(config.database);
+      const handle = await connectDatabase(config.database);
       try {
         const services = createServices(handle, systemClock, config);
         return command === 'import'
@@ -136,7 +136,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
       if (sub !== 'detect' && sub !== 'train')
         throw new ConfigError(`unknown analytics command "${sub ?? ''}" (detect, train)`);
       if (!values.tenant) throw new ConfigError(`analytics ${sub} needs --tenant ID`);
-      const handle = await connect(config.database);
+      const handle = await connectDatabase(config.database);
       try {
         const services = createServices(handle, systemClock, config);
         const run = () =>
@@ -169,7 +169,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
         options: { demo: { type: 'boolean', default: false } },
       });
       if (!values.demo) throw new ConfigError('seed needs --demo');
-      const handle = await connect(config.database);
+      const handle = await connectDatabase(config.database);
       try {
         const creds = await seedDemo(createServices(handle, systemClock, config));
         saveDemoCredentials(config, creds);
@@ -196,7 +196,7 @@ async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function serve(config: Config, io: CliIo): Promise<number> {
-  const handle = await connect(config.database);
+  const handle = await connectDatabase(config.database);
   const realtime = await createRealtime(config.database);
   const services = createServices(handle, systemClock, config, realtime);
   if (config.seedDemo && (await services.identity.listTenants()).length === 0) {
@@ -272,7 +272,10 @@ async function backupCommand(
     } else {
       if (!values.from)
         throw new ConfigError('restore needs --from DIR (a folder written by "returnflow backup")');
-      printRestore(io, await restoreBackup(config, values.from, { force: values.force, onProgress }));
+      printRestore(
+        io,
+        await restoreBackup(config, values.from, { migrations, force: values.force, onProgress }),
+      );
     }
     return 0;
   } finally {

@@ -49,6 +49,7 @@ import { type ChangeHooks, createReturnsService } from './modules/returns/servic
 import { claimStaffNotice } from './modules/sourcing/claim-messages.ts';
 import { registerSourcingRoutes } from './modules/sourcing/routes.ts';
 import { CLAIM_DEADLINE, createSourcingService, SOURCING_FOLLOW_UP } from './modules/sourcing/service.ts';
+import { purchasingAgentStages } from './modules/sourcing/stage-rules.ts';
 import { createWallet } from './modules/sourcing/wallet.ts';
 import { createMacros } from './modules/support/macros.ts';
 import { registerSupportRoutes } from './modules/support/routes.ts';
@@ -223,6 +224,7 @@ export function createServices(
     policies,
     refunds,
     evidence,
+    stageRules: purchasingAgentStages,
     publicUrl: () => config.publicUrl,
     shopOf: (tenantId) => identity.getTenant(tenantId),
     onChange,
@@ -296,7 +298,9 @@ export function createServices(
     evidence,
     portal,
     macros: createMacros({ db, clock }),
-    consoleQueries: createConsoleQueries(db),
+    consoleQueries: createConsoleQueries(db, {
+      sellerDeadlineDue: (tenantId, now) => sourcing.sellerDeadlineDue(tenantId, now),
+    }),
     analytics,
     detection,
     risk,
@@ -377,7 +381,12 @@ export async function buildApp(services: Services, config: AppConfig) {
     sourcingOf: (tenantId, ret) => services.sourcing.caseSummary(tenantId, ret),
     previewPolicy: (tenantId, policy, now) =>
       previewPolicy(
-        { db: services.db, orders: services.orders, policies: services.policies },
+        {
+          db: services.db,
+          orders: services.orders,
+          policies: services.policies,
+          stageRules: purchasingAgentStages,
+        },
         tenantId,
         policy,
         now,

@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../src/database.ts';
 import { createServices } from '../src/main.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig, parseDatabaseUrl } from '../src/platform/config.ts';
-import { connect } from '../src/platform/db/database.ts';
 import { createLocalStorage } from '../src/platform/storage.ts';
 import { BIN, cliWorkspace } from './helpers/cli-workspace.ts';
 import { orderBody } from './helpers/fixtures.ts';
@@ -50,8 +50,8 @@ function refused(r: { status: number | null; stderr: string }, text: string | Re
   expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
-async function withDb<T>(fn: (h: Awaited<ReturnType<typeof connect>>) => Promise<T>): Promise<T> {
-  const h = await connect(parseDatabaseUrl(cli.databaseUrl));
+async function withDb<T>(fn: (h: Awaited<ReturnType<typeof connectDatabase>>) => Promise<T>): Promise<T> {
+  const h = await connectDatabase(parseDatabaseUrl(cli.databaseUrl));
   try {
     return await fn(h);
   } finally {
@@ -181,7 +181,7 @@ describe('returnflow backup and restore', () => {
 
   it('takes a consistent backup while orders are being written, and restores it', async () => {
     const config = loadConfig(cli.env(KEY_FROM_FILE));
-    const handle = await connect(config.database);
+    const handle = await connectDatabase(config.database);
     const services = createServices(handle, systemClock, config);
     const { tenantId } = await services.identity.createTenant({ name: 'Busy Shop', kind: 'merchant' });
     let written = 0;

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../src/database.ts';
 import { createServices } from '../src/main.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { connect, type DatabaseHandle } from '../src/platform/db/database.ts';
+import type { DatabaseHandle } from '../src/platform/db/database.ts';
 import { killChild, startChildServer, until } from './helpers/child-server.ts';
 import { orderBody } from './helpers/fixtures.ts';
 import { startSmtpTestServer } from './helpers/smtp-test-server.ts';
@@ -43,7 +44,7 @@ beforeAll(async () => {
     OUTBOX_RETRY_BASE_MS: '100',
   };
   const config = loadConfig(env);
-  setup = await connect(config.database);
+  setup = await connectDatabase(config.database);
   services = createServices(setup, systemClock, config);
   const tenant = await services.identity.createTenant({ name: 'Crash Mail Shop', kind: 'merchant' });
   apiKey = tenant.apiKey;

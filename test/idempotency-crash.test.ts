@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../src/database.ts';
 import { createServices } from '../src/main.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { connect, type DatabaseHandle } from '../src/platform/db/database.ts';
+import type { DatabaseHandle } from '../src/platform/db/database.ts';
 import { type ChildServer, killChild, startChildServer } from './helpers/child-server.ts';
 import { orderBody } from './helpers/fixtures.ts';
 import { apiClient, startTestApp, type TestApp, testDatabaseConfig } from './helpers/test-app.ts';
@@ -158,7 +159,7 @@ describe('Idempotency-Key across SIGKILL', () => {
 
   beforeAll(async () => {
     const config = loadConfig({ ...process.env, ...env });
-    setup = await connect(config.database);
+    setup = await connectDatabase(config.database);
     const tenant = await createServices(setup, systemClock, config).identity.createTenant({
       name: 'Crash Keys',
       kind: 'merchant',

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../src/database.ts';
 import { createServices } from '../src/main.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { connect, type DatabaseHandle } from '../src/platform/db/database.ts';
+import type { DatabaseHandle } from '../src/platform/db/database.ts';
 import { type FakeStripe, startFakeStripe } from './fakes/fake-stripe.ts';
 import { orderBody } from './helpers/fixtures.ts';
 import { apiClient, testDatabaseConfig } from './helpers/test-app.ts';
@@ -100,7 +101,7 @@ beforeAll(async () => {
   dbUrl = db.config.dialect === 'sqlite' ? `file:${db.config.file}` : db.config.url;
   dataDir = mkdtempSync(join(tmpdir(), 'returnflow-crash-'));
   const config = loadConfig(env({}));
-  setup = await connect(config.database);
+  setup = await connectDatabase(config.database);
   // Set up in-process without a worker: nothing is executed here, only prepared.
   services = createServices(setup, systemClock, config);
   const tenant = await services.identity.createTenant({ name: 'Crash Shop', kind: 'merchant' });

@@ -10,6 +10,8 @@ export default defineConfig({
   root: here('.'),
   base: '/',
   plugins: [react()],
+  // The server's contract (src/contract): the one place the web app may import server code from.
+  resolve: { alias: { '@contract': here('../src/contract') } },
   build: {
     outDir: here('../dist/web'),
     emptyOutDir: true,

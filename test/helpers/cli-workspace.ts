@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { runCli } from '../../src/cli.ts';
-import { connect, type DatabaseHandle } from '../../src/platform/db/database.ts';
+import { connectDatabase } from '../../src/database.ts';
+import type { DatabaseHandle } from '../../src/platform/db/database.ts';
 import { testDatabaseConfig } from './test-app.ts';
 
 /** The `returnflow` command, as `npx returnflow` runs it. */
@@ -66,7 +67,7 @@ export function cliWorkspace(prefix: string) {
     w.dataDir = mkdtempSync(join(tmpdir(), prefix));
   });
   afterAll(async () => {
-    const h = await connect(dbConfig);
+    const h = await connectDatabase(dbConfig);
     await dispose(h);
     await h.close();
     rmSync(w.dataDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { connectDatabase } from '../../src/database.ts';
 import {
   buildApp,
   createRealtime,
@@ -12,7 +13,7 @@ import {
 } from '../../src/main.ts';
 import { type Clock, systemClock } from '../../src/platform/clock.ts';
 import { type DatabaseConfig, parseDatabaseUrl, type StorageConfig } from '../../src/platform/config.ts';
-import { connect, type DatabaseHandle } from '../../src/platform/db/database.ts';
+import type { DatabaseHandle } from '../../src/platform/db/database.ts';
 import { newSecret } from '../../src/platform/ids.ts';
 import { WAIT_MS } from './budget.ts';
 
@@ -195,7 +196,7 @@ export async function startTestApp(
   } = {},
 ) {
   const { config, dispose } = testDatabaseConfig();
-  const handle = await connect(config, { poolSize: 20 });
+  const handle = await connectDatabase(config, { poolSize: 20 });
   const clock = opts.clock ?? systemClock;
   let baseUrl = 'http://127.0.0.1:0';
   const dataDir = mkdtempSync(join(tmpdir(), 'returnflow-data-'));

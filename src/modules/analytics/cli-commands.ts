@@ -1,12 +1,17 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Services } from '../../main.ts';
 import type { CliIo } from '../../platform/cli-io.ts';
 import { AppError, ConfigError } from '../../platform/errors.ts';
 import { createProgress } from '../../platform/progress.ts';
+import type { IdentityService } from '../identity/service.ts';
+import type { DetectionService } from './detection-service.ts';
 import { readHistoryCsv } from './history-csv.ts';
 import type { ImportResult } from './import.ts';
+import type { AnalyticsService } from './service.ts';
 import { generateSyntheticHistory } from './synthetic.ts';
+
+/** What the history commands use of the assembled services (src/main.ts). */
+type Services = { identity: IdentityService; analytics: AnalyticsService; detection: DetectionService };
 
 /** `returnflow import --tenant ID --orders orders.csv --returns returns.csv` */
 export async function importCommand(services: Services, args: string[], io: CliIo): Promise<number> {

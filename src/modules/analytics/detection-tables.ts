@@ -55,3 +55,8 @@ export type DetectionTables = {
   detectionAlerts: DetectionAlertsTable;
   detectionModelRuns: DetectionModelRunsTable;
 };
+
+// The early-warning tables join the application's database type.
+declare module '../../platform/db/schema.ts' {
+  interface Database extends DetectionTables {}
+}

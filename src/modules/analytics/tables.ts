@@ -99,3 +99,8 @@ export type AnalyticsTables = {
   analyticsReturnFacts: AnalyticsReturnFactsTable;
   analyticsImportedReturns: AnalyticsImportedReturnsTable;
 };
+
+// The analytics rollup tables join the application's database type.
+declare module '../../platform/db/schema.ts' {
+  interface Database extends AnalyticsTables {}
+}

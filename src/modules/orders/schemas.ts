@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { FEE_KINDS } from '../sourcing/stage-policy.ts';
+import { FEE_KINDS } from './fees.ts';
 
 const Money = (description: string) =>
   Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });

@@ -8,9 +8,9 @@ import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { isCurrency } from '../../platform/money.ts';
-import { orderTotal } from '../refunds/refund-calculator.ts';
 import { type MoneyChange, moneyChanges, type OrderMoney } from './money-changes.ts';
 import { matchesOrderNumber } from './order-number.ts';
+import { orderTotal } from './order-total.ts';
 import type { OrderInput, OrderView, PaymentView } from './schemas.ts';
 
 export type OrderLine = OrderView['lines'][number];
@@ -715,7 +715,6 @@ function lineValues(l: OrderInput['lines'][number]) {
 
 function totalOf(input: OrderInput): number {
   return orderTotal({
-    currency: input.currency,
     shippingAmount: input.shippingAmount ?? 0,
     discountAmount: input.discountAmount ?? 0,
     taxAmount: input.taxAmount ?? 0,
@@ -725,13 +724,8 @@ function totalOf(input: OrderInput): number {
       unitPrice: l.unitPrice,
       discountAmount: l.discountAmount ?? 0,
       taxAmount: l.taxAmount ?? 0,
-      returnedQuantity: 0,
     })),
-    charges: (input.fees ?? []).map((f) => ({
-      code: f.kind,
-      amount: f.amount,
-      lineId: f.lineExternalId ?? null,
-    })),
+    charges: input.fees ?? [],
   });
 }
 

@@ -1,5 +1,5 @@
-import { DEFAULT_PURCHASING_AGENT_POLICY } from '../sourcing/stage-policy.ts';
 import type { Policy } from './policy-schema.ts';
+import { DEFAULT_PURCHASING_AGENT_POLICY } from './purchasing-agent-policy.ts';
 
 /**
  * The policy a new tenant starts with: common practice for a mid-size web shop, meant to be

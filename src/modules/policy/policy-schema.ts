@@ -1,6 +1,5 @@
 import { type Static, Type } from 'typebox';
 import { isCurrency } from '../../platform/money.ts';
-import { PurchasingAgentPolicySchema } from '../sourcing/stage-policy.ts';
 import {
   DECISIVE_ACTIONS,
   RESOLUTIONS,
@@ -12,6 +11,7 @@ import {
   type RuleField,
   type RuleOperator,
 } from './policy-vocabulary.ts';
+import { PurchasingAgentPolicySchema } from './purchasing-agent-policy.ts';
 
 export const MoneyByCurrencySchema = Type.Record(
   Type.String({ pattern: '^[A-Z]{3}$' }),

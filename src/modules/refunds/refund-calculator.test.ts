@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocate } from '../../platform/money.ts';
+import { orderTotal } from '../orders/order-total.ts';
 import {
   type CalcOrder,
   type CalcReturnLine,
   calculateRefundQuote,
   linePaidComponents,
-  orderTotal,
   type RefundQuote,
 } from './refund-calculator.ts';
 

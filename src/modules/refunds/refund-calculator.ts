@@ -1,4 +1,5 @@
 import { allocate, assertMinorUnits, mulDivFloor, unitSlice } from '../../platform/money.ts';
+import { lineGross } from '../orders/order-total.ts';
 
 export type CalcOrderLine = {
   id: string;
@@ -86,19 +87,6 @@ type LineComponents = {
   shipping: number;
   charges: Map<string, number>;
 };
-
-/** What the customer paid for the whole order. */
-export function orderTotal(order: CalcOrder): number {
-  let total = 0;
-  for (const line of order.lines) {
-    total += lineGross(line) - line.discountAmount + line.taxAmount;
-  }
-  for (const c of order.charges ?? []) total += c.amount;
-  return assertMinorUnits(
-    total - order.discountAmount + order.shippingAmount + order.taxAmount,
-    'order total',
-  );
-}
 
 /**
  * What each line paid for all of its units: its gross, its discount and tax including its
@@ -214,10 +202,6 @@ export function calculateRefundQuote(input: {
     fees,
     total: Math.max(0, subtotal - charged),
   };
-}
-
-function lineGross(line: CalcOrderLine): number {
-  return assertMinorUnits(line.unitPrice * line.quantity, `line ${line.id} gross`);
 }
 
 function basisPoints(percent: number): number {

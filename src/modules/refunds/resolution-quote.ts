@@ -1,7 +1,8 @@
+import type { FxConversion } from '../../platform/fx.ts';
 import { mulDivFloor } from '../../platform/money.ts';
+import type { FeeKind } from '../orders/fees.ts';
 import type { Resolution } from '../policy/policy-schema.ts';
-import type { FxConversion } from '../sourcing/fx.ts';
-import type { ItemisedRow, StageSummary } from '../sourcing/request-rules.ts';
+import type { FeeReason, StageRoute } from '../policy/purchasing-agent-policy.ts';
 import type { RefundQuote } from './refund-calculator.ts';
 
 export type ExchangeItem = { sku: string; title: string; unitPrice: number; quantity: number };
@@ -19,13 +20,34 @@ export type ResolvedQuote = RefundQuote & {
   payout: Payout;
   exchange: { items: ExchangeItem[]; itemsTotal: number; amountDue: number } | null;
   /** Purchasing agents: each line's stage and clocks, the refund itemised, and its conversion. */
-  sourcing?: {
-    stages: StageSummary[];
-    itemised: ItemisedRow[];
-    refundTo: 'wallet' | 'original_payment';
-    /** The payout in the customer's display currency, with the rate and its date. */
-    display: FxConversion | null;
-  };
+  sourcing?: QuoteStages;
+};
+
+/** What the stage rules (returns/stage-rules.ts) add to a quote. */
+export type QuoteStages = {
+  stages: StageSummary[];
+  itemised: ItemisedRow[];
+  refundTo: 'wallet' | 'original_payment';
+  /** The payout in the customer's display currency, with the rate and its date. */
+  display: FxConversion | null;
+};
+
+/** One row of the itemised refund: what was paid for the returned units and what comes back. */
+export type ItemisedRow = {
+  code: 'goods' | FeeKind | string;
+  paid: number;
+  refunded: number;
+  /** For fees: why it is refunded or kept. */
+  reason?: FeeReason;
+};
+
+export type StageSummary = {
+  orderLineId: string;
+  stage: string;
+  route: StageRoute | null;
+  sellerDeadline: string | null;
+  customerDeadline: string | null;
+  sellerFault: boolean;
 };
 
 /**

@@ -1,30 +1,29 @@
+import type { SelectQueryBuilder } from 'kysely';
 import { containing, decodeCursor, pageOf } from '../../platform/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { parseJson } from '../../platform/db/schema.ts';
+import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { amountReceived } from '../refunds/refund-breakdown.ts';
 import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
-import { returnsWithClaimsDue, SELLER_DEADLINE_HOURS } from '../sourcing/queries.ts';
-
-/** How long a person may take, per queue; at risk from three quarters of it. */
-export const SLA_HOURS = { needs_review: 24, received: 48 } as const;
-const AT_RISK = 0.75;
-
-export const QUEUES = [
-  'needs_review',
-  'awaiting_inspection',
-  'refund_failed',
-  'sla_at_risk',
-  'seller_deadline',
-  'all',
-] as const;
-export type Queue = (typeof QUEUES)[number];
+import { AT_RISK, QUEUES, type Queue, SLA_HOURS } from './console-queue.ts';
 
 /**
  * The console's read side: queue counts and the searchable case list. It joins returns with
  * their orders, customers and refunds in one query each, because an agent scanning a queue needs
  * all of it at once; every write still goes through the services.
  */
-export function createConsoleQueries(db: Db) {
+export function createConsoleQueries(
+  db: Db,
+  ports: {
+    /**
+     * The ids of the returns whose seller claim is close to its deadline (the "seller deadline"
+     * queue): a subquery the owning module supplies, so its claims table stays its own.
+     */
+    sellerDeadlineDue: (
+      tenantId: string,
+      now: Date,
+    ) => SelectQueryBuilder<Database, keyof Database, { returnId: string }>;
+  },
+) {
   function base(tenantId: string) {
     return db
       .selectFrom('returns as r')
@@ -66,10 +65,8 @@ export function createConsoleQueries(db: Db) {
             eb.and([eb('r.status', '=', 'received'), eb('r.updatedAt', '<=', cut.inspection)]),
           ]),
         ) as Q;
-      case 'seller_deadline': {
-        const soon = new Date(now.getTime() + SELLER_DEADLINE_HOURS * 3_600_000).toISOString();
-        return q.where('r.id', 'in', returnsWithClaimsDue(db, tenantId, soon)) as Q;
-      }
+      case 'seller_deadline':
+        return q.where('r.id', 'in', ports.sellerDeadlineDue(tenantId, now)) as Q;
       default:
         return q;
     }

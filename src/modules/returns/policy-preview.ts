@@ -6,6 +6,7 @@ import type { PolicyService } from '../policy/service.ts';
 import { amountReceived } from '../refunds/refund-breakdown.ts';
 import { evaluateRequest } from './prepare-return.ts';
 import * as repo from './repo.ts';
+import type { StageRules } from './stage-rules.ts';
 import { type ReturnStatus, releasesQuantity } from './state-machine.ts';
 
 const DAY = 86_400_000;
@@ -19,7 +20,7 @@ type Outcome = 'approved' | 'needs_review' | 'rejected' | 'ineligible';
  * same inputs (the customer's history as it is today), so the differences are the policy's alone.
  */
 export async function previewPolicy(
-  deps: { db: Db; orders: OrdersService; policies: PolicyService },
+  deps: { db: Db; orders: OrdersService; policies: PolicyService; stageRules: StageRules | null },
   tenantId: string,
   proposed: Policy,
   now: Date,
@@ -91,8 +92,8 @@ export async function previewPolicy(
       returnRate: history.unitsBought ? history.unitsReturned / history.unitsBought : 0,
     };
     const at = new Date(r.createdAt);
-    const before = outcomeOf(evaluateRequest(current, asOrdered, input, customer, at));
-    const after = outcomeOf(evaluateRequest(proposed, asOrdered, input, customer, at));
+    const before = outcomeOf(evaluateRequest(current, asOrdered, input, customer, at, deps.stageRules));
+    const after = outcomeOf(evaluateRequest(proposed, asOrdered, input, customer, at, deps.stageRules));
     counts.before[before.outcome] += 1;
     counts.after[after.outcome] += 1;
     const m = money.get(order.currency) ?? { before: 0, after: 0 };

@@ -15,17 +15,9 @@ import { type Policy, RESOLUTIONS } from '../policy/policy-schema.ts';
 import type { PolicyService } from '../policy/service.ts';
 import { calculateRefundQuote } from '../refunds/refund-calculator.ts';
 import { type ResolvedQuote, resolveQuote } from '../refunds/resolution-quote.ts';
-import { conversion, latestRate } from '../sourcing/fx.ts';
-import {
-  applyStages,
-  decideWithStages,
-  itemise,
-  sellerWindowDaysLeft,
-  stageSummaries,
-  stageVerdicts,
-} from '../sourcing/request-rules.ts';
 import { countCustomerReturns, recentReturnCounts } from './repo.ts';
 import type { ReturnRequest } from './schemas.ts';
+import type { StageRules } from './stage-rules.ts';
 
 type Executor = Kysely<Database>;
 
@@ -45,7 +37,7 @@ export type PreparedReturn = {
  */
 export async function prepareReturn(
   ex: Executor,
-  deps: { orders: OrdersService; policies: PolicyService },
+  deps: { orders: OrdersService; policies: PolicyService; stageRules: StageRules | null },
   tenantId: string,
   input: ReturnRequest,
   now: Date,
@@ -113,11 +105,24 @@ export async function prepareReturn(
       ? await recentReturnCounts(ex, tenantId, order.customer.id, policy.purchasingAgent.noReasonCodes, now)
       : {}),
   };
-  const { evalLines, assessment, quote, decision } = evaluateRequest(policy, order, input, customer, now);
+  const { evalLines, assessment, quote, decision } = evaluateRequest(
+    policy,
+    order,
+    input,
+    customer,
+    now,
+    deps.stageRules,
+  );
   const display = order.customer.displayCurrency;
-  if (quote?.sourcing && display && display !== quote.currency) {
-    const rate = await latestRate(ex, tenantId, quote.currency, display, now.toISOString().slice(0, 10));
-    quote.sourcing.display = rate ? conversion(quote.payout.amount, rate) : null;
+  if (quote?.sourcing && deps.stageRules && display && display !== quote.currency) {
+    quote.sourcing.display = await deps.stageRules.displayConversion(
+      ex,
+      tenantId,
+      quote.payout.amount,
+      quote.currency,
+      display,
+      now,
+    );
   }
   return { order, policy, policyVersion, evalLines, assessment, quote, decision };
 }
@@ -141,7 +146,9 @@ export function ineligibleDetails(p: PreparedReturn, lang?: string) {
 /**
  * The policy and the calculator applied to one request, with nothing loaded or written: the
  * creating transaction, the quote and the policy preview (replaying past returns under a new
- * policy) all price a request through here.
+ * policy) all price a request through here. One pipeline (eligibility, policy, pricing,
+ * resolution, explanation) for every tenant; the stage rules, where the policy has them, lay
+ * their verdicts over each step.
  */
 export function evaluateRequest(
   policy: Policy,
@@ -149,11 +156,11 @@ export function evaluateRequest(
   input: Pick<ReturnRequest, 'lines' | 'resolution' | 'exchange' | 'refundTo'>,
   customer: EvalCustomer,
   now: Date,
+  rules: StageRules | null,
 ): { evalLines: EvalLine[]; assessment: Assessment; quote: ResolvedQuote | null; decision: Decision | null } {
   const resolution = input.resolution ?? 'refund';
-  const pa = policy.purchasingAgent;
-  const verdicts = pa ? stageVerdicts({ ...policy, purchasingAgent: pa }, order, input.lines, now) : null;
-  const refundTo = input.refundTo ?? pa?.refundTo;
+  const stages = rules?.forRequest(policy, order, input.lines, now) ?? null;
+  const refundTo = input.refundTo ?? stages?.refundTo;
   const evalLines: EvalLine[] = input.lines.map((l) => {
     const ol = order.lines.find((x) => x.id === l.orderLineId)!;
     return {
@@ -168,9 +175,7 @@ export function evaluateRequest(
       reasonCode: l.reasonCode,
       // Checked against the uploads when the return is filed (evidence.attach).
       hasEvidence: (l.evidenceIds?.length ?? 0) > 0,
-      ...(verdicts
-        ? { stage: ol.stage ?? 'paid', sellerWindowDaysLeft: sellerWindowDaysLeft(verdicts.get(ol.id), now) }
-        : {}),
+      ...(stages ? stages.lineFacts(ol.id, ol.stage) : {}),
     };
   });
   const assessed = assessReturn(policy, {
@@ -186,8 +191,7 @@ export function evaluateRequest(
     resolution,
     now,
   });
-  const assessment =
-    pa && verdicts ? applyStages(pa, assessed, verdicts, { currency: order.currency, customer }) : assessed;
+  const assessment = stages ? stages.assess(assessed, { currency: order.currency, customer }) : assessed;
   if (!assessment.eligible) return { evalLines, assessment, quote: null, decision: null };
 
   const refundShipping = (merchantFault: boolean) =>
@@ -215,9 +219,7 @@ export function evaluateRequest(
         feePercent: a.feePercent,
         refundShipping: refundShipping(a.merchantFault),
         // Without stage rules (merchants), fees paid on an order come back with the goods.
-        refundCharges: verdicts
-          ? (verdicts.get(a.orderLineId)?.refundFees ?? [])
-          : order.fees.map((f) => f.kind),
+        refundCharges: stages ? stages.refundCharges(a.orderLineId) : order.fees.map((f) => f.kind),
       })),
       fees: [
         ...(withReturnShipping && assessment.returnShippingFee > 0
@@ -232,9 +234,7 @@ export function evaluateRequest(
     refundTotal: priced.total,
     lines: evalLines,
   });
-  if (pa && verdicts) {
-    decision = decideWithStages(pa, decision, verdicts, { customer, refundTo: refundTo ?? 'wallet' });
-  }
+  if (stages) decision = stages.decide(decision, { customer, refundTo: refundTo ?? 'wallet' });
   if (resolution === 'keep_item' && !decision.returnless && decision.outcome !== 'rejected') {
     // Keeping the item was asked for but the policy would want it back: a person decides.
     decision = withSentences({ ...decision, outcome: 'needs_review', returnless: true }, [
@@ -249,14 +249,7 @@ export function evaluateRequest(
     ...(input.exchange ? { exchangeItems: input.exchange.items } : {}),
     ...(refundTo ? { refundTo } : {}),
   });
-  if (verdicts) {
-    quote.sourcing = {
-      stages: stageSummaries(verdicts),
-      itemised: itemise(priced, verdicts),
-      refundTo: refundTo ?? 'wallet',
-      display: null,
-    };
-  }
+  if (stages) quote.sourcing = stages.quote(priced, refundTo ?? 'wallet');
   const money = (amount: number) => ({ money: amount, currency: quote.currency });
   const extra: ExplainItem[] = [];
   if (quote.bonus > 0) {

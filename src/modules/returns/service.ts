@@ -19,10 +19,14 @@ import type { EvidenceService } from './evidence.ts';
 import { ineligibleDetails, prepareReturn } from './prepare-return.ts';
 import * as repo from './repo.ts';
 import type { ReturnRequest, ReturnView } from './schemas.ts';
+import type { StageRules } from './stage-rules.ts';
 import { allowedActions, isTerminal, type ReturnStatus, stepsAhead } from './state-machine.ts';
 import { byTimeThenId } from './timeline-order.ts';
 
 type Executor = Kysely<Database>;
+
+/** The console's read side (console-queries.ts), as the support module sees it. */
+export type { ConsoleQueries } from './console-queries.ts';
 
 export type Actor = { type: 'customer' | 'staff' | 'api' | 'system'; id: string | null };
 
@@ -33,6 +37,8 @@ export type ReturnsDeps = {
   policies: PolicyService;
   refunds: RefundsService;
   evidence: EvidenceService;
+  /** The stage rules of tenants whose goods move through stages (purchasing agents). */
+  stageRules: StageRules | null;
   publicUrl: () => string;
   /** The shop a return belongs to, named on its tracking page (the page's header and title). */
   shopOf?: (tenantId: string) => Promise<{ name: string; handle: string } | undefined>;
@@ -382,6 +388,14 @@ export function createReturnsService(deps: ReturnsDeps) {
       });
       if (change) deps.onChange?.afterCommit(change);
       return (await view(db, tenantId, id))!;
+    },
+
+    /**
+     * A customer's recent returns as the purchasing-agent rules count them: this calendar month's
+     * (for the free quota) and the last 90 days' with a no-reason code (the abuse signal).
+     */
+    recentReturnCounts(tenantId: string, customerId: string, noReasonCodes: readonly string[], now: Date) {
+      return repo.recentReturnCounts(db, tenantId, customerId, noReasonCodes, now);
     },
 
     /** Whether any return (in any state) was ever filed on the order: its money is frozen then. */

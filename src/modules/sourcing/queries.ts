@@ -20,3 +20,12 @@ export function returnsWithClaimsDue(db: Db, tenantId: string, before: string) {
     .where('deadlineAt', 'is not', null)
     .where('deadlineAt', '<=', before);
 }
+
+/** The returns of the "seller deadline" console queue: an open claim due within the warning time. */
+export function sellerDeadlineDue(db: Db, tenantId: string, now: Date) {
+  return returnsWithClaimsDue(
+    db,
+    tenantId,
+    new Date(now.getTime() + SELLER_DEADLINE_HOURS * 3_600_000).toISOString(),
+  );
+}

@@ -1,17 +1,11 @@
+import { FEE_KINDS } from '../orders/fees.ts';
 import type { Assessment, Decision, EvalCustomer } from '../policy/evaluate-policy.ts';
 import { type ExplainItem, explainText } from '../policy/explain.ts';
 import type { Policy } from '../policy/policy-schema.ts';
+import type { FeeReason, PurchasingAgentPolicy } from '../policy/purchasing-agent-policy.ts';
 import type { QuoteLine, RefundQuote } from '../refunds/refund-calculator.ts';
-import {
-  assessStage,
-  daysLeft,
-  FEE_KINDS,
-  type FeeKind,
-  type FeeReason,
-  type PurchasingAgentPolicy,
-  type StageRoute,
-  type StageVerdict,
-} from './stage-policy.ts';
+import type { ItemisedRow, StageSummary } from '../refunds/resolution-quote.ts';
+import { assessStage, daysLeft, type StageVerdict } from './stage-policy.ts';
 import { stageOf } from './stages.ts';
 
 /** The parts of an order the stage rules read. */
@@ -31,7 +25,7 @@ export type StageOrder = {
 export function stageVerdicts(
   policy: Policy & { purchasingAgent: PurchasingAgentPolicy },
   order: StageOrder,
-  lines: { orderLineId: string; reasonCode: string }[],
+  lines: readonly { orderLineId: string; reasonCode: string }[],
   now: Date,
 ): Map<string, StageVerdict> {
   const fault = new Map(policy.reasons.map((r) => [r.code, r.merchantFault]));
@@ -190,24 +184,6 @@ export function decideWithStages(
     explanation: explain.map((e) => explainText(e)),
   };
 }
-
-/** One row of the itemised refund: what was paid for the returned units and what comes back. */
-export type ItemisedRow = {
-  code: 'goods' | FeeKind | string;
-  paid: number;
-  refunded: number;
-  /** For fees: why it is refunded or kept. */
-  reason?: FeeReason;
-};
-
-export type StageSummary = {
-  orderLineId: string;
-  stage: string;
-  route: StageRoute | null;
-  sellerDeadline: string | null;
-  customerDeadline: string | null;
-  sellerFault: boolean;
-};
 
 /**
  * The refund line by line: goods (net of discounts, with tax and restocking), each fee kind

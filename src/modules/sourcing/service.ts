@@ -6,15 +6,14 @@ import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { formatMoney } from '../../platform/money.ts';
 import { enqueue, type HandlerResult, type OutboxMessage } from '../../platform/outbox.ts';
+import { DEFAULT_PURCHASING_AGENT_POLICY, type StageRoute } from '../policy/purchasing-agent-policy.ts';
 import type { PolicyService } from '../policy/service.ts';
 import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
 import type { EvidenceService } from '../returns/evidence.ts';
-import { recentReturnCounts } from '../returns/repo.ts';
 import type { Actor, ReturnChange, ReturnsService } from '../returns/service.ts';
 import type { ReturnAction } from '../returns/state-machine.ts';
 import { claimMessages, claimStandingEn, whenEn } from './claim-messages.ts';
-import { OPEN_CLAIM_STATUSES } from './queries.ts';
-import { DEFAULT_PURCHASING_AGENT_POLICY, type StageRoute } from './stage-policy.ts';
+import { OPEN_CLAIM_STATUSES, sellerDeadlineDue } from './queries.ts';
 import { canMove, clocksFor, type LineStage, nextStages, stageOf, usualNextStages } from './stages.ts';
 import type { SellerClaimsTable } from './tables.ts';
 
@@ -868,6 +867,11 @@ export function createSourcingService(deps: SourcingDeps) {
       };
     },
 
+    /** The ids of the returns whose open seller claim is due soon, as a subquery for the console. */
+    sellerDeadlineDue(tenantId: string, now: Date) {
+      return sellerDeadlineDue(db, tenantId, now);
+    },
+
     /**
      * What the console shows beside a purchasing agent's case: the order's line stages, the
      * return's seller claims, and the customer's abuse signals. Null for merchants.
@@ -879,7 +883,7 @@ export function createSourcingService(deps: SourcingDeps) {
       const [stages, claims, counts] = await Promise.all([
         this.orderStages(tenantId, ret.orderId),
         this.listClaims(tenantId, { returnId: ret.id, limit: 50 }),
-        recentReturnCounts(db, tenantId, ret.customerId, pa.noReasonCodes, clock.now()),
+        deps.returns.recentReturnCounts(tenantId, ret.customerId, pa.noReasonCodes, clock.now()),
       ]);
       return {
         lines: stages.lines,

@@ -1,15 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FEE_KINDS, type FeeKind } from '../orders/fees.ts';
+import { DEFAULT_PURCHASING_AGENT_POLICY as PA } from '../policy/purchasing-agent-policy.ts';
 import { calculateRefundQuote } from '../refunds/refund-calculator.ts';
 import { itemise } from './request-rules.ts';
-import {
-  assessStage,
-  FEE_KINDS,
-  type FeeKind,
-  DEFAULT_PURCHASING_AGENT_POLICY as PA,
-  type StageLine,
-  type StageVerdict,
-} from './stage-policy.ts';
+import { assessStage, type StageLine, type StageVerdict } from './stage-policy.ts';
 import { LINE_STAGES, type LineStage } from './stages.ts';
 
 const now = new Date('2026-03-10T00:00:00Z');

@@ -82,3 +82,8 @@ export type SourcingTables = {
   fxRates: FxRatesTable;
   walletWithdrawals: WalletWithdrawalsTable;
 };
+
+// The purchasing-agent tables join the application's database type.
+declare module '../../platform/db/schema.ts' {
+  interface Database extends SourcingTables {}
+}

@@ -2,11 +2,12 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
+import { conversion, type FxConversion, type FxRate, isRate } from '../../platform/fx.ts';
 import { linkIdempotentWrite } from '../../platform/idempotency-link.ts';
 import { newId } from '../../platform/ids.ts';
 import { isCurrency } from '../../platform/money.ts';
 import { type RefundsService, takeCredit } from '../refunds/service.ts';
-import { conversion, type FxConversion, type FxRate, isRate, latestRate } from './fx.ts';
+import { latestRate } from './fx.ts';
 
 /**
  * The customer's wallet (the refund engine's store-credit balance) seen in their display

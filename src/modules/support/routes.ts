@@ -10,10 +10,9 @@ import type { OrdersService } from '../orders/service.ts';
 import { type Policy, PolicySchema, validatePolicy } from '../policy/policy-schema.ts';
 import type { Realtime } from '../realtime/hub.ts';
 import { streamSse } from '../realtime/sse.ts';
-import type { ConsoleQueries } from '../returns/console-queries.ts';
-import { QUEUES } from '../returns/console-queries.ts';
+import { QUEUES } from '../returns/console-queue.ts';
 import type { createReturnActions } from '../returns/return-actions.ts';
-import { type Actor, localized, type ReturnsService } from '../returns/service.ts';
+import { type Actor, type ConsoleQueries, localized, type ReturnsService } from '../returns/service.ts';
 import { MACRO_ACTIONS, type Macros, renderMacro } from './macros.ts';
 
 /** The most rows one CSV export carries: a spreadsheet's worth, read in one query. */

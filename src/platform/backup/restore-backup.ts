@@ -1,7 +1,7 @@
 import { existsSync, linkSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.ts';
-import { connect } from '../db/database.ts';
+import { connect, type MigrationSet } from '../db/database.ts';
 import { ConfigError } from '../errors.ts';
 import type { OnProgress } from './create-backup.ts';
 import { copyIntoPlace, hashFile } from './files.ts';
@@ -37,7 +37,7 @@ export type RestoreResult = {
 export async function restoreBackup(
   config: Config,
   from: string,
-  opts: { force?: boolean; onProgress?: OnProgress; now?: () => Date } = {},
+  opts: { migrations: MigrationSet; force?: boolean; onProgress?: OnProgress; now?: () => Date },
 ): Promise<RestoreResult> {
   const progress = opts.onProgress ?? (() => {});
   const dir = resolve(from);
@@ -73,7 +73,7 @@ export async function restoreBackup(
 
   // Brings an older backup up to this release's schema.
   progress('migrations', 0, 1);
-  const handle = await connect(config.database);
+  const handle = await connect(config.database, { migrations: opts.migrations });
   await handle.close();
   progress('migrations', 1, 1);
   const now = await readState(config);

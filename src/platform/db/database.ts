@@ -13,26 +13,9 @@ import {
   sql,
 } from 'kysely';
 import pg from 'pg';
-import { detection } from '../../modules/analytics/detection-migration.ts';
-import { analytics } from '../../modules/analytics/migration.ts';
-import { tenantHandles } from '../../modules/identity/migration.ts';
-import { orderEvents, ordersPlacedIndex } from '../../modules/orders/migration.ts';
-import { sourcing } from '../../modules/sourcing/migration.ts';
 import type { DatabaseConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { toSafeInteger } from '../money.ts';
-import { columnTypes } from './column-types.ts';
-import { core } from './migrations/0001-core.ts';
-import { refundEngine } from './migrations/0002-refund-engine.ts';
-import { returnIndexes } from './migrations/0003-return-indexes.ts';
-import { notify } from './migrations/0004-notify.ts';
-import { staffAuth } from './migrations/0005-staff-auth.ts';
-import { portal } from './migrations/0006-portal.ts';
-import { support } from './migrations/0007-support.ts';
-import { idempotencyResults } from './migrations/0013-idempotency-results.ts';
-import { returnQuota } from './migrations/0014-return-quota.ts';
-import { returnLocale } from './migrations/0015-return-locale.ts';
-import { orderNumberCaseless } from './migrations/0016-order-number-ci.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -103,31 +86,18 @@ function pgTypeParser(oid: number, format?: string) {
   return pg.types.getTypeParser(oid, format as 'text');
 }
 
-function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
-  const t = columnTypes(dialect);
-  return {
-    '0001-core': core(t),
-    '0002-refund-engine': refundEngine(t),
-    '0003-return-indexes': returnIndexes(),
-    '0004-notify': notify(t),
-    '0005-staff-auth': staffAuth(t),
-    '0006-portal': portal(t),
-    '0007-support': support(t),
-    '0008-sourcing': sourcing(t),
-    '0009-analytics': analytics(t),
-    '0010-detection': detection(t),
-    '0011-tenant-handles': tenantHandles(),
-    '0012-order-events': orderEvents(t),
-    '0013-idempotency-results': idempotencyResults(),
-    '0014-return-quota': returnQuota(),
-    '0015-return-locale': returnLocale(),
-    '0016-order-number-ci': orderNumberCaseless(),
-    '0017-orders-placed': ordersPlacedIndex(),
-  };
-}
+/**
+ * The application's migrations for one engine, by name (applied in name order). The composition
+ * root (src/database.ts) lists them: the platform's and each module's own.
+ */
+export type MigrationSet = (dialect: 'sqlite' | 'postgres') => Record<string, Migration>;
 
 /** Brings the schema up to date; safe to run from several processes at once (Kysely's migration lock). */
-export async function migrateToLatest(handle: DatabaseHandle, schema?: string): Promise<string[]> {
+export async function migrateToLatest(
+  handle: DatabaseHandle,
+  migrations: MigrationSet,
+  schema?: string,
+): Promise<string[]> {
   if (handle.dialect === 'postgres' && schema) {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);
   }
@@ -158,7 +128,7 @@ export async function migrateToLatest(handle: DatabaseHandle, schema?: string): 
 /** Opens and migrates; turns "cannot connect" into one clear line. */
 export async function connect(
   config: DatabaseConfig,
-  options: { poolSize?: number } = {},
+  options: { poolSize?: number; migrations: MigrationSet },
 ): Promise<DatabaseHandle> {
   let handle: DatabaseHandle;
   try {
@@ -167,7 +137,11 @@ export async function connect(
     throw new ConfigError(`cannot open database ${config.url}: ${(e as Error).message}`);
   }
   try {
-    await migrateToLatest(handle, config.dialect === 'postgres' ? config.schema : undefined);
+    await migrateToLatest(
+      handle,
+      options.migrations,
+      config.dialect === 'postgres' ? config.schema : undefined,
+    );
   } catch (e) {
     await handle.close().catch(() => {});
     const msg = (e as Error).message;

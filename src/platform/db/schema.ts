@@ -1,7 +1,4 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { DetectionTables } from '../../modules/analytics/detection-tables.ts';
-import type { AnalyticsTables } from '../../modules/analytics/tables.ts';
-import type { SourcingTables } from '../../modules/sourcing/tables.ts';
 
 /**
  * Table shapes, camelCase here and snake_case in SQL (CamelCasePlugin). Timestamps are ISO-8601
@@ -454,7 +451,13 @@ export interface CoreTables {
   macros: MacrosTable;
 }
 
-export type Database = CoreTables & SourcingTables & AnalyticsTables & DetectionTables;
+/**
+ * Every table the application's queries see. The platform knows only the core tables; a module
+ * with tables of its own adds them here from its `tables.ts` (a TypeScript module augmentation,
+ * `declare module '…/platform/db/schema.ts' { interface Database extends TheirTables {} }`), and
+ * hands its migrations to the composition root (src/database.ts).
+ */
+export interface Database extends CoreTables {}
 
 /** JSON columns come back as text from SQLite and as objects from PostgreSQL. */
 export function parseJson<T>(value: unknown): T {

@@ -6,9 +6,9 @@
 
 // One exponent table and one exact formatter for server and browser (src/platform/money.ts has no
 // Node dependency).
-export { currencyExponent, minorToDecimalString } from '../../../src/platform/money.ts';
+export { currencyExponent, minorToDecimalString } from '@contract/money.ts';
 
-import { formatMoneyFor } from '../../../src/platform/money.ts';
+import { formatMoneyFor } from '@contract/money.ts';
 
 /**
  * Formats integer minor units for a reader of `locale`.

@@ -1,4 +1,4 @@
-import { LINE_STAGES } from '../../../src/modules/sourcing/stages.ts';
+import { LINE_STAGES } from '@contract/sourcing.ts';
 import type { MessageKey } from './i18n/en.ts';
 
 /**

@@ -278,7 +278,7 @@ export const templateCalls = {
 // --- webhooks ------------------------------------------------------------------------------
 
 /** What endpoints can subscribe to: the server's own list, so a new event shows up here too. */
-export { WEBHOOK_EVENTS } from '../../../../../src/modules/notify/notify-rules.ts';
+export { WEBHOOK_EVENTS } from '@contract/notify.ts';
 
 export type Webhook = {
   id: string;

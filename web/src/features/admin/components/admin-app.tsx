@@ -3,12 +3,13 @@ import type { ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { ErrorBoundary, ErrorPanel } from '../../../components/error-boundary.tsx';
 import { StaffBar } from '../../../components/staff-bar.tsx';
-import { type Translate, tOr, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
+import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { loginPath } from '../../../lib/safe-next.ts';
 import { type AdminMe, useAdminMe } from '../api/admin-api.ts';
 import './admin.css';
 import { ApiKeysPage } from './api-keys-page.tsx';
 import { PolicyPage } from './policy-page.tsx';
+import { roleLabel } from './role-label.ts';
 import { TemplatesPage } from './templates-page.tsx';
 import { UsersPage } from './users-page.tsx';
 import { WebhooksPage } from './webhooks-page.tsx';
@@ -23,11 +24,6 @@ export type AdminSection = {
   roles: readonly string[];
   render: (user: AdminMe['user']) => ReactNode;
 };
-
-/** A staff role in the reader's language; a role the API adds later shows as its code. */
-export function roleLabel(t: Translate, role: string): string {
-  return tOr(t, `admin.role.${role}`, role);
-}
 
 function AdminsOnly({ user }: { user: AdminMe }) {
   const { t } = useI18n();

@@ -1,3 +1,4 @@
+import { RESOLUTIONS, RULE_ACTIONS, RULE_FIELDS, RULE_OPERATORS } from '@contract/policy.ts';
 import {
   ActionIcon,
   Alert,
@@ -17,12 +18,6 @@ import {
   TextInput,
 } from '@mantine/core';
 import { type ReactNode, useEffect, useState } from 'react';
-import {
-  RESOLUTIONS,
-  RULE_ACTIONS,
-  RULE_FIELDS,
-  RULE_OPERATORS,
-} from '../../../../../src/modules/policy/policy-vocabulary.ts';
 import { tOr, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { currencyExponent, minorToDecimalString, parseMinor } from '../../../lib/money.ts';
 import { moveItem, type Path, type PolicyDoc, pointerOf, renameKey, setIn } from './policy-helpers.ts';

@@ -1,5 +1,5 @@
+import { defaultPolicy } from '@contract/policy.ts';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy } from '../../../../../src/modules/policy/default-policy.ts';
 import { ApiError } from '../../../lib/api.ts';
 import { translator } from '../../../lib/i18n/i18n-provider.tsx';
 import '../../../lib/i18n/staff-catalogues.ts';

@@ -19,7 +19,7 @@ import { isApiError } from '../../../lib/api.ts';
 import { type Translate, useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { useDocumentTitle } from '../../../lib/use-document-title.ts';
 import { ROLES, type StaffUser, userCalls, useUserMutation, useUsers } from '../api/admin-api.ts';
-import { roleLabel } from './admin-app.tsx';
+import { roleLabel } from './role-label.ts';
 
 // The server's message is shown as it comes (not translated); only our own fallback is.
 const messageOf = (e: unknown, t: Translate) =>

@@ -1,6 +1,5 @@
+import type { AlertView, Theme } from '@contract/analytics.ts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AlertView } from '../../../../../src/modules/analytics/alert-view.ts';
-import type { Theme } from '../../../../../src/modules/analytics/themes.ts';
 import { api } from '../../../lib/api.ts';
 import { csrf } from '../../../lib/staff-session.ts';
 

@@ -5,7 +5,7 @@ import { api } from '../../../lib/api.ts';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { Conversion, ItemisedRow } from '../../../lib/sourcing.ts';
 import { csrf, csrfHeader, fetchMe, STAFF_ME_KEY, setCsrfToken } from '../../../lib/staff-session.ts';
-import type { CaseSourcing } from './sourcing-api.ts';
+import type { CaseSourcing } from './sourcing-types.ts';
 
 export type Me = {
   user: { id: string; email: string; name: string; role: string; tenantId: string };

@@ -5,9 +5,9 @@ import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import type { PortalLine } from '../api/portal-api.ts';
 import { trackingPath } from './draft.ts';
 import { LineProblemText } from './line-problem.tsx';
-import type { StepProps } from './portal-page.tsx';
 import { ineligibleText } from './portal-text.ts';
 import { StepButtons } from './step-buttons.tsx';
+import type { StepProps } from './steps.ts';
 
 const canReturn = (l: PortalLine) => l.eligible && l.returnableQuantity > 0;
 

@@ -21,21 +21,7 @@ import { ReasonsStep } from './reasons-step.tsx';
 import { ResolutionStep } from './resolution-step.tsx';
 import { ReviewStep } from './review-step.tsx';
 import { StepProgress } from './step-progress.tsx';
-
-export const STEPS = ['lookup', 'items', 'reasons', 'resolution', 'review'] as const;
-export type Step = (typeof STEPS)[number];
-
-/** What every step gets: the order, the one draft, and how to move. */
-export type StepProps = {
-  view: PortalView;
-  draft: Draft;
-  update: (change: (d: Draft) => Draft) => void;
-  back: () => void;
-  next: () => void;
-  goTo: (step: Step) => void;
-  problems: LineProblem[];
-  setProblems: (p: LineProblem[]) => void;
-};
+import { STEPS, type Step, type StepProps } from './steps.ts';
 
 /** `/s/:shop/returns`: find the order, choose items, say why, choose a resolution, review, confirm. */
 export function PortalPage({ shop: handle }: { shop: string }) {

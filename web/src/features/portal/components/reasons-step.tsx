@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { chosenLines, MAX_PHOTOS } from './draft.ts';
 import { PhotoPicker } from './photo-picker.tsx';
-import type { StepProps } from './portal-page.tsx';
 import { reasonLabel } from './portal-text.ts';
 import { StepButtons } from './step-buttons.tsx';
+import type { StepProps } from './steps.ts';
 
 /** Step 3: a reason per item, an optional note, photos (asked for when the reason needs them). */
 export function ReasonsStep({ view, draft, update, back, next }: StepProps) {

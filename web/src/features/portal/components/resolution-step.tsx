@@ -2,9 +2,9 @@ import { Badge, Group, Radio, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useI18n } from '../../../lib/i18n/i18n-provider.tsx';
 import { chosenLines } from './draft.ts';
-import type { StepProps } from './portal-page.tsx';
 import { isResolution, resolutionBodyKey, resolutionKey } from './portal-text.ts';
 import { StepButtons } from './step-buttons.tsx';
+import type { StepProps } from './steps.ts';
 
 /** Step 4: what the customer wants, among what the shop offers; an exchange asks for the variant. */
 export function ResolutionStep({ view, draft, update, back, next }: StepProps) {

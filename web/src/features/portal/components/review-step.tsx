@@ -10,9 +10,9 @@ import type { RefundTo } from '../../../lib/sourcing.ts';
 import { type Decision, lineProblems, type RefundQuote, useFileReturn, useQuote } from '../api/portal-api.ts';
 import { chosenLines, requestBody } from './draft.ts';
 import { LineProblemText } from './line-problem.tsx';
-import type { StepProps } from './portal-page.tsx';
 import { isResolution, reasonLabel, resolutionKey } from './portal-text.ts';
 import { StepButtons } from './step-buttons.tsx';
+import type { StepProps } from './steps.ts';
 
 /** Step 5: the server's quote in plain words and to the cent, then Confirm files the return. */
 export function ReviewStep(props: StepProps) {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { ColumnTypes } from '../../platform/db/column-types.ts';
+import type { ColumnTypes } from '../../../platform/db/column-types.ts';
 
 /** Early-warning alerts and return-risk model runs. */
 export function detection(t: ColumnTypes) {

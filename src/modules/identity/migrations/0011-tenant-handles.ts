@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { firstFreeHandle, handleFromName } from './shop-handle.ts';
+import { firstFreeHandle, handleFromName } from '../shop-handle.ts';
 
 /**
  * Each tenant's URL-safe handle, which names its customer portal (`/s/HANDLE/returns`), so a

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ColumnTypes } from '../../platform/db/column-types.ts';
+import type { ColumnTypes } from '../../../platform/db/column-types.ts';
 
 /** Daily and monthly rollups, the per-return-line facts behind them, and the external ids of imported returns. */
 export function analytics(t: ColumnTypes) {

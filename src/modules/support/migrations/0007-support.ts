@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ColumnTypes } from '../column-types.ts';
+import type { ColumnTypes } from '../../../platform/db/column-types.ts';
 
 /** The agent console: saved replies (macros) with variables and an optional action. */
 export function support(t: ColumnTypes) {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { ColumnTypes } from '../../platform/db/column-types.ts';
+import type { ColumnTypes } from '../../../platform/db/column-types.ts';
 
 /**
  * Purchasing-agent mode: where each order line is (its stage and the clocks that come with it),

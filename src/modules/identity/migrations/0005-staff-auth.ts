@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ColumnTypes } from '../column-types.ts';
+import type { ColumnTypes } from '../../../platform/db/column-types.ts';
 
 /** Staff sign-in: sessions (only a hash of the cookie is stored), login throttling, password resets. */
 export function staffAuth(t: ColumnTypes) {

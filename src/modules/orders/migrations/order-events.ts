@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ColumnTypes } from '../../platform/db/column-types.ts';
+import type { ColumnTypes } from '../../../platform/db/column-types.ts';
 
 /** Every accepted change of an order's money after its first import: before, after, by whom. */
 export function orderEvents(t: ColumnTypes) {

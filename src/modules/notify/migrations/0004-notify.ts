@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { ColumnTypes } from '../column-types.ts';
+import type { ColumnTypes } from '../../../platform/db/column-types.ts';
 
 /**
  * Communication: customer contact details and preferences, tenant notification settings and

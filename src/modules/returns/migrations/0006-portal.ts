@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { ColumnTypes } from '../column-types.ts';
+import type { ColumnTypes } from '../../../platform/db/column-types.ts';
 
 /** The customer portal: sessions opened with order number + email, and evidence photos. */
 export function portal(t: ColumnTypes) {

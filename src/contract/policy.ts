@@ -1,0 +1,8 @@
+/** The return policy's vocabulary (rule fields, operators, actions, resolutions) and its defaults. */
+export { defaultPolicy } from '../modules/policy/default-policy.ts';
+export {
+  RESOLUTIONS,
+  RULE_ACTIONS,
+  RULE_FIELDS,
+  RULE_OPERATORS,
+} from '../modules/policy/policy-vocabulary.ts';

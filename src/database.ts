@@ -1,0 +1,55 @@
+import { analytics } from './modules/analytics/migrations/0009-analytics.ts';
+import { detection } from './modules/analytics/migrations/0010-detection.ts';
+import { staffAuth } from './modules/identity/migrations/0005-staff-auth.ts';
+import { tenantHandles } from './modules/identity/migrations/0011-tenant-handles.ts';
+import { notify } from './modules/notify/migrations/0004-notify.ts';
+import { orderNumberCaseless } from './modules/orders/migrations/0016-order-number-ci.ts';
+import { orderEvents, ordersPlacedIndex } from './modules/orders/migrations/order-events.ts';
+import { returnIndexes } from './modules/returns/migrations/0003-return-indexes.ts';
+import { portal } from './modules/returns/migrations/0006-portal.ts';
+import { returnQuota } from './modules/returns/migrations/0014-return-quota.ts';
+import { returnLocale } from './modules/returns/migrations/0015-return-locale.ts';
+import { sourcing } from './modules/sourcing/migrations/0008-sourcing.ts';
+import { support } from './modules/support/migrations/0007-support.ts';
+import type { DatabaseConfig } from './platform/config.ts';
+import { columnTypes } from './platform/db/column-types.ts';
+import { connect, type DatabaseHandle, type MigrationSet } from './platform/db/database.ts';
+import { core } from './platform/db/migrations/0001-core.ts';
+import { refundEngine } from './platform/db/migrations/0002-refund-engine.ts';
+import { idempotencyResults } from './platform/db/migrations/0013-idempotency-results.ts';
+
+/**
+ * Every migration of the application, in the order they were released. The first ones predate
+ * the modules' own migration folders and create tables of several modules at once; since then
+ * each module writes its own and it is listed here.
+ */
+export const migrations: MigrationSet = (dialect) => {
+  const t = columnTypes(dialect);
+  return {
+    '0001-core': core(t),
+    '0002-refund-engine': refundEngine(t),
+    '0003-return-indexes': returnIndexes(),
+    '0004-notify': notify(t),
+    '0005-staff-auth': staffAuth(t),
+    '0006-portal': portal(t),
+    '0007-support': support(t),
+    '0008-sourcing': sourcing(t),
+    '0009-analytics': analytics(t),
+    '0010-detection': detection(t),
+    '0011-tenant-handles': tenantHandles(),
+    '0012-order-events': orderEvents(t),
+    '0013-idempotency-results': idempotencyResults(),
+    '0014-return-quota': returnQuota(),
+    '0015-return-locale': returnLocale(),
+    '0016-order-number-ci': orderNumberCaseless(),
+    '0017-orders-placed': ordersPlacedIndex(),
+  };
+};
+
+/** Opens the configured database and brings it up to date with the application's migrations. */
+export function connectDatabase(
+  config: DatabaseConfig,
+  options: { poolSize?: number } = {},
+): Promise<DatabaseHandle> {
+  return connect(config, { ...options, migrations });
+}
