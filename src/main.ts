@@ -34,6 +34,7 @@ import { registerOrderRoutes } from './modules/orders/routes.ts';
 import { createOrdersService } from './modules/orders/service.ts';
 import { registerPolicyRoutes } from './modules/policy/routes.ts';
 import { createPolicyService } from './modules/policy/service.ts';
+import { liveChannel } from './modules/realtime/channels.ts';
 import { createLocalRealtime, createPgRealtime, type Realtime } from './modules/realtime/hub.ts';
 import { createProviderAccounts } from './modules/refunds/provider-accounts.ts';
 import { registerRefundRoutes } from './modules/refunds/routes.ts';
@@ -197,8 +198,16 @@ export function createServices(
     },
     afterCommit(change) {
       const data = { returnId: change.returnId, status: change.status, version: change.version };
-      void realtime.publish({ channel: `return:${change.returnId}`, event: 'return.updated', data });
-      void realtime.publish({ channel: `tenant:${change.tenantId}:queue`, event: 'return.updated', data });
+      void realtime.publish({
+        channel: liveChannel.returnUpdates(change.returnId),
+        event: 'return.updated',
+        data,
+      });
+      void realtime.publish({
+        channel: liveChannel.tenantQueue(change.tenantId),
+        event: 'return.updated',
+        data,
+      });
       worker.kick();
     },
   };

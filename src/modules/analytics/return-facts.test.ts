@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate, cellOf, factsOf, netCells, type ReturnSnapshot } from './return-facts.ts';
+import { cellOf, factsOf, netCells, type ReturnSnapshot } from './return-facts.ts';
 
 const base: ReturnSnapshot = {
   id: 'ret_1',
@@ -107,26 +107,6 @@ describe('factsOf', () => {
       decidedBy: 'policy',
       slaReview: null,
     });
-  });
-});
-
-describe('allocate', () => {
-  it('splits exactly, in proportion', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 10_000_000 }),
-        fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 8 }),
-        (total, weights) => {
-          const parts = allocate(total, weights);
-          expect(parts.reduce((x, y) => x + y, 0)).toBe(total);
-          const sumW = weights.reduce((x, y) => x + y, 0);
-          parts.forEach((p, i) => {
-            const exact = sumW === 0 ? total / weights.length : (total * weights[i]!) / sumW;
-            expect(Math.abs(p - exact)).toBeLessThan(1 + 1e-9);
-          });
-        },
-      ),
-    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { allocate } from '../../platform/money.ts';
 import type { AnalyticsReturnFactsTable, AnalyticsReturnsDailyTable } from './tables.ts';
 
 /**
@@ -78,11 +79,11 @@ export function factsOf(r: ReturnSnapshot): Fact[] {
   const isRefunded = REFUNDED.has(r.status);
   const refunds = allocate(
     isRefunded ? r.refundTotal : 0,
-    r.lines.map((l) => l.refundAmount),
+    r.lines.map((l) => Math.max(0, l.refundAmount)),
   );
   const fees = allocate(
     isRefunded ? r.feeTotal : 0,
-    r.lines.map((l) => l.quantity),
+    r.lines.map((l) => Math.max(0, l.quantity)),
   );
   return r.lines.map((l, i) => ({
     returnLineId: l.id,
@@ -106,24 +107,6 @@ export function factsOf(r: ReturnSnapshot): Fact[] {
     slaReview,
     slaInspection,
   }));
-}
-
-/**
- * Splits an integer amount over parts in proportion to `weights` (equal parts when they are all
- * 0) by largest remainder, so the parts sum exactly to the whole.
- */
-export function allocate(total: number, weights: number[]): number[] {
-  if (weights.length === 0) return [];
-  const w = weights.every((x) => x <= 0) ? weights.map(() => 1) : weights.map((x) => Math.max(0, x));
-  const sumW = w.reduce((a, b) => a + b, 0);
-  const exact = w.map((x) => (total * x) / sumW);
-  const parts = exact.map((x) => Math.floor(x));
-  let rest = total - parts.reduce((a, b) => a + b, 0);
-  const order = exact
-    .map((x, i) => [x - Math.floor(x), i] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
-  for (let k = 0; rest > 0; k = (k + 1) % order.length, rest--) parts[order[k]![1]]! += 1;
-  return parts;
 }
 
 export type ReturnsCell = Omit<AnalyticsReturnsDailyTable, 'tenantId'>;

@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { access } from '../../platform/http/access.ts';
 import { ErrorResponse, errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
+import { liveChannel } from '../realtime/channels.ts';
 import type { Realtime } from '../realtime/hub.ts';
 import { streamSse } from '../realtime/sse.ts';
 import { CATEGORIES, CHANNELS, type ChannelPrefs, isTimeZone, WEBHOOK_EVENTS } from './notify-rules.ts';
@@ -689,8 +690,8 @@ export function registerNotifyRoutes(
       const a = await deps.resolveTracking(request.params.token);
       streamSse(request, reply, {
         realtime: deps.realtime,
-        channels: [`return:${a.returnId}`, `inbox:customer:${a.customerId}`],
-        holder: `return:${a.returnId}`,
+        channels: [liveChannel.returnUpdates(a.returnId), liveChannel.customerInbox(a.customerId)],
+        holder: liveChannel.returnUpdates(a.returnId),
       });
     },
   );
@@ -705,7 +706,7 @@ export function registerNotifyRoutes(
     async (request, reply) => {
       streamSse(request, reply, {
         realtime: deps.realtime,
-        channels: [`tenant:${authOf(request).tenantId}:queue`],
+        channels: [liveChannel.tenantQueue(authOf(request).tenantId)],
         holder: `actor:${authOf(request).actorId}`,
       });
     },
@@ -767,7 +768,7 @@ export function registerNotifyRoutes(
       const a = staffOnly(request);
       streamSse(request, reply, {
         realtime: deps.realtime,
-        channels: [`inbox:user:${a.actorId}`, `tenant:${a.tenantId}:queue`],
+        channels: [liveChannel.userInbox(a.actorId), liveChannel.tenantQueue(a.tenantId)],
         holder: `actor:${a.actorId}`,
       });
     },

@@ -6,6 +6,7 @@ import { type Database, type DeliveriesTable, parseJson } from '../../platform/d
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue, type HandlerResult, type OutboxMessage } from '../../platform/outbox.ts';
+import { liveChannel } from '../realtime/channels.ts';
 import type { Realtime } from '../realtime/hub.ts';
 import type { EmailMessage, EmailSender } from './email-sender.ts';
 import { afterQuietHours, channelsFor, digestWindow, type Notification } from './notify-rules.ts';
@@ -664,8 +665,8 @@ export function createNotifyService(deps: NotifyDeps) {
       });
       // New inbox items reach open pages at once (publish never rejects; see realtime/hub.ts).
       const pushed = [
-        ...inbox.map((i) => ({ channel: `inbox:customer:${ctx.customer.id}`, item: i })),
-        ...staffItems.map(({ userId, ...i }) => ({ channel: `inbox:user:${userId}`, item: i })),
+        ...inbox.map((i) => ({ channel: liveChannel.customerInbox(ctx.customer.id), item: i })),
+        ...staffItems.map(({ userId, ...i }) => ({ channel: liveChannel.userInbox(userId), item: i })),
       ];
       for (const { channel, item } of pushed) {
         await deps.realtime.publish({
@@ -858,7 +859,7 @@ export function createNotifyService(deps: NotifyDeps) {
       });
       for (const i of items) {
         await deps.realtime.publish({
-          channel: `inbox:user:${i.userId}`,
+          channel: liveChannel.userInbox(i.userId),
           event: 'inbox.item',
           data: { id: i.id, title: input.title, body: input.body, url: input.url },
         });

@@ -3,7 +3,7 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import pg from 'pg';
 
 export type RealtimeMessage = {
-  /** Who hears it: 'return:ret_…', 'tenant:ten_…:queue', 'inbox:customer:cus_…', 'inbox:user:usr_…'. */
+  /** Who hears it: a name made by channels.ts (a return, a tenant's queues, an inbox). */
   channel: string;
   /** The SSE event name, e.g. 'return.updated'. */
   event: string;

@@ -8,6 +8,7 @@ import { type AppInstance, authOf } from '../../platform/http/server.ts';
 import { currencyExponent, formatMoneyFor, minorToDecimalString } from '../../platform/money.ts';
 import type { OrdersService } from '../orders/service.ts';
 import { type Policy, PolicySchema, validatePolicy } from '../policy/policy-schema.ts';
+import { liveChannel } from '../realtime/channels.ts';
 import type { Realtime } from '../realtime/hub.ts';
 import { streamSse } from '../realtime/sse.ts';
 import { QUEUES } from '../returns/console-queue.ts';
@@ -510,7 +511,7 @@ export function registerSupportRoutes(
       const ret = await returns.getReturn(authOf(request).tenantId, request.params.id);
       streamSse(request, reply, {
         realtime: deps.realtime,
-        channels: [`return:${ret.id}`, `console:return:${ret.id}`],
+        channels: [liveChannel.returnUpdates(ret.id), liveChannel.consoleCase(ret.id)],
         holder: `actor:${authOf(request).actorId}`,
       });
     },
@@ -540,7 +541,7 @@ export function registerSupportRoutes(
       await deps.realtime.publish({
         // Its own channel: the customer's tracking stream listens on return:<id> and must not
         // learn staff names.
-        channel: `console:return:${ret.id}`,
+        channel: liveChannel.consoleCase(ret.id),
         event: 'presence',
         data: {
           returnId: ret.id,
