@@ -168,3 +168,24 @@ export async function nextRmaNumber(ex: Executor, tenantId: string): Promise<str
     .executeTakeFirstOrThrow();
   return `RMA-${String(row.rmaSeq).padStart(6, '0')}`;
 }
+
+/** Stores inspection's verdict on each returned line. */
+export async function recordInspection(
+  ex: Executor,
+  tenantId: string,
+  lines: readonly {
+    returnLineId: string;
+    acceptedQuantity: number;
+    condition: string;
+    refundAmount: number;
+  }[],
+) {
+  for (const l of lines) {
+    await ex
+      .updateTable('returnLines')
+      .set({ acceptedQuantity: l.acceptedQuantity, condition: l.condition, refundAmount: l.refundAmount })
+      .where('tenantId', '=', tenantId)
+      .where('id', '=', l.returnLineId)
+      .execute();
+  }
+}
