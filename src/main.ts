@@ -246,6 +246,9 @@ export function createServices(
     policies,
     returns,
     linePhotoCounts: (...args) => evidence.linePhotoCounts(...args),
+    claimPhotos: (...args) => evidence.claimPhotos(...args),
+    paidOut: (...args) => refunds.paidOut(...args),
+    requireOrder: (...args) => orders.requireOrder(...args),
     performAction: (tenantId, id, action, body, actor) =>
       returnActions.performAction(tenantId, id, action, body, actor),
     kick: () => worker.kick(),

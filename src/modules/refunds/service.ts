@@ -780,6 +780,32 @@ export function createRefundsService(deps: RefundsDeps) {
       return this.customerCredit(tenantId, customerId);
     },
 
+    /**
+     * Takes credit out of a customer's balance in the caller's transaction (a purchasing agent's
+     * wallet withdrawal): never below zero (422 otherwise), and the ledger records where it went.
+     */
+    takeCredit(
+      trx: Executor,
+      tenantId: string,
+      customerId: string,
+      money: { amount: number; currency: string },
+      transfer: { kind: string; to: string; memo: string },
+    ) {
+      return takeCredit(trx, tenantId, customerId, money, transfer, clock.now());
+    },
+
+    /** What has reached the customer for a return: the sum of its succeeded refunds. */
+    async paidOut(tenantId: string, returnId: string, ex: Executor = db): Promise<number> {
+      const paid = await ex
+        .selectFrom('refunds')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('n'))
+        .where('tenantId', '=', tenantId)
+        .where('returnId', '=', returnId)
+        .where('status', '=', 'succeeded')
+        .executeTakeFirstOrThrow();
+      return Number(paid.n);
+    },
+
     /** The latest refund of a return, for its view. */
     async refundOfReturn(tenantId: string, returnId: string, ex: Executor = db) {
       return ex
@@ -810,7 +836,7 @@ export function createRefundsService(deps: RefundsDeps) {
  * Takes credit out of a customer's balance in the caller's transaction: the guarded UPDATE never
  * lets it go below zero (422 otherwise), and the ledger records where it went.
  */
-export async function takeCredit(
+async function takeCredit(
   trx: Executor,
   tenantId: string,
   customerId: string,

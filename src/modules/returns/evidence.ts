@@ -201,6 +201,25 @@ export function createEvidenceService(deps: {
       return counts;
     },
 
+    /** The photos behind a seller claim: the warehouse's of the line and the customer's of the return, oldest first. */
+    async claimPhotos(tenantId: string, c: { orderId: string; orderLineId: string; returnId: string }) {
+      const rows = await db
+        .selectFrom('evidence')
+        .select(['id', 'contentType', 'size', 'createdAt', 'returnId'])
+        .where('tenantId', '=', tenantId)
+        .where('orderId', '=', c.orderId)
+        .where((eb) => eb.or([eb('orderLineId', '=', c.orderLineId), eb('returnId', '=', c.returnId)]))
+        .orderBy('createdAt')
+        .execute();
+      return rows.map((p) => ({
+        id: p.id,
+        kind: p.returnId ? ('customer' as const) : ('qc' as const),
+        takenAt: p.createdAt,
+        contentType: p.contentType,
+        size: p.size,
+      }));
+    },
+
     async read(tenantId: string, id: string) {
       const row = await db
         .selectFrom('evidence')

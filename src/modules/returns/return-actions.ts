@@ -47,7 +47,7 @@ type StepEffect = {
   data?: unknown;
   note?: string;
   /** Events after the verb's own, ending in `status` when given. */
-  then?: EventInput[];
+  followedBy?: EventInput[];
   status?: ReturnStatus;
   /** A payout was handed to a provider: wake the refund worker after commit. */
   payoutStarted?: boolean;
@@ -159,7 +159,7 @@ export function createReturnActions(deps: {
     return {
       ...effect,
       status: 'refunded',
-      then: [
+      followedBy: [
         {
           action: 'refund_succeeded',
           from: 'refund_pending',
@@ -234,7 +234,7 @@ export function createReturnActions(deps: {
       const effect = await verb({ trx, tenantId, r, body, actor, at, fulfillment });
       if (effect.data !== undefined) events[0]!.data = effect.data;
       if (effect.note !== undefined) events[0]!.note = effect.note;
-      events.push(...(effect.then ?? []));
+      events.push(...(effect.followedBy ?? []));
       const finalStatus = effect.status ?? planned;
       payoutStarted = effect.payoutStarted ?? false;
 

@@ -398,6 +398,32 @@ export function createReturnsService(deps: ReturnsDeps) {
       return repo.recentReturnCounts(db, tenantId, customerId, noReasonCodes, now);
     },
 
+    /**
+     * A return as another module's rules read it (the purchasing-agent claims), in the caller's
+     * transaction: its row's facts, its quote and its lines. Undefined for an unknown id.
+     */
+    async returnFacts(ex: Executor, tenantId: string, returnId: string) {
+      const r = await repo.findReturn(ex, tenantId, returnId);
+      if (!r) return undefined;
+      const lines = await repo.findReturnLines(ex, tenantId, returnId);
+      return {
+        id: r.id,
+        orderId: r.orderId,
+        rmaNumber: r.rmaNumber,
+        status: r.status as ReturnStatus,
+        currency: r.currency,
+        refundTotal: r.refundTotal,
+        customerNote: r.customerNote,
+        quote: r.refundQuote ? parseJson<ResolvedQuote>(r.refundQuote) : null,
+        lines: lines.map((l) => ({
+          orderLineId: l.orderLineId,
+          quantity: l.quantity,
+          reasonCode: l.reasonCode,
+          note: l.note,
+        })),
+      };
+    },
+
     /** Whether any return (in any state) was ever filed on the order: its money is frozen then. */
     async orderHasReturns(ex: Executor, tenantId: string, orderId: string): Promise<boolean> {
       const r = await ex

@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { type Database, parseJson } from '../../platform/db/schema.ts';
+import type { Database } from '../../platform/db/schema.ts';
 import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { formatMoney } from '../../platform/money.ts';
 import { enqueue, type HandlerResult, type OutboxMessage } from '../../platform/outbox.ts';
+import type { OrdersService } from '../orders/service.ts';
 import { DEFAULT_PURCHASING_AGENT_POLICY, type StageRoute } from '../policy/purchasing-agent-policy.ts';
 import type { PolicyService } from '../policy/service.ts';
-import type { ResolvedQuote } from '../refunds/resolution-quote.ts';
+import type { RefundsService } from '../refunds/service.ts';
 import type { EvidenceService } from '../returns/evidence.ts';
 import type { Actor, ReturnChange, ReturnsService } from '../returns/service.ts';
 import type { ReturnAction } from '../returns/state-machine.ts';
@@ -49,6 +50,12 @@ export type SourcingDeps = {
   returns: ReturnsService;
   /** The warehouse's QC photos per line: a seller's claim says they are attached only if there are some. */
   linePhotoCounts: EvidenceService['linePhotoCounts'];
+  /** The photos an evidence pack sends the seller. */
+  claimPhotos: EvidenceService['claimPhotos'];
+  /** What a return has paid out so far (its position against what sellers send back). */
+  paidOut: RefundsService['paidOut'];
+  /** An order must exist before its line stages are shown. */
+  requireOrder: OrdersService['requireOrder'];
   /** Late-bound: the return actions are built after this service. */
   performAction: (
     tenantId: string,
@@ -247,15 +254,9 @@ export function createSourcingService(deps: SourcingDeps) {
 
   /** A claim per line that goes back to (or is cancelled with) its seller, once per return. */
   async function ensureClaims(trx: Executor, tenantId: string, returnId: string) {
-    const r = await trx
-      .selectFrom('returns')
-      .select(['id', 'orderId', 'refundQuote', 'currency'])
-      .where('tenantId', '=', tenantId)
-      .where('id', '=', returnId)
-      .executeTakeFirst();
-    if (!r) return;
-    const quote = parseJson<ResolvedQuote>(r.refundQuote);
-    if (!quote.sourcing) return;
+    const r = await deps.returns.returnFacts(trx, tenantId, returnId);
+    const quote = r?.quote;
+    if (!r || !quote?.sourcing) return;
     const existing = await trx
       .selectFrom('sellerClaims')
       .select('orderLineId')
@@ -263,25 +264,22 @@ export function createSourcingService(deps: SourcingDeps) {
       .where('returnId', '=', returnId)
       .execute();
     const have = new Set(existing.map((e) => e.orderLineId));
-    const lines = await trx
-      .selectFrom('returnLines')
-      .innerJoin('orderLines', (j) =>
-        j
-          .onRef('orderLines.tenantId', '=', 'returnLines.tenantId')
-          .onRef('orderLines.id', '=', 'returnLines.orderLineId'),
-      )
-      .select([
-        'returnLines.orderLineId',
-        'returnLines.quantity',
-        'returnLines.reasonCode',
-        'orderLines.title',
-        'orderLines.seller',
-        'orderLines.sellerOrderRef',
-        'orderLines.qcAt',
-      ])
-      .where('returnLines.tenantId', '=', tenantId)
-      .where('returnLines.returnId', '=', returnId)
-      .execute();
+    // The seller columns of an order line are this module's (migrations/0008-sourcing.ts).
+    const sellerOf = new Map((await lineRows(trx, tenantId, r.orderId)).map((l) => [l.id, l]));
+    const lines = r.lines.flatMap((l) => {
+      const line = sellerOf.get(l.orderLineId);
+      return line
+        ? [
+            {
+              ...l,
+              title: line.title,
+              seller: line.seller,
+              sellerOrderRef: line.sellerOrderRef,
+              qcAt: line.qcAt,
+            },
+          ]
+        : [];
+    });
     const { policy, pa } = await paPolicy(tenantId, trx);
     const now = clock.now();
     const at = now.toISOString();
@@ -379,12 +377,8 @@ export function createSourcingService(deps: SourcingDeps) {
   }
 
   async function currentStatus(ex: Executor, tenantId: string, returnId: string) {
-    const r = await ex
-      .selectFrom('returns')
-      .select('status')
-      .where('tenantId', '=', tenantId)
-      .where('id', '=', returnId)
-      .executeTakeFirstOrThrow();
+    const r = await deps.returns.returnFacts(ex, tenantId, returnId);
+    if (!r) throw notFound('Return');
     return r.status;
   }
 
@@ -436,13 +430,8 @@ export function createSourcingService(deps: SourcingDeps) {
     async onReturnChange(trx: Executor, change: ReturnChange): Promise<void> {
       // Only a decision or an ending touches the claims; every other step costs nothing here.
       if (!CLAIM_STATUSES.has(change.status)) return;
-      const r = await trx
-        .selectFrom('returns')
-        .select(['refundQuote', 'orderId', 'rmaNumber'])
-        .where('tenantId', '=', change.tenantId)
-        .where('id', '=', change.returnId)
-        .executeTakeFirst();
-      const sourcing = r ? parseJson<ResolvedQuote>(r.refundQuote).sourcing : undefined;
+      const r = await deps.returns.returnFacts(trx, change.tenantId, change.returnId);
+      const sourcing = r?.quote?.sourcing;
       if (!r || !sourcing) return;
       if (change.status === 'approved' || change.status === 'needs_review') {
         await ensureClaims(trx, change.tenantId, change.returnId);
@@ -555,13 +544,7 @@ export function createSourcingService(deps: SourcingDeps) {
 
     /** The lines of an order with their stages, clocks, history and the moves open to them. */
     async orderStages(tenantId: string, orderId: string) {
-      const order = await db
-        .selectFrom('orders')
-        .select('id')
-        .where('tenantId', '=', tenantId)
-        .where('id', '=', orderId)
-        .executeTakeFirst();
-      if (!order) throw notFound('Order');
+      await deps.requireOrder(tenantId, orderId);
       const lines = await lineRows(db, tenantId, orderId);
       const history = await stageHistory(
         db,
@@ -828,42 +811,16 @@ export function createSourcingService(deps: SourcingDeps) {
     async evidencePack(tenantId: string, id: string, photoUrl: (evidenceId: string) => string) {
       const claim = await this.getClaim(tenantId, id);
       const line = (await lineRow(db, tenantId, claim.orderId, claim.orderLineId))!;
-      const photos = await db
-        .selectFrom('evidence')
-        .select(['id', 'contentType', 'size', 'createdAt', 'uploadedBy', 'returnId'])
-        .where('tenantId', '=', tenantId)
-        .where('orderId', '=', claim.orderId)
-        .where((eb) =>
-          eb.or([eb('orderLineId', '=', claim.orderLineId), eb('returnId', '=', claim.returnId)]),
-        )
-        .orderBy('createdAt')
-        .execute();
-      const ret = await db
-        .selectFrom('returns')
-        .select(['rmaNumber', 'customerNote'])
-        .where('tenantId', '=', tenantId)
-        .where('id', '=', claim.returnId)
-        .executeTakeFirstOrThrow();
-      const notes = await db
-        .selectFrom('returnLines')
-        .select(['reasonCode', 'note', 'quantity'])
-        .where('tenantId', '=', tenantId)
-        .where('returnId', '=', claim.returnId)
-        .where('orderLineId', '=', claim.orderLineId)
-        .execute();
+      const photos = await deps.claimPhotos(tenantId, claim);
+      const ret = await deps.returns.returnFacts(db, tenantId, claim.returnId);
+      if (!ret) throw notFound('Return');
+      const notes = ret.lines.filter((l) => l.orderLineId === claim.orderLineId);
       return {
         claim,
         line: lineView(line, (await stageHistory(db, tenantId, [line.id])).get(line.id)),
         rmaNumber: ret.rmaNumber,
         remarks: [ret.customerNote, ...notes.map((n) => n.note)].filter((x): x is string => !!x),
-        photos: photos.map((p) => ({
-          id: p.id,
-          kind: p.returnId ? 'customer' : 'qc',
-          takenAt: p.createdAt,
-          contentType: p.contentType,
-          size: p.size,
-          url: photoUrl(p.id),
-        })),
+        photos: photos.map((p) => ({ ...p, url: photoUrl(p.id) })),
       };
     },
 
@@ -899,27 +856,15 @@ export function createSourcingService(deps: SourcingDeps) {
 
     /** Paid out to the customer vs recovered (and still expected) from sellers, per return. */
     async returnPosition(tenantId: string, returnId: string) {
-      const r = await db
-        .selectFrom('returns')
-        .select(['id', 'rmaNumber', 'status', 'currency', 'refundTotal'])
-        .where('tenantId', '=', tenantId)
-        .where('id', '=', returnId)
-        .executeTakeFirst();
+      const r = await deps.returns.returnFacts(db, tenantId, returnId);
       if (!r) throw notFound('Return');
-      const paid = await db
-        .selectFrom('refunds')
-        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('n'))
-        .where('tenantId', '=', tenantId)
-        .where('returnId', '=', returnId)
-        .where('status', '=', 'succeeded')
-        .executeTakeFirstOrThrow();
+      const paidOut = await deps.paidOut(tenantId, returnId);
       const claims = await db
         .selectFrom('sellerClaims')
         .select(['status', 'amountExpected', 'amountRecovered'])
         .where('tenantId', '=', tenantId)
         .where('returnId', '=', returnId)
         .execute();
-      const paidOut = Number(paid.n);
       const recovered = claims.reduce((s, c) => s + c.amountRecovered, 0);
       const pending = claims
         .filter((c) => c.status === 'draft' || c.status === 'sent' || c.status === 'accepted')

@@ -6,7 +6,7 @@ import { conversion, type FxConversion, type FxRate, isRate } from '../../platfo
 import { linkIdempotentWrite } from '../../platform/idempotency-link.ts';
 import { newId } from '../../platform/ids.ts';
 import { isCurrency } from '../../platform/money.ts';
-import { type RefundsService, takeCredit } from '../refunds/service.ts';
+import type { RefundsService } from '../refunds/service.ts';
 import { latestRate } from './fx.ts';
 
 /**
@@ -144,18 +144,11 @@ export function createWallet(deps: { db: Db; clock: Clock; refunds: RefundsServi
       const id = newId('wdr');
       await db.transaction().execute(async (trx) => {
         const now = clock.now();
-        await takeCredit(
-          trx,
-          tenantId,
-          customerId,
-          input,
-          {
-            kind: 'wallet_withdrawal',
-            to: `payable:withdrawal:${id}`,
-            memo: 'Withdrawal to the original payment method',
-          },
-          now,
-        );
+        await deps.refunds.takeCredit(trx, tenantId, customerId, input, {
+          kind: 'wallet_withdrawal',
+          to: `payable:withdrawal:${id}`,
+          memo: 'Withdrawal to the original payment method',
+        });
         await trx
           .insertInto('walletWithdrawals')
           .values({
