@@ -54,6 +54,7 @@ import { purchasingAgentStages } from './modules/sourcing/stage-rules.ts';
 import { createWallet } from './modules/sourcing/wallet.ts';
 import { createMacros } from './modules/support/macros.ts';
 import { registerSupportRoutes } from './modules/support/routes.ts';
+import { createSupportService } from './modules/support/service.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Config, DatabaseConfig, StorageConfig } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
@@ -273,6 +274,23 @@ export function createServices(
     kick: () => worker.kick(),
   });
   const risk = createRiskService({ db, dialect: handle.dialect, clock });
+  const macros = createMacros({ db, clock });
+  const consoleQueries = createConsoleQueries(db, {
+    sellerDeadlineDue: (tenantId, now) => sourcing.sellerDeadlineDue(tenantId, now),
+  });
+  const support = createSupportService({
+    clock,
+    consoleQueries,
+    returns,
+    actions: returnActions,
+    orders,
+    macros,
+    realtime,
+    userName: (tenantId, userId) => identity.userName(tenantId, userId),
+    sourcingOf: (tenantId, ret) => sourcing.caseSummary(tenantId, ret),
+    previewPolicy: (tenantId, policy, now) =>
+      previewPolicy({ db, orders, policies, stageRules: purchasingAgentStages }, tenantId, policy, now),
+  });
   const worker = createOutboxWorker({
     db,
     dialect: handle.dialect,
@@ -309,10 +327,9 @@ export function createServices(
     returnActions,
     evidence,
     portal,
-    macros: createMacros({ db, clock }),
-    consoleQueries: createConsoleQueries(db, {
-      sellerDeadlineDue: (tenantId, now) => sourcing.sellerDeadlineDue(tenantId, now),
-    }),
+    macros,
+    consoleQueries,
+    support,
     analytics,
     detection,
     risk,
@@ -381,29 +398,7 @@ export async function buildApp(services: Services, config: AppConfig) {
     lookupRateLimit: config.lookupRateLimit ?? 10,
     shopByHandle: (handle) => services.identity.tenantByHandle(handle),
   });
-  registerSupportRoutes(app, {
-    consoleQueries: services.consoleQueries,
-    returns: services.returns,
-    actions: services.returnActions,
-    orders: services.orders,
-    macros: services.macros,
-    realtime: services.realtime,
-    now: () => services.clock.now(),
-    userName: (tenantId, userId) => services.identity.userName(tenantId, userId),
-    sourcingOf: (tenantId, ret) => services.sourcing.caseSummary(tenantId, ret),
-    previewPolicy: (tenantId, policy, now) =>
-      previewPolicy(
-        {
-          db: services.db,
-          orders: services.orders,
-          policies: services.policies,
-          stageRules: purchasingAgentStages,
-        },
-        tenantId,
-        policy,
-        now,
-      ),
-  });
+  registerSupportRoutes(app, services.support);
   registerAdminRoutes(app, services.identity);
   registerSourcingRoutes(app, {
     sourcing: services.sourcing,

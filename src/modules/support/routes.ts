@@ -1,40 +1,13 @@
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { spreadsheetCsv } from '../../platform/csv.ts';
-import { AppError } from '../../platform/errors.ts';
 import { access } from '../../platform/http/access.ts';
 import { errorResponses, IdParams, Nullable } from '../../platform/http/schemas.ts';
 import { type AppInstance, authOf } from '../../platform/http/server.ts';
-import { currencyExponent, formatMoneyFor, minorToDecimalString } from '../../platform/money.ts';
-import type { OrdersService } from '../orders/service.ts';
-import { type Policy, PolicySchema, validatePolicy } from '../policy/policy-schema.ts';
-import { liveChannel } from '../realtime/channels.ts';
-import type { Realtime } from '../realtime/hub.ts';
+import { PolicySchema } from '../policy/policy-schema.ts';
 import { streamSse } from '../realtime/sse.ts';
 import { QUEUES } from '../returns/console-queue.ts';
-import type { createReturnActions } from '../returns/return-actions.ts';
-import { type Actor, type ConsoleQueries, localized, type ReturnsService } from '../returns/service.ts';
-import { MACRO_ACTIONS, type Macros, renderMacro } from './macros.ts';
-
-/** The most rows one CSV export carries: a spreadsheet's worth, read in one query. */
-const EXPORT_LIMIT = 10_000;
-type QueueRow = Awaited<ReturnType<ConsoleQueries['list']>>['data'][number];
-/** The CSV's columns and how each is read: money as a decimal of the currency (12.50, not 1250), times in UTC. */
-const EXPORT_COLUMNS: [string, (r: QueueRow) => unknown][] = [
-  ['rmaNumber', (r) => r.rmaNumber],
-  ['status', (r) => r.status],
-  ['resolution', (r) => r.resolution],
-  ['orderNumber', (r) => r.orderNumber],
-  ['customerName', (r) => r.customerName],
-  ['customerEmail', (r) => r.customerEmail],
-  ['currency', (r) => r.currency],
-  ['refund', (r) => minorToDecimalString(Number(r.customerTotal), currencyExponent(r.currency))],
-  ['refundStatus', (r) => r.refundStatus],
-  ['createdAt', (r) => r.createdAt],
-  ['updatedAt', (r) => r.updatedAt],
-  ['slaDueAt', (r) => r.sla?.dueAt ?? ''],
-  ['slaState', (r) => r.sla?.state ?? ''],
-];
+import type { Actor } from '../returns/service.ts';
+import { MACRO_ACTIONS } from './macros.ts';
+import { EXPORT_LIMIT, type SupportService } from './service.ts';
 
 const MacroBody = Type.Object(
   {
@@ -50,26 +23,8 @@ const MacroBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function registerSupportRoutes(
-  app: AppInstance,
-  deps: {
-    consoleQueries: ConsoleQueries;
-    returns: ReturnsService;
-    actions: ReturnType<typeof createReturnActions>;
-    orders: OrdersService;
-    macros: Macros;
-    realtime: Realtime;
-    now: () => Date;
-    userName: (tenantId: string, userId: string) => Promise<string | null>;
-    previewPolicy: (tenantId: string, policy: Policy, now: Date) => Promise<unknown>;
-    /** Purchasing agents: line stages, seller claims and abuse signals beside the case (null for merchants). */
-    sourcingOf: (
-      tenantId: string,
-      ret: { id: string; orderId: string; customerId: string },
-    ) => Promise<unknown | null>;
-  },
-): void {
-  const { consoleQueries, returns, actions, macros } = deps;
+/** The agent console's HTTP edge; the use cases are the support service's. */
+export function registerSupportRoutes(app: AppInstance, support: SupportService): void {
   const actorOf = (request: Parameters<typeof authOf>[0]): Actor => {
     const a = authOf(request);
     return { type: a.actorType, id: a.actorId };
@@ -87,17 +42,7 @@ export function registerSupportRoutes(
         response: { 200: Type.Unknown(), ...errorResponses(422) },
       },
     },
-    async (request) => {
-      const problems = validatePolicy(request.body);
-      if (problems.length)
-        throw new AppError(
-          422,
-          'invalid_policy',
-          `The policy is not valid: ${problems[0]!.path} ${problems[0]!.message}.`,
-          problems,
-        );
-      return deps.previewPolicy(authOf(request).tenantId, request.body, deps.now());
-    },
+    async (request) => support.previewPolicy(authOf(request).tenantId, request.body),
   );
 
   app.get(
@@ -109,7 +54,7 @@ export function registerSupportRoutes(
         response: { 200: Type.Record(Type.String(), Type.Integer()), ...errorResponses() },
       },
     },
-    async (request) => consoleQueries.counts(authOf(request).tenantId, deps.now()),
+    async (request) => support.queueCounts(authOf(request).tenantId),
   );
 
   app.get(
@@ -137,16 +82,12 @@ export function registerSupportRoutes(
       },
     },
     async (request) =>
-      consoleQueries.list(
-        authOf(request).tenantId,
-        {
-          queue: request.query.queue ?? 'all',
-          limit: request.query.limit ?? 25,
-          ...(request.query.q ? { q: request.query.q } : {}),
-          ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
-        },
-        deps.now(),
-      ),
+      support.listQueue(authOf(request).tenantId, {
+        queue: request.query.queue ?? 'all',
+        limit: request.query.limit ?? 25,
+        ...(request.query.q ? { q: request.query.q } : {}),
+        ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+      }),
   );
 
   app.get(
@@ -173,26 +114,14 @@ export function registerSupportRoutes(
       },
     },
     async (request, reply) => {
-      const { tenantId } = authOf(request);
-      const queue = request.query.queue ?? 'all';
-      const now = deps.now();
-      // The list's own query and order, in one page as long as the limit.
-      const { data, nextCursor } = await consoleQueries.list(
-        tenantId,
-        { queue, limit: EXPORT_LIMIT, ...(request.query.q ? { q: request.query.q } : {}) },
-        now,
-      );
-      const csv = spreadsheetCsv(
-        data.map((r) => Object.fromEntries(EXPORT_COLUMNS.map(([name, read]) => [name, read(r)]))),
-        EXPORT_COLUMNS.map(([name]) => name),
-      );
+      const { csv, fileName, truncated } = await support.exportQueue(authOf(request).tenantId, {
+        queue: request.query.queue ?? 'all',
+        ...(request.query.q ? { q: request.query.q } : {}),
+      });
       return reply
         .type('text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="returns-${queue}-${now.toISOString().slice(0, 10)}.csv"`,
-        )
-        .header('returnflow-truncated', String(nextCursor !== null))
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .header('returnflow-truncated', String(truncated))
         .send(csv);
     },
   );
@@ -231,21 +160,7 @@ export function registerSupportRoutes(
         },
       },
     },
-    async (request) => {
-      const { tenantId } = authOf(request);
-      const ret = await returns.getReturn(tenantId, request.params.id);
-      const [order, customer, history, events, sourcing] = await Promise.all([
-        deps.orders.orderWithPayment(tenantId, ret.orderId),
-        deps.orders.requireCustomer(tenantId, ret.customerId),
-        consoleQueries.customerHistory(tenantId, ret.customerId),
-        returns.listEvents(tenantId, ret.id),
-        deps.sourcingOf(tenantId, ret),
-      ]);
-      const { lang } = request.query;
-      const decision =
-        ret.decision && lang ? { ...ret.decision, explanation: localized(ret.decision, lang) } : ret.decision;
-      return { return: { ...ret, decision }, order, customer: { ...customer, history }, events, sourcing };
-    },
+    async (request) => support.getCase(authOf(request).tenantId, request.params.id, request.query.lang),
   );
 
   app.post(
@@ -255,7 +170,7 @@ export function registerSupportRoutes(
         ...access.desk,
         replayCommitted: async (request, id) => ({
           statusCode: 200,
-          body: { data: await returns.listEvents(authOf(request).tenantId, id) },
+          body: { data: await support.listEvents(authOf(request).tenantId, id) },
         }),
       },
       schema: {
@@ -270,7 +185,7 @@ export function registerSupportRoutes(
       },
     },
     async (request) => ({
-      data: await returns.addNote(
+      data: await support.addNote(
         authOf(request).tenantId,
         request.params.id,
         request.body.note,
@@ -318,30 +233,7 @@ export function registerSupportRoutes(
         },
       },
     },
-    async (request) => {
-      const { tenantId } = authOf(request);
-      if (request.body.action === 'reject' && !request.body.note?.trim()) {
-        throw new AppError(422, 'reason_required', 'Say why they are rejected: the customers read it.');
-      }
-      const results = [];
-      // One transaction per return: a refused one (already decided, another tenant's) does not undo the others.
-      for (const id of request.body.ids) {
-        try {
-          const r = await actions.performAction(
-            tenantId,
-            id,
-            request.body.action,
-            request.body.note ? { note: request.body.note } : {},
-            actorOf(request),
-          );
-          results.push({ id, ok: true, status: r.status });
-        } catch (e) {
-          if (!(e instanceof AppError)) throw e;
-          results.push({ id, ok: false, error: { code: e.code, message: e.message } });
-        }
-      }
-      return { results };
-    },
+    async (request) => support.decideReturns(authOf(request).tenantId, request.body, actorOf(request)),
   );
 
   app.get(
@@ -354,7 +246,7 @@ export function registerSupportRoutes(
         response: { 200: Type.Object({ data: Type.Array(Type.Unknown()) }), ...errorResponses() },
       },
     },
-    async (request) => ({ data: await macros.list(authOf(request).tenantId) }),
+    async (request) => ({ data: await support.listMacros(authOf(request).tenantId) }),
   );
   app.post(
     '/api/v1/macros',
@@ -368,7 +260,7 @@ export function registerSupportRoutes(
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await macros.create(authOf(request).tenantId, request.body)),
+      reply.code(201).send(await support.createMacro(authOf(request).tenantId, request.body)),
   );
   app.put(
     '/api/v1/macros/:id',
@@ -382,7 +274,7 @@ export function registerSupportRoutes(
         response: { 200: Type.Unknown(), ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) => macros.update(authOf(request).tenantId, request.params.id, request.body),
+    async (request) => support.updateMacro(authOf(request).tenantId, request.params.id, request.body),
   );
   app.delete(
     '/api/v1/macros/:id',
@@ -396,32 +288,10 @@ export function registerSupportRoutes(
       },
     },
     async (request, reply) => {
-      await macros.remove(authOf(request).tenantId, request.params.id);
+      await support.removeMacro(authOf(request).tenantId, request.params.id);
       return reply.code(204).send(null);
     },
   );
-  /** A macro's text with this return's values filled in, and the decision it carries. */
-  async function fillMacro(request: FastifyRequest, macroId: string) {
-    const auth = authOf(request);
-    const id = (request.params as { id: string }).id;
-    const macro = await macros.get(auth.tenantId, macroId);
-    const ret = await returns.getReturn(auth.tenantId, id);
-    const order = await deps.orders.getOrder(auth.tenantId, ret.orderId);
-    const customer = await deps.orders.requireCustomer(auth.tenantId, ret.customerId);
-    const agentName =
-      auth.actorType === 'staff' ? ((await deps.userName(auth.tenantId, auth.actorId)) ?? '') : '';
-    const message = renderMacro(macro.body, {
-      customerName: customer.name || customer.email.split('@')[0]!,
-      rmaNumber: ret.rmaNumber,
-      orderNumber: order?.orderNumber ?? '',
-      // As every page shows money ("$104.07"), not the code-first form of internal notes.
-      refundAmount: formatMoneyFor(ret.refundQuote.breakdown?.total ?? ret.refundTotal, ret.currency, 'en'),
-      status: ret.status.replaceAll('_', ' '),
-      agentName,
-    });
-    return { macro, ret, message };
-  }
-
   app.post(
     '/api/v1/returns/:id/macro-preview',
     {
@@ -441,11 +311,13 @@ export function registerSupportRoutes(
         },
       },
     },
-    async (request) => {
-      const { macro, ret, message } = await fillMacro(request, request.body.macroId);
-      const action = macro.action === 'approve' || macro.action === 'reject' ? macro.action : null;
-      return { message, action, allowed: action === null || ret.allowedActions.includes(action) };
-    },
+    async (request) =>
+      support.previewMacro(
+        authOf(request).tenantId,
+        request.params.id,
+        request.body.macroId,
+        actorOf(request),
+      ),
   );
 
   app.post(
@@ -474,28 +346,8 @@ export function registerSupportRoutes(
         response: { 200: Type.Unknown(), ...errorResponses(404, 409, 422) },
       },
     },
-    async (request) => {
-      const auth = authOf(request);
-      const { macro, ret, message: filled } = await fillMacro(request, request.body.macroId);
-      // The agent's edit of the filled text, when they changed it before sending.
-      const message = request.body.message ?? filled;
-      if (macro.action === 'approve' || macro.action === 'reject') {
-        await actions.performAction(
-          auth.tenantId,
-          ret.id,
-          macro.action,
-          request.body.expectedVersion ? { expectedVersion: request.body.expectedVersion } : {},
-          actorOf(request),
-        );
-      } else if (request.body.expectedVersion && request.body.expectedVersion !== ret.version) {
-        throw new AppError(
-          409,
-          'stale_return',
-          'This return changed since you loaded it; reload to see what changed.',
-        );
-      }
-      return returns.sendMessage(auth.tenantId, ret.id, message, actorOf(request));
-    },
+    async (request) =>
+      support.applyMacro(authOf(request).tenantId, request.params.id, request.body, actorOf(request)),
   );
 
   app.get(
@@ -508,12 +360,8 @@ export function registerSupportRoutes(
       },
     },
     async (request, reply) => {
-      const ret = await returns.getReturn(authOf(request).tenantId, request.params.id);
-      streamSse(request, reply, {
-        realtime: deps.realtime,
-        channels: [liveChannel.returnUpdates(ret.id), liveChannel.consoleCase(ret.id)],
-        holder: `actor:${authOf(request).actorId}`,
-      });
+      const { realtime, channels } = await support.caseStream(authOf(request).tenantId, request.params.id);
+      streamSse(request, reply, { realtime, channels, holder: `actor:${authOf(request).actorId}` });
     },
   );
 
@@ -532,25 +380,12 @@ export function registerSupportRoutes(
       },
     },
     async (request, reply) => {
-      const auth = authOf(request);
-      const ret = await returns.getReturn(auth.tenantId, request.params.id);
-      const name =
-        auth.actorType === 'staff'
-          ? ((await deps.userName(auth.tenantId, auth.actorId)) ?? 'Someone')
-          : 'An integration';
-      await deps.realtime.publish({
-        // Its own channel: the customer's tracking stream listens on return:<id> and must not
-        // learn staff names.
-        channel: liveChannel.consoleCase(ret.id),
-        event: 'presence',
-        data: {
-          returnId: ret.id,
-          userId: auth.actorId,
-          name,
-          state: request.body.state,
-          at: deps.now().toISOString(),
-        },
-      });
+      await support.announcePresence(
+        authOf(request).tenantId,
+        request.params.id,
+        request.body.state,
+        actorOf(request),
+      );
       return reply.code(204).send(null);
     },
   );
