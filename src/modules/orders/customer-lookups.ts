@@ -1,0 +1,84 @@
+import { notFound } from '../../platform/errors.ts';
+import { matchesOrderNumber } from './order-number.ts';
+import type { Executor, OrdersDeps } from './orders-deps.ts';
+
+/** Customer lookups: a customer finding their order, their contact details, and their history. */
+export function createCustomerLookups({ db }: OrdersDeps) {
+  return {
+    /**
+     * The newest of the tenant's orders with this number (any case, with or without `#`) placed
+     * by this email, or undefined: how a customer finds their own order.
+     */
+    async findCustomerOrder(tenantId: string, orderNumber: string, email: string) {
+      return db
+        .selectFrom('orders')
+        .innerJoin('customers', (j) =>
+          j
+            .onRef('customers.tenantId', '=', 'orders.tenantId')
+            .onRef('customers.id', '=', 'orders.customerId'),
+        )
+        .select(['orders.tenantId', 'orders.id', 'orders.customerId'])
+        .where(matchesOrderNumber(orderNumber))
+        .where('customers.email', '=', email.trim().toLowerCase())
+        .where('orders.tenantId', '=', tenantId)
+        .orderBy('orders.createdAt', 'desc')
+        .executeTakeFirst();
+    },
+
+    async requireCustomer(tenantId: string, customerId: string) {
+      const c = await db
+        .selectFrom('customers')
+        .select(['id', 'email', 'name', 'phone', 'locale', 'timeZone', 'createdAt'])
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', customerId)
+        .executeTakeFirst();
+      if (!c) throw notFound('Customer');
+      return c;
+    },
+
+    /** Contact details that notifications use; `undefined` leaves a field as it is, `null` clears it. */
+    async updateCustomerContact(
+      tenantId: string,
+      customerId: string,
+      contact: { phone?: string | null; locale?: string | null; timeZone?: string | null },
+    ) {
+      const set = Object.fromEntries(Object.entries(contact).filter(([, v]) => v !== undefined));
+      if (Object.keys(set).length) {
+        await db
+          .updateTable('customers')
+          .set(set)
+          .where('tenantId', '=', tenantId)
+          .where('id', '=', customerId)
+          .execute();
+      }
+      return this.requireCustomer(tenantId, customerId);
+    },
+
+    /** Orders, returns and refunds of one customer, for the policy's customer-history conditions. */
+    async customerHistory(ex: Executor, tenantId: string, customerId: string) {
+      const bought = await ex
+        .selectFrom('orderLines')
+        .innerJoin('orders', (j) =>
+          j
+            .onRef('orders.tenantId', '=', 'orderLines.tenantId')
+            .onRef('orders.id', '=', 'orderLines.orderId'),
+        )
+        .select((eb) => [
+          eb.fn.countAll<number>().as('lines'),
+          eb.fn.coalesce(eb.fn.sum<number>('orderLines.quantity'), eb.lit(0)).as('units'),
+          eb.fn.coalesce(eb.fn.sum<number>('orderLines.returnedQuantity'), eb.lit(0)).as('returned'),
+        ])
+        .where('orders.tenantId', '=', tenantId)
+        .where('orders.customerId', '=', customerId)
+        .executeTakeFirstOrThrow();
+      const orders = await ex
+        .selectFrom('orders')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenantId', '=', tenantId)
+        .where('customerId', '=', customerId)
+        .executeTakeFirstOrThrow();
+      const units = Number(bought.units);
+      return { orderCount: Number(orders.n), unitsBought: units, unitsReturned: Number(bought.returned) };
+    },
+  };
+}
