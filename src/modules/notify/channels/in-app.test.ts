@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inAppBody } from './service.ts';
-import { DEFAULT_TEMPLATES, NOTIFY_EVENTS } from './templates.ts';
+import { DEFAULT_TEMPLATES, NOTIFY_EVENTS } from '../templates.ts';
+import { inAppBody } from './in-app.ts';
 
 describe('inAppBody', () => {
   it('drops the link and the words that only led to it', () => {
