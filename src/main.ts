@@ -226,6 +226,7 @@ export function createServices(
     policies,
     publicUrl: () => config.publicUrl,
     shopByHandle: (handle) => identity.tenantByHandle(handle),
+    shop: (tenantId) => identity.getTenant(tenantId),
   });
   const returns = createReturnsService({
     db,

@@ -5,6 +5,7 @@ import { type Db, isUniqueViolation } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId, newSecret } from '../../platform/ids.ts';
+import { takeRmaNumbers } from '../returns/rma-numbers.ts';
 import type { ReturnStatus } from '../returns/state-machine.ts';
 import { bulkInsert, type ColumnSql } from './bulk-insert.ts';
 import type { OrderRow, ReturnRow } from './history-rows.ts';
@@ -330,7 +331,7 @@ export function createHistoryImport(deps: { db: Db; clock: Clock }) {
         }
         await applySalesCells(trx, tenantId, netSales(sales));
 
-        const rma = await allocateRmaNumbers(trx, tenantId, newReturns.length);
+        const rma = await takeRmaNumbers(trx, tenantId, newReturns.length);
         written = 0;
         for (let i = 0; i < newReturns.length; i += BATCH) {
           const batch = newReturns.slice(i, i + BATCH);
@@ -667,19 +668,6 @@ async function ensureCustomers(ex: Executor, tenantId: string, emails: string[],
   await bulkInsert(ex, 'customers', CUSTOMER_COLUMNS, rows);
   for (const r of rows) ids.set(r.email, r.id);
   return ids;
-}
-
-/** A block of RMA numbers from the tenant's sequence, in one statement. */
-async function allocateRmaNumbers(ex: Executor, tenantId: string, count: number): Promise<string[]> {
-  if (count === 0) return [];
-  const row = await ex
-    .updateTable('tenants')
-    .set((eb) => ({ rmaSeq: eb('rmaSeq', '+', count) }))
-    .where('id', '=', tenantId)
-    .returning('rmaSeq')
-    .executeTakeFirstOrThrow();
-  const last = Number(row.rmaSeq);
-  return Array.from({ length: count }, (_, i) => `RMA-${String(last - count + 1 + i).padStart(6, '0')}`);
 }
 
 const T = 'text' as const;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
+import type { TenantsTable } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { OrdersService } from '../orders/service.ts';
 import { assessReturn } from '../policy/evaluate-policy.ts';
@@ -28,6 +29,8 @@ export function createPortal(deps: {
   publicUrl: () => string;
   /** The shop whose portal lives at `/s/HANDLE/returns` (identity's tenant by handle). */
   shopByHandle: (handle: string) => Promise<{ id: string } | undefined>;
+  /** The shop's name, portal handle and kind (identity's tenant). */
+  shop: (tenantId: string) => Promise<Pick<TenantsTable, 'name' | 'handle' | 'kind'> | undefined>;
 }) {
   const { db, clock } = deps;
 
@@ -35,11 +38,8 @@ export function createPortal(deps: {
     const locale = explainLocale(lang);
     const order = await deps.orders.requireOrder(a.tenantId, a.orderId);
     const { policy } = await deps.policies.currentPolicy(a.tenantId);
-    const tenant = await db
-      .selectFrom('tenants')
-      .select(['name', 'handle', 'kind'])
-      .where('id', '=', a.tenantId)
-      .executeTakeFirstOrThrow();
+    const tenant = await deps.shop(a.tenantId);
+    if (!tenant) throw notFound('Shop');
     const probeReason = policy.reasons.find((r) => !r.evidenceRequired)?.code ?? policy.reasons[0]!.code;
     const now = clock.now();
     // Whether each line could come back at all: the policy's window and category rules for one unit.

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type Database, parseJson } from '../../platform/db/schema.ts';
+import { takeRmaNumbers } from './rma-numbers.ts';
 import type { ReturnStatus } from './state-machine.ts';
 
 type Executor = Kysely<Database>;
@@ -160,13 +161,8 @@ export async function compareAndSetStatus(
 
 /** The next RMA number of the tenant, taken inside the creating transaction. */
 export async function nextRmaNumber(ex: Executor, tenantId: string): Promise<string> {
-  const row = await ex
-    .updateTable('tenants')
-    .set((eb) => ({ rmaSeq: eb('rmaSeq', '+', 1) }))
-    .where('id', '=', tenantId)
-    .returning('rmaSeq')
-    .executeTakeFirstOrThrow();
-  return `RMA-${String(row.rmaSeq).padStart(6, '0')}`;
+  const [rma] = await takeRmaNumbers(ex, tenantId, 1);
+  return rma!;
 }
 
 /** Stores inspection's verdict on each returned line. */
