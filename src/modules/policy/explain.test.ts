@@ -118,7 +118,7 @@ describe('explanations in the customer’s language', () => {
   });
 
   it('speaks to the customer with the polite 您 in Chinese, never 你 (decisions and emails)', () => {
-    for (const file of ['src/modules/policy/explain.ts', 'src/modules/notify/templates.ts']) {
+    for (const file of ['src/modules/policy/explain.ts', 'src/modules/notify/templates/zh-CN.ts']) {
       const lines = readFileSync(file, 'utf8')
         .split('\n')
         .filter((l) => l.includes('你'));
