@@ -94,6 +94,15 @@ module.exports = {
       from: { path: '^(src|web/src)/', pathNot: '\\.test\\.tsx?$' },
       to: { path: '^test/' },
     },
+    {
+      name: 'only-tests-assemble-the-app',
+      severity: 'error',
+      comment:
+        'src/testing/ builds the whole application for service tests beside the code; production code ' +
+        'is handed what it needs by the composition root instead.',
+      from: { path: '^src/', pathNot: ['\\.test\\.ts$', '^src/testing/'] },
+      to: { path: '^src/testing/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

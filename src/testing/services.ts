@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectDatabase } from '../database.ts';
+import { createServices, type Services } from '../main.ts';
+import { fixedClock } from '../platform/clock.ts';
+import { parseDatabaseUrl } from '../platform/config.ts';
+
+/**
+ * The whole application's services over an in-memory SQLite database and a fixed clock, for
+ * service tests beside the code: no HTTP, no worker loop (a test drains the outbox itself with
+ * `drain`), no files outside a temporary data directory. HTTP tests in test/ cover the edges.
+ * Only tests import this (.dependency-cruiser.cjs, "only-tests-assemble-the-app").
+ */
+export async function serviceHarness(start = '2027-03-01T09:00:00.000Z') {
+  const handle = await connectDatabase(parseDatabaseUrl('file::memory:'));
+  const clock = fixedClock(start);
+  const dataDir = mkdtempSync(join(tmpdir(), 'returnflow-svc-'));
+  const services: Services = createServices(handle, clock, {
+    publicUrl: 'http://shop.test',
+    dataDir,
+    secretKey: 'service-test-secret-key-not-for-production',
+    worker: { enabled: false, pollMs: 25, leaseMs: 5_000, maxAttempts: 4, baseDelayMs: 20 },
+    providerTimeoutMs: 1_000,
+    allowProviderBaseUrl: true,
+    smtpUrl: undefined,
+    allowPrivateWebhookUrls: true,
+  });
+  return {
+    services,
+    db: handle.db,
+    clock,
+    /** Runs outbox messages that are due until none is left (notifications, refunds). */
+    async drain(max = 100) {
+      for (let i = 0; i < max; i++) {
+        if (!(await services.worker.runOnce())) return;
+      }
+    },
+    async close() {
+      await services.worker.stop();
+      await handle.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type ServiceHarness = Awaited<ReturnType<typeof serviceHarness>>;
