@@ -1,7 +1,6 @@
-import type { ColumnType } from 'kysely';
+import type { Json } from '../../platform/db/schema.ts';
 
 /** Tables of the early-warning part (snake_case in SQL, camelCase here). */
-type Json = ColumnType<unknown, string, string>;
 
 /**
  * One row per tenant × SKU × kind of issue. At most one is `open` at a time (a partial unique

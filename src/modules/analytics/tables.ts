@@ -1,3 +1,7 @@
+import type { Database } from '../../platform/db/schema.ts';
+// The detection tables (listed in TABLES below) join Database there.
+import type {} from './detection-tables.ts';
+
 /** Tables of the analytics-rollup part (snake_case in SQL, camelCase here). */
 
 /** Sales per tenant × day (of `placed_at`, UTC) × SKU × currency. */
@@ -99,6 +103,18 @@ export type AnalyticsTables = {
   analyticsReturnFacts: AnalyticsReturnFactsTable;
   analyticsImportedReturns: AnalyticsImportedReturnsTable;
 };
+
+/** The tables this module owns, by the names queries use: the rollups, facts and imported returns, and detection's. */
+export const TABLES = [
+  'analyticsSalesDaily',
+  'analyticsReturnsDaily',
+  'analyticsSalesMonthly',
+  'analyticsReturnsMonthly',
+  'analyticsReturnFacts',
+  'analyticsImportedReturns',
+  'detectionAlerts',
+  'detectionModelRuns',
+] as const satisfies readonly (keyof Database)[];
 
 // The analytics rollup tables join the application's database type.
 declare module '../../platform/db/schema.ts' {

@@ -1,13 +1,16 @@
 import type { Transaction } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, isUniqueViolation } from '../../platform/db/database.ts';
-import type { Database, TenantKind, UsersTable } from '../../platform/db/schema.ts';
+import type { Database } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { Auth } from '../../platform/http/server.ts';
 import { newId } from '../../platform/ids.ts';
 import { generateApiKey, parseApiKey, secretMatches } from './api-keys.ts';
 import { generatePassword, hashPassword } from './passwords.ts';
 import { firstFreeHandle, handleFromName, shopHandleProblem } from './shop-handle.ts';
+import type { TenantKind, UsersTable } from './tables.ts';
+
+export type { TenantKind } from './tables.ts';
 
 export type CreatedTenant = {
   tenantId: string;

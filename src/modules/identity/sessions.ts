@@ -2,9 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { UsersTable } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
+import type { UsersTable } from './tables.ts';
 
 export const SESSION_COOKIE = 'rf_session';
 const SESSION_TTL_MS = 12 * 3_600_000;

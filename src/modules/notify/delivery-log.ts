@@ -1,10 +1,11 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { type DeliveriesTable, parseJson } from '../../platform/db/schema.ts';
+import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { enqueue } from '../../platform/outbox.ts';
 import type { Channel, WebhookContent } from './channels/channel.ts';
 import type { DeliveryStore } from './delivery-store.ts';
+import type { DeliveriesTable } from './tables.ts';
 
 /** The read side of the delivery log for staff, and the replay of a delivery that failed. */
 export function createDeliveryLog(deps: {

@@ -1,9 +1,10 @@
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, isUniqueViolation } from '../../platform/db/database.ts';
-import { type DeliveriesTable, parseJson } from '../../platform/db/schema.ts';
+import { parseJson } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/ids.ts';
 import type { HandlerResult, OutboxMessage } from '../../platform/outbox.ts';
 import type { Delivery, Executor, SendingChannel, Sent } from './channels/channel.ts';
+import type { DeliveriesTable } from './tables.ts';
 
 export type NewDelivery = Omit<
   DeliveriesTable,

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { type Database, parseJson, type TenantKind } from '../../platform/db/schema.ts';
+import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { notFound, unprocessable } from '../../platform/errors.ts';
+import type { TenantKind } from '../identity/service.ts';
 import { defaultPolicy, purchasingAgentPolicy } from './default-policy.ts';
 import { type Policy, validatePolicy } from './policy-schema.ts';
 

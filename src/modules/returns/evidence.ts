@@ -3,10 +3,11 @@ import { imageSize } from 'image-size';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { Database, EvidenceTable } from '../../platform/db/schema.ts';
+import type { Database } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { FileStorage } from '../../platform/storage.ts';
+import type { EvidenceTable } from './tables.ts';
 
 type Executor = Kysely<Database>;
 type ImageType = EvidenceTable['contentType'];

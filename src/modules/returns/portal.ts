@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { TenantsTable } from '../../platform/db/schema.ts';
 import { notFound } from '../../platform/errors.ts';
+import type { TenantKind } from '../identity/service.ts';
 import type { OrdersService } from '../orders/service.ts';
 import { assessReturn } from '../policy/evaluate-policy.ts';
 import { explainLocale, explainText } from '../policy/explain.ts';
@@ -30,7 +30,7 @@ export function createPortal(deps: {
   /** The shop whose portal lives at `/s/HANDLE/returns` (identity's tenant by handle). */
   shopByHandle: (handle: string) => Promise<{ id: string } | undefined>;
   /** The shop's name, portal handle and kind (identity's tenant). */
-  shop: (tenantId: string) => Promise<Pick<TenantsTable, 'name' | 'handle' | 'kind'> | undefined>;
+  shop: (tenantId: string) => Promise<{ name: string; handle: string; kind: TenantKind } | undefined>;
 }) {
   const { db, clock } = deps;
 

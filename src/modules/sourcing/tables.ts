@@ -1,17 +1,5 @@
-import type { ColumnType, Generated } from 'kysely';
-
-type Json = ColumnType<unknown, string, string>;
-
-/** The itemised fees of an order (purchasing agents): service fee, shipping legs, insurance… */
-export interface OrderFeesTable {
-  tenantId: string;
-  orderId: string;
-  position: number;
-  kind: string;
-  amount: number;
-  /** The line the fee belongs to; null when it is shared across the order's lines. */
-  orderLineId: string | null;
-}
+import type { Generated } from 'kysely';
+import type { Database, Json } from '../../platform/db/schema.ts';
 
 export interface LineStageEventsTable {
   tenantId: string;
@@ -76,12 +64,19 @@ export interface WalletWithdrawalsTable {
 
 /** Tables of the purchasing-agent part (snake_case in SQL, camelCase here). */
 export type SourcingTables = {
-  orderFees: OrderFeesTable;
   lineStageEvents: LineStageEventsTable;
   sellerClaims: SellerClaimsTable;
   fxRates: FxRatesTable;
   walletWithdrawals: WalletWithdrawalsTable;
 };
+
+/** The tables this module owns, by the names queries use. */
+export const TABLES = [
+  'sellerClaims',
+  'lineStageEvents',
+  'fxRates',
+  'walletWithdrawals',
+] as const satisfies readonly (keyof Database)[];
 
 // The purchasing-agent tables join the application's database type.
 declare module '../../platform/db/schema.ts' {

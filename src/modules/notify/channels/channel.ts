@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { Database, DeliveriesTable } from '../../../platform/db/schema.ts';
+import type { Database } from '../../../platform/db/schema.ts';
 import type { OutboxMessage } from '../../../platform/outbox.ts';
 import type { EmailMessage } from '../email-sender.ts';
 import type { Notification } from '../notify-rules.ts';
 import type { NotificationSettings } from '../settings.ts';
+import type { DeliveriesTable } from '../tables.ts';
 import type { Locale, TemplateVars } from '../templates.ts';
 
 export type Executor = Kysely<Database>;
