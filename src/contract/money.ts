@@ -6,4 +6,11 @@
  *
  * Money: one exponent table and one exact formatter for server and browser.
  */
+
+/** The rows of what a customer gets back (besides a shop's own `fee:<code>` and `charge:<code>`). */
+export {
+  BREAKDOWN_CODES,
+  type BreakdownCode,
+  type BreakdownRow,
+} from '../modules/refunds/refund-breakdown.ts';
 export { currencyExponent, formatMoneyFor, minorToDecimalString } from '../platform/money.ts';

@@ -1,6 +1,8 @@
 /** The return policy's vocabulary (rule fields, operators, actions, resolutions) and its defaults. */
 export { defaultPolicy } from '../modules/policy/default-policy.ts';
 export {
+  DECISION_OUTCOMES,
+  type DecisionOutcome,
   RESOLUTIONS,
   RULE_ACTIONS,
   RULE_FIELDS,

@@ -6,19 +6,25 @@
  */
 import { assertMinorUnits, formatMoneyFor } from '../../platform/money.ts';
 import { smsSegments } from './sms.ts';
+import {
+  LOCALES,
+  type Locale,
+  OPTIONAL_VARS,
+  REQUIRED_VARS,
+  type TemplateField,
+} from './template-vocabulary.ts';
 import type { Copy, Paragraph } from './templates/copy.ts';
 import { en } from './templates/en.ts';
 import { es } from './templates/es.ts';
 import { NOTIFY_EVENTS, type NotifyEvent } from './templates/notify-events.ts';
 import { zhCN } from './templates/zh-CN.ts';
 
-export const LOCALES = ['en', 'zh-CN', 'es'] as const;
-export type Locale = (typeof LOCALES)[number];
-
 export { NOTIFY_EVENTS, type NotifyEvent } from './templates/notify-events.ts';
+export { LOCALES, type Locale, OPTIONAL_VARS, REQUIRED_VARS };
 
 /** `html` is a body fragment only: the layout in render-email.ts wraps it. */
-export type TemplateSet = { subject: string; text: string; html: string; sms: string };
+/** The texts of one event in one language, field by field. */
+export type TemplateSet = Record<TemplateField, string>;
 
 export type TemplateVars = {
   shopName: string;
@@ -42,29 +48,6 @@ export type TemplateVars = {
   /** Digest: formatted list of updates, one per line. */
   changes?: string;
 } & Record<string, string | undefined>;
-
-/** Variables every notification has. */
-export const REQUIRED_VARS = [
-  'shopName',
-  'customerName',
-  'rmaNumber',
-  'orderNumber',
-  'trackingUrl',
-  'unsubscribeUrl',
-] as const;
-
-/** Variables only some events carry; a paragraph that uses a missing one is left out. */
-export const OPTIONAL_VARS = [
-  'status',
-  'refundAmount',
-  'items',
-  'explanation',
-  'message',
-  'carrier',
-  'trackingNumber',
-  'deadline',
-  'changes',
-] as const;
 
 const KNOWN_VARS: ReadonlySet<string> = new Set<string>([...REQUIRED_VARS, ...OPTIONAL_VARS]);
 

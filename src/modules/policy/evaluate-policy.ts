@@ -9,6 +9,7 @@ import {
   RULE_FIELDS,
   type Rule,
 } from './policy-schema.ts';
+import type { DecisionOutcome } from './policy-vocabulary.ts';
 
 export type EvalOrder = {
   currency: string;
@@ -91,7 +92,7 @@ export type Assessment = {
 };
 
 export type Decision = {
-  outcome: 'approved' | 'needs_review' | 'rejected';
+  outcome: DecisionOutcome;
   automatic: boolean;
   returnless: boolean;
   explanation: string[];

@@ -55,3 +55,7 @@ export const RESOLUTIONS = [
   'keep_item',
 ] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** What the policy decides about a return. */
+export const DECISION_OUTCOMES = ['approved', 'needs_review', 'rejected'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];

@@ -8,6 +8,22 @@ import type { ResolvedQuote } from './resolution-quote.ts';
  */
 export type BreakdownRow = { code: string; label: string; amount: number };
 
+/** The codes of the fixed rows; the web app has a translation for each. */
+export const BREAKDOWN_CODES = [
+  'items',
+  'discounts',
+  'tax',
+  'shipping',
+  'restocking',
+  'new_items',
+  'bonus',
+  'due',
+  'replaced',
+  'adjusted',
+] as const;
+export type BreakdownCode = (typeof BREAKDOWN_CODES)[number];
+type Row = { code: BreakdownCode | `charge:${string}` | `fee:${string}`; label: string; amount: number };
+
 export type Breakdown = {
   rows: BreakdownRow[];
   /** What the customer receives, bonus included: always the sum of the rows. */
@@ -36,19 +52,20 @@ export function amountReceived(q: Pick<ResolvedQuote, 'payout' | 'bonus'>, payou
  */
 export function customerBreakdown(q: ResolvedQuote, payout = q.payout.amount): Breakdown {
   const sum = (f: (l: ResolvedQuote['lines'][number]) => number) => q.lines.reduce((a, l) => a + f(l), 0);
-  const rows: BreakdownRow[] = [
+  // Typed by code, so a new kind of row must be added to BREAKDOWN_CODES (and translated).
+  const rows: Row[] = [
     { code: 'items', label: 'Items', amount: sum((l) => l.itemAmount) },
     { code: 'discounts', label: 'Discounts', amount: -sum((l) => l.discount) },
     { code: 'tax', label: 'Tax', amount: sum((l) => l.tax) },
     { code: 'shipping', label: 'Shipping', amount: sum((l) => l.shipping) },
     // Itemised charges (purchasing agents) that come back with the goods.
     ...[...new Set(q.lines.flatMap((l) => (l.charges ?? []).map((c) => c.code)))].map((code) => ({
-      code: `charge:${code}`,
+      code: `charge:${code}` as const,
       label: CHARGE_LABELS[code] ?? code,
       amount: sum((l) => l.charges?.find((c) => c.code === code)?.refunded ?? 0),
     })),
     { code: 'restocking', label: 'Restocking fees', amount: -q.restockingFees },
-    ...q.fees.map((f) => ({ code: `fee:${f.code}`, label: f.label, amount: -f.amount })),
+    ...q.fees.map((f) => ({ code: `fee:${f.code}` as const, label: f.label, amount: -f.amount })),
   ];
   if (q.exchange) rows.push({ code: 'new_items', label: 'New items', amount: -q.exchange.itemsTotal });
   const bonus = q.payout.method === 'store_credit' ? (q.bonus ?? 0) : 0;

@@ -1,18 +1,18 @@
+import { BREAKDOWN_CODES, type BreakdownCode, type BreakdownRow } from '@contract/money.ts';
 import { Table } from '@mantine/core';
 import type { MessageKey } from '../lib/i18n/en.ts';
 import { type Translate, useI18n } from '../lib/i18n/i18n-provider.tsx';
 import { itemisedCodeKey } from '../lib/sourcing.ts';
 
-/** One row of the server's customer breakdown (src/modules/refunds/refund-breakdown.ts). */
-export type BreakdownRow = { code: string; label: string; amount: number };
+export type { BreakdownRow };
 
-const KEYS: Record<string, MessageKey> = {
+/** Every fixed row the server makes has its words here: a new code breaks this build until it does. */
+const KEYS: Record<BreakdownCode, MessageKey> = {
   items: 'breakdown.items',
   discounts: 'breakdown.discounts',
   tax: 'breakdown.tax',
   shipping: 'breakdown.shipping',
   restocking: 'breakdown.restocking',
-  'fee:return_shipping': 'breakdown.returnShipping',
   new_items: 'breakdown.newItems',
   bonus: 'breakdown.bonus',
   due: 'breakdown.due',
@@ -22,8 +22,12 @@ const KEYS: Record<string, MessageKey> = {
 
 /** A row's name in the reader's language; a shop's own fee keeps the label the shop wrote. */
 export function breakdownLabel(t: Translate, row: BreakdownRow): { text: string; lang?: string } {
-  const key = KEYS[row.code];
+  const key = (BREAKDOWN_CODES as readonly string[]).includes(row.code)
+    ? KEYS[row.code as BreakdownCode]
+    : null;
   if (key) return { text: t(key) };
+  // The built-in return-shipping fee reads in the customer's language; a shop's own fee does not.
+  if (row.code === 'fee:return_shipping') return { text: t('breakdown.returnShipping') };
   if (row.code.startsWith('charge:')) return { text: t(itemisedCodeKey(row.code.slice(7))) };
   return { text: row.label, lang: 'en' };
 }

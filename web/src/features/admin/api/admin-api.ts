@@ -1,3 +1,5 @@
+import { OPTIONAL_VARS, REQUIRED_VARS, type TemplateField, type TemplateLocale } from '@contract/notify.ts';
+import type { DecisionOutcome } from '@contract/policy.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api.ts';
 import { csrf, fetchMe, STAFF_ME_KEY } from '../../../lib/staff-session.ts';
@@ -17,7 +19,8 @@ export type PolicyVersion = {
   policy: Record<string, unknown>;
 };
 
-export type Outcome = 'approved' | 'needs_review' | 'rejected' | 'ineligible';
+/** A preview's verdict on a past return: the policy's decision, or not returnable at all. */
+export type Outcome = DecisionOutcome | 'ineligible';
 export type PolicyPreview = {
   window: { from: string; to: string };
   evaluated: number;
@@ -176,29 +179,15 @@ export const keyCalls = {
 
 // --- notification templates --------------------------------------------------------------
 
-/** The same lists as the server's (src/modules/notify/templates.ts); the server refuses others. */
-export const TEMPLATE_LOCALES = ['en', 'zh-CN', 'es'] as const;
-export type TemplateLocale = (typeof TEMPLATE_LOCALES)[number];
-export const TEMPLATE_FIELDS = ['subject', 'text', 'html', 'sms'] as const;
-export type TemplateField = (typeof TEMPLATE_FIELDS)[number];
+/** The server's own lists (@contract/notify.ts): the editor offers what the server accepts. */
+export {
+  TEMPLATE_FIELDS,
+  TEMPLATE_LOCALES,
+  type TemplateField,
+  type TemplateLocale,
+} from '@contract/notify.ts';
+export const TEMPLATE_VARIABLES = [...REQUIRED_VARS, ...OPTIONAL_VARS] as const;
 export type TemplateDraft = Record<TemplateField, string>;
-export const TEMPLATE_VARIABLES = [
-  'shopName',
-  'customerName',
-  'rmaNumber',
-  'orderNumber',
-  'trackingUrl',
-  'unsubscribeUrl',
-  'status',
-  'refundAmount',
-  'items',
-  'explanation',
-  'message',
-  'carrier',
-  'trackingNumber',
-  'deadline',
-  'changes',
-] as const;
 
 export type TemplateRow = {
   event: string;

@@ -1,3 +1,4 @@
+import type { Queue } from '@contract/returns.ts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { BreakdownRow } from '../../../components/breakdown-table.tsx';
@@ -13,15 +14,8 @@ export type Me = {
   csrfToken: string;
 };
 
-export const QUEUES = [
-  'needs_review',
-  'awaiting_inspection',
-  'refund_failed',
-  'sla_at_risk',
-  'seller_deadline',
-  'all',
-] as const;
-export type Queue = (typeof QUEUES)[number];
+/** The console's queues, named by the server (@contract/returns.ts). */
+export { QUEUES, type Queue } from '@contract/returns.ts';
 
 export type QueueRow = {
   id: string;

@@ -1,3 +1,4 @@
+import type { DecisionOutcome } from '@contract/policy.ts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { BreakdownRow } from '../../../components/breakdown-table.tsx';
 import { ApiError, api } from '../../../lib/api.ts';
@@ -99,7 +100,7 @@ export type RefundQuote = {
 };
 
 export type Decision = {
-  outcome: 'approved' | 'needs_review' | 'rejected';
+  outcome: DecisionOutcome;
   explanation: string[];
   returnless: boolean;
 };
