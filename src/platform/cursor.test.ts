@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { containing, decodeCursor, encodeCursor, pageOf } from './cursor.ts';
+import { containing, decodeCursor, encodeCursor, pageById, pageOf } from './cursor.ts';
 
 describe('cursors', () => {
   it('round-trips any time and id (property)', () => {
@@ -31,5 +31,30 @@ describe('cursors', () => {
 
   it('looks for typed wildcards as nothing more than the rest of the text', () => {
     expect(containing('50%_off\\')).toBe('%50off%');
+  });
+
+  it('pages a list by id: walking the cursors visits every row once, in order (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[0-9a-z]{6}$/), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 7 }),
+        (ids, limit) => {
+          const all = [...ids]
+            .sort()
+            .reverse()
+            .map((id) => ({ id }));
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          do {
+            const below: string | null = cursor;
+            const rows = all.filter((r) => below === null || r.id < below).slice(0, limit + 1);
+            const { page, nextCursor } = pageById(rows, limit);
+            seen.push(...page.map((r) => r.id));
+            cursor = nextCursor;
+          } while (cursor !== null);
+          expect(seen).toEqual(all.map((r) => r.id));
+        },
+      ),
+    );
   });
 });

@@ -33,3 +33,16 @@ export function pageOf<T>(
 
 /** A LIKE pattern for "contains": wildcards a person typed are dropped, not taken as patterns. */
 export const containing = (text: string) => `%${text.replace(/[%_\\]/g, '')}%`;
+
+/**
+ * `pageOf` for lists sorted by id alone, newest first (ids grow with time): the cursor is the
+ * page's last id, and the next page asks for ids below it.
+ */
+export function pageById<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, nextCursor: rows.length > limit && last ? last.id : null };
+}

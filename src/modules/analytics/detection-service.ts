@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
+import { pageById } from '../../platform/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -339,11 +340,8 @@ export function createDetectionService(deps: {
         .orderBy('id', 'desc')
         .limit(limit + 1)
         .execute();
-      const page = rows.slice(0, limit);
-      return {
-        data: page.map(storedView),
-        nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
-      };
+      const { page, nextCursor } = pageById(rows, limit);
+      return { data: page.map(storedView), nextCursor };
     },
 
     async getAlert(tenantId: string, id: string): Promise<AlertView> {

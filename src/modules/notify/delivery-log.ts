@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
+import { pageById } from '../../platform/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -70,12 +71,13 @@ export function createDeliveryLog(deps: {
         .orderBy('id', 'desc')
         .limit(limit + 1)
         .execute();
-      const page = rows.slice(0, limit).map(({ content, ...d }) => ({
+      const { page, nextCursor } = pageById(rows, limit);
+      const data = page.map(({ content, ...d }) => ({
         ...d,
         // A webhook is known to its receiver by its type (return.in_transit), not by our event name.
         webhookType: d.channel === 'webhook' ? parseJson<WebhookContent>(content).type : null,
       }));
-      return { data: page, nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
+      return { data, nextCursor };
     },
 
     /** Staff: a dead or failed delivery goes out again (same delivery, so never twice once sent). */

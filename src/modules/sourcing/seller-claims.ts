@@ -1,3 +1,4 @@
+import { pageById } from '../../platform/cursor.ts';
 import { AppError, notFound, unprocessable } from '../../platform/errors.ts';
 import { formatMoney } from '../../platform/money.ts';
 import type { Actor } from '../returns/service.ts';
@@ -43,11 +44,8 @@ export function createSellerClaims(ctx: SourcingContext) {
         .orderBy('id', 'desc')
         .limit(q.limit + 1)
         .execute();
-      const page = rows.slice(0, q.limit);
-      return {
-        items: page.map((c) => claimView(c, now)),
-        nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null,
-      };
+      const { page, nextCursor } = pageById(rows, q.limit);
+      return { items: page.map((c) => claimView(c, now)), nextCursor };
     },
 
     async getClaim(tenantId: string, id: string) {
