@@ -150,6 +150,7 @@ export function createServices(
     clock,
     sealer,
     allowProviderBaseUrl: config.allowProviderBaseUrl,
+    smsTimeoutMs: config.providerTimeoutMs,
   });
   const webhooks = createWebhookService({
     db,

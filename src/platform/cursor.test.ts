@@ -47,8 +47,13 @@ describe('cursors', () => {
           let cursor: string | null = null;
           do {
             const below: string | null = cursor;
-            const rows = all.filter((r) => below === null || r.id < below).slice(0, limit + 1);
-            const { page, nextCursor } = pageById(rows, limit);
+            const rows: { id: string }[] = all
+              .filter((r) => below === null || r.id < below)
+              .slice(0, limit + 1);
+            const { page, nextCursor }: { page: { id: string }[]; nextCursor: string | null } = pageById(
+              rows,
+              limit,
+            );
             seen.push(...page.map((r) => r.id));
             cursor = nextCursor;
           } while (cursor !== null);

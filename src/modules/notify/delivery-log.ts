@@ -3,6 +3,7 @@ import { pageById } from '../../platform/cursor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
 import { enqueue } from '../../platform/outbox.ts';
 import type { Channel, WebhookContent } from './channels/channel.ts';
 import type { DeliveryStore } from './delivery-store.ts';
@@ -104,7 +105,7 @@ export function createDeliveryLog(deps: {
       if (!replayed) {
         await enqueue(
           db,
-          { tenantId, topic, dedupeKey: `${id}:replay:${Date.now()}`, payload: { deliveryId: id } },
+          { tenantId, topic, dedupeKey: `${id}:replay:${newId('rpl')}`, payload: { deliveryId: id } },
           clock.now(),
         );
       }
