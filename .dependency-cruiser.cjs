@@ -71,7 +71,7 @@ module.exports = {
         'Policy evaluation, refund arithmetic, the state machine and money are pure functions of their input.',
       from: {
         path: [
-          '^src/modules/policy/(evaluate-policy|explain|default-policy|policy-vocabulary)\\.ts$',
+          '^src/modules/policy/(evaluate-policy|evaluation-types|assess-return|decide-return|rule-matching|explain|default-policy|policy-vocabulary)\\.ts$',
           '^src/modules/refunds/(refund-calculator|refund-breakdown|resolution-quote)\\.ts$',
           '^src/modules/returns/state-machine\\.ts$',
           '^src/modules/sourcing/(stages|stage-policy)\\.ts$',
