@@ -12,7 +12,7 @@ import { parseDatabaseUrl } from '../platform/config.ts';
  * `drain`), no files outside a temporary data directory. HTTP tests in test/ cover the edges.
  * Only tests import this (.dependency-cruiser.cjs, "only-tests-assemble-the-app").
  */
-export async function serviceHarness(start = '2027-03-01T09:00:00.000Z') {
+export async function serviceHarness(start = '2027-03-01T09:00:00.000Z', opts: { smtpUrl?: string } = {}) {
   const handle = await connectDatabase(parseDatabaseUrl('file::memory:'));
   const clock = fixedClock(start);
   const dataDir = mkdtempSync(join(tmpdir(), 'returnflow-svc-'));
@@ -23,7 +23,7 @@ export async function serviceHarness(start = '2027-03-01T09:00:00.000Z') {
     worker: { enabled: false, pollMs: 25, leaseMs: 5_000, maxAttempts: 4, baseDelayMs: 20 },
     providerTimeoutMs: 1_000,
     allowProviderBaseUrl: true,
-    smtpUrl: undefined,
+    smtpUrl: opts.smtpUrl,
     allowPrivateWebhookUrls: true,
   });
   return {

@@ -5,7 +5,7 @@ import { parseJson } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { enqueue } from '../../platform/outbox.ts';
-import type { Channel, WebhookContent } from './channels/channel.ts';
+import { type Channel, DELIVER_DIGEST, type WebhookContent } from './channels/channel.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import type { DeliveriesTable } from './tables.ts';
 
@@ -85,7 +85,7 @@ export function createDeliveryLog(deps: {
     async replayDelivery(tenantId: string, id: string) {
       const d = await db
         .selectFrom('deliveries')
-        .select(['id', 'channel', 'status'])
+        .select(['id', 'channel', 'status', 'digestKey'])
         .where('tenantId', '=', tenantId)
         .where('id', '=', id)
         .executeTakeFirst();
@@ -100,6 +100,28 @@ export function createDeliveryLog(deps: {
       // An in-app item is delivered the moment it is written: there is nothing to send again.
       const { topic } = deps.channels[d.channel];
       if (topic === null) throw new AppError(409, 'not_replayable', 'In-app items are delivered at once.');
+      if (d.digestKey) {
+        // A part of a digest goes out again with the rest of its digest, as one email.
+        await db
+          .updateTable('deliveries')
+          .set({ status: 'digest_pending', updatedAt: clock.now().toISOString() })
+          .where('tenantId', '=', tenantId)
+          .where('digestKey', '=', d.digestKey)
+          .where('status', 'in', ['dead', 'failed'])
+          .execute();
+        await enqueue(
+          db,
+          {
+            tenantId,
+            topic: DELIVER_DIGEST,
+            dedupeKey: `${d.digestKey}:replay:${newId('rpl')}`,
+            payload: { digestKey: d.digestKey },
+          },
+          clock.now(),
+        );
+        deps.kick?.();
+        return getDelivery(tenantId, id);
+      }
       await deps.store.setStatus(tenantId, id, 'queued');
       const replayed = await deps.replayMessage(topic, id);
       if (!replayed) {

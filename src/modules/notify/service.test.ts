@@ -252,6 +252,43 @@ describe('the email digest', () => {
   });
 });
 
+describe('a digest that cannot be sent', () => {
+  it('is dead once out of tries, and a replay sends the whole window again', async () => {
+    // Nothing listens on port 1 of loopback: every send is a connection error, which retries.
+    const failing = await serviceHarness('2027-03-01T09:00:00.000Z', { smtpUrl: 'smtp://127.0.0.1:1' });
+    const prev = h;
+    h = failing;
+    try {
+      const t = await newTenant();
+      await h.services.settings.updateSettings(t.tenantId, { digestWindowMinutes: 30 });
+      const order = await newOrder(t.tenantId);
+      const ret = await fileReturn(t.tenantId, order);
+      await h.services.returnActions.performAction(t.tenantId, ret.id, 'ship', { carrier: 'UPS' }, STAFF);
+      await h.services.returnActions.performAction(t.tenantId, ret.id, 'receive', {}, STAFF);
+      // Each try fails; the clock moves past every backoff until the outbox gives up.
+      for (let i = 0; i < 12; i++) {
+        h.clock.advance(60 * MINUTE);
+        await h.drain();
+      }
+      const parts = (await deliveries(t.tenantId, { channel: 'email' })).filter((d) => d.digestKey);
+      expect(parts).toHaveLength(2);
+      expect(parts.map((d) => d.status)).toEqual(['dead', 'dead']);
+      expect((await outbox(t.tenantId, DELIVER_DIGEST)).map((m) => m.status)).toEqual(['dead']);
+
+      await h.services.notify.replayDelivery(t.tenantId, parts[0]!.id);
+      // Both parts wait again, with a fresh digest message due now.
+      const again = (await deliveries(t.tenantId, { channel: 'email' })).filter((d) => d.digestKey);
+      expect(again.map((d) => d.status)).toEqual(['digest_pending', 'digest_pending']);
+      const pending = (await outbox(t.tenantId, DELIVER_DIGEST)).filter((m) => m.status === 'pending');
+      expect(pending).toHaveLength(1);
+      expect(parseJson<{ digestKey: string }>(pending[0]!.payload).digestKey).toBe(parts[0]!.digestKey);
+    } finally {
+      h = prev;
+      await failing.close();
+    }
+  });
+});
+
 describe('SMS quiet hours', () => {
   it("holds a text until the quiet hours end in the customer's zone; email and inbox go at once", async () => {
     const t = await newTenant();

@@ -158,7 +158,14 @@ export function createNotifyService(deps: NotifyDeps) {
     deliverSms: store.sender(sms),
     deliverWebhook: store.sender(webhook),
     /** Sends the routine updates of one customer's window as a single email. */
-    deliverDigest: digestSender({ db, clock, settings, email: deps.email, render: texts.render }),
+    deliverDigest: digestSender({
+      db,
+      clock,
+      settings,
+      email: deps.email,
+      maxAttempts: deps.maxAttempts,
+      render: texts.render,
+    }),
 
     sendSystemEmail: (tenantId: string, input: Parameters<typeof sendSystemEmail>[2]) =>
       sendSystemEmail(staffDeps, tenantId, input),

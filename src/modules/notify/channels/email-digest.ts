@@ -17,6 +17,7 @@ export function digestSender(deps: {
   clock: Clock;
   settings: NotifySettings;
   email: EmailSender | null;
+  maxAttempts: number;
   render: (tenantId: string, event: 'digest', locale: Locale, vars: TemplateVars) => Promise<Rendered>;
 }) {
   const { db, clock } = deps;
@@ -59,7 +60,10 @@ export function digestSender(deps: {
         : result.status === 'stored'
           ? 'stored'
           : result.status === 'retry'
-            ? 'digest_pending'
+            ? // Out of tries, the parts are dead like any delivery: staff see them and can replay.
+              m.attempts >= deps.maxAttempts
+              ? 'dead'
+              : 'digest_pending'
             : 'failed';
     await db
       .updateTable('deliveries')
