@@ -16,6 +16,7 @@ export function matchesOrderNumber(typed: string) {
   const candidates = orderNumberCandidates(typed);
   return (eb: ExpressionBuilder<Database, 'orders'>) =>
     candidates.length === 0
-      ? eb.val(false)
+      ? // Matches nothing; a literal, since SQLite cannot bind a boolean.
+        sql<boolean>`1 = 0`
       : eb(sql<string>`lower(${eb.ref('orders.orderNumber')})`, 'in', candidates);
 }

@@ -373,6 +373,15 @@ describe('findCustomerOrder', () => {
     expect(await h.services.orders.findCustomerOrder(stranger, 'DG-2002', 'mia@example.com')).toBeUndefined();
   });
 
+  it('finds nothing for a blank number, on either database, rather than failing', async () => {
+    for (const blank of ['', '   ', '#'.slice(1)]) {
+      expect(await h.services.orders.findCustomerOrder(shop, blank, 'mia@example.com')).toBeUndefined();
+      await expect(h.services.orders.requireOrderByNumber(shop, blank)).rejects.toMatchObject({
+        status: 404,
+      });
+    }
+  });
+
   it('answers the newest of two orders with the same number and email', async () => {
     const tenantId = shop;
     const customer = { email: 'repeat@example.com', name: 'Repeat' };
