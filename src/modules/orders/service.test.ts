@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../platform/errors.ts';
+import { sampleOrder } from '../../testing/fixtures.ts';
 import { type ServiceHarness, serviceHarness } from '../../testing/services.ts';
 import type { OrderInput } from './schemas.ts';
 
@@ -30,40 +31,8 @@ let seq = 0;
 /** An order body placed two weeks before the harness's start, with fresh external ids. */
 function orderInput(over: Partial<OrderInput> = {}): OrderInput {
   seq += 1;
-  return {
-    externalId: `ord-${seq}`,
-    orderNumber: `#${1000 + seq}`,
-    currency: 'USD',
-    placedAt: '2027-02-15T10:00:00.000Z',
-    deliveredAt: '2027-02-18T10:00:00.000Z',
-    customer: { email: `buyer-${seq}@example.com`, name: 'Test Buyer' },
-    shippingAmount: 500,
-    discountAmount: 0,
-    taxAmount: 0,
-    lines: [
-      {
-        externalId: 'L1',
-        sku: 'TEE-1',
-        title: 'T-shirt',
-        category: 'tops',
-        quantity: 2,
-        unitPrice: 3500,
-        discountAmount: 0,
-        taxAmount: 0,
-      },
-      {
-        externalId: 'L2',
-        sku: 'JKT-1',
-        title: 'Jacket',
-        category: 'outerwear',
-        quantity: 1,
-        unitPrice: 9000,
-        discountAmount: 0,
-        taxAmount: 0,
-      },
-    ],
-    ...over,
-  };
+  const at = { placedAt: '2027-02-15T10:00:00.000Z', deliveredAt: '2027-02-18T10:00:00.000Z' };
+  return sampleOrder({ key: String(seq), number: 1000 + seq, ...at }, over);
 }
 
 async function newTenant(name = 'Orders Shop') {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
+import { sampleOrder } from '../../testing/fixtures.ts';
 import { type ServiceHarness, serviceHarness } from '../../testing/services.ts';
 import type { OrderInput } from '../orders/schemas.ts';
 import type { Order } from '../orders/service.ts';
@@ -48,40 +49,8 @@ let seq = 0;
 /** Delivered ten days before the harness's start: inside the default 30-day window. */
 function orderInput(over: Partial<OrderInput> = {}): OrderInput {
   seq += 1;
-  return {
-    externalId: `ord-${seq}`,
-    orderNumber: `#${2000 + seq}`,
-    currency: 'USD',
-    placedAt: '2027-02-15T10:00:00.000Z',
-    deliveredAt: '2027-02-18T10:00:00.000Z',
-    customer: { email: `buyer-${seq}@example.com`, name: 'Test Buyer' },
-    shippingAmount: 500,
-    discountAmount: 0,
-    taxAmount: 0,
-    lines: [
-      {
-        externalId: 'L1',
-        sku: 'TEE-1',
-        title: 'T-shirt',
-        category: 'tops',
-        quantity: 2,
-        unitPrice: 3500,
-        discountAmount: 0,
-        taxAmount: 0,
-      },
-      {
-        externalId: 'L2',
-        sku: 'JKT-1',
-        title: 'Jacket',
-        category: 'outerwear',
-        quantity: 1,
-        unitPrice: 9000,
-        discountAmount: 0,
-        taxAmount: 0,
-      },
-    ],
-    ...over,
-  };
+  const at = { placedAt: '2027-02-15T10:00:00.000Z', deliveredAt: '2027-02-18T10:00:00.000Z' };
+  return sampleOrder({ key: String(seq), number: 2000 + seq, ...at }, over);
 }
 
 /** An order of one line with these facts (one unit unless said). */
