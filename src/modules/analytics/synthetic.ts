@@ -1,4 +1,25 @@
 import type { OrderRow, PlantedIssue, ReturnRow, SyntheticHistory } from './history-rows.ts';
+import {
+  buildCatalog,
+  CATEGORIES,
+  LINE_COUNT_WEIGHTS,
+  type Product,
+  QUANTITY_WEIGHTS,
+  REASONS,
+  SIZE_WEIGHTS,
+} from './synthetic-catalog.ts';
+import { ISSUES, noteFor, plantedNote } from './synthetic-notes.ts';
+import {
+  cumulative,
+  mulberry32,
+  pick,
+  pickCumulative,
+  pickWeighted,
+  skewed,
+  sum,
+} from './synthetic-random.ts';
+
+export { mulberry32 };
 
 /**
  * A realistic, deterministic order and return history for demos, tests and benchmarks. Pure:
@@ -135,204 +156,6 @@ export function generateSyntheticHistory(opts: {
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** mulberry32: a tiny, fast, seedable PRNG with a full 2^32 period; good enough for test data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const REASONS = [
-  'wrong_size',
-  'changed_mind',
-  'not_as_described',
-  'defective',
-  'damaged',
-  'wrong_item',
-  'arrived_late',
-] as const;
-
-type Category = {
-  rate: number;
-  weight: number;
-  medianPrice: number;
-  /** Weights over REASONS, in that order. */
-  reasonWeights: number[];
-  nouns: string[];
-  sized: boolean;
-  prefix: string;
-};
-
-const CATEGORIES: Record<string, Category> = {
-  apparel: {
-    rate: 0.24,
-    weight: 40,
-    medianPrice: 4500,
-    reasonWeights: [45, 20, 15, 8, 4, 5, 3],
-    nouns: ['jacket', 'dress', 'shirt', 'jeans', 'hoodie', 'coat', 'skirt', 'sweater'],
-    sized: true,
-    prefix: 'APP',
-  },
-  shoes: {
-    rate: 0.17,
-    weight: 15,
-    medianPrice: 7900,
-    reasonWeights: [50, 15, 12, 10, 5, 5, 3],
-    nouns: ['sneakers', 'boots', 'sandals', 'loafers'],
-    sized: true,
-    prefix: 'SHO',
-  },
-  electronics: {
-    rate: 0.09,
-    weight: 20,
-    medianPrice: 12900,
-    reasonWeights: [0, 25, 20, 35, 10, 6, 4],
-    nouns: ['headphones', 'speaker', 'charger', 'keyboard', 'smartwatch', 'camera'],
-    sized: false,
-    prefix: 'ELE',
-  },
-  home: {
-    rate: 0.045,
-    weight: 15,
-    medianPrice: 3900,
-    reasonWeights: [0, 30, 20, 10, 30, 6, 4],
-    nouns: ['lamp', 'vase', 'mug set', 'cushion', 'blanket', 'frying pan'],
-    sized: false,
-    prefix: 'HOM',
-  },
-  beauty: {
-    rate: 0.05,
-    weight: 10,
-    medianPrice: 2500,
-    reasonWeights: [0, 40, 25, 10, 15, 6, 4],
-    nouns: ['serum', 'lipstick', 'moisturizer', 'shampoo'],
-    sized: false,
-    prefix: 'BEA',
-  },
-};
-
-const SIZES = ['M', 'L', 'S', 'XL', 'XS'];
-const SHOE_SIZES = ['41', '42', '40', '43', '39'];
-/** Sizes sell unevenly; the first (most common) size is where an issue is planted. */
-const SIZE_WEIGHTS = [32, 26, 20, 14, 8];
-const ADJECTIVES = ['Classic', 'Urban', 'Alpine', 'Coastal', 'Everyday', 'Pro', 'Lite', 'Heritage', 'Nova'];
-const LINE_COUNT_WEIGHTS = [45, 30, 15, 10];
-const QUANTITY_WEIGHTS = [85, 11, 4];
-
-type Product = {
-  sku: string;
-  title: string;
-  category: string;
-  noun: string;
-  price: number;
-  popularity: number;
-  sizes: string[] | null;
-};
-
-function buildCatalog(rnd: () => number, orders: number): Product[] {
-  // Enough products that most see few sales (as in a real catalogue), a few see many.
-  const count = Math.max(15, Math.min(3000, Math.round(orders / 40)));
-  const names = Object.keys(CATEGORIES);
-  const weights = names.map((c) => CATEGORIES[c]!.weight);
-  const products: Product[] = [];
-  const perCategory = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    // The first products cover every category, so small histories have all of them.
-    const category = i < names.length ? names[i]! : names[pickWeighted(rnd, weights)]!;
-    const cat = CATEGORIES[category]!;
-    const k = (perCategory.get(category) ?? 0) + 1;
-    perCategory.set(category, k);
-    const noun = pick(rnd, cat.nouns);
-    // Log-normal prices around the category's median, rounded to .99 / .00 endings.
-    const price = Math.max(
-      199,
-      Math.round((cat.medianPrice * Math.exp(gaussian(rnd) * 0.5)) / 100) * 100 - 1,
-    );
-    products.push({
-      sku: `${cat.prefix}-${String(k).padStart(4, '0')}`,
-      title: `${pick(rnd, ADJECTIVES)} ${noun}`,
-      category,
-      noun,
-      price,
-      // Zipf-like popularity: a few best sellers, a long tail.
-      popularity: 1 / (1 + i) ** 0.8,
-      sizes: cat.sized ? (category === 'shoes' ? SHOE_SIZES : SIZES) : null,
-    });
-  }
-  // Shuffle popularity so best sellers are spread over categories.
-  for (let i = products.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    const a = products[i]!.popularity;
-    products[i]!.popularity = products[j]!.popularity;
-    products[j]!.popularity = a;
-  }
-  return products;
-}
-
-const ISSUES: Record<string, { reasonCode: string; phrases: string[]; en: string[]; zh: string[] }[]> = {
-  apparel: [
-    {
-      reasonCode: 'defective',
-      phrases: ['zipper broke', '拉链坏了'],
-      en: [
-        'The zipper broke after two days.',
-        'zipper broke the first time I wore it',
-        'Zipper broke, cannot close it.',
-      ],
-      zh: ['拉链坏了，拉不上。', '穿了一次拉链坏了', '拉链坏了，质量太差'],
-    },
-    {
-      reasonCode: 'defective',
-      phrases: ['seam ripped', '开线了'],
-      en: ['The seam ripped at the shoulder.', 'seam ripped after one wash'],
-      zh: ['肩膀那里开线了', '洗了一次就开线了'],
-    },
-  ],
-  shoes: [
-    {
-      reasonCode: 'defective',
-      phrases: ['sole came off', '鞋底脱胶'],
-      en: ['The sole came off after a week.', 'sole came off on the left shoe'],
-      zh: ['鞋底脱胶了', '穿了一周鞋底脱胶'],
-    },
-  ],
-  electronics: [
-    {
-      reasonCode: 'defective',
-      phrases: ['battery drains', '电池不耐用'],
-      en: ['The battery drains in an hour.', 'battery drains overnight even when off'],
-      zh: ['电池不耐用，一小时就没电', '电池不耐用，充不满'],
-    },
-    {
-      reasonCode: 'defective',
-      phrases: ['screen flickers', '屏幕闪烁'],
-      en: ['The screen flickers constantly.', 'screen flickers when charging'],
-      zh: ['屏幕闪烁，看不清', '充电时屏幕闪烁'],
-    },
-  ],
-  home: [
-    {
-      reasonCode: 'damaged',
-      phrases: ['arrived cracked', '到货有裂痕'],
-      en: ['It arrived cracked on the side.', 'arrived cracked, the box was fine'],
-      zh: ['到货有裂痕', '收到时到货有裂痕，包装完好'],
-    },
-  ],
-  beauty: [
-    {
-      reasonCode: 'not_as_described',
-      phrases: ['caused a rash', '过敏起疹子'],
-      en: ['It caused a rash on my face.', 'caused a rash within a day'],
-      zh: ['用了以后过敏起疹子', '过敏起疹子了'],
-    },
-  ],
-};
-
 function plantIssues(
   rnd: () => number,
   catalog: Product[],
@@ -365,86 +188,6 @@ function plantIssues(
     });
   }
   return out;
-}
-
-function plantedNote(rnd: () => number, issue: { en: string[]; zh: string[] }): string | null {
-  const r = rnd();
-  if (r < 0.15) return null;
-  return r < 0.65 ? pick(rnd, issue.en) : pick(rnd, issue.zh);
-}
-
-const NOTES: Record<string, { en: string[]; zh: string[]; es: string[] }> = {
-  wrong_size: {
-    en: [
-      'Too small, I need a size up.',
-      'The {noun} runs large.',
-      'Does not fit well around the waist.',
-      'Ordered my usual size but it is too tight.',
-    ],
-    zh: ['尺码偏小', '太大了，不合身', '尺寸不合适，想换大一号'],
-    es: ['Me queda pequeño.', 'La talla es demasiado grande.'],
-  },
-  changed_mind: {
-    en: [
-      'Changed my mind.',
-      'Found a better price elsewhere.',
-      'No longer need the {noun}.',
-      'Bought it as a gift, they did not want it.',
-    ],
-    zh: ['不想要了', '买重复了', '在别处找到更便宜的'],
-    es: ['Ya no lo necesito.', 'Cambié de opinión.'],
-  },
-  not_as_described: {
-    en: [
-      'The colour is different from the photos.',
-      'Material feels cheaper than described.',
-      'The {noun} looks nothing like the picture.',
-    ],
-    zh: ['颜色和图片不一样', '材质和描述不符', '实物和图片差别很大'],
-    es: ['El color no es como en la foto.', 'No es como se describe.'],
-  },
-  defective: {
-    en: [
-      'Stopped working after a few days.',
-      'The {noun} is faulty.',
-      'Does not turn on.',
-      'A button is stuck.',
-    ],
-    zh: ['用了几天就坏了', '质量有问题', '无法开机'],
-    es: ['Dejó de funcionar.', 'Viene defectuoso.'],
-  },
-  damaged: {
-    en: ['The box was crushed and the {noun} is scratched.', 'Arrived with a dent.', 'Damaged in shipping.'],
-    zh: ['快递压坏了', '收到时有划痕', '包装破损，东西也坏了'],
-    es: ['Llegó dañado.', 'La caja venía rota.'],
-  },
-  wrong_item: {
-    en: ['I received a different {noun}.', 'Wrong colour sent.', 'Not what I ordered.'],
-    zh: ['发错货了', '颜色发错了'],
-    es: ['Me enviaron otro artículo.'],
-  },
-  arrived_late: {
-    en: ['Arrived after the event I needed it for.', 'Took too long to arrive.'],
-    zh: ['物流太慢了', '到得太晚了'],
-    es: ['Llegó demasiado tarde.'],
-  },
-};
-
-const OPENERS_EN = ['', '', 'Unfortunately, ', 'Sadly ', 'Hi, ', ''];
-const CLOSERS_EN = ['', '', ' Please refund.', ' Thanks.', ' Very disappointed.', ''];
-const CLOSERS_ZH = ['', '', '，请退款', '，很失望', '。谢谢'];
-
-function noteFor(rnd: () => number, reason: string, noun: string): string | null {
-  const set = NOTES[reason];
-  const r = rnd();
-  if (!set || r < 0.4) return null;
-  const lang = r < 0.82 ? 'en' : r < 0.94 ? 'zh' : 'es';
-  const body = pick(rnd, set[lang]).replace('{noun}', noun);
-  if (lang === 'en') {
-    const opener = pick(rnd, OPENERS_EN);
-    return `${opener}${opener ? body[0]!.toLowerCase() + body.slice(1) : body}${pick(rnd, CLOSERS_EN)}`;
-  }
-  return lang === 'zh' ? `${body}${pick(rnd, CLOSERS_ZH)}` : body;
 }
 
 /** Final state and when it was reached; returns still young at the period's end are open. */
@@ -484,57 +227,6 @@ function allocateOrdersToDays(total: number, days: number, start: number): numbe
   const rest = total - sum(counts);
   for (let i = 0; i < rest; i++) counts[order[i]![1]]! += 1;
   return counts;
-}
-
-function sum(xs: number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
-}
-
-function cumulative(weights: number[]): number[] {
-  const out: number[] = [];
-  let acc = 0;
-  for (const w of weights) {
-    acc += w;
-    out.push(acc);
-  }
-  return out;
-}
-
-function pickCumulative(rnd: () => number, cum: number[]): number {
-  const x = rnd() * cum[cum.length - 1]!;
-  let lo = 0;
-  let hi = cum.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cum[mid]! > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-function pickWeighted(rnd: () => number, weights: readonly number[]): number {
-  let x = rnd() * sum(weights as number[]);
-  for (let i = 0; i < weights.length; i++) {
-    x -= weights[i]!;
-    if (x < 0) return i;
-  }
-  return weights.length - 1;
-}
-
-function pick<T>(rnd: () => number, xs: readonly T[]): T {
-  return xs[Math.floor(rnd() * xs.length)]!;
-}
-
-/** Skewed towards 0: a few customers order often. */
-function skewed(rnd: () => number): number {
-  return rnd() ** 1.6;
-}
-
-function gaussian(rnd: () => number): number {
-  const u = 1 - rnd();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
 }
 
 function iso(ms: number): string {
