@@ -78,7 +78,7 @@ const FOREIGN_TABLE_EXCEPTIONS: Exception[] = [
       module: 'analytics',
       table,
       access: 'write',
-      files: ['import.ts'],
+      files: ['import-orders.ts', 'import-returns.ts'],
       why: 'the history import writes years of orders and returns in bulk statements, not one service call per row',
     }),
   ),

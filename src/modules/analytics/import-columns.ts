@@ -1,0 +1,95 @@
+import type { ColumnSql } from './bulk-insert.ts';
+
+/** The columns the history import writes in bulk, with their SQL types (bulk-insert.ts). */
+
+const T = 'text' as const;
+export const CUSTOMER_COLUMNS: ColumnSql = {
+  tenantId: T,
+  id: T,
+  email: T,
+  name: T,
+  createdAt: 'timestamptz',
+};
+export const ORDER_COLUMNS: ColumnSql = {
+  tenantId: T,
+  id: T,
+  externalId: T,
+  orderNumber: T,
+  currency: T,
+  placedAt: 'timestamptz',
+  deliveredAt: 'timestamptz',
+  customerId: T,
+  shippingAmount: 'bigint',
+  discountAmount: 'bigint',
+  taxAmount: 'bigint',
+  totalAmount: 'bigint',
+  requestHash: T,
+  createdAt: 'timestamptz',
+  updatedAt: 'timestamptz',
+};
+export const LINE_COLUMNS: ColumnSql = {
+  tenantId: T,
+  id: T,
+  orderId: T,
+  externalId: T,
+  position: 'integer',
+  sku: T,
+  title: T,
+  category: T,
+  quantity: 'integer',
+  unitPrice: 'bigint',
+  discountAmount: 'bigint',
+  taxAmount: 'bigint',
+  returnedQuantity: 'integer',
+};
+export const RETURN_COLUMNS: ColumnSql = {
+  tenantId: T,
+  id: T,
+  rmaNumber: T,
+  orderId: T,
+  customerId: T,
+  status: T,
+  resolution: T,
+  returnless: 'integer',
+  currency: T,
+  refundTotal: 'bigint',
+  decision: 'jsonb',
+  refundQuote: 'jsonb',
+  customerNote: T,
+  trackingToken: T,
+  policyVersion: 'integer',
+  shipment: 'jsonb',
+  exchange: 'jsonb',
+  fulfillment: 'jsonb',
+  adjustment: 'jsonb',
+  createdAt: 'timestamptz',
+  updatedAt: 'timestamptz',
+};
+export const RETURN_LINE_COLUMNS: ColumnSql = {
+  tenantId: T,
+  id: T,
+  returnId: T,
+  orderLineId: T,
+  position: 'integer',
+  quantity: 'integer',
+  reasonCode: T,
+  note: T,
+  refundAmount: 'bigint',
+  acceptedQuantity: 'integer',
+  condition: T,
+};
+export const EVENT_COLUMNS: ColumnSql = {
+  tenantId: T,
+  id: T,
+  returnId: T,
+  action: T,
+  fromStatus: T,
+  toStatus: T,
+  actorType: T,
+  actorId: T,
+  note: T,
+  visibility: T,
+  data: 'jsonb',
+  createdAt: 'timestamptz',
+};
+export const MAP_COLUMNS: ColumnSql = { tenantId: T, externalId: T, returnId: T, orderExternalId: T };
