@@ -68,12 +68,15 @@ module.exports = {
       name: 'domain-rules-are-pure',
       severity: 'error',
       comment:
-        'Policy evaluation, refund arithmetic, the state machine and money are pure functions of their input.',
+        'Policy evaluation, refund arithmetic, the state machines, money and the statistics are pure ' +
+        'functions of their input.',
       from: {
         path: [
           '^src/modules/policy/(evaluate-policy|evaluation-types|assess-return|decide-return|rule-matching|explain|default-policy|policy-vocabulary)\\.ts$',
           '^src/modules/refunds/(refund-calculator|refund-breakdown|resolution-quote)\\.ts$',
           '^src/modules/returns/state-machine\\.ts$',
+          '^src/modules/analytics/(stats|metrics-math|rate-ranking|risk-model|themes|early-warning[^/]*|synthetic[^/]*)\\.ts$',
+          '^src/modules/notify/(notify-rules|templates|template-vocabulary|render-email|sms)\\.ts$',
           '^src/modules/sourcing/(stages|stage-policy)\\.ts$',
           '^src/platform/money\\.ts$',
         ],
