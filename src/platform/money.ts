@@ -133,17 +133,36 @@ export function minorToDecimalString(amount: number, exponent: number): string {
 export function formatMoneyFor(amount: number, currency: string, locale: string): string {
   const exponent = currencyExponent(currency);
   const decimal = minorToDecimalString(amount, exponent) as Intl.StringNumericLiteral;
-  try {
-    return new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency,
-      minimumFractionDigits: exponent,
-      maximumFractionDigits: exponent,
-    }).format(decimal);
-  } catch {
-    // An unknown currency code: the exact number with the code rather than a failure.
-    return `${decimal} ${currency}`;
+  const format = moneyFormat(locale, currency, exponent);
+  // An unknown currency code: the exact number with the code rather than a failure.
+  return format ? format.format(decimal) : `${decimal} ${currency}`;
+}
+
+/**
+ * Building an Intl.NumberFormat costs far more than using one (it was 3 % of filing a return's
+ * CPU), so each locale × currency is built once; the few hundred pairs a process meets stay.
+ * Null remembers a currency code Intl refuses.
+ */
+const formats = new Map<string, Intl.NumberFormat | null>();
+function moneyFormat(locale: string, currency: string, exponent: number): Intl.NumberFormat | null {
+  const key = `${locale}|${currency}`;
+  let f = formats.get(key);
+  if (f === undefined) {
+    try {
+      f = new Intl.NumberFormat(locale, {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: exponent,
+        maximumFractionDigits: exponent,
+      });
+    } catch {
+      f = null;
+    }
+    // A bound on what a stream of odd locale strings could make it hold.
+    if (formats.size >= 1000) formats.clear();
+    formats.set(key, f);
   }
+  return f;
 }
 
 /** Formats for logs and plain-text explanations ("USD 12.50"); the UI uses Intl itself. */
