@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KyselyPlugin } from 'kysely';
 import { connectDatabase } from '../database.ts';
 import { createServices, type Services } from '../main.ts';
 import { fixedClock } from '../platform/clock.ts';
@@ -14,9 +15,19 @@ import { parseDatabaseUrl } from '../platform/config.ts';
  */
 export async function serviceHarness(start = '2027-03-01T09:00:00.000Z', opts: { smtpUrl?: string } = {}) {
   const handle = await connectDatabase(parseDatabaseUrl('file::memory:'));
+  // Every statement the services run passes here: a test can count what a use case costs.
+  const statements = { count: 0 };
+  const counter: KyselyPlugin = {
+    transformQuery: (args) => {
+      statements.count += 1;
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  const db = handle.db.withPlugin(counter);
   const clock = fixedClock(start);
   const dataDir = mkdtempSync(join(tmpdir(), 'returnflow-svc-'));
-  const services: Services = createServices(handle, clock, {
+  const services: Services = createServices({ ...handle, db }, clock, {
     publicUrl: 'http://shop.test',
     dataDir,
     secretKey: 'service-test-secret-key-not-for-production',
@@ -30,6 +41,12 @@ export async function serviceHarness(start = '2027-03-01T09:00:00.000Z', opts: {
     services,
     db: handle.db,
     clock,
+    /** How many SQL statements `fn` ran through the services (BEGIN and COMMIT not counted). */
+    async statementsOf(fn: () => Promise<unknown>): Promise<number> {
+      const before = statements.count;
+      await fn();
+      return statements.count - before;
+    },
     /** Runs outbox messages that are due until none is left (notifications, refunds). */
     async drain(max = 100) {
       for (let i = 0; i < max; i++) {

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleOrder } from '../../testing/fixtures.ts';
+import { type ServiceHarness, serviceHarness } from '../../testing/services.ts';
+import type { Actor } from './service.ts';
+
+/**
+ * What the hot use cases cost in SQL statements, counted through the whole application's
+ * services. Each budget is today's count: a change that adds statements to filing a return (a
+ * new lookup, a read-back, a per-row loop) fails here and has to say why, or find them back.
+ * Lower a budget when a change saves statements. Timings are measured in `npm run bench`, never
+ * asserted; a statement count is a fact of the code, the same on every machine.
+ */
+const BUDGET = {
+  /** Filed by staff through the service (the HTTP request adds its API key or session). */
+  fileReturn: 25,
+  /** The in-process worker: claim, the return's context, settings, deliveries, inbox, sends. */
+  dispatchNotifications: 29,
+  trackingRead: 6,
+  consoleCaseRead: 17,
+};
+
+const STAFF: Actor = { type: 'staff', id: 'usr_budget' };
+let h: ServiceHarness;
+let tenantId: string;
+let n = 0;
+
+beforeAll(async () => {
+  h = await serviceHarness('2027-03-01T09:00:00.000Z');
+  tenantId = (await h.services.identity.createTenant({ name: 'Budget Shop', kind: 'merchant' })).tenantId;
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function newOrder() {
+  n += 1;
+  const at = { placedAt: '2027-02-15T10:00:00.000Z', deliveredAt: '2027-02-18T10:00:00.000Z' };
+  const { order } = await h.services.orders.upsertOrder(
+    tenantId,
+    sampleOrder({ key: `b${n}`, number: 5000 + n, ...at }),
+  );
+  return order;
+}
+
+function fileReturn(order: { id: string; lines: { id: string }[] }) {
+  return h.services.returns.requestReturn(
+    tenantId,
+    {
+      orderId: order.id,
+      resolution: 'refund',
+      lines: [{ orderLineId: order.lines[0]!.id, quantity: 1, reasonCode: 'wrong_size' }],
+    },
+    STAFF,
+  );
+}
+
+describe('statements per use case', () => {
+  it('files a return, notifies, and reads it back within budget', async () => {
+    // Warm: the first return of a tenant may read what later ones find cached.
+    await fileReturn(await newOrder());
+    await h.drain();
+
+    const order = await newOrder();
+    let ret: Awaited<ReturnType<typeof fileReturn>> | undefined;
+    const counts = {
+      fileReturn: await h.statementsOf(async () => {
+        ret = await fileReturn(order);
+      }),
+      dispatchNotifications: await h.statementsOf(() => h.drain()),
+      trackingRead: await h.statementsOf(() => h.services.returns.trackReturn(ret!.trackingToken)),
+      consoleCaseRead: await h.statementsOf(() => h.services.support.getCase(tenantId, ret!.id)),
+    };
+    expect(ret!.status).toBe('awaiting_shipment');
+    for (const [useCase, count] of Object.entries(counts)) {
+      expect(
+        count,
+        `${useCase}: ${count} statements, budget ${BUDGET[useCase as keyof typeof BUDGET]}`,
+      ).toBeLessThanOrEqual(BUDGET[useCase as keyof typeof BUDGET]);
+    }
+  });
+});
