@@ -166,25 +166,35 @@ export async function insertFacts(ex: Executor, tenantId: string, facts: Fact[])
  * Brings the rollups up to date with some returns' current state, in the caller's transaction:
  * their old facts come off, their new facts go on. Cost is proportional to the returns' lines.
  */
-export async function refreshReturns(ex: Executor, tenantId: string, returnIds: string[]): Promise<void> {
+export async function refreshReturns(
+  ex: Executor,
+  tenantId: string,
+  returnIds: string[],
+  opts: { created?: boolean } = {},
+): Promise<void> {
   if (returnIds.length === 0) return;
-  const old = await ex
-    .selectFrom('analyticsReturnFacts')
-    .selectAll()
-    .where('tenantId', '=', tenantId)
-    .where('returnId', 'in', returnIds)
-    .execute();
+  // A return created in this transaction has no facts yet: nothing to read or take away.
+  const old = opts.created
+    ? []
+    : await ex
+        .selectFrom('analyticsReturnFacts')
+        .selectAll()
+        .where('tenantId', '=', tenantId)
+        .where('returnId', 'in', returnIds)
+        .execute();
   const before = old.map(normalizeFact);
   const fresh = (await loadSnapshots(ex, tenantId, returnIds)).flatMap(factsOf);
   // Most changes (a note, a message, a shipment) move nothing analytics sees: no writes then.
   if (sameFacts(before, fresh)) return;
   const cells = netCells([...before.map((f) => cellOf(f, -1)), ...fresh.map((f) => cellOf(f, 1))]);
   await applyReturnCells(ex, tenantId, cells);
-  await ex
-    .deleteFrom('analyticsReturnFacts')
-    .where('tenantId', '=', tenantId)
-    .where('returnId', 'in', returnIds)
-    .execute();
+  if (old.length) {
+    await ex
+      .deleteFrom('analyticsReturnFacts')
+      .where('tenantId', '=', tenantId)
+      .where('returnId', 'in', returnIds)
+      .execute();
+  }
   await insertFacts(ex, tenantId, fresh);
 }
 

@@ -27,8 +27,12 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
     importHistory: history.importHistory,
 
     /** Inside a return's transaction: its rollup cells move by the change's delta. */
-    async onReturnChange(trx: Executor, change: Pick<ReturnChange, 'tenantId' | 'returnId'>): Promise<void> {
-      await refreshReturns(trx, change.tenantId, [change.returnId]);
+    async onReturnChange(
+      trx: Executor,
+      change: Pick<ReturnChange, 'tenantId' | 'returnId' | 'version'>,
+    ): Promise<void> {
+      // Version 1 is the return's creation, in this very transaction.
+      await refreshReturns(trx, change.tenantId, [change.returnId], { created: change.version === 1 });
     },
 
     /**
