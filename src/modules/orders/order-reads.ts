@@ -11,6 +11,17 @@ export function createOrderReads({ db, payments }: OrdersDeps) {
   return {
     getOrder: (tenantId: string, orderId: string, ex: Executor = db) => loadOrder(ex, tenantId, orderId),
 
+    /** Just the order's number (notifications name the order; they need none of its lines). */
+    async orderNumberOf(tenantId: string, orderId: string): Promise<string | null> {
+      const row = await db
+        .selectFrom('orders')
+        .select('orderNumber')
+        .where('tenantId', '=', tenantId)
+        .where('id', '=', orderId)
+        .executeTakeFirst();
+      return row?.orderNumber ?? null;
+    },
+
     /** The order with its money (captured, refunded, refundable), as the API shows it. */
     async orderWithPayment(tenantId: string, orderId: string) {
       const order = await loadOrder(db, tenantId, orderId);

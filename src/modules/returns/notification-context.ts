@@ -17,8 +17,8 @@ export function createNotificationContext(ctx: ReturnsContext) {
     async returnContext(tenantId: string, returnId: string, tenantName: string) {
       const r = await repo.findReturn(db, tenantId, returnId);
       if (!r) return null;
-      const [order, customer, lines, events, current] = await Promise.all([
-        deps.orders.getOrder(tenantId, r.orderId),
+      const [orderNumber, customer, lines, events, current] = await Promise.all([
+        deps.orders.orderNumberOf(tenantId, r.orderId),
         deps.orders.requireCustomer(tenantId, r.customerId),
         repo.findReturnLines(db, tenantId, returnId),
         repo.findEvents(db, tenantId, returnId, true),
@@ -34,7 +34,7 @@ export function createNotificationContext(ctx: ReturnsContext) {
         status: r.status,
         resolution: r.resolution,
         orderId: r.orderId,
-        orderNumber: order?.orderNumber ?? '',
+        orderNumber: orderNumber ?? '',
         currency: r.currency,
         refundTotal: r.refundTotal,
         /** What the customer receives, store-credit bonus included (the breakdown's total). */

@@ -14,7 +14,7 @@ const BUDGET = {
   /** Filed by staff through the service (the HTTP request adds its API key or session). */
   fileReturn: 23,
   /** The in-process worker: claim, the return's context, settings, deliveries, inbox, sends. */
-  dispatchNotifications: 29,
+  dispatchNotifications: 27,
   trackingRead: 6,
   consoleCaseRead: 17,
 };
