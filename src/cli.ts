@@ -3,8 +3,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildApp } from './app.ts';
 import { connectDatabase, migrations } from './database.ts';
-import { buildApp, createRealtime, createServices } from './main.ts';
+import { createRealtime, createServices } from './main.ts';
 import { importCommand, syntheticSeedCommand } from './modules/analytics/cli-commands.ts';
 import { type BackupResult, createBackup } from './platform/backup/create-backup.ts';
 import { countsDiffer, FILES_DIR, formatBytes } from './platform/backup/manifest.ts';

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRiskService } from './modules/analytics/detection-risk.ts';
-import { registerDetectionRoutes } from './modules/analytics/detection-routes.ts';
 import {
   ANALYTICS_ALERT,
   ANALYTICS_DETECT,
@@ -10,15 +8,11 @@ import {
   ANALYTICS_TRAIN,
   createDetectionService,
 } from './modules/analytics/detection-service.ts';
-import { registerAnalyticsRoutes } from './modules/analytics/routes.ts';
 import { createAnalyticsService } from './modules/analytics/service.ts';
-import { registerAdminRoutes } from './modules/identity/admin-routes.ts';
-import { registerAuthRoutes } from './modules/identity/routes.ts';
 import { createIdentityService } from './modules/identity/service.ts';
 import { createSessions } from './modules/identity/sessions.ts';
 import { createSmtpSender } from './modules/notify/email-sender.ts';
 import { notificationFor } from './modules/notify/notify-rules.ts';
-import { registerNotifyRoutes } from './modules/notify/routes.ts';
 import {
   createNotifyService,
   DELIVER_DIGEST,
@@ -28,38 +22,28 @@ import {
   NOTIFY_DISPATCH,
 } from './modules/notify/service.ts';
 import { createNotifySettings } from './modules/notify/settings.ts';
-import { escapeHtml } from './modules/notify/templates.ts';
 import { createWebhookService } from './modules/notify/webhooks.ts';
-import { registerOrderRoutes } from './modules/orders/routes.ts';
 import { createOrdersService } from './modules/orders/service.ts';
-import { registerPolicyRoutes } from './modules/policy/routes.ts';
 import { createPolicyService } from './modules/policy/service.ts';
 import { liveChannel } from './modules/realtime/channels.ts';
 import { createLocalRealtime, createPgRealtime, type Realtime } from './modules/realtime/hub.ts';
 import { createProviderAccounts } from './modules/refunds/provider-accounts.ts';
-import { registerRefundRoutes } from './modules/refunds/routes.ts';
 import { createRefundsService, REFUND_EXECUTE, REFUND_POLL } from './modules/refunds/service.ts';
 import { createConsoleQueries } from './modules/returns/console-queries.ts';
 import { createEvidenceService } from './modules/returns/evidence.ts';
 import { previewPolicy } from './modules/returns/policy-preview.ts';
 import { createPortal } from './modules/returns/portal.ts';
-import { registerPortalRoutes } from './modules/returns/portal-routes.ts';
 import { createReturnActions } from './modules/returns/return-actions.ts';
-import { registerReturnRoutes } from './modules/returns/routes.ts';
 import { type ChangeHooks, createReturnsService } from './modules/returns/service.ts';
 import { claimStaffNotice } from './modules/sourcing/claim-messages.ts';
-import { registerSourcingRoutes } from './modules/sourcing/routes.ts';
 import { CLAIM_DEADLINE, createSourcingService, SOURCING_FOLLOW_UP } from './modules/sourcing/service.ts';
 import { purchasingAgentStages } from './modules/sourcing/stage-rules.ts';
 import { createWallet } from './modules/sourcing/wallet.ts';
 import { createMacros } from './modules/support/macros.ts';
-import { registerSupportRoutes } from './modules/support/routes.ts';
 import { createSupportService } from './modules/support/service.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Config, DatabaseConfig, StorageConfig } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
-import { createHttpServer } from './platform/http/server.ts';
-import { registerWeb } from './platform/http/web.ts';
 import { createOutboxWorker } from './platform/outbox.ts';
 import { createS3Storage } from './platform/s3-storage.ts';
 import { createSealer, loadSecretKey } from './platform/secrets.ts';
@@ -78,12 +62,6 @@ export type ServiceConfig = Pick<
 > &
   /** Unset keeps files under dataDir. */
   Partial<Pick<Config, 'storage'>>;
-export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl'> &
-  Partial<Pick<Config, 'lookupRateLimit' | 'idempotencyStaleMs' | 'logFormat'>> & {
-    /** The built web app to serve at `/`; default `dist/web` when it has been built, null for none. */
-    webDir?: string | null;
-  };
-
 /** Where `npm run build:web` (and `npm start`, first) puts the web app. */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
 
@@ -353,87 +331,3 @@ export function createServices(
 }
 
 export type Services = ReturnType<typeof createServices>;
-
-/** The HTTP application over the services (not listening yet). */
-export async function buildApp(services: Services, config: AppConfig) {
-  const app = await createHttpServer({
-    config,
-    db: services.db,
-    authenticateApiKey: (token) => services.identity.authenticateApiKey(token),
-    authenticateSession: async (cookie) => {
-      const s = await services.sessions.resolve(cookie);
-      return s
-        ? {
-            auth: { tenantId: s.user.tenantId, actorType: 'staff', actorId: s.user.id, role: s.user.role },
-            csrfToken: s.csrfToken,
-          }
-        : null;
-    },
-  });
-  registerAuthRoutes(app, {
-    sessions: services.sessions,
-    tenantOf: (tenantId) => services.identity.getTenant(tenantId),
-    sendPasswordReset: (tenantId, to, name, link) =>
-      services.notify.sendSystemEmail(tenantId, {
-        event: 'password_reset',
-        to,
-        subject: 'Reset your Returnflow password',
-        text: `Hello ${name},\n\nSomeone (hopefully you) asked to reset your password. This link works for one hour, once:\n${link}\n\nIf it was not you, ignore this email; your password stays as it is.`,
-        html: `<p>Hello ${escapeHtml(name)},</p><p>Someone (hopefully you) asked to reset your password. This link works for one hour, once:</p><p><a href="${escapeHtml(link)}">Choose a new password</a></p><p>If it was not you, ignore this email; your password stays as it is.</p>`,
-      }),
-    publicUrl: () => config.publicUrl,
-    publicRateLimit: config.publicRateLimit,
-  });
-  registerOrderRoutes(app, services.orders);
-  registerPolicyRoutes(app, services.policies, {
-    actorName: (tenantId, actor) => services.identity.actorName(tenantId, actor),
-  });
-  registerReturnRoutes(app, services.returns, services.returnActions, {
-    publicRateLimit: config.publicRateLimit,
-  });
-  registerPortalRoutes(app, {
-    portal: services.portal,
-    returns: services.returns,
-    evidence: services.evidence,
-    publicUrl: () => config.publicUrl,
-    publicRateLimit: config.publicRateLimit,
-    lookupRateLimit: config.lookupRateLimit ?? 10,
-    shopByHandle: (handle) => services.identity.tenantByHandle(handle),
-  });
-  registerSupportRoutes(app, services.support);
-  registerAdminRoutes(app, services.identity);
-  registerSourcingRoutes(app, {
-    sourcing: services.sourcing,
-    wallet: services.wallet,
-    requireCustomer: (tenantId, id) => services.orders.requireCustomer(tenantId, id),
-    resolveTracking: (token) => services.returns.resolveTracking(token),
-    isPurchasingAgent: async (tenantId) =>
-      (await services.identity.getTenant(tenantId))?.kind === 'purchasing_agent',
-    publicRateLimit: config.publicRateLimit,
-  });
-  registerAnalyticsRoutes(app, services.analytics);
-  registerDetectionRoutes(app, { detection: services.detection, risk: services.risk });
-  registerRefundRoutes(app, {
-    refunds: services.refunds,
-    providerAccounts: services.providerAccounts,
-    requireCustomer: (tenantId, id) => services.orders.requireCustomer(tenantId, id),
-    publicRateLimit: config.publicRateLimit,
-  });
-  registerNotifyRoutes(app, {
-    notify: services.notify,
-    settings: services.settings,
-    webhooks: services.webhooks,
-    realtime: services.realtime,
-    resolveTracking: (token) => services.returns.resolveTracking(token),
-    customers: {
-      require: (tenantId, id) => services.orders.requireCustomer(tenantId, id),
-      updateContact: (tenantId, id, c) => services.orders.updateCustomerContact(tenantId, id, c),
-    },
-    unsubscribeKey: services.unsubscribeKey,
-    publicRateLimit: config.publicRateLimit,
-  });
-  const webDir = config.webDir === undefined ? WEB_DIST_DIR : config.webDir;
-  if (webDir && existsSync(`${webDir}/index.html`)) await registerWeb(app, { distDir: webDir });
-  await app.ready();
-  return app;
-}

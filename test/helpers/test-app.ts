@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { buildApp } from '../../src/app.ts';
 import { connectDatabase } from '../../src/database.ts';
 import {
-  buildApp,
   createRealtime,
   createServices,
   type ServiceConfig,
