@@ -180,8 +180,31 @@ export function createOutboxWorker(opts: OutboxWorkerOptions) {
     }
   }
 
+  /**
+   * Runs due work until none is left, waiting for what another worker of this database holds
+   * (the server's own loop, while the demo is seeded into it). Throws after `timeoutMs`.
+   */
+  async function drain(tenantId?: string, timeoutMs = 15_000): Promise<void> {
+    const topics = Object.keys(handlers);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while ((await runOnce()) > 0);
+      let due = db
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('topic', 'in', topics.length ? topics : ['-'])
+        .where('availableAt', '<=', clock.now().toISOString());
+      if (tenantId) due = due.where('tenantId', '=', tenantId);
+      if (!(await due.limit(1).executeTakeFirst())) return;
+      if (Date.now() > deadline) throw new Error(`outbox work still due after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   return {
     runOnce,
+    drain,
     start() {
       if (!stopped) return;
       stopped = false;

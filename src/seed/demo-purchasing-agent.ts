@@ -262,9 +262,8 @@ export async function seedPurchasingAgentDemo(
     ['carmen.lopez@example.com', 'Carmen López', 'EUR'],
   ] as const;
   const staff = { type: 'staff' as const, id: 'demo-seed' };
-  const drain = async () => {
-    while ((await services.worker.runOnce()) > 0);
-  };
+  // Follow-ups run through the outbox; wait for them (here or in a running server's worker).
+  const drain = () => services.worker.drain(tenant.tenantId);
 
   for (const [i, plan] of PLANS.entries()) {
     const [email, name, display] = customers[i % customers.length]!;

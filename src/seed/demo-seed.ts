@@ -167,8 +167,9 @@ export async function seedDemo(services: Services, now = new Date()): Promise<De
           ? { carrier: 'UPS', trackingNumber: `1Z${String(100000 + i * 7919).padStart(8, '0')}` }
           : {};
       await services.returnActions.performAction(tenant.tenantId, ret.id, action, body, actor);
-      // Refunds settle through the outbox; run it so the next step finds the return refunded.
-      if (action === 'refund') while ((await services.worker.runOnce()) > 0);
+      // Refunds settle through the outbox; let it finish (here, or in the server's own worker
+      // when it is running) so the next step finds the return refunded.
+      if (action === 'refund') await services.worker.drain(tenant.tenantId);
     }
   }
   // Orders nobody has returned yet, for a newcomer to try the portal with (the README names the first).
