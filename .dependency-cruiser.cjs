@@ -52,7 +52,8 @@ module.exports = {
     {
       name: 'modules-know-no-composition-root',
       severity: 'error',
-      comment: 'main.ts, app.ts, database.ts and cli.ts assemble the modules; a module is handed what it needs.',
+      comment:
+        'main.ts, app.ts, database.ts and cli.ts assemble the modules; a module is handed what it needs.',
       from: { path: '^src/modules/' },
       to: { path: '^src/(main|app|database|cli)\\.ts$' },
     },
