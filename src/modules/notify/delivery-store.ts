@@ -136,7 +136,9 @@ export function createDeliveryStore(deps: { db: Db; clock: Clock; maxAttempts: n
       const d: Delivery<C> = { ...row, content: parseJson<C>(row.content) };
       const started = Date.now();
       const sent = await channel.deliver(d, m);
-      await recordAttempt(row, m.attempts, sent.attempt, started);
+      // Numbered by the delivery's own tries (claim counted this one), not the outbox message's,
+      // which starts again at 1 when staff replay a delivery.
+      await recordAttempt(row, Number(row.attempts) + 1, sent.attempt, started);
       return settle(m, row, sent.result);
     };
   }

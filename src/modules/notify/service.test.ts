@@ -432,9 +432,9 @@ describe('replayDelivery', () => {
       attempts: 2,
     });
     const detail = await h.services.notify.getDelivery(t.tenantId, sms!.id);
-    expect(detail.attempts.map((a) => [a.outcome, a.response])).toEqual([
-      ['failed', 'no SMS provider configured'],
-      ['failed', 'no SMS provider configured'],
+    expect(detail.attempts.map((a) => [a.attempt, a.outcome, a.response])).toEqual([
+      [1, 'failed', 'no SMS provider configured'],
+      [2, 'failed', 'no SMS provider configured'],
     ]);
 
     const [email] = await deliveries(t.tenantId, { channel: 'email' });
