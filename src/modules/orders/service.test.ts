@@ -364,6 +364,29 @@ describe('findCustomerOrder', () => {
   });
 });
 
+describe('customerHistory', () => {
+  it("counts a customer's orders, units bought and units returned, and nobody else's", async () => {
+    const tenantId = shop;
+    const customer = { email: 'history@example.com', name: 'History' };
+    const first = await h.services.orders.upsertOrder(tenantId, orderInput({ customer }));
+    await h.services.orders.upsertOrder(tenantId, orderInput({ customer, lines: [orderInput().lines[1]!] }));
+    await h.services.orders.upsertOrder(tenantId, orderInput());
+    const line = first.order.lines[0]!;
+    expect(await h.services.orders.reserveQuantity(h.db, tenantId, line.id, 1)).toBe(true);
+    // Two orders: a T-shirt (2) and a jacket (1), then a jacket (1).
+    expect(await h.services.orders.customerHistory(h.db, tenantId, first.order.customer.id)).toEqual({
+      orderCount: 2,
+      unitsBought: 4,
+      unitsReturned: 1,
+    });
+    expect(await h.services.orders.customerHistory(h.db, stranger, first.order.customer.id)).toEqual({
+      orderCount: 0,
+      unitsBought: 0,
+      unitsReturned: 0,
+    });
+  });
+});
+
 describe('reserveQuantity and releaseQuantity', () => {
   const ops = fc.array(
     fc.oneof(

@@ -12,7 +12,7 @@ import type { Actor } from './service.ts';
  */
 const BUDGET = {
   /** Filed by staff through the service (the HTTP request adds its API key or session). */
-  fileReturn: 23,
+  fileReturn: 22,
   /** The in-process worker: claim, the return's context, settings, deliveries, inbox, sends. */
   dispatchNotifications: 27,
   trackingRead: 6,
