@@ -303,9 +303,14 @@ describe('admin: webhooks', () => {
         lines: [{ orderLineId: order.body.lines[0].id, quantity: 1, reasonCode: 'wrong_size' }],
       });
       expect(ret.status).toBe(201);
+      // This endpoint's delivery, not the test send of the endpoint the test before deleted.
       await t.eventually(
         () => t.api.get('/api/v1/notifications?channel=webhook'),
-        (r) => r.body.data.some((d: { status: string }) => d.status === 'delivered'),
+        (r) =>
+          r.body.data.some(
+            (d: { status: string; recipient: string }) =>
+              d.status === 'delivered' && d.recipient === hook.body.id,
+          ),
       );
 
       const page = await browser.newPage({ bypassCSP: true });
