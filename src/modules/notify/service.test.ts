@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseJson } from '../../platform/db/schema.ts';
 import type { OutboxMessage } from '../../platform/outbox.ts';
+import { sampleOrder } from '../../testing/fixtures.ts';
 import { type ServiceHarness, serviceHarness } from '../../testing/services.ts';
 import type { Actor } from '../returns/service.ts';
 import type { EmailContent, InAppContent, SmsContent } from './channels/channel.ts';
@@ -43,32 +44,18 @@ async function newTenant(name = 'Notify Shop') {
   return h.services.identity.createTenant({ name, kind: 'merchant' });
 }
 
+/** The sample order with its T-shirt line only, delivered a week before the clock's now. */
 async function newOrder(tenantId: string) {
   seq += 1;
   const now = h.clock.now().getTime();
-  const { order } = await h.services.orders.upsertOrder(tenantId, {
-    externalId: `ord-${seq}`,
-    orderNumber: `#${1000 + seq}`,
-    currency: 'USD',
+  const at = {
+    key: String(seq),
+    number: 1000 + seq,
     placedAt: new Date(now - 10 * DAY).toISOString(),
     deliveredAt: new Date(now - 7 * DAY).toISOString(),
-    customer: { email: `buyer-${seq}@example.com`, name: 'Test Buyer' },
-    shippingAmount: 500,
-    discountAmount: 0,
-    taxAmount: 0,
-    lines: [
-      {
-        externalId: 'L1',
-        sku: 'TEE-1',
-        title: 'T-shirt',
-        category: 'tops',
-        quantity: 2,
-        unitPrice: 3500,
-        discountAmount: 0,
-        taxAmount: 0,
-      },
-    ],
-  });
+  };
+  const input = sampleOrder(at);
+  const { order } = await h.services.orders.upsertOrder(tenantId, { ...input, lines: [input.lines[0]!] });
   return order;
 }
 

@@ -1,5 +1,5 @@
 import { newId } from '../../platform/ids.ts';
-import type { Channel, EmailContent, InAppContent, WebhookContent } from './channels/channel.ts';
+import type { EmailContent, InAppContent, WebhookContent } from './channels/channel.ts';
 import { webhookEventId } from './channels/channel.ts';
 import { type Dispatcher, pushLive, writeDeliveries } from './dispatch.ts';
 import { escapeHtml } from './templates.ts';
@@ -118,7 +118,6 @@ export async function sendSystemEmail(
       messageId: `<${id}@returnflow>`,
     },
   };
-  const email: Channel<unknown> = d.channels.email;
   await d.db
     .transaction()
     .execute((trx) =>
@@ -126,7 +125,7 @@ export async function sendSystemEmail(
         trx,
         d,
         { tenantId, eventKey: `${input.event}:${id}`, event: input.event, returnId: null, customerId: null },
-        [{ channel: email, draft: { id, recipient: input.to, status: 'queued', content } }],
+        [{ channel: d.channels.email, draft: { id, recipient: input.to, status: 'queued', content } }],
         now,
       ),
     );

@@ -54,17 +54,13 @@ export function digestSender(deps: {
       headers: unsubscribeHeaders(first.vars.unsubscribeUrl),
     };
     const result = deps.email ? await deps.email.send(message) : ({ status: 'stored' } as const);
+    // Out of tries, the parts are dead like any delivery: staff see them and can replay.
     const status =
-      result.status === 'sent'
-        ? 'sent'
-        : result.status === 'stored'
-          ? 'stored'
-          : result.status === 'retry'
-            ? // Out of tries, the parts are dead like any delivery: staff see them and can replay.
-              m.attempts >= deps.maxAttempts
-              ? 'dead'
-              : 'digest_pending'
-            : 'failed';
+      result.status === 'retry'
+        ? m.attempts >= deps.maxAttempts
+          ? 'dead'
+          : 'digest_pending'
+        : result.status;
     await db
       .updateTable('deliveries')
       .set({
