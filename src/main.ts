@@ -25,6 +25,7 @@ import { createNotifySettings } from './modules/notify/settings.ts';
 import { createWebhookService } from './modules/notify/webhooks.ts';
 import { createOrdersService } from './modules/orders/service.ts';
 import { createPolicyService } from './modules/policy/service.ts';
+import { realtimeCacheBus } from './modules/realtime/cache-bus.ts';
 import { liveChannel } from './modules/realtime/channels.ts';
 import { createLocalRealtime, createPgRealtime, type Realtime } from './modules/realtime/hub.ts';
 import { createProviderAccounts } from './modules/refunds/provider-accounts.ts';
@@ -41,6 +42,7 @@ import { purchasingAgentStages } from './modules/sourcing/stage-rules.ts';
 import { createWallet } from './modules/sourcing/wallet.ts';
 import { createMacros } from './modules/support/macros.ts';
 import { createSupportService } from './modules/support/service.ts';
+import { createCaches } from './platform/cache.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Config, DatabaseConfig, StorageConfig } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
@@ -77,6 +79,13 @@ export function createStorage(config: StorageConfig): FileStorage {
   return config.kind === 's3' ? createS3Storage(config) : createLocalStorage(config.dir);
 }
 
+/**
+ * The longest a cached policy, setting, template list, API key or tenant is served after a write
+ * this process did not hear of (another process on SQLite, a hand edit). Writes through the app
+ * invalidate at once, in every process on PostgreSQL (platform/cache.ts).
+ */
+const CACHE_TTL_MS = 5_000;
+
 /** The composition root: every service built once from its dependencies, and the outbox worker. */
 export function createServices(
   handle: DatabaseHandle,
@@ -88,10 +97,12 @@ export function createServices(
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
   const sealer = createSealer(secretKey);
   const unsubscribeKey = createHash('sha256').update(secretKey).update('unsubscribe').digest();
-  const policies = createPolicyService({ db, clock });
+  const caches = createCaches({ ttlMs: CACHE_TTL_MS, bus: realtimeCacheBus(realtime) });
+  const policies = createPolicyService({ db, clock, caches });
   const identity = createIdentityService({
     db,
     clock,
+    caches,
     initTenant: (trx, tenantId, kind) => policies.initTenant(trx, tenantId, kind),
   });
   const sessions = createSessions({ db, clock });
@@ -129,12 +140,14 @@ export function createServices(
     sealer,
     allowProviderBaseUrl: config.allowProviderBaseUrl,
     smsTimeoutMs: config.providerTimeoutMs,
+    caches,
   });
   const webhooks = createWebhookService({
     db,
     clock,
     sealer,
     allowPrivateUrls: config.allowPrivateWebhookUrls,
+    caches,
   });
   const email = config.smtpUrl ? createSmtpSender(config.smtpUrl) : null;
   const notify = createNotifyService({

@@ -83,4 +83,38 @@ describe('two processes on one PostgreSQL', () => {
       onB.close();
     }
   });
+
+  it('decides by a policy published through A on B, which had the old version cached', async () => {
+    const { order } = await services.orders.upsertOrder(tenantId, orderBody() as never);
+    const apiA = apiClient(a.url, apiKey);
+    const apiB = apiClient(b.url, apiKey);
+    const quote = {
+      orderId: order.id,
+      lines: [{ orderLineId: order.lines[1]!.id, quantity: 1, reasonCode: 'wrong_size' }],
+    };
+    const before = await apiB.post('/api/v1/returns/quote', quote);
+    expect(before.status).toBe(200);
+    const policy = (await apiA.get('/api/v1/policy')).body;
+    const published = await apiA.put('/api/v1/policy', { ...policy.policy, returnWindowDays: 60 });
+    expect(published.status).toBe(200);
+    expect(published.body.version).toBe(before.body.policyVersion + 1);
+    // B hears of it through NOTIFY, well within the caches' 5 s backstop.
+    await expect
+      .poll(async () => (await apiB.post('/api/v1/returns/quote', quote)).body.policyVersion, {
+        timeout: 2_000,
+      })
+      .toBe(published.body.version);
+  });
+
+  it('refuses on B an API key revoked through A, which B had just accepted', async () => {
+    const apiA = apiClient(a.url, apiKey);
+    const made = await apiA.post('/api/v1/api-keys', { name: 'short-lived' });
+    expect(made.status).toBe(201);
+    const shortLived = apiClient(b.url, made.body.apiKey);
+    expect((await shortLived.get('/api/v1/policy')).status).toBe(200);
+    expect((await apiA.delete(`/api/v1/api-keys/${made.body.id}`)).status).toBe(204);
+    await expect
+      .poll(async () => (await shortLived.get('/api/v1/policy')).status, { timeout: 2_000 })
+      .toBe(401);
+  });
 });

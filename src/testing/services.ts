@@ -16,10 +16,10 @@ import { parseDatabaseUrl } from '../platform/config.ts';
 export async function serviceHarness(start = '2027-03-01T09:00:00.000Z', opts: { smtpUrl?: string } = {}) {
   const handle = await connectDatabase(parseDatabaseUrl('file::memory:'));
   // Every statement the services run passes here: a test can count what a use case costs.
-  const statements = { count: 0 };
+  const statements = { log: null as string[] | null };
   const counter: KyselyPlugin = {
     transformQuery: (args) => {
-      statements.count += 1;
+      statements.log?.push(handle.db.getExecutor().compileQuery(args.node, args.queryId).sql);
       return args.node;
     },
     transformResult: async (args) => args.result,
@@ -41,11 +41,15 @@ export async function serviceHarness(start = '2027-03-01T09:00:00.000Z', opts: {
     services,
     db: handle.db,
     clock,
-    /** How many SQL statements `fn` ran through the services (BEGIN and COMMIT not counted). */
-    async statementsOf(fn: () => Promise<unknown>): Promise<number> {
-      const before = statements.count;
-      await fn();
-      return statements.count - before;
+    /** The SQL text of every statement `fn` ran through the services, in order (BEGIN and COMMIT not seen). */
+    async sqlOf(fn: () => Promise<unknown>): Promise<string[]> {
+      statements.log = [];
+      try {
+        await fn();
+        return statements.log;
+      } finally {
+        statements.log = null;
+      }
     },
     /** Runs outbox messages that are due until none is left (notifications, refunds). */
     async drain(max = 100) {

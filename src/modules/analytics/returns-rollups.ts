@@ -85,7 +85,7 @@ export async function loadSnapshots(
   }));
 }
 
-function feesOf(quote: unknown): number {
+export function feesOf(quote: unknown): number {
   const q = parseJson<{ restockingFees?: number; fees?: { amount?: number }[] } | null>(quote);
   if (!q || typeof q !== 'object') return 0;
   const fees = Array.isArray(q.fees) ? q.fees.reduce((a, f) => a + (Number(f?.amount) || 0), 0) : 0;
@@ -170,7 +170,7 @@ export async function refreshReturns(
   ex: Executor,
   tenantId: string,
   returnIds: string[],
-  opts: { created?: boolean } = {},
+  opts: { created?: boolean; snapshots?: ReturnSnapshot[] } = {},
 ): Promise<void> {
   if (returnIds.length === 0) return;
   // A return created in this transaction has no facts yet: nothing to read or take away.
@@ -183,7 +183,7 @@ export async function refreshReturns(
         .where('returnId', 'in', returnIds)
         .execute();
   const before = old.map(normalizeFact);
-  const fresh = (await loadSnapshots(ex, tenantId, returnIds)).flatMap(factsOf);
+  const fresh = (opts.snapshots ?? (await loadSnapshots(ex, tenantId, returnIds))).flatMap(factsOf);
   // Most changes (a note, a message, a shipment) move nothing analytics sees: no writes then.
   if (sameFacts(before, fresh)) return;
   const cells = netCells([...before.map((f) => cellOf(f, -1)), ...fresh.map((f) => cellOf(f, 1))]);

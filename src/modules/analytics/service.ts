@@ -7,6 +7,8 @@ import { createDrillDown } from './drill-down.ts';
 import { createHistoryImport } from './import.ts';
 import { createMetricQueries } from './metric-queries.ts';
 import { createOverviewMetrics } from './overview-metrics.ts';
+import type { ReturnSnapshot } from './return-facts.ts';
+import { feesOf } from './returns-rollups.ts';
 import { applySalesCells, netSales, orderSalesCells, recomputeIn, refreshReturns } from './rollups.ts';
 
 export type { MetricFilters, RateBasis, RateGroup } from './metric-queries.ts';
@@ -29,10 +31,14 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
     /** Inside a return's transaction: its rollup cells move by the change's delta. */
     async onReturnChange(
       trx: Executor,
-      change: Pick<ReturnChange, 'tenantId' | 'returnId' | 'version'>,
+      change: Pick<ReturnChange, 'tenantId' | 'returnId' | 'version' | 'created'>,
     ): Promise<void> {
-      // Version 1 is the return's creation, in this very transaction.
-      await refreshReturns(trx, change.tenantId, [change.returnId], { created: change.version === 1 });
+      // Version 1 is the return's creation, in this very transaction; what it wrote is in memory.
+      const { created } = change;
+      await refreshReturns(trx, change.tenantId, [change.returnId], {
+        created: change.version === 1,
+        ...(created ? { snapshots: [snapshotOfCreated(created)] } : {}),
+      });
     },
 
     /**
@@ -52,6 +58,35 @@ export function createAnalyticsService(deps: { db: Db; clock: Clock }) {
     ...createOverviewMetrics(db, queries),
 
     ...createDrillDown(db, queries),
+  };
+}
+
+/** A return filed in this transaction as analytics sees it, from the rows it wrote. */
+function snapshotOfCreated({ row, lines, events }: NonNullable<ReturnChange['created']>): ReturnSnapshot {
+  return {
+    id: row.id,
+    createdAt: row.createdAt,
+    status: row.status,
+    resolution: row.resolution,
+    currency: row.currency,
+    refundTotal: row.refundTotal,
+    feeTotal: feesOf(row.refundQuote),
+    lines: lines.map((l) => ({
+      id: l.id,
+      sku: l.sku,
+      category: l.category,
+      reasonCode: l.reasonCode,
+      quantity: l.quantity,
+      refundAmount: l.refundAmount,
+    })),
+    events: events.map((e) => ({
+      action: e.action,
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      actorType: e.actorType,
+      actorId: e.actorId,
+      createdAt: e.createdAt,
+    })),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { type Caches, noCaches } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, isUniqueViolation } from '../../platform/db/database.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -25,11 +26,19 @@ export type CreatedTenant = {
 export type IdentityDeps = {
   db: Db;
   clock: Clock;
+  /** API keys by prefix and tenants by id, read on every request (platform/cache.ts). */
+  caches?: Caches;
   /** Gives a new tenant its starting policy inside the creating transaction. */
   initTenant: (trx: Transaction<Database>, tenantId: string, kind: TenantKind) => Promise<void>;
 };
 
-export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
+type KeyRow = { tenantId: string; id: string; secretHash: string; revokedAt: string | null };
+type TenantRow = { id: string; name: string; handle: string; kind: TenantKind; createdAt: string };
+
+export function createIdentityService({ db, clock, initTenant, caches = noCaches }: IdentityDeps) {
+  const keysByPrefix = caches.define<KeyRow>('identity.api-key');
+  const tenantsById = caches.define<TenantRow>('identity.tenant');
+
   /** `base`, or the first of `base-2`, `base-3`, … no tenant has (a race loses at the unique index). */
   async function freeHandle(base: string): Promise<string> {
     const rows = await db
@@ -137,11 +146,13 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
     async authenticateApiKey(token: string): Promise<Auth | null> {
       const parsed = parseApiKey(token);
       if (!parsed) return null;
-      const row = await db
-        .selectFrom('apiKeys')
-        .select(['tenantId', 'id', 'secretHash', 'revokedAt'])
-        .where('prefix', '=', parsed.prefix)
-        .executeTakeFirst();
+      const row = await keysByPrefix.get(parsed.prefix, () =>
+        db
+          .selectFrom('apiKeys')
+          .select(['tenantId', 'id', 'secretHash', 'revokedAt'])
+          .where('prefix', '=', parsed.prefix)
+          .executeTakeFirst(),
+      );
       if (!row || row.revokedAt !== null || !secretMatches(parsed.secret, row.secretHash)) return null;
       return { tenantId: row.tenantId, actorType: 'api', actorId: row.id };
     },
@@ -260,22 +271,28 @@ export function createIdentityService({ db, clock, initTenant }: IdentityDeps) {
     },
 
     async revokeApiKey(tenantId: string, id: string) {
-      const r = await db
+      const revoked = await db
         .updateTable('apiKeys')
         .set({ revokedAt: clock.now().toISOString() })
         .where('tenantId', '=', tenantId)
         .where('id', '=', id)
         .where('revokedAt', 'is', null)
+        .returning('prefix')
         .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) throw notFound('API key');
+      if (!revoked) throw notFound('API key');
+      // Refused from the next request on, in every process.
+      keysByPrefix.invalidate(revoked.prefix);
     },
 
-    async getTenant(tenantId: string) {
-      return db
-        .selectFrom('tenants')
-        .select(['id', 'name', 'handle', 'kind', 'createdAt'])
-        .where('id', '=', tenantId)
-        .executeTakeFirst();
+    /** A tenant's name, handle and kind, which never change once created (cached per process). */
+    async getTenant(tenantId: string): Promise<TenantRow | undefined> {
+      return tenantsById.get(tenantId, () =>
+        db
+          .selectFrom('tenants')
+          .select(['id', 'name', 'handle', 'kind', 'createdAt'])
+          .where('id', '=', tenantId)
+          .executeTakeFirst(),
+      );
     },
 
     /** The shop whose portal lives at `/s/HANDLE/returns`. */

@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+import { type Caches, noCaches } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
@@ -12,6 +14,7 @@ import {
   isTimeZone,
 } from './notify-rules.ts';
 import { createTwilioSender, type SmsSender } from './sms-sender.ts';
+import type { NotificationSettingsTable, NotificationTemplatesTable } from './tables.ts';
 import {
   DEFAULT_TEMPLATES,
   LOCALES,
@@ -20,6 +23,9 @@ import {
   type TemplateSet,
   templateProblems,
 } from './templates.ts';
+
+type SettingsRow = Selectable<NotificationSettingsTable>;
+type TemplateRow = Pick<Selectable<NotificationTemplatesTable>, 'event' | 'locale' | 'template'>;
 
 export type NotificationSettings = {
   /** The name emails come from; empty: the shop's own name. */
@@ -60,15 +66,31 @@ export function createNotifySettings(deps: {
   sealer: Sealer;
   allowProviderBaseUrl: boolean;
   smsTimeoutMs?: number;
+  /** Every dispatch reads the tenant's settings and templates (platform/cache.ts). */
+  caches?: Caches;
 }) {
   const { db, clock, sealer } = deps;
+  const caches = deps.caches ?? noCaches;
+  /** A tenant without settings is cached as `null`: the defaults apply. */
+  const settingsRows = caches.define<SettingsRow | null>('notify.settings');
+  /** All of a tenant's template overrides: a dispatch looks up one event × locale among them. */
+  const overrides = caches.define<TemplateRow[]>('notify.templates');
+
+  async function settingsRow(tenantId: string): Promise<SettingsRow | null> {
+    const row = await settingsRows.get(
+      tenantId,
+      async () =>
+        (await db
+          .selectFrom('notificationSettings')
+          .selectAll()
+          .where('tenantId', '=', tenantId)
+          .executeTakeFirst()) ?? null,
+    );
+    return row ?? null;
+  }
 
   async function settings(tenantId: string): Promise<NotificationSettings & { smsConfigured: boolean }> {
-    const row = await db
-      .selectFrom('notificationSettings')
-      .selectAll()
-      .where('tenantId', '=', tenantId)
-      .executeTakeFirst();
+    const row = await settingsRow(tenantId);
     const s = row
       ? { ...DEFAULT_SETTINGS, ...parseJson<Partial<NotificationSettings>>(row.settings) }
       : DEFAULT_SETTINGS;
@@ -118,25 +140,18 @@ export function createNotifySettings(deps: {
           }),
         )
         .execute();
+      settingsRows.invalidate(tenantId);
       return settings(tenantId);
     },
 
     /** The Twilio auth token, which verifies status callbacks; null when no SMS account is set. */
     async smsAuthToken(tenantId: string): Promise<string | null> {
-      const row = await db
-        .selectFrom('notificationSettings')
-        .select('sealedSms')
-        .where('tenantId', '=', tenantId)
-        .executeTakeFirst();
+      const row = await settingsRow(tenantId);
       return row?.sealedSms ? (JSON.parse(sealer.open(row.sealedSms)) as SmsConfig).authToken : null;
     },
 
     async smsSender(tenantId: string): Promise<SmsSender | null> {
-      const row = await db
-        .selectFrom('notificationSettings')
-        .select('sealedSms')
-        .where('tenantId', '=', tenantId)
-        .executeTakeFirst();
+      const row = await settingsRow(tenantId);
       if (!row?.sealedSms) return null;
       const cfg = JSON.parse(sealer.open(row.sealedSms)) as SmsConfig;
       return createTwilioSender({ ...cfg, ...(deps.smsTimeoutMs ? { timeoutMs: deps.smsTimeoutMs } : {}) });
@@ -147,13 +162,14 @@ export function createNotifySettings(deps: {
       event: string,
       locale: string,
     ): Promise<Partial<TemplateSet> | null> {
-      const row = await db
-        .selectFrom('notificationTemplates')
-        .select('template')
-        .where('tenantId', '=', tenantId)
-        .where('event', '=', event)
-        .where('locale', '=', locale)
-        .executeTakeFirst();
+      const rows = await overrides.get(tenantId, () =>
+        db
+          .selectFrom('notificationTemplates')
+          .select(['event', 'locale', 'template'])
+          .where('tenantId', '=', tenantId)
+          .execute(),
+      );
+      const row = rows?.find((r) => r.event === event && r.locale === locale);
       return row ? parseJson<Partial<TemplateSet>>(row.template) : null;
     },
 
@@ -210,6 +226,7 @@ export function createNotifySettings(deps: {
             .doUpdateSet({ template: JSON.stringify(template), updatedAt: now }),
         )
         .execute();
+      overrides.invalidate(tenantId);
     },
 
     async deleteTemplateOverride(tenantId: string, event: string, locale: string) {
@@ -219,6 +236,7 @@ export function createNotifySettings(deps: {
         .where('event', '=', event)
         .where('locale', '=', locale)
         .execute();
+      overrides.invalidate(tenantId);
     },
 
     async preferences(tenantId: string, customerId: string): Promise<ChannelPrefs> {

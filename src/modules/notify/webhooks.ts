@@ -1,3 +1,4 @@
+import { type Caches, noCaches } from '../../platform/cache.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { parseJson } from '../../platform/db/schema.ts';
@@ -31,8 +32,14 @@ export function createWebhookService(deps: {
   sealer: Sealer;
   allowPrivateUrls: boolean;
   timeoutMs?: number;
+  /** Every dispatch asks which endpoints want its event (platform/cache.ts). */
+  caches?: Caches;
 }) {
   const { db, clock, sealer } = deps;
+  /** A tenant's active endpoints and the events each asked for. */
+  const activeEndpoints = (deps.caches ?? noCaches).define<{ id: string; events: string[] }[]>(
+    'notify.webhook-endpoints',
+  );
   const timeoutMs = deps.timeoutMs ?? 10_000;
 
   function view(r: {
@@ -172,6 +179,7 @@ export function createWebhookService(deps: {
           updatedAt: now,
         })
         .execute();
+      activeEndpoints.invalidate(tenantId);
       // The only time the secret is shown.
       return { ...view(await load(tenantId, id)), secret };
     },
@@ -209,12 +217,14 @@ export function createWebhookService(deps: {
         .where('tenantId', '=', tenantId)
         .where('id', '=', id)
         .execute();
+      activeEndpoints.invalidate(tenantId);
       return view(await load(tenantId, id));
     },
 
     async remove(tenantId: string, id: string) {
       await load(tenantId, id);
       await db.deleteFrom('webhookEndpoints').where('tenantId', '=', tenantId).where('id', '=', id).execute();
+      activeEndpoints.invalidate(tenantId);
     },
 
     /** A new secret signs from now on; the old one also signs for 24 hours. */
@@ -260,16 +270,19 @@ export function createWebhookService(deps: {
 
     /** Active endpoints that asked for this event type. */
     async endpointsFor(tenantId: string, type: string) {
-      const rows = await db
-        .selectFrom('webhookEndpoints')
-        .select(['id', 'events'])
-        .where('tenantId', '=', tenantId)
-        .where('active', '=', 1)
-        .execute();
-      return rows.filter((r) => {
-        const events = parseJson<string[]>(r.events);
-        return events.includes('*') || events.includes(type);
-      });
+      const rows = await activeEndpoints.get(tenantId, async () =>
+        (
+          await db
+            .selectFrom('webhookEndpoints')
+            .select(['id', 'events'])
+            .where('tenantId', '=', tenantId)
+            .where('active', '=', 1)
+            .execute()
+        ).map((r) => ({ id: r.id, events: parseJson<string[]>(r.events) })),
+      );
+      return (rows ?? [])
+        .filter((r) => r.events.includes('*') || r.events.includes(type))
+        .map((r) => ({ id: r.id }));
     },
 
     async send(

@@ -14,4 +14,6 @@ export const liveChannel = {
   customerInbox: (customerId: string) => `inbox:customer:${customerId}`,
   /** A staff member's notifications. */
   userInbox: (userId: string) => `inbox:user:${userId}`,
+  /** Between processes only: a cached value went stale (platform/cache.ts). */
+  caches: () => 'caches',
 } as const;

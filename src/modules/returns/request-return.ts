@@ -15,6 +15,7 @@ import {
   localized,
   type ReturnChange,
   type ReturnsContext,
+  type ViewParts,
   withBreakdown,
 } from './returns-context.ts';
 import type { ReturnRequest, ReturnView } from './schemas.ts';
@@ -22,7 +23,7 @@ import type { ReturnStatus } from './state-machine.ts';
 
 /** Filing a return: what a request would get (quoteReturn), then the filing itself (requestReturn). */
 export function createRequestReturn(ctx: ReturnsContext) {
-  const { deps, appendEvents, view } = ctx;
+  const { deps, appendEvents, viewFrom } = ctx;
   const { db, clock } = deps;
 
   return {
@@ -59,7 +60,7 @@ export function createRequestReturn(ctx: ReturnsContext) {
       lang?: string,
     ): Promise<ReturnView> {
       let change: ReturnChange | null = null;
-      const id = await db.transaction().execute(async (trx) => {
+      const answer = await db.transaction().execute(async (trx) => {
         const now = clock.now();
         const at = now.toISOString();
         const p = await prepareReturn(trx, deps, tenantId, input, now);
@@ -98,64 +99,72 @@ export function createRequestReturn(ctx: ReturnsContext) {
             : decision.outcome === 'rejected'
               ? 'rejected'
               : 'needs_review';
-        await trx
-          .insertInto('returns')
-          .values({
-            tenantId,
-            id,
-            rmaNumber: await repo.nextRmaNumber(trx, tenantId),
-            orderId: p.order.id,
-            customerId: p.order.customer.id,
-            status,
-            resolution: input.resolution ?? 'refund',
-            returnless: decision.returnless ? 1 : 0,
-            currency: quote.currency,
-            refundTotal: rejected ? 0 : quote.payout.amount,
-            decision: JSON.stringify({ ...decision, decidedBy: 'policy', decidedAt: at }),
-            refundQuote: JSON.stringify(quote),
-            customerNote: input.customerNote ?? null,
-            trackingToken: newSecret(32),
-            policyVersion: p.policyVersion,
-            shipment: null,
-            exchange: quote.exchange ? JSON.stringify(quote.exchange) : null,
-            fulfillment: needsFulfillment(input.resolution ?? 'refund')
-              ? JSON.stringify(fulfillmentFor(quote, p.evalLines))
-              : null,
-            adjustment: null,
-            quotaCounted: p.assessment.countsTowardQuota === false ? 0 : 1,
-            locale: lang ? explainLocale(lang) : null,
-            createdAt: at,
-            updatedAt: at,
-          })
-          .execute();
-        await trx
-          .insertInto('returnLines')
-          .values(
-            input.lines.map((l, position) => ({
-              tenantId,
-              id: newId('rli'),
-              returnId: id,
-              orderLineId: l.orderLineId,
-              position,
-              quantity: l.quantity,
-              reasonCode: l.reasonCode,
-              note: l.note ?? null,
-              refundAmount: quote.lines.find((q) => q.orderLineId === l.orderLineId)!.total,
-              acceptedQuantity: null,
-              condition: null,
-            })),
-          )
-          .execute();
+        const values = {
+          tenantId,
+          id,
+          rmaNumber: await repo.nextRmaNumber(trx, tenantId),
+          orderId: p.order.id,
+          customerId: p.order.customer.id,
+          status,
+          resolution: input.resolution ?? 'refund',
+          returnless: decision.returnless ? 1 : 0,
+          currency: quote.currency,
+          refundTotal: rejected ? 0 : quote.payout.amount,
+          decision: JSON.stringify({ ...decision, decidedBy: 'policy', decidedAt: at }),
+          refundQuote: JSON.stringify(quote),
+          customerNote: input.customerNote ?? null,
+          trackingToken: newSecret(32),
+          policyVersion: p.policyVersion,
+          shipment: null,
+          exchange: quote.exchange ? JSON.stringify(quote.exchange) : null,
+          fulfillment: needsFulfillment(input.resolution ?? 'refund')
+            ? JSON.stringify(fulfillmentFor(quote, p.evalLines))
+            : null,
+          adjustment: null,
+          quotaCounted: p.assessment.countsTowardQuota === false ? 0 : 1,
+          locale: lang ? explainLocale(lang) : null,
+          createdAt: at,
+          updatedAt: at,
+        };
+        await trx.insertInto('returns').values(values).execute();
+        // The row as a read would give it (JSON columns as their text, the version as defaulted).
+        const row: ViewParts['row'] = { ...values, version: 1 };
+        const lineRows = input.lines.map((l, position) => ({
+          tenantId,
+          id: newId('rli'),
+          returnId: id,
+          orderLineId: l.orderLineId,
+          position,
+          quantity: l.quantity,
+          reasonCode: l.reasonCode,
+          note: l.note ?? null,
+          refundAmount: quote.lines.find((q) => q.orderLineId === l.orderLineId)!.total,
+          acceptedQuantity: null,
+          condition: null,
+        }));
+        await trx.insertInto('returnLines').values(lineRows).execute();
         await deps.evidence.attach(trx, tenantId, p.order.id, id, input.lines);
         const steps = decisionEvents(status, decision, quote, actor);
-        await appendEvents(trx, tenantId, id, steps, at);
+        const events = await appendEvents(trx, tenantId, id, steps, at);
         await linkIdempotentWrite(trx, id);
-        change = { tenantId, returnId: id, status, version: 1, steps };
+        const orderLine = (lineId: string) => p.order.lines.find((ol) => ol.id === lineId)!;
+        const lines = lineRows.map((l) => {
+          const ol = orderLine(l.orderLineId);
+          return { ...l, sku: ol.sku, title: ol.title, category: ol.category, lineStage: ol.stage };
+        });
+        change = { tenantId, returnId: id, status, version: 1, steps, created: { row, lines, events } };
         await deps.onChange?.inTransaction(trx, change);
-        return id;
+        // The answer from what this transaction wrote: nothing to read back but attached photos.
+        const withPhotos = input.lines.some((l) => l.evidenceIds?.length);
+        return viewFrom({
+          row,
+          lines: lines.map(({ tenantId: _t, returnId: _r, position: _p, category: _c, ...l }) => l),
+          refund: null,
+          evidence: withPhotos ? await deps.evidence.listForReturn(tenantId, id, trx) : [],
+        });
       });
       if (change) deps.onChange?.afterCommit(change);
-      return (await view(db, tenantId, id))!;
+      return answer;
     },
   };
 }

@@ -61,6 +61,33 @@ export type ReturnChange = {
   steps: EventInput[];
   /** The payout method when the change settled one (store credit reads differently). */
   method?: string;
+  /**
+   * Set when the change filed the return: the rows this transaction wrote, so that listeners
+   * (the analytics facts) need not read them back.
+   */
+  created?: {
+    row: NonNullable<repo.ReturnRow>;
+    lines: {
+      id: string;
+      sku: string;
+      category: string;
+      reasonCode: string;
+      quantity: number;
+      refundAmount: number;
+    }[];
+    events: WrittenEvent[];
+  };
+};
+
+/** A timeline event as appendEvents wrote it. */
+export type WrittenEvent = {
+  id: string;
+  action: string;
+  fromStatus: ReturnStatus | null;
+  toStatus: ReturnStatus;
+  actorType: Actor['type'];
+  actorId: string | null;
+  createdAt: string;
 };
 
 export type ChangeHooks = {
@@ -89,41 +116,43 @@ export function createReturnsContext(deps: ReturnsDeps) {
     returnId: string,
     events: EventInput[],
     at: string,
-  ) {
-    if (events.length === 0) return;
-    await ex
-      .insertInto('returnEvents')
-      .values(
-        events.map((e) => ({
-          tenantId,
-          id: newId('evt'),
-          returnId,
-          action: e.action,
-          fromStatus: e.from,
-          toStatus: e.to,
-          actorType: e.actor.type,
-          actorId: e.actor.id,
-          note: e.note ?? null,
-          visibility: e.visibility ?? 'customer',
-          data: e.data === undefined ? null : JSON.stringify(e.data),
-          createdAt: at,
-        })),
-      )
-      .execute();
+  ): Promise<WrittenEvent[]> {
+    if (events.length === 0) return [];
+    const rows = events.map((e) => ({
+      tenantId,
+      id: newId('evt'),
+      returnId,
+      action: e.action,
+      fromStatus: e.from,
+      toStatus: e.to,
+      actorType: e.actor.type,
+      actorId: e.actor.id,
+      note: e.note ?? null,
+      visibility: e.visibility ?? 'customer',
+      data: e.data === undefined ? null : JSON.stringify(e.data),
+      createdAt: at,
+    }));
+    await ex.insertInto('returnEvents').values(rows).execute();
+    return rows;
   }
 
   const appendEvent = (ex: Executor, tenantId: string, returnId: string, e: EventInput, at: string) =>
     appendEvents(ex, tenantId, returnId, [e], at);
 
   async function view(ex: Executor, tenantId: string, id: string): Promise<ReturnView | null> {
-    const r = await repo.findReturn(ex, tenantId, id);
-    if (!r) return null;
+    const row = await repo.findReturn(ex, tenantId, id);
+    if (!row) return null;
     const lines = await repo.findReturnLines(ex, tenantId, id);
+    const refund = await deps.refunds.refundOfReturn(tenantId, id, ex);
+    const evidence = await deps.evidence.listForReturn(tenantId, id, ex);
+    return viewFrom({ row, lines, refund: refund ?? null, evidence });
+  }
+
+  /** The view of a return from its rows, read or (for a return just filed) still in memory. */
+  function viewFrom({ row: r, lines, refund, evidence }: ViewParts): ReturnView {
     const status = r.status as ReturnStatus;
     const returnless = r.returnless === 1;
     const fulfillment = r.fulfillment === null ? null : parseJson<Fulfillment>(r.fulfillment);
-    const refund = await deps.refunds.refundOfReturn(tenantId, id, ex);
-    const evidence = await deps.evidence.listForReturn(tenantId, id, ex);
     return {
       id: r.id,
       rmaNumber: r.rmaNumber,
@@ -139,7 +168,7 @@ export function createReturnsContext(deps: ReturnsDeps) {
       customerNote: r.customerNote,
       lines,
       shipment: r.shipment === null ? null : parseJson(r.shipment),
-      refund: refund ?? null,
+      refund,
       fulfillment,
       adjustment: r.adjustment === null ? null : parseJson(r.adjustment),
       evidence: evidence.map((e) => ({ ...e, url: `/api/v1/evidence/${e.id}` })),
@@ -153,10 +182,18 @@ export function createReturnsContext(deps: ReturnsDeps) {
     };
   }
 
-  return { deps, appendEvent, appendEvents, view };
+  return { deps, appendEvent, appendEvents, view, viewFrom };
 }
 
 export type ReturnsContext = ReturnType<typeof createReturnsContext>;
+
+/** What a return's view is made of: its row, its lines (with their order lines), refund and photos. */
+export type ViewParts = {
+  row: NonNullable<repo.ReturnRow>;
+  lines: Awaited<ReturnType<typeof repo.findReturnLines>>;
+  refund: NonNullable<Awaited<ReturnType<RefundsService['refundOfReturn']>>> | null;
+  evidence: Awaited<ReturnType<EvidenceService['listForReturn']>>;
+};
 
 /** The decision's sentences in the asked language, when they were stored as items; else as written. */
 export function localized(

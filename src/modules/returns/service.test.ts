@@ -637,3 +637,79 @@ describe('the notification of a filed return', () => {
     expect(rmaNumber(after)).toBe(rmaNumber(before) + 1);
   });
 });
+
+describe('the answer of a filed return', () => {
+  const PNG = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+    'base64',
+  );
+
+  /** Every kind of first decision: the parcel asked for, returnless, review, rejected, store credit, a damage with its photo. */
+  async function fileEveryKind(tenantId: string): Promise<ReturnView[]> {
+    const photoOrder = await placeOrder(tenantId);
+    const photo = await h.services.evidence.upload(tenantId, photoOrder.id, 'image/png', PNG, 'customer');
+    return [
+      await fileReturn(tenantId, await placeOrder(tenantId), [
+        [0, 1, 'wrong_size'],
+        [1, 1, 'changed_mind'],
+      ]),
+      await fileReturn(tenantId, await placeOrder(tenantId, oneLineOrder({ unitPrice: 1200 })), [
+        [0, 1, 'changed_mind'],
+      ]),
+      await fileReturn(tenantId, await placeOrder(tenantId), [[1, 1, 'damaged']]),
+      await fileReturn(tenantId, await placeOrder(tenantId, oneLineOrder({ sku: 'FS-100' })), [
+        [0, 1, 'changed_mind'],
+      ]),
+      await fileReturn(tenantId, await placeOrder(tenantId), [[0, 1, 'wrong_size']], {
+        resolution: 'store_credit',
+      }),
+      await h.services.returns.requestReturn(
+        tenantId,
+        {
+          orderId: photoOrder.id,
+          resolution: 'refund',
+          lines: [
+            {
+              orderLineId: photoOrder.lines[1]!.id,
+              quantity: 1,
+              reasonCode: 'damaged',
+              evidenceIds: [photo.id],
+            },
+          ],
+        },
+        API,
+      ),
+    ];
+  }
+
+  it('is what reading the return back gives, for every kind of decision (built from what the transaction wrote)', async () => {
+    const tenantId = await newTenant('Answer Shop');
+    const filed = await fileEveryKind(tenantId);
+    expect(filed.map((r) => r.status)).toEqual([
+      'awaiting_shipment',
+      'approved',
+      'needs_review',
+      'rejected',
+      'awaiting_shipment',
+      'awaiting_shipment',
+    ]);
+    expect(filed[5]!.evidence).toHaveLength(1);
+    for (const ret of filed) expect(ret).toEqual(await h.services.returns.getReturn(tenantId, ret.id));
+  });
+
+  it('leaves the analytics facts a recomputation from the stored rows would make', async () => {
+    const tenantId = await newTenant('Facts Shop');
+    await fileEveryKind(tenantId);
+    const facts = () =>
+      h.db
+        .selectFrom('analyticsReturnFacts')
+        .selectAll()
+        .where('tenantId', '=', tenantId)
+        .orderBy('returnLineId')
+        .execute();
+    const live = await facts();
+    expect(live).toHaveLength(7);
+    await h.services.analytics.recomputeRollups(tenantId);
+    expect(await facts()).toEqual(live);
+  });
+});
