@@ -160,14 +160,22 @@ export function formatAmount(amount: number, currency: string, locale: Locale): 
  * are converted to `timeZone` (default UTC), otherwise a deadline would move back a day
  * west of Greenwich.
  */
+/** Kept per locale and time zone: a new Intl.DateTimeFormat per date cost more than the rest of rendering. */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDate(iso: string, locale: Locale, timeZone?: string): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(iso);
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new RangeError(`not an ISO date: ${iso}`);
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: 'long',
-    timeZone: dateOnly ? 'UTC' : (timeZone ?? 'UTC'),
-  }).format(date);
+  const zone = dateOnly ? 'UTC' : (timeZone ?? 'UTC');
+  const key = `${locale}|${zone}`;
+  let format = DATE_FORMATS.get(key);
+  if (!format) {
+    // Throws for an unknown zone before anything is kept.
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: zone });
+    DATE_FORMATS.set(key, format);
+  }
+  return format.format(date);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -34,7 +34,19 @@ const MONTHS = [
   'December',
 ];
 
+/** One formatter set per locale: building Intl formatters costs more than formatting (per explanation line). */
+const FMT = new Map<ExplainLocale, Fmt>();
+
 function fmtFor(locale: ExplainLocale): Fmt {
+  let fmt = FMT.get(locale);
+  if (!fmt) {
+    fmt = makeFmt(locale);
+    FMT.set(locale, fmt);
+  }
+  return fmt;
+}
+
+function makeFmt(locale: ExplainLocale): Fmt {
   if (locale === 'en') {
     return {
       q: (t) => `“${t.trim() || 'this item'}”`,
