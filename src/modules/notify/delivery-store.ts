@@ -55,19 +55,14 @@ export function createDeliveryStore(deps: { db: Db; clock: Clock; maxAttempts: n
     }
   }
 
-  /** Loads a delivery for sending and marks it `sending`; null when it is already settled. */
+  /**
+   * Marks a delivery `sending` and loads it, in one statement; null when it is already settled.
+   * A delivery found `sending` was claimed by a worker that died mid-send; its lease has
+   * expired, so this worker sends it. See docs/DECISIONS.md on the window that leaves.
+   */
   async function claim(m: OutboxMessage) {
     const { deliveryId } = m.payload as { deliveryId: string };
     const d = await db
-      .selectFrom('deliveries')
-      .selectAll()
-      .where('tenantId', '=', m.tenantId)
-      .where('id', '=', deliveryId)
-      .executeTakeFirst();
-    if (!d || (d.status !== 'queued' && d.status !== 'sending')) return null;
-    // A delivery found `sending` was claimed by a worker that died mid-send; its lease has
-    // expired, so this worker sends it. See docs/DECISIONS.md on the window that leaves.
-    await db
       .updateTable('deliveries')
       .set((eb) => ({
         status: 'sending',
@@ -76,8 +71,10 @@ export function createDeliveryStore(deps: { db: Db; clock: Clock; maxAttempts: n
       }))
       .where('tenantId', '=', m.tenantId)
       .where('id', '=', deliveryId)
-      .execute();
-    return d;
+      .where('status', 'in', ['queued', 'sending'])
+      .returningAll()
+      .executeTakeFirst();
+    return d ?? null;
   }
 
   async function recordAttempt(
@@ -138,7 +135,7 @@ export function createDeliveryStore(deps: { db: Db; clock: Clock; maxAttempts: n
       const sent = await channel.deliver(d, m);
       // Numbered by the delivery's own tries (claim counted this one), not the outbox message's,
       // which starts again at 1 when staff replay a delivery.
-      await recordAttempt(row, Number(row.attempts) + 1, sent.attempt, started);
+      await recordAttempt(row, Number(row.attempts), sent.attempt, started);
       return settle(m, row, sent.result);
     };
   }
