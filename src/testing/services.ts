@@ -15,14 +15,25 @@ import { parseDatabaseUrl } from '../platform/config.ts';
  */
 export async function serviceHarness(start = '2027-03-01T09:00:00.000Z', opts: { smtpUrl?: string } = {}) {
   const handle = await connectDatabase(parseDatabaseUrl('file::memory:'));
-  // Every statement the services run passes here: a test can count what a use case costs.
-  const statements = { log: null as string[] | null };
+  // Every statement the services run passes here: a test can list what a use case costs. A
+  // statement is counted when its result comes back, so a subquery (compiled into the statement
+  // that holds it, but transformed on its own) is not counted twice.
+  const statements = { log: null as string[] | null, pending: new Map<unknown, string>() };
   const counter: KyselyPlugin = {
     transformQuery: (args) => {
-      statements.log?.push(handle.db.getExecutor().compileQuery(args.node, args.queryId).sql);
+      if (statements.log)
+        statements.pending.set(
+          args.queryId,
+          handle.db.getExecutor().compileQuery(args.node, args.queryId).sql,
+        );
       return args.node;
     },
-    transformResult: async (args) => args.result,
+    transformResult: async (args) => {
+      const sql = statements.pending.get(args.queryId);
+      statements.pending.delete(args.queryId);
+      if (sql !== undefined) statements.log?.push(sql);
+      return args.result;
+    },
   };
   const db = handle.db.withPlugin(counter);
   const clock = fixedClock(start);
@@ -49,6 +60,7 @@ export async function serviceHarness(start = '2027-03-01T09:00:00.000Z', opts: {
         return statements.log;
       } finally {
         statements.log = null;
+        statements.pending.clear();
       }
     },
     /** Runs outbox messages that are due until none is left (notifications, refunds). */

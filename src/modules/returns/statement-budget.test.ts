@@ -14,7 +14,7 @@ const BUDGET = {
   /** Filed by staff through the service (the HTTP request adds its API key or session). */
   fileReturn: 14,
   /** The in-process worker: claim, the return's context, settings, deliveries, inbox, sends. */
-  dispatchNotifications: 21,
+  dispatchNotifications: 18,
   trackingRead: 4,
   consoleCaseRead: 16,
 };
