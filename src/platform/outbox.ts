@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
+import { prepared } from './db/prepared.ts';
 import { type Database, parseJson } from './db/schema.ts';
 import { newId } from './ids.ts';
 
@@ -29,24 +30,47 @@ export async function enqueue(
   msg: { tenantId: string; topic: string; dedupeKey: string; payload: unknown; availableAt?: string },
   now: Date,
 ): Promise<void> {
-  await ex
-    .insertInto('outbox')
-    .values({
-      id: newId('msg'),
-      tenantId: msg.tenantId,
-      topic: msg.topic,
-      dedupeKey: msg.dedupeKey,
-      payload: JSON.stringify(msg.payload),
-      status: 'pending',
-      availableAt: msg.availableAt ?? now.toISOString(),
-      lockedUntil: null,
-      lastError: null,
-      createdAt: now.toISOString(),
-      doneAt: null,
-    })
-    .onConflict((oc) => oc.columns(['topic', 'dedupeKey']).doNothing())
-    .execute();
+  await insertMessage.run(ex, {
+    id: newId('msg'),
+    tenantId: msg.tenantId,
+    topic: msg.topic,
+    dedupeKey: msg.dedupeKey,
+    payload: JSON.stringify(msg.payload),
+    availableAt: msg.availableAt ?? now.toISOString(),
+    createdAt: now.toISOString(),
+  });
 }
+
+const insertMessage = prepared(
+  (
+    db,
+    p: {
+      id: string;
+      tenantId: string;
+      topic: string;
+      dedupeKey: string;
+      payload: string;
+      availableAt: string;
+      createdAt: string;
+    },
+  ) =>
+    db
+      .insertInto('outbox')
+      .values({
+        id: p.id,
+        tenantId: p.tenantId,
+        topic: p.topic,
+        dedupeKey: p.dedupeKey,
+        payload: p.payload,
+        status: 'pending',
+        availableAt: p.availableAt,
+        lockedUntil: null,
+        lastError: null,
+        createdAt: p.createdAt,
+        doneAt: null,
+      })
+      .onConflict((oc) => oc.columns(['topic', 'dedupeKey']).doNothing()),
+);
 
 export type OutboxWorkerOptions = {
   db: Db;
@@ -62,6 +86,21 @@ export type OutboxWorkerOptions = {
   maxDelayMs?: number;
   onError?: (err: unknown, message?: OutboxMessage) => void;
 };
+
+const markDone = prepared((db, p: { id: string; doneAt: string }) =>
+  db
+    .updateTable('outbox')
+    .set({ status: 'done', doneAt: p.doneAt, lockedUntil: null, lastError: null })
+    .where('id', '=', p.id),
+);
+
+const markRetry = prepared(
+  (db, p: { id: string; status: 'pending' | 'dead'; availableAt: string; lastError: string }) =>
+    db
+      .updateTable('outbox')
+      .set({ status: p.status, availableAt: p.availableAt, lockedUntil: null, lastError: p.lastError })
+      .where('id', '=', p.id),
+);
 
 /** Exponential back-off with full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -90,55 +129,50 @@ export function createOutboxWorker(opts: OutboxWorkerOptions) {
   let again = false;
   let current: Promise<number> | null = null;
 
-  async function claim(): Promise<OutboxMessage[]> {
-    const now = clock.now();
-    const nowIso = now.toISOString();
-    const topics = Object.keys(handlers);
-    if (topics.length === 0) return [];
-    let due = db
+  // Prepared per worker: the topics it handles and its batch size are part of the claim's shape.
+  const topics = Object.keys(handlers);
+  const claimDue = prepared((q, p: { now: string; lockedUntil: string }) => {
+    let due = q
       .selectFrom('outbox')
       .select('id')
       .where('status', '=', 'pending')
       .where('topic', 'in', topics)
-      .where('availableAt', '<=', nowIso)
-      .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', nowIso)]))
+      .where('availableAt', '<=', p.now)
+      .where((eb) => eb.or([eb('lockedUntil', 'is', null), eb('lockedUntil', '<', p.now)]))
       .orderBy('availableAt')
       .limit(batchSize);
     if (dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const rows = await db
+    return q
       .updateTable('outbox')
-      .set((eb) => ({
-        lockedUntil: new Date(now.getTime() + leaseMs).toISOString(),
-        attempts: eb('attempts', '+', 1),
-      }))
+      .set((eb) => ({ lockedUntil: p.lockedUntil, attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', due)
-      .returning(['id', 'tenantId', 'topic', 'dedupeKey', 'payload', 'attempts'])
-      .execute();
+      .returning(['id', 'tenantId', 'topic', 'dedupeKey', 'payload', 'attempts']);
+  });
+
+  async function claim(): Promise<OutboxMessage[]> {
+    if (topics.length === 0) return [];
+    const now = clock.now();
+    const rows = await claimDue.execute(db, {
+      now: now.toISOString(),
+      lockedUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    });
     return rows.map((r) => ({ ...r, payload: parseJson<unknown>(r.payload) }));
   }
 
   async function settle(m: OutboxMessage, result: HandlerResult) {
     const now = clock.now();
     if (result.outcome === 'done') {
-      await db
-        .updateTable('outbox')
-        .set({ status: 'done', doneAt: now.toISOString(), lockedUntil: null, lastError: null })
-        .where('id', '=', m.id)
-        .execute();
+      await markDone.run(db, { id: m.id, doneAt: now.toISOString() });
       return;
     }
     const dead = m.attempts >= maxAttempts;
     const delay = result.delayMs ?? backoffDelay(m.attempts, baseDelayMs, maxDelayMs);
-    await db
-      .updateTable('outbox')
-      .set({
-        status: dead ? 'dead' : 'pending',
-        availableAt: new Date(now.getTime() + delay).toISOString(),
-        lockedUntil: null,
-        lastError: result.error.slice(0, 2000),
-      })
-      .where('id', '=', m.id)
-      .execute();
+    await markRetry.run(db, {
+      id: m.id,
+      status: dead ? 'dead' : 'pending',
+      availableAt: new Date(now.getTime() + delay).toISOString(),
+      lastError: result.error.slice(0, 2000),
+    });
   }
 
   /** Claims and handles one batch; answers how many messages it handled. */

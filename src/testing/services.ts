@@ -6,6 +6,7 @@ import { connectDatabase } from '../database.ts';
 import { createServices, type Services } from '../main.ts';
 import { fixedClock } from '../platform/clock.ts';
 import { parseDatabaseUrl } from '../platform/config.ts';
+import { takePreparedSql, tracePreparedSql } from '../platform/db/prepared.ts';
 
 /**
  * The whole application's services over an in-memory SQLite database and a fixed clock, for
@@ -29,7 +30,7 @@ export async function serviceHarness(start = '2027-03-01T09:00:00.000Z', opts: {
       return args.node;
     },
     transformResult: async (args) => {
-      const sql = statements.pending.get(args.queryId);
+      const sql = statements.pending.get(args.queryId) ?? takePreparedSql(args.queryId);
       statements.pending.delete(args.queryId);
       if (sql !== undefined) statements.log?.push(sql);
       return args.result;
@@ -55,12 +56,14 @@ export async function serviceHarness(start = '2027-03-01T09:00:00.000Z', opts: {
     /** The SQL text of every statement `fn` ran through the services, in order (BEGIN and COMMIT not seen). */
     async sqlOf(fn: () => Promise<unknown>): Promise<string[]> {
       statements.log = [];
+      tracePreparedSql(true);
       try {
         await fn();
         return statements.log;
       } finally {
         statements.log = null;
         statements.pending.clear();
+        tracePreparedSql(false);
       }
     },
     /** Runs outbox messages that are due until none is left (notifications, refunds). */

@@ -1,3 +1,4 @@
+import { prepared } from '../../platform/db/prepared.ts';
 import { notFound } from '../../platform/errors.ts';
 import { matchesOrderNumber } from './order-number.ts';
 import type { Executor, OrdersDeps } from './orders-deps.ts';
@@ -58,21 +59,8 @@ export function createCustomerLookups({ db }: OrdersDeps) {
     async customerHistory(ex: Executor, tenantId: string, customerId: string) {
       // One statement: every order has at least one line (an order is imported with one or more),
       // so counting the distinct orders over the lines counts them all.
-      const bought = await ex
-        .selectFrom('orderLines')
-        .innerJoin('orders', (j) =>
-          j
-            .onRef('orders.tenantId', '=', 'orderLines.tenantId')
-            .onRef('orders.id', '=', 'orderLines.orderId'),
-        )
-        .select((eb) => [
-          eb.fn.count<number>('orders.id').distinct().as('orders'),
-          eb.fn.coalesce(eb.fn.sum<number>('orderLines.quantity'), eb.lit(0)).as('units'),
-          eb.fn.coalesce(eb.fn.sum<number>('orderLines.returnedQuantity'), eb.lit(0)).as('returned'),
-        ])
-        .where('orders.tenantId', '=', tenantId)
-        .where('orders.customerId', '=', customerId)
-        .executeTakeFirstOrThrow();
+      const bought = await historyOf.takeFirst(ex, { tenantId, customerId });
+      if (!bought) return { orderCount: 0, unitsBought: 0, unitsReturned: 0 };
       return {
         orderCount: Number(bought.orders),
         unitsBought: Number(bought.units),
@@ -81,3 +69,19 @@ export function createCustomerLookups({ db }: OrdersDeps) {
     },
   };
 }
+
+/** What one customer bought and returned, in one statement (an order has at least one line). */
+const historyOf = prepared((db, p: { tenantId: string; customerId: string }) =>
+  db
+    .selectFrom('orderLines')
+    .innerJoin('orders', (j) =>
+      j.onRef('orders.tenantId', '=', 'orderLines.tenantId').onRef('orders.id', '=', 'orderLines.orderId'),
+    )
+    .select((eb) => [
+      eb.fn.count<number>('orders.id').distinct().as('orders'),
+      eb.fn.coalesce(eb.fn.sum<number>('orderLines.quantity'), eb.lit(0)).as('units'),
+      eb.fn.coalesce(eb.fn.sum<number>('orderLines.returnedQuantity'), eb.lit(0)).as('returned'),
+    ])
+    .where('orders.tenantId', '=', p.tenantId)
+    .where('orders.customerId', '=', p.customerId),
+);

@@ -1,8 +1,10 @@
+import { prepared } from '../../platform/db/prepared.ts';
 import type { Executor, Order } from './orders-deps.ts';
 
-/** The order with its customer, lines and fees, or null. */
-export async function loadOrder(ex: Executor, tenantId: string, orderId: string): Promise<Order | null> {
-  const o = await ex
+type Key = { tenantId: string; orderId: string };
+
+const orderWithCustomer = prepared((db, p: Key) =>
+  db
     .selectFrom('orders')
     .innerJoin('customers', (j) =>
       j.onRef('customers.tenantId', '=', 'orders.tenantId').onRef('customers.id', '=', 'orders.customerId'),
@@ -25,11 +27,12 @@ export async function loadOrder(ex: Executor, tenantId: string, orderId: string)
       'customers.name as customerName',
       'customers.displayCurrency',
     ])
-    .where('orders.tenantId', '=', tenantId)
-    .where('orders.id', '=', orderId)
-    .executeTakeFirst();
-  if (!o) return null;
-  const lines = await ex
+    .where('orders.tenantId', '=', p.tenantId)
+    .where('orders.id', '=', p.orderId),
+);
+
+const linesOfOrder = prepared((db, p: Key) =>
+  db
     .selectFrom('orderLines')
     .select([
       'id',
@@ -50,17 +53,27 @@ export async function loadOrder(ex: Executor, tenantId: string, orderId: string)
       'qcAt',
       'storageExpiresAt',
     ])
-    .where('tenantId', '=', tenantId)
-    .where('orderId', '=', orderId)
-    .orderBy('position')
-    .execute();
-  const fees = await ex
+    .where('tenantId', '=', p.tenantId)
+    .where('orderId', '=', p.orderId)
+    .orderBy('position'),
+);
+
+const feesOfOrder = prepared((db, p: Key) =>
+  db
     .selectFrom('orderFees')
     .select(['kind', 'amount', 'orderLineId'])
-    .where('tenantId', '=', tenantId)
-    .where('orderId', '=', orderId)
-    .orderBy('position')
-    .execute();
+    .where('tenantId', '=', p.tenantId)
+    .where('orderId', '=', p.orderId)
+    .orderBy('position'),
+);
+
+/** The order with its customer, lines and fees, or null. */
+export async function loadOrder(ex: Executor, tenantId: string, orderId: string): Promise<Order | null> {
+  const key = { tenantId, orderId };
+  const o = await orderWithCustomer.takeFirst(ex, key);
+  if (!o) return null;
+  const lines = await linesOfOrder.execute(ex, key);
+  const fees = await feesOfOrder.execute(ex, key);
   const { customerId, customerEmail, customerName, displayCurrency, ...rest } = o;
   return {
     ...rest,

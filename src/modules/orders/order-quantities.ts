@@ -1,3 +1,4 @@
+import { prepared } from '../../platform/db/prepared.ts';
 import type { Executor } from './orders-deps.ts';
 
 /** What returns take from an order: units of its lines, and a lock on the order while they count. */
@@ -14,14 +15,7 @@ export function createOrderQuantities() {
       lineId: string,
       quantity: number,
     ): Promise<boolean> {
-      const r = await ex
-        .updateTable('orderLines')
-        .set((eb) => ({ returnedQuantity: eb('returnedQuantity', '+', quantity) }))
-        .where('tenantId', '=', tenantId)
-        .where('id', '=', lineId)
-        .where((eb) => eb(eb('returnedQuantity', '+', quantity), '<=', eb.ref('quantity')))
-        .executeTakeFirst();
-      return r.numUpdatedRows === 1n;
+      return (await reserve.run(ex, { tenantId, lineId, quantity })) === 1n;
     },
 
     /**
@@ -48,3 +42,13 @@ export function createOrderQuantities() {
     },
   };
 }
+
+/** Takes units of a line for a return, unless that would return more than was bought. */
+const reserve = prepared((db, p: { tenantId: string; lineId: string; quantity: number }) =>
+  db
+    .updateTable('orderLines')
+    .set((eb) => ({ returnedQuantity: eb('returnedQuantity', '+', p.quantity) }))
+    .where('tenantId', '=', p.tenantId)
+    .where('id', '=', p.lineId)
+    .where((eb) => eb(eb('returnedQuantity', '+', p.quantity), '<=', eb.ref('quantity'))),
+);

@@ -1,3 +1,4 @@
+import { prepared } from '../../platform/db/prepared.ts';
 import type { Executor, RefundsDeps } from './refunds-deps.ts';
 
 /** Reading refunds: what has been paid out for a return, and its latest refund. */
@@ -17,28 +18,31 @@ export function createRefundReads(deps: RefundsDeps) {
       return Number(paid.n);
     },
 
-    /** The latest refund of a return, for its view. */
+    /** The refund of a return (one per return), for its view. */
     async refundOfReturn(tenantId: string, returnId: string, ex: Executor = db) {
-      return ex
-        .selectFrom('refunds')
-        .select([
-          'id',
-          'status',
-          'amount',
-          'currency',
-          'method',
-          'provider',
-          'providerRef',
-          'attempt',
-          'bonusAmount',
-          'failureCode',
-          'failureMessage',
-          'createdAt',
-          'settledAt',
-        ])
-        .where('tenantId', '=', tenantId)
-        .where('returnId', '=', returnId)
-        .executeTakeFirst();
+      return latestRefund.takeFirst(ex, { tenantId, returnId });
     },
   };
 }
+
+const latestRefund = prepared((db, p: { tenantId: string; returnId: string }) =>
+  db
+    .selectFrom('refunds')
+    .select([
+      'id',
+      'status',
+      'amount',
+      'currency',
+      'method',
+      'provider',
+      'providerRef',
+      'attempt',
+      'bonusAmount',
+      'failureCode',
+      'failureMessage',
+      'createdAt',
+      'settledAt',
+    ])
+    .where('tenantId', '=', p.tenantId)
+    .where('returnId', '=', p.returnId),
+);

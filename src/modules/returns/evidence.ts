@@ -3,6 +3,7 @@ import { imageSize } from 'image-size';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -176,13 +177,7 @@ export function createEvidenceService(deps: {
     },
 
     async listForReturn(tenantId: string, returnId: string, ex: Executor = db) {
-      return ex
-        .selectFrom('evidence')
-        .select(['id', 'orderLineId', 'contentType', 'size', 'createdAt'])
-        .where('tenantId', '=', tenantId)
-        .where('returnId', '=', returnId)
-        .orderBy('id')
-        .execute();
+      return evidenceOfReturn.execute(ex, { tenantId, returnId });
     },
 
     /** How many photos the warehouse took of each of these lines (uploaded to the line, not with a return). */
@@ -237,3 +232,12 @@ export function createEvidenceService(deps: {
 }
 
 export type EvidenceService = ReturnType<typeof createEvidenceService>;
+
+const evidenceOfReturn = prepared((db, p: { tenantId: string; returnId: string }) =>
+  db
+    .selectFrom('evidence')
+    .select(['id', 'orderLineId', 'contentType', 'size', 'createdAt'])
+    .where('tenantId', '=', p.tenantId)
+    .where('returnId', '=', p.returnId)
+    .orderBy('id'),
+);

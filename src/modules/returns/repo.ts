@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepared } from '../../platform/db/prepared.ts';
 import { type Database, parseJson } from '../../platform/db/schema.ts';
 import { takeRmaNumbers } from './rma-numbers.ts';
 import type { ReturnStatus } from './state-machine.ts';
@@ -7,13 +8,21 @@ type Executor = Kysely<Database>;
 
 export type ReturnRow = Awaited<ReturnType<typeof findReturn>>;
 
+const returnById = prepared((db, p: { tenantId: string; id: string }) =>
+  db.selectFrom('returns').selectAll().where('tenantId', '=', p.tenantId).where('id', '=', p.id),
+);
+
 export async function findReturn(ex: Executor, tenantId: string, id: string) {
-  return ex
-    .selectFrom('returns')
-    .selectAll()
-    .where('tenantId', '=', tenantId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  return returnById.takeFirst(ex, { tenantId, id });
+}
+
+const returnByToken = prepared((db, p: { token: string }) =>
+  db.selectFrom('returns').selectAll().where('trackingToken', '=', p.token),
+);
+
+/** The return behind a tracking link (tokens are unique across tenants). */
+export async function findReturnByToken(ex: Executor, token: string) {
+  return returnByToken.takeFirst(ex, { token });
 }
 
 /**
@@ -32,8 +41,8 @@ export async function lockReturn(ex: Executor, tenantId: string, id: string) {
   return findReturn(ex, tenantId, id);
 }
 
-export async function findReturnLines(ex: Executor, tenantId: string, returnId: string) {
-  return ex
+const linesOfReturn = prepared((db, p: { tenantId: string; returnId: string }) =>
+  db
     .selectFrom('returnLines')
     .innerJoin('orderLines', (j) =>
       j
@@ -53,22 +62,34 @@ export async function findReturnLines(ex: Executor, tenantId: string, returnId: 
       'returnLines.condition',
       'orderLines.stage as lineStage',
     ])
-    .where('returnLines.tenantId', '=', tenantId)
-    .where('returnLines.returnId', '=', returnId)
-    .orderBy('returnLines.position')
-    .execute();
+    .where('returnLines.tenantId', '=', p.tenantId)
+    .where('returnLines.returnId', '=', p.returnId)
+    .orderBy('returnLines.position'),
+);
+
+export async function findReturnLines(ex: Executor, tenantId: string, returnId: string) {
+  return linesOfReturn.execute(ex, { tenantId, returnId });
 }
 
+/** Two shapes: every event, or only what the customer sees. */
+function eventsQuery(customerOnly: boolean) {
+  return prepared((db, p: { tenantId: string; returnId: string }) => {
+    let q = db
+      .selectFrom('returnEvents')
+      .selectAll()
+      .where('tenantId', '=', p.tenantId)
+      .where('returnId', '=', p.returnId);
+    if (customerOnly) q = q.where('visibility', '=', 'customer');
+    // In the order things happened: a recorded time may be earlier than when it was written (a
+    // scan entered late, an import), so the time comes first; ids (created in sequence) break ties.
+    return q.orderBy('createdAt').orderBy('id');
+  });
+}
+const allEvents = eventsQuery(false);
+const customerEvents = eventsQuery(true);
+
 export async function findEvents(ex: Executor, tenantId: string, returnId: string, customerOnly = false) {
-  let q = ex
-    .selectFrom('returnEvents')
-    .selectAll()
-    .where('tenantId', '=', tenantId)
-    .where('returnId', '=', returnId);
-  if (customerOnly) q = q.where('visibility', '=', 'customer');
-  // In the order things happened: a recorded time may be earlier than when it was written (a
-  // scan entered late, an import), so the time comes first; ids (created in sequence) break ties.
-  const rows = await q.orderBy('createdAt').orderBy('id').execute();
+  const rows = await (customerOnly ? customerEvents : allEvents).execute(ex, { tenantId, returnId });
   return rows.map((r) => ({ ...r, data: r.data === null ? null : parseJson<unknown>(r.data) }));
 }
 
@@ -77,15 +98,18 @@ export async function countCustomerReturns(
   tenantId: string,
   customerId: string,
 ): Promise<number> {
-  const r = await ex
+  const r = await customerReturnCount.takeFirst(ex, { tenantId, customerId });
+  return Number(r?.n ?? 0);
+}
+
+const customerReturnCount = prepared((db, p: { tenantId: string; customerId: string }) =>
+  db
     .selectFrom('returns')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('tenantId', '=', tenantId)
-    .where('customerId', '=', customerId)
-    .where('status', 'not in', ['cancelled'])
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
+    .where('tenantId', '=', p.tenantId)
+    .where('customerId', '=', p.customerId)
+    .where('status', 'not in', ['cancelled']),
+);
 
 /**
  * A customer's returns this calendar month (UTC) and their no-reason returns in the last 90

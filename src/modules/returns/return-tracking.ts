@@ -29,11 +29,7 @@ export function createReturnTracking(ctx: ReturnsContext) {
     /** The public view behind a tracking link: no names, emails, addresses or internal notes. */
     async trackReturn(token: string, lang?: string) {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw notFound('Return');
-      const r = await db
-        .selectFrom('returns')
-        .selectAll()
-        .where('trackingToken', '=', token)
-        .executeTakeFirst();
+      const r = await repo.findReturnByToken(db, token);
       if (!r) throw notFound('Return');
       const [lines, events, refund, current, shop] = await Promise.all([
         repo.findReturnLines(db, r.tenantId, r.id),

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { prepared } from '../../platform/db/prepared.ts';
 import type { Database } from '../../platform/db/schema.ts';
 
 /**
@@ -13,15 +14,19 @@ export async function takeRmaNumbers(
   count: number,
 ): Promise<string[]> {
   if (count === 0) return [];
-  const row = await ex
-    .updateTable('tenants')
-    .set((eb) => ({ rmaSeq: eb('rmaSeq', '+', count) }))
-    .where('id', '=', tenantId)
-    .returning('rmaSeq')
-    .executeTakeFirstOrThrow();
+  const row = await takeSeq.takeFirst(ex, { tenantId, count });
+  if (!row) throw new Error(`no tenant ${tenantId}`);
   const last = Number(row.rmaSeq);
   return Array.from({ length: count }, (_, i) => formatRma(last - count + 1 + i));
 }
+
+const takeSeq = prepared((db, p: { tenantId: string; count: number }) =>
+  db
+    .updateTable('tenants')
+    .set((eb) => ({ rmaSeq: eb('rmaSeq', '+', p.count) }))
+    .where('id', '=', p.tenantId)
+    .returning('rmaSeq'),
+);
 
 function formatRma(n: number): string {
   return `RMA-${String(n).padStart(6, '0')}`;
