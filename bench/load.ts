@@ -14,6 +14,12 @@ export type LoadJob = {
   seconds: number;
   /** A fixed number of requests instead of a duration (profiling). */
   amount?: number;
+  /**
+   * One request after another on one keep-alive connection, timed with `performance.now()` in
+   * this process (autocannon reports whole milliseconds): `warmup` requests, then `runs` measured.
+   * `connections`, `warmupSeconds`, `seconds` and `amount` are ignored.
+   */
+  sequential?: { warmup: number; runs: number };
 };
 
 export type LoadResult = {
@@ -21,7 +27,7 @@ export type LoadResult = {
   reqPerSec: number;
   total: number;
   seconds: number;
-  /** Latencies in milliseconds. */
+  /** Latencies in milliseconds (whole ms from autocannon; 0.01 ms precision when sequential). */
   p50: number;
   p90: number;
   p99: number;

@@ -7,13 +7,15 @@ import type {
   UnknownRow,
 } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
+import { takePreparedSql, tracePreparedSql } from '../src/platform/db/prepared.ts';
 
 type Stat = { count: number; totalMs: number };
 
 /**
  * A Kysely plugin that times every statement from compilation to result (compile, wait for the
  * connection, driver round trip, result mapping), grouped by its SQL text. BEGIN/COMMIT are
- * issued by the driver and are not seen. Only used by the profiling pass (BENCH_PROFILE=1).
+ * issued by the driver and are not seen; statements prepared once are counted but not timed.
+ * Only used by the profiling pass (BENCH_PROFILE=1).
  */
 export function createQueryTimer() {
   const started = new Map<unknown, { label: string; t0: number }>();
@@ -37,6 +39,16 @@ export function createQueryTimer() {
         st.count += 1;
         st.totalMs += performance.now() - s.t0;
         stats.set(s.label, st);
+        return args.result;
+      }
+      // A statement prepared once (src/platform/db/prepared.ts) skips transformQuery, so its
+      // start is not seen: it is counted, not timed.
+      const prepared = enabled ? takePreparedSql(args.queryId) : undefined;
+      if (prepared !== undefined) {
+        const label = `(prepared, not timed) ${prepared.replace(/\s+/g, ' ')}`;
+        const st = stats.get(label) ?? { count: 0, totalMs: 0 };
+        st.count += 1;
+        stats.set(label, st);
       }
       return args.result;
     },
@@ -51,10 +63,12 @@ export function createQueryTimer() {
     },
     start() {
       stats.clear();
+      tracePreparedSql(true);
       enabled = true;
     },
     stop() {
       enabled = false;
+      tracePreparedSql(false);
       return [...stats.entries()].map(([sql, s]) => ({ sql, ...s })).sort((a, b) => b.totalMs - a.totalMs);
     },
   };

@@ -10,6 +10,7 @@ import { systemClock } from '../src/platform/clock.ts';
 import { type DatabaseConfig, loadConfig, parseDatabaseUrl } from '../src/platform/config.ts';
 import type { DatabaseHandle } from '../src/platform/db/database.ts';
 import type { QueryTimer } from './query-timer.ts';
+import type { StatementCounter } from './statement-counter.ts';
 
 /** A database of the bench's own: a temp SQLite file, or a fresh schema in the given PostgreSQL database. */
 export function benchDatabase(pgUrl: string | null): {
@@ -46,6 +47,9 @@ async function call(baseUrl: string, apiKey: string, method: string, path: strin
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch((e: Error) => {
+    // fetch says only "fetch failed"; the reason (ECONNRESET…) is in its cause.
+    throw new Error(`${method} ${path}: ${e.message} (${String((e.cause as Error | undefined)?.message)})`);
   });
   const json = (await res.json()) as Json;
   if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
@@ -76,22 +80,47 @@ function bigOrder(i: number) {
   };
 }
 
+/** Signs in as the tenant's admin through the real login route: the console's own credentials. */
+async function staffSession(baseUrl: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  await res.arrayBuffer();
+  const cookie = /rf_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
+  if (res.status !== 200 || !cookie) throw new Error(`staff login answered ${res.status} without a session`);
+  return cookie;
+}
+
+export type TargetOptions = {
+  orderCount: number;
+  trackedReturns: number;
+  timer?: QueryTimer;
+  /** Counts statements per request (and the worker's apart); see statement-counter.ts. */
+  counter?: StatementCounter;
+  /**
+   * Request logging as in production: `loadConfig`'s level (info) as pino JSON lines on stdout,
+   * which is what `returnflow serve` does when stdout is not a terminal. Off: silent (profiling).
+   */
+  requestLog?: boolean;
+};
+
 /**
  * The real application (createServices + buildApp, as `returnflow serve` builds it) on a loopback
- * port, with one tenant, `orderCount` big orders and `trackedReturns` returns to read back.
+ * port, with one tenant, `orderCount` big orders and `trackedReturns` returns to read back, and a
+ * staff session of the tenant's admin for the console.
  */
-export async function startTarget(
-  config: DatabaseConfig,
-  opts: { orderCount: number; trackedReturns: number; timer?: QueryTimer },
-) {
+export async function startTarget(config: DatabaseConfig, opts: TargetOptions) {
   // Default pool size (10), like `returnflow serve`.
   const handle = await connectDatabase(config);
   let baseUrl = 'http://127.0.0.1:0';
   // Everything else as `returnflow serve` runs with an empty environment (worker on, default
   // timeouts); the data dir (secret key file) is a temp dir of its own.
   const dataDir = mkdtempSync(join(tmpdir(), 'returnflow-bench-data-'));
-  const defaults = loadConfig({ DATA_DIR: dataDir });
-  const db = opts.timer ? opts.timer.wrap(handle.db) : handle.db;
+  const defaults = loadConfig({ DATA_DIR: dataDir }, false);
+  let db = opts.timer ? opts.timer.wrap(handle.db) : handle.db;
+  if (opts.counter) db = opts.counter.wrap(db);
   const services = createServices({ ...handle, db }, systemClock, {
     // Every setting `serve` would get from an empty environment (future ones included) …
     ...defaults,
@@ -100,13 +129,26 @@ export async function startTarget(
       return baseUrl;
     },
   });
+  const counter = opts.counter;
+  if (counter) {
+    // The services wake the worker through this property after a commit, from inside the
+    // request; the dispatch that follows is the worker's work, counted apart.
+    const kick = services.worker.kick.bind(services.worker);
+    services.worker.kick = () => counter.outside(kick);
+  }
   if (defaults.worker.enabled) services.worker.start();
   const app = await buildApp(services, {
-    logLevel: 'silent',
+    logLevel: opts.requestLog ? defaults.logLevel : 'silent',
+    logFormat: 'json',
+    lookupRateLimit: defaults.lookupRateLimit,
+    idempotencyStaleMs: defaults.idempotencyStaleMs,
+    // The limiter runs on every public request as in production; its ceiling is raised so that
+    // one client IP sending thousands of tracking reads a second is not answered 429.
     publicRateLimit: 10_000_000,
     publicUrl: baseUrl,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  counter?.attach(app.server);
   const address = app.server.address();
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const tenant = await services.identity.createTenant({ name: 'Bench Shop', kind: 'merchant' });
@@ -123,23 +165,36 @@ export async function startTarget(
       }),
     );
   }
-  const trackingPaths: string[] = [];
+  const trackingTokens: string[] = [];
+  const caseIds: string[] = [];
   for (let i = 0; i < opts.trackedReturns; i++) {
     const body = JSON.parse(returnBodies[i % returnBodies.length]!) as unknown;
     const ret = await call(baseUrl, tenant.apiKey, 'POST', '/api/v1/returns', body);
-    trackingPaths.push(`/api/v1/track/${ret.trackingToken as string}`);
+    trackingTokens.push(ret.trackingToken as string);
+    caseIds.push(ret.id as string);
   }
-  // Sanity check: the public route answers through HTTP.
-  const probe = await fetch(`${baseUrl}${trackingPaths[0]}`);
-  if (probe.status !== 200) throw new Error(`tracking probe answered ${probe.status}`);
-  await probe.arrayBuffer();
+  const trackingPaths = trackingTokens.map((t) => `/api/v1/track/${t}`);
+  const sessionCookie = await staffSession(baseUrl, tenant.adminEmail, tenant.adminPassword);
+  // Sanity check: the public route and the console route answer through HTTP.
+  for (const [path, headers] of [
+    [trackingPaths[0]!, {}],
+    [`/api/v1/console/returns/${caseIds[0]}`, { cookie: sessionCookie }],
+  ] as const) {
+    const probe = await fetch(`${baseUrl}${path}`, { headers });
+    if (probe.status !== 200) throw new Error(`probe of ${path} answered ${probe.status}`);
+    await probe.arrayBuffer();
+  }
 
   return {
     baseUrl,
     apiKey: tenant.apiKey,
+    tenantId: tenant.tenantId,
+    sessionCookie,
     handle,
     returnBodies,
+    trackingTokens,
     trackingPaths,
+    caseIds,
     async countReturns(): Promise<number> {
       const r = await handle.db
         .selectFrom('returns')
@@ -147,10 +202,60 @@ export async function startTarget(
         .executeTakeFirstOrThrow();
       return Number(r.n);
     },
+    /** Outbox rows by state; `due` is work the worker should be doing now (claimed or not). */
+    async outboxState(): Promise<OutboxState> {
+      return outboxState(handle.db);
+    },
+    /**
+     * Resolves once no outbox row is pending and due (what `worker.drain` waits for, without
+     * running the work here: the server's own worker must do it), or after `timeoutMs`.
+     */
+    async waitForOutbox(timeoutMs: number, pollMs = 25): Promise<boolean> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const due = await handle.db
+          .selectFrom('outbox')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('availableAt', '<=', new Date().toISOString())
+          .limit(1)
+          .executeTakeFirst();
+        if (!due) return true;
+        if (Date.now() > deadline) return false;
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    },
     async close() {
       await services.worker.stop();
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export type Target = Awaited<ReturnType<typeof startTarget>>;
+
+export type OutboxState = { due: number; later: number; done: number; dead: number };
+
+async function outboxState(db: DatabaseHandle['db']): Promise<OutboxState> {
+  const now = new Date().toISOString();
+  const rows = await db
+    .selectFrom('outbox')
+    .select((eb) => [
+      'status',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.sum<number>(eb.case().when('availableAt', '<=', now).then(1).else(0).end()).as('due'),
+    ])
+    .groupBy('status')
+    .execute();
+  const state: OutboxState = { due: 0, later: 0, done: 0, dead: 0 };
+  for (const r of rows) {
+    const n = Number(r.n);
+    if (r.status === 'pending') {
+      state.due += Number(r.due);
+      state.later += n - Number(r.due);
+    } else if (r.status === 'done') state.done += n;
+    else if (r.status === 'dead') state.dead += n;
+  }
+  return state;
 }
