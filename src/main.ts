@@ -86,6 +86,9 @@ export function createStorage(config: StorageConfig): FileStorage {
  */
 const CACHE_TTL_MS = 5_000;
 
+/** Outbox messages one worker runs at once on PostgreSQL (out of the pool's 10 connections). */
+const OUTBOX_CONCURRENCY_PG = 4;
+
 /** The composition root: every service built once from its dependencies, and the outbox worker. */
 export function createServices(
   handle: DatabaseHandle,
@@ -288,6 +291,9 @@ export function createServices(
     db,
     dialect: handle.dialect,
     clock,
+    // On PostgreSQL a message waits on a dozen round trips: four at a time keep up with filing at
+    // 10 connections (docs/BENCHMARKS.md). SQLite has one connection; there they queue on it.
+    concurrency: handle.dialect === 'postgres' ? OUTBOX_CONCURRENCY_PG : 1,
     handlers: {
       [REFUND_EXECUTE]: (m) => refunds.executeRefund(m),
       [REFUND_POLL]: (m) => refunds.pollRefund(m),

@@ -82,6 +82,8 @@ export type OutboxWorkerOptions = {
   pollMs?: number;
   batchSize?: number;
   maxAttempts?: number;
+  /** How many messages of a batch run at once (messages about the same return, one by one). */
+  concurrency?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   onError?: (err: unknown, message?: OutboxMessage) => void;
@@ -120,6 +122,7 @@ export function createOutboxWorker(opts: OutboxWorkerOptions) {
   const leaseMs = opts.leaseMs ?? 30_000;
   const pollMs = opts.pollMs ?? 500;
   const batchSize = opts.batchSize ?? 10;
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
   const maxAttempts = opts.maxAttempts ?? 8;
   const baseDelayMs = opts.baseDelayMs ?? 1_000;
   const maxDelayMs = opts.maxDelayMs ?? 10 * 60_000;
@@ -178,17 +181,33 @@ export function createOutboxWorker(opts: OutboxWorkerOptions) {
   /** Claims and handles one batch; answers how many messages it handled. */
   async function runOnce(): Promise<number> {
     const batch = await claim();
+    // Messages about one return run in the order they were claimed; different returns run side
+    // by side, up to `concurrency` at a time (on PostgreSQL each message is a dozen round trips).
+    const lanes = new Map<string, OutboxMessage[]>();
     for (const m of batch) {
-      let result: HandlerResult;
-      try {
-        result = await handlers[m.topic]!(m);
-      } catch (e) {
-        opts.onError?.(e, m);
-        result = { outcome: 'retry', error: e instanceof Error ? e.message : String(e) };
-      }
-      await settle(m, result);
+      const key = (m.payload as { returnId?: unknown } | null)?.returnId;
+      const lane = typeof key === 'string' ? `return:${key}` : m.id;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), m]);
     }
+    const queue = [...lanes.values()];
+    const runLane = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const m of lane) await handle(m);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, runLane));
     return batch.length;
+  }
+
+  async function handle(m: OutboxMessage) {
+    let result: HandlerResult;
+    try {
+      result = await handlers[m.topic]!(m);
+    } catch (e) {
+      opts.onError?.(e, m);
+      result = { outcome: 'retry', error: e instanceof Error ? e.message : String(e) };
+    }
+    await settle(m, result);
   }
 
   async function loop() {
