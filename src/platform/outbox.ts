@@ -192,7 +192,12 @@ export function createOutboxWorker(opts: OutboxWorkerOptions) {
     const queue = [...lanes.values()];
     const runLane = async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        for (const m of lane) await handle(m);
+        for (const m of lane) {
+          await handle(m);
+          // On SQLite every statement resolves at once, so a batch would otherwise run as one
+          // chain of microtasks and hold off the requests waiting for the event loop.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, runLane));
