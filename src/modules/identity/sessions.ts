@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { UsersTable } from './tables.ts';
@@ -174,22 +175,7 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
     /** The session behind a cookie value, or null when unknown or expired. */
     async resolve(cookieValue: string): Promise<Session | null> {
       if (!/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return null;
-      const row = await db
-        .selectFrom('sessions')
-        .innerJoin('users', (j) =>
-          j.onRef('users.tenantId', '=', 'sessions.tenantId').onRef('users.id', '=', 'sessions.userId'),
-        )
-        .select([
-          'sessions.csrfToken',
-          'sessions.expiresAt',
-          'users.id',
-          'users.tenantId',
-          'users.email',
-          'users.name',
-          'users.role',
-        ])
-        .where('sessions.idHash', '=', sha256(cookieValue))
-        .executeTakeFirst();
+      const row = await sessionByHash.takeFirst(db, { idHash: sha256(cookieValue) });
       if (!row || row.expiresAt <= clock.now().toISOString()) return null;
       return {
         user: { id: row.id, tenantId: row.tenantId, email: row.email, name: row.name, role: row.role },
@@ -292,3 +278,22 @@ export function createSessions(deps: { db: Db; clock: Clock }) {
 }
 
 export type Sessions = ReturnType<typeof createSessions>;
+
+/** Every staff request resolves its cookie: prepared once (platform/db/prepared.ts). */
+const sessionByHash = prepared((db, p: { idHash: string }) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', (j) =>
+      j.onRef('users.tenantId', '=', 'sessions.tenantId').onRef('users.id', '=', 'sessions.userId'),
+    )
+    .select([
+      'sessions.csrfToken',
+      'sessions.expiresAt',
+      'users.id',
+      'users.tenantId',
+      'users.email',
+      'users.name',
+      'users.role',
+    ])
+    .where('sessions.idHash', '=', p.idHash),
+);

@@ -27,12 +27,7 @@ export function createCustomerLookups({ db }: OrdersDeps) {
     },
 
     async requireCustomer(tenantId: string, customerId: string) {
-      const c = await db
-        .selectFrom('customers')
-        .select(['id', 'email', 'name', 'phone', 'locale', 'timeZone', 'createdAt'])
-        .where('tenantId', '=', tenantId)
-        .where('id', '=', customerId)
-        .executeTakeFirst();
+      const c = await customerById.takeFirst(db, { tenantId, customerId });
       if (!c) throw notFound('Customer');
       return c;
     },
@@ -84,4 +79,12 @@ const historyOf = prepared((db, p: { tenantId: string; customerId: string }) =>
     ])
     .where('orders.tenantId', '=', p.tenantId)
     .where('orders.customerId', '=', p.customerId),
+);
+
+const customerById = prepared((db, p: { tenantId: string; customerId: string }) =>
+  db
+    .selectFrom('customers')
+    .select(['id', 'email', 'name', 'phone', 'locale', 'timeZone', 'createdAt'])
+    .where('tenantId', '=', p.tenantId)
+    .where('id', '=', p.customerId),
 );

@@ -50,9 +50,12 @@ export function createReturnReads(ctx: ReturnsContext) {
       return { data: page, nextCursor };
     },
 
-    /** The internal timeline: every event, and each notification with its delivery status. */
-    async listEvents(tenantId: string, id: string) {
-      const r = await repo.findReturn(db, tenantId, id);
+    /**
+     * The internal timeline: every event, and each notification with its delivery status.
+     * `known`: the return as the caller has just read it (the console's case page), not read again.
+     */
+    async listEvents(tenantId: string, id: string, known?: { status: string }) {
+      const r = known ?? (await repo.findReturn(db, tenantId, id));
       if (!r) throw notFound('Return');
       const events = await repo.findEvents(db, tenantId, id);
       // Staff inbox items are about the return, not messages to its customer: left off the timeline.

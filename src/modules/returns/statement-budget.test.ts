@@ -16,7 +16,7 @@ const BUDGET = {
   /** The in-process worker: claim, the return's context, settings, deliveries, inbox, sends. */
   dispatchNotifications: 18,
   trackingRead: 4,
-  consoleCaseRead: 16,
+  consoleCaseRead: 15,
 };
 
 const STAFF: Actor = { type: 'staff', id: 'usr_budget' };

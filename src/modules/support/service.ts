@@ -122,7 +122,7 @@ export function createSupportService(deps: SupportDeps) {
         deps.orders.orderWithPayment(tenantId, ret.orderId),
         deps.orders.requireCustomer(tenantId, ret.customerId),
         consoleQueries.customerHistory(tenantId, ret.customerId),
-        returns.listEvents(tenantId, ret.id),
+        returns.listEvents(tenantId, ret.id, ret),
         deps.sourcingOf(tenantId, ret),
       ]);
       const decision =
