@@ -26,6 +26,8 @@ export type AppConfig = Pick<Config, 'logLevel' | 'publicRateLimit' | 'publicUrl
   Partial<Pick<Config, 'lookupRateLimit' | 'idempotencyStaleMs' | 'logFormat'>> & {
     /** The built web app to serve at `/`; default `dist/web` when it has been built, null for none. */
     webDir?: string | null;
+    /** Requests but the health check wait for it (`serve`: the demo being seeded). */
+    holdRequestsUntil?: Promise<unknown>;
   };
 
 /** The HTTP application over the services (not listening yet). */
@@ -33,6 +35,7 @@ export async function buildApp(services: Services, config: AppConfig) {
   const app = await createHttpServer({
     config,
     db: services.db,
+    holdRequestsUntil: config.holdRequestsUntil,
     authenticateApiKey: (token) => services.identity.authenticateApiKey(token),
     authenticateSession: async (cookie) => {
       const s = await services.sessions.resolve(cookie);

@@ -200,23 +200,41 @@ async function serve(config: Config, io: CliIo): Promise<number> {
   const handle = await connectDatabase(config.database);
   const realtime = await createRealtime(config.database);
   const services = createServices(handle, systemClock, config, realtime);
-  if (config.seedDemo && (await services.identity.listTenants()).length === 0) {
-    saveDemoCredentials(config, await seedDemo(services));
-  }
-  if (config.worker.enabled) {
+  const startWorker = async () => {
+    if (!config.worker.enabled) return;
     services.worker.start();
     // Daily detection and weekly retraining run as outbox messages (one per day, whichever process).
     await services.detection.scheduleDaily();
-  }
-  const app = await buildApp(services, config);
+  };
+  // On an empty database the demo (about a second, most of it hashing passwords) is seeded while
+  // the server starts and listens: until it is complete, requests but the health check wait for it.
+  const seeding =
+    config.seedDemo && (await services.identity.listTenants()).length === 0
+      ? seedDemo(services).then((creds) => saveDemoCredentials(config, creds))
+      : null;
+  // Its failure is thrown below, not reported as an unhandled rejection meanwhile.
+  seeding?.catch(() => {});
+  if (!seeding) await startWorker();
+  const app = await buildApp(services, { ...config, holdRequestsUntil: seeding ?? undefined });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
+    await seeding?.catch(() => {});
     await handle.close();
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE')
       throw new ConfigError(`port ${config.port} is already in use; set PORT to another one`);
     throw e;
+  }
+  if (seeding) {
+    try {
+      await seeding;
+    } catch (e) {
+      await app.close();
+      await handle.close();
+      throw e;
+    }
+    await startWorker();
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
