@@ -110,7 +110,7 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions = {}) {
 }
 
 /** The queries behind the dashboard, over the whole year of the synthetic history. */
-function dashboardQueries(a: AnalyticsService, tenantId: string): [string, () => Promise<number>][] {
+export function dashboardQueries(a: AnalyticsService, tenantId: string): [string, () => Promise<number>][] {
   const year = { from: '2025-01-01', to: '2025-12-31' };
   return [
     [
@@ -139,7 +139,7 @@ function dashboardQueries(a: AnalyticsService, tenantId: string): [string, () =>
   ];
 }
 
-async function time(runs: number, fn: () => Promise<number>) {
+export async function time(runs: number, fn: () => Promise<number>) {
   let rows = await fn(); // warm-up: caches and statement preparation
   const ms: number[] = [];
   for (let i = 0; i < runs; i++) {

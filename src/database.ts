@@ -4,6 +4,7 @@
 import type {} from './modules/analytics/detection-tables.ts';
 import { analytics } from './modules/analytics/migrations/0009-analytics.ts';
 import { detection } from './modules/analytics/migrations/0010-detection.ts';
+import { analyticsReads } from './modules/analytics/migrations/0018-analytics-reads.ts';
 import { TABLES as analyticsTables } from './modules/analytics/tables.ts';
 import { staffAuth } from './modules/identity/migrations/0005-staff-auth.ts';
 import { tenantHandles } from './modules/identity/migrations/0011-tenant-handles.ts';
@@ -71,6 +72,7 @@ export const migrations: MigrationSet = (dialect) => {
     '0015-return-locale': returnLocale(),
     '0016-order-number-ci': orderNumberCaseless(),
     '0017-orders-placed': ordersPlacedIndex(),
+    '0018-analytics-reads': analyticsReads(t),
   };
 };
 

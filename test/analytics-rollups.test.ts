@@ -162,6 +162,7 @@ describe('incremental rollups', () => {
       // The walk went somewhere: several states, and money paid back.
       expect(new Set(incremental.facts.map((f) => f.status)).size).toBeGreaterThanOrEqual(4);
       expect(incremental.returns.some((c) => Number(c.refundAmount) > 0)).toBe(true);
+      expect(incremental.facts.some((f) => f.decisionBucket !== null)).toBe(true);
       await t.services.analytics.recomputeRollups(t.tenant.tenantId);
       const recomputed = await snapshot(t.tenant.tenantId);
       expect(incremental).toEqual(recomputed);

@@ -1,8 +1,17 @@
 import type { AlertView } from './alert-view.ts';
 import type { DetectionDeps } from './detection-context.ts';
-import { addDays, loadDetectorInput, loadNotes, MAX_LAG_DAYS, type NoteRow } from './detection-queries.ts';
+import {
+  addDays,
+  extendNotes,
+  loadDetectorData,
+  loadNotes,
+  MAX_LAG_DAYS,
+  type NoteRow,
+  notesFromRows,
+  phrasesOfRow,
+} from './detection-queries.ts';
 import { DEFAULT_DETECTOR_OPTIONS, detectIssues } from './early-warning.ts';
-import { countPhrases, extractThemes, phrasesOf } from './themes.ts';
+import { extractThemes } from './themes.ts';
 
 /** Reference notes: the tenant's latest this many (enough to know what is ordinary). */
 export const REFERENCE_NOTES = 20_000;
@@ -18,7 +27,7 @@ type NoteCorpus = {
 export function corpusOf(rows: NoteRow[]): NoteCorpus {
   const counts = new Map<string, number>();
   const out = rows.map((r) => {
-    const phrases = phrasesOf(r.note);
+    const phrases = phrasesOfRow(r);
     for (const p of phrases) counts.set(p, (counts.get(p) ?? 0) + 1);
     return { sku: r.sku, category: r.category, phrases };
   });
@@ -43,6 +52,13 @@ export function referenceWithout(c: NoteCorpus, keep: (r: { sku: string; categor
   return { docs, counts };
 }
 
+/** `countPhrases` of note rows, with each row's phrases worked out once. */
+function countPhrasesOf(rows: NoteRow[]): { docs: number; counts: Map<string, number> } {
+  const counts = new Map<string, number>();
+  for (const r of rows) for (const p of phrasesOfRow(r)) counts.set(p, (counts.get(p) ?? 0) + 1);
+  return { docs: rows.length, counts };
+}
+
 /** The detector run over the core tables as of a day, with the phrases customers use. */
 export function createFindings(deps: DetectionDeps) {
   const { db, dialect } = deps;
@@ -51,7 +67,7 @@ export function createFindings(deps: DetectionDeps) {
 
   /** Findings as of a day, each with the top phrases of its SKU's notes since the excess began. */
   async function compute(tenantId: string, asOf: string) {
-    const input = await loadDetectorInput(
+    const { input, notes: loaded } = await loadDetectorData(
       db,
       dialect,
       tenantId,
@@ -62,26 +78,23 @@ export function createFindings(deps: DetectionDeps) {
     const result = detectIssues(input, options);
     const phrases = new Map<string, AlertView['phrases']>();
     if (result.elevated.length) {
+      // The notes the detector read answer these reads when they cover them (same rows, same order).
+      // A SKU's themes read from a week before its excess began, which can be before those notes.
+      const since = result.elevated.map((f) => addDays(f.since, -7)).sort()[0]!;
+      const rows = await extendNotes(db, dialect, tenantId, loaded, since);
+      const notes = async (q: { from: string; asOf: string; limit: number; sku?: string }) =>
+        notesFromRows(rows, q) ?? (await loadNotes(db, dialect, tenantId, q));
       const reference = corpusOf(
-        await loadNotes(db, dialect, tenantId, {
-          from: addDays(asOf, -THEME_DAYS),
-          asOf,
-          limit: REFERENCE_NOTES,
-        }),
+        await notes({ from: addDays(asOf, -THEME_DAYS), asOf, limit: REFERENCE_NOTES }),
       );
       for (const sku of new Set(result.elevated.map((f) => f.sku))) {
         const first = result.elevated
           .filter((f) => f.sku === sku)
           .map((f) => f.since)
           .sort()[0]!;
-        const notes = await loadNotes(db, dialect, tenantId, {
-          from: addDays(first, -7),
-          asOf,
-          limit: 2_000,
-          sku,
-        });
+        const target = await notes({ from: addDays(first, -7), asOf, limit: 2_000, sku });
         const themes = extractThemes(
-          countPhrases(notes.map((n) => n.note)),
+          countPhrasesOf(target),
           referenceWithout(reference, (r) => r.sku !== sku),
           { limit: 5 },
         );

@@ -19,9 +19,12 @@ export function createDrillDown(db: Db, queries: MetricQueries) {
       const limit = f.limit ?? 50;
       let q = db
         .selectFrom('analyticsReturnFacts as f')
-        .innerJoin('returns as r', (j) =>
-          j.onRef('r.tenantId', '=', 'f.tenantId').onRef('r.id', '=', 'f.returnId'),
-        )
+        // A cross join with the join's terms in WHERE: SQLite then keeps the facts outermost, read
+        // newest first from their (tenant, requested_at) index, whatever its statistics say (fresh
+        // ones on a one-tenant database made it scan every return and sort: 0.5 → 290 ms).
+        .crossJoin('returns as r')
+        .whereRef('r.tenantId', '=', 'f.tenantId')
+        .whereRef('r.id', '=', 'f.returnId')
         .select([
           'f.returnLineId',
           'f.returnId',

@@ -19,14 +19,16 @@ export function exposureSeries(
   from: number,
   to: number,
 ): Float64Array {
+  // Day d is Σ_k sold[d − k] · lag[k] over k = 0, 1, 2 … A long-tail SKU sells on few days, so
+  // each day's sales are spread forward instead; walking the sale days from the last back adds
+  // every day's terms in the same order (k ascending), so the sums are bit for bit the same.
   const out = new Float64Array(Math.max(0, to - from));
-  for (let d = from; d < to; d++) {
-    let e = 0;
-    for (let k = 0; k < lag.length && k <= d; k++) {
-      const s = sold[d - k]!;
-      if (s) e += s * lag[k]!;
-    }
-    out[d - from] = e;
+  for (let t = Math.min(to, sold.length) - 1; t >= 0; t--) {
+    const s = sold[t]!;
+    if (!s) continue;
+    if (t + lag.length <= from) break;
+    const base = t - from;
+    for (let k = Math.max(0, from - t); k < lag.length && t + k < to; k++) out[base + k]! += s * lag[k]!;
   }
   return out;
 }
@@ -78,39 +80,54 @@ export function rateCandidates(
 ) {
   const { input, o, T, windows, kinds, bounds, sums } = tested;
   type Totals = { e: number; x: number };
-  const key = (cat: string, kind: string) => `${cat}\u0000${kind}`;
-  const recentCat = windows.map(() => new Map<string, Totals>());
-  const recentAll = windows.map(() => new Map<string, Totals>());
-  const baseCat = windows.map(() => new Map<string, Totals>());
-  const baseAll = windows.map(() => new Map<string, Totals>());
-  const add = (m: Map<string, Totals>, k: string, e: number, x: number) => {
-    const t = m.get(k);
-    if (t) {
-      t.e += e;
-      t.x += x;
-    } else m.set(k, { e, x });
+  // Sums per window × category × kind and per window × kind, added in SKU order as ever.
+  const zero = (): Totals[] => kinds.map(() => ({ e: 0, x: 0 }));
+  const recentCat = windows.map(() => new Map<string, Totals[]>());
+  const recentAll = windows.map(() => zero());
+  const baseCat = windows.map(() => new Map<string, Totals[]>());
+  const baseAll = windows.map(() => zero());
+  const ofCategory = (m: Map<string, Totals[]>, cat: string) => {
+    let t = m.get(cat);
+    if (!t) {
+      t = zero();
+      m.set(cat, t);
+    }
+    return t;
   };
+  const isExcluded = (i: number, kind: string) => excluded.size > 0 && excluded.has(`${i}|${kind}`);
   input.skus.forEach((s, i) => {
-    for (const kind of kinds) {
-      if (excluded.has(`${i}|${kind}`)) continue;
+    const cats = windows.map((_, wi) => [
+      ofCategory(recentCat[wi]!, s.category),
+      ofCategory(baseCat[wi]!, s.category),
+    ]);
+    kinds.forEach((kind, j) => {
+      if (isExcluded(i, kind)) return;
       windows.forEach((_, wi) => {
         const w = sums[i]![wi]!;
-        add(recentCat[wi]!, key(s.category, kind), w.er, w.xr.get(kind) ?? 0);
-        add(recentAll[wi]!, kind, w.er, w.xr.get(kind) ?? 0);
-        add(baseCat[wi]!, key(s.category, kind), w.eb, w.xb.get(kind) ?? 0);
-        add(baseAll[wi]!, kind, w.eb, w.xb.get(kind) ?? 0);
+        const xr = w.xr.get(kind) ?? 0;
+        const xb = w.xb.get(kind) ?? 0;
+        const [rc, bc] = cats[wi]!;
+        rc![j]!.e += w.er;
+        rc![j]!.x += xr;
+        recentAll[wi]![j]!.e += w.er;
+        recentAll[wi]![j]!.x += xr;
+        bc![j]!.e += w.eb;
+        bc![j]!.x += xb;
+        baseAll[wi]![j]!.e += w.eb;
+        baseAll[wi]![j]!.x += xb;
       });
-    }
+    });
   });
+  const none: Totals = { e: 0, x: 0 };
 
   const candidates: (Candidate | null)[] = [];
   input.skus.forEach((s, i) => {
-    for (const kind of kinds) {
+    kinds.forEach((kind, j) => {
       let best: Candidate | null = null;
       const longest = sums[i]![windows.length - 1]!;
-      if ((longest.xr.get(kind) ?? 0) + (longest.xb.get(kind) ?? 0) < o.minTotalReturns) continue;
+      if ((longest.xr.get(kind) ?? 0) + (longest.xb.get(kind) ?? 0) < o.minTotalReturns) return;
       if (s.kinds.has(kind)) {
-        const self = !excluded.has(`${i}|${kind}`);
+        const self = !isExcluded(i, kind);
         windows.forEach((_, wi) => {
           const b = bounds[wi]!;
           const w = sums[i]![wi]!;
@@ -118,13 +135,13 @@ export function rateCandidates(
           if (xr < o.minReturns) return;
           const { er, eb } = w;
           const xb = w.xb.get(kind) ?? 0;
-          const bc = baseCat[wi]!.get(key(s.category, kind)) ?? { e: 0, x: 0 };
+          const bc = baseCat[wi]!.get(s.category)?.[j] ?? none;
           const catBaseRate = bc.e > 0 ? bc.x / bc.e : 0;
           // Shrink the SKU's baseline toward its category's: a SKU with little history borrows it.
           const xbS = xb + o.priorExposure * catBaseRate;
           const ebS = eb + o.priorExposure;
-          const rc = recentCat[wi]!.get(key(s.category, kind)) ?? { e: 0, x: 0 };
-          const ra = recentAll[wi]!.get(kind) ?? { e: 0, x: 0 };
+          const rc = recentCat[wi]!.get(s.category)?.[j] ?? none;
+          const ra = recentAll[wi]![j]!;
           let scope: 'category' | 'category-baseline' | 'tenant' = 'category';
           let xc = rc.x - (self ? xr : 0);
           let ec = rc.e - (self ? er : 0);
@@ -133,7 +150,7 @@ export function rateCandidates(
           if (ec < o.minCategoryExposure) {
             // Too few sales in the rest of the category to compare with now: its baseline,
             // moved by the tenant's own change since then (the season), is the reference.
-            const ab = baseAll[wi]!.get(kind) ?? { e: 0, x: 0 };
+            const ab = baseAll[wi]![j]!;
             const xcb = bc.x - (self ? xb : 0);
             const ecb = bc.e - (self ? eb : 0);
             const xa = ra.x - (self ? xr : 0);
@@ -203,7 +220,7 @@ export function rateCandidates(
         });
       }
       candidates.push(best);
-    }
+    });
   });
   const pValues = candidates.map((c) => (c ? c.pValue : 1));
   return { candidates, pValues, qValues: benjaminiHochberg(pValues) };

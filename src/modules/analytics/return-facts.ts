@@ -1,4 +1,5 @@
 import { allocate } from '../../platform/money.ts';
+import { bucketOf } from './cycle-buckets.ts';
 import type { AnalyticsReturnFactsTable, AnalyticsReturnsDailyTable } from './tables.ts';
 
 /**
@@ -85,6 +86,11 @@ export function factsOf(r: ReturnSnapshot): Fact[] {
     isRefunded ? r.feeTotal : 0,
     r.lines.map((l) => Math.max(0, l.quantity)),
   );
+  const receivedSecs = secs(received?.createdAt);
+  const refundedSecs = secs(refunded?.createdAt);
+  const bucket = (v: number | null) => (v === null ? null : bucketOf(v));
+  // The line with the least id leads: cycle times count the return once, on it.
+  const lead = [...r.lines.map((l) => l.id)].sort()[0];
   return r.lines.map((l, i) => ({
     returnLineId: l.id,
     returnId: r.id,
@@ -102,10 +108,14 @@ export function factsOf(r: ReturnSnapshot): Fact[] {
     feeAmount: fees[i]!,
     decidedBy,
     decisionSecs,
-    receivedSecs: secs(received?.createdAt),
-    refundedSecs: secs(refunded?.createdAt),
+    receivedSecs,
+    refundedSecs,
     slaReview,
     slaInspection,
+    lead: l.id === lead ? 1 : 0,
+    decisionBucket: bucket(decisionSecs),
+    receivedBucket: bucket(receivedSecs),
+    refundedBucket: bucket(refundedSecs),
   }));
 }
 

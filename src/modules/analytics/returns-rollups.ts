@@ -150,6 +150,10 @@ const FACT_COLUMNS: ColumnSql = {
   refundedSecs: 'bigint',
   slaReview: 'integer',
   slaInspection: 'integer',
+  lead: 'integer',
+  decisionBucket: 'integer',
+  receivedBucket: 'integer',
+  refundedBucket: 'integer',
 };
 
 /** Writes facts (already known to be new); their cells are the caller's to add. */
@@ -213,6 +217,10 @@ function normalizeFact(f: Fact & { tenantId: string }): Fact {
     refundedSecs: num(rest.refundedSecs),
     slaReview: num(rest.slaReview),
     slaInspection: num(rest.slaInspection),
+    lead: Number(rest.lead),
+    decisionBucket: num(rest.decisionBucket),
+    receivedBucket: num(rest.receivedBucket),
+    refundedBucket: num(rest.refundedBucket),
   };
 }
 

@@ -77,6 +77,15 @@ export interface AnalyticsReturnFactsTable {
   /** 1 met, 0 missed, null when the SLA does not apply. */
   slaReview: number | null;
   slaInspection: number | null;
+  /**
+   * 1 on one line of each return (its least id), 0 on the others: cycle times count returns, and
+   * summing the lead lines counts each once.
+   */
+  lead: number;
+  /** The log-spaced buckets of the three cycle times (cycle-buckets.ts), null where the time is. */
+  decisionBucket: number | null;
+  receivedBucket: number | null;
+  refundedBucket: number | null;
 }
 
 /**
