@@ -10,6 +10,7 @@ import { staffAuth } from './modules/identity/migrations/0005-staff-auth.ts';
 import { tenantHandles } from './modules/identity/migrations/0011-tenant-handles.ts';
 import { TABLES as identityTables } from './modules/identity/tables.ts';
 import { notify } from './modules/notify/migrations/0004-notify.ts';
+import { deliveriesByReturn } from './modules/notify/migrations/0019-deliveries-by-return.ts';
 import { TABLES as notifyTables } from './modules/notify/tables.ts';
 import { orderNumberCaseless } from './modules/orders/migrations/0016-order-number-ci.ts';
 import { orderEvents, ordersPlacedIndex } from './modules/orders/migrations/order-events.ts';
@@ -20,6 +21,7 @@ import { returnIndexes } from './modules/returns/migrations/0003-return-indexes.
 import { portal } from './modules/returns/migrations/0006-portal.ts';
 import { returnQuota } from './modules/returns/migrations/0014-return-quota.ts';
 import { returnLocale } from './modules/returns/migrations/0015-return-locale.ts';
+import { customerReturnsByDate } from './modules/returns/migrations/0020-customer-returns-by-date.ts';
 import { TABLES as returnsTables } from './modules/returns/tables.ts';
 import { sourcing } from './modules/sourcing/migrations/0008-sourcing.ts';
 import { TABLES as sourcingTables } from './modules/sourcing/tables.ts';
@@ -73,6 +75,8 @@ export const migrations: MigrationSet = (dialect) => {
     '0016-order-number-ci': orderNumberCaseless(),
     '0017-orders-placed': ordersPlacedIndex(),
     '0018-analytics-reads': analyticsReads(t),
+    '0019-deliveries-by-return': deliveriesByReturn(),
+    '0020-customer-returns-by-date': customerReturnsByDate(),
   };
 };
 

@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * A return's deliveries in id order (its internal timeline) from one index: with only
+ * (tenant_id, return_id), SQLite walked the primary key (tenant_id, id) to avoid the sort and read
+ * every delivery of the tenant, 9.5 ms a case page at 10,000 deliveries.
+ */
+export function deliveriesByReturn() {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('deliveries_return_id_ix')
+        .on('deliveries')
+        .columns(['tenant_id', 'return_id', 'id'])
+        .execute();
+      await db.schema.dropIndex('deliveries_return_ix').execute();
+    },
+  };
+}
