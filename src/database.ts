@@ -16,12 +16,13 @@ import { orderNumberCaseless } from './modules/orders/migrations/0016-order-numb
 import { orderEvents, ordersPlacedIndex } from './modules/orders/migrations/order-events.ts';
 import { TABLES as ordersTables } from './modules/orders/tables.ts';
 import { TABLES as policyTables } from './modules/policy/tables.ts';
+import { ledgerByOrder } from './modules/refunds/migrations/0021-ledger-by-order.ts';
 import { TABLES as refundsTables } from './modules/refunds/tables.ts';
 import { returnIndexes } from './modules/returns/migrations/0003-return-indexes.ts';
 import { portal } from './modules/returns/migrations/0006-portal.ts';
 import { returnQuota } from './modules/returns/migrations/0014-return-quota.ts';
 import { returnLocale } from './modules/returns/migrations/0015-return-locale.ts';
-import { customerReturnsByDate } from './modules/returns/migrations/0020-customer-returns-by-date.ts';
+import { returnReadsInOrder } from './modules/returns/migrations/0020-return-reads-in-order.ts';
 import { TABLES as returnsTables } from './modules/returns/tables.ts';
 import { sourcing } from './modules/sourcing/migrations/0008-sourcing.ts';
 import { TABLES as sourcingTables } from './modules/sourcing/tables.ts';
@@ -76,7 +77,8 @@ export const migrations: MigrationSet = (dialect) => {
     '0017-orders-placed': ordersPlacedIndex(),
     '0018-analytics-reads': analyticsReads(t),
     '0019-deliveries-by-return': deliveriesByReturn(),
-    '0020-customer-returns-by-date': customerReturnsByDate(),
+    '0020-return-reads-in-order': returnReadsInOrder(),
+    '0021-ledger-by-order': ledgerByOrder(),
   };
 };
 

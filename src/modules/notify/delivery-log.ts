@@ -85,7 +85,7 @@ export function createDeliveryLog(deps: {
     async replayDelivery(tenantId: string, id: string) {
       const d = await db
         .selectFrom('deliveries')
-        .select(['id', 'channel', 'status', 'digestKey'])
+        .select(['id', 'channel', 'status', 'digestKey', 'returnId'])
         .where('tenantId', '=', tenantId)
         .where('id', '=', id)
         .executeTakeFirst();
@@ -127,7 +127,12 @@ export function createDeliveryLog(deps: {
       if (!replayed) {
         await enqueue(
           db,
-          { tenantId, topic, dedupeKey: `${id}:replay:${newId('rpl')}`, payload: { deliveryId: id } },
+          {
+            tenantId,
+            topic,
+            dedupeKey: `${id}:replay:${newId('rpl')}`,
+            payload: { deliveryId: id, ...(d.returnId ? { returnId: d.returnId } : {}) },
+          },
           clock.now(),
         );
       }

@@ -101,7 +101,8 @@ export async function writeDeliveries(
             tenantId: base.tenantId,
             topic: channel.topic,
             dedupeKey: draft.id,
-            payload: { deliveryId: draft.id },
+            // The return names the worker's lane: one return's sends go one after another.
+            payload: { deliveryId: draft.id, ...(base.returnId ? { returnId: base.returnId } : {}) },
             ...(draft.sendAfter ? { availableAt: draft.sendAfter } : {}),
           },
       now,

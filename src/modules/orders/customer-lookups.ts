@@ -65,20 +65,27 @@ export function createCustomerLookups({ db }: OrdersDeps) {
   };
 }
 
-/** What one customer bought and returned, in one statement (an order has at least one line). */
+/**
+ * What one customer bought and returned, in one statement (an order has at least one line),
+ * starting from the customer's orders: joined the other way round, SQLite read every order line
+ * of the tenant.
+ */
 const historyOf = prepared((db, p: { tenantId: string; customerId: string }) =>
   db
     .selectFrom('orderLines')
-    .innerJoin('orders', (j) =>
-      j.onRef('orders.tenantId', '=', 'orderLines.tenantId').onRef('orders.id', '=', 'orderLines.orderId'),
-    )
     .select((eb) => [
-      eb.fn.count<number>('orders.id').distinct().as('orders'),
-      eb.fn.coalesce(eb.fn.sum<number>('orderLines.quantity'), eb.lit(0)).as('units'),
-      eb.fn.coalesce(eb.fn.sum<number>('orderLines.returnedQuantity'), eb.lit(0)).as('returned'),
+      eb.fn.count<number>('orderId').distinct().as('orders'),
+      eb.fn.coalesce(eb.fn.sum<number>('quantity'), eb.lit(0)).as('units'),
+      eb.fn.coalesce(eb.fn.sum<number>('returnedQuantity'), eb.lit(0)).as('returned'),
     ])
-    .where('orders.tenantId', '=', p.tenantId)
-    .where('orders.customerId', '=', p.customerId),
+    .where('tenantId', '=', p.tenantId)
+    .where('orderId', 'in', (eb) =>
+      eb
+        .selectFrom('orders')
+        .select('id')
+        .where('tenantId', '=', p.tenantId)
+        .where('customerId', '=', p.customerId),
+    ),
 );
 
 const customerById = prepared((db, p: { tenantId: string; customerId: string }) =>

@@ -76,23 +76,25 @@ export async function accountBalances(
   tenantId: string,
   account: string,
 ): Promise<Map<string, number>> {
+  // Credits and debits as two index searches: with `credit = ? or debit = ?` SQLite read every
+  // entry of the tenant (an account is never on both sides: ledger_entries_sides).
   const rows = await ex
-    .selectFrom('ledgerEntries')
-    .select((eb) => [
-      'currency',
-      eb.fn
-        .sum<number>(
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('ledgerEntries')
+        .select(['currency', 'amount'])
+        .where('tenantId', '=', tenantId)
+        .where('creditAccount', '=', account)
+        .unionAll(
           eb
-            .case()
-            .when('creditAccount', '=', account)
-            .then(eb.ref('amount'))
-            .else(eb.neg(eb.ref('amount')))
-            .end(),
+            .selectFrom('ledgerEntries')
+            .select((d) => ['currency', d.neg(d.ref('amount')).as('amount')])
+            .where('tenantId', '=', tenantId)
+            .where('debitAccount', '=', account),
         )
-        .as('balance'),
-    ])
-    .where('tenantId', '=', tenantId)
-    .where((eb) => eb.or([eb('creditAccount', '=', account), eb('debitAccount', '=', account)]))
+        .as('moves'),
+    )
+    .select((eb) => ['currency', eb.fn.sum<number>('amount').as('balance')])
     .groupBy('currency')
     .execute();
   return new Map(rows.map((r) => [r.currency, Number(r.balance)]));

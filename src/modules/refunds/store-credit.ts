@@ -11,26 +11,32 @@ export function createStoreCredit(deps: RefundsDeps) {
   return {
     async customerCredit(tenantId: string, customerId: string) {
       const balances = await accountBalances(db, tenantId, accounts.credit(customerId));
+      const account = accounts.credit(customerId);
+      const columns = [
+        'id',
+        'kind',
+        'debitAccount',
+        'creditAccount',
+        'amount',
+        'currency',
+        'returnId',
+        'orderId',
+        'memo',
+        'createdAt',
+      ] as const;
+      // Each side from its own index: with `credit = ? or debit = ?` SQLite read every entry of
+      // the tenant (an account is never on both sides of one entry).
       const entries = await db
         .selectFrom('ledgerEntries')
-        .select([
-          'id',
-          'kind',
-          'debitAccount',
-          'creditAccount',
-          'amount',
-          'currency',
-          'returnId',
-          'orderId',
-          'memo',
-          'createdAt',
-        ])
+        .select(columns)
         .where('tenantId', '=', tenantId)
-        .where((eb) =>
-          eb.or([
-            eb('creditAccount', '=', accounts.credit(customerId)),
-            eb('debitAccount', '=', accounts.credit(customerId)),
-          ]),
+        .where('creditAccount', '=', account)
+        .unionAll(
+          db
+            .selectFrom('ledgerEntries')
+            .select(columns)
+            .where('tenantId', '=', tenantId)
+            .where('debitAccount', '=', account),
         )
         .orderBy('id', 'desc')
         .limit(200)

@@ -177,18 +177,22 @@ export function createConsoleQueries(
         .orderBy('createdAt', 'desc')
         .limit(50)
         .execute();
+      // From the customer's orders to their lines (the other way, SQLite read all the tenant's lines).
       const units = await db
-        .selectFrom('orderLines as l')
-        .innerJoin('orders as o', (j) =>
-          j.onRef('o.tenantId', '=', 'l.tenantId').onRef('o.id', '=', 'l.orderId'),
-        )
+        .selectFrom('orderLines')
         .select((eb) => [
-          eb.fn.coalesce(eb.fn.sum<number>('l.quantity'), eb.lit(0)).as('bought'),
-          eb.fn.coalesce(eb.fn.sum<number>('l.returnedQuantity'), eb.lit(0)).as('returned'),
-          eb.fn.count<number>('o.id').distinct().as('orders'),
+          eb.fn.coalesce(eb.fn.sum<number>('quantity'), eb.lit(0)).as('bought'),
+          eb.fn.coalesce(eb.fn.sum<number>('returnedQuantity'), eb.lit(0)).as('returned'),
+          eb.fn.count<number>('orderId').distinct().as('orders'),
         ])
-        .where('o.tenantId', '=', tenantId)
-        .where('o.customerId', '=', customerId)
+        .where('tenantId', '=', tenantId)
+        .where('orderId', 'in', (eb) =>
+          eb
+            .selectFrom('orders')
+            .select('id')
+            .where('tenantId', '=', tenantId)
+            .where('customerId', '=', customerId),
+        )
         .executeTakeFirstOrThrow();
       const bought = Number(units.bought);
       return {

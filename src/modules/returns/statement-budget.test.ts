@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleOrder } from '../../testing/fixtures.ts';
 import { type ServiceHarness, serviceHarness } from '../../testing/services.ts';
@@ -71,6 +72,7 @@ describe('statements per use case', () => {
       consoleCaseRead: await h.sqlOf(() => h.services.support.getCase(tenantId, ret!.id)),
     };
     expect(ret!.status).toBe('awaiting_shipment');
+    plans = spent;
     for (const [useCase, statements] of Object.entries(spent)) {
       const budget = BUDGET[useCase as keyof typeof BUDGET];
       // Over budget, the message lists what was run: the new statement is usually easy to spot.
@@ -79,5 +81,34 @@ describe('statements per use case', () => {
         `${useCase}: ${statements.length} statements, budget ${budget}:\n${statements.join('\n')}`,
       ).toBeLessThanOrEqual(budget);
     }
+  });
+});
+
+let plans: Record<string, string[]> = {};
+
+/**
+ * What SQLite's planner does with each of those statements: none may walk a whole table, or all
+ * of a tenant's rows by the primary key (tenant_id, id). That happens when an index matches the
+ * filter but not the ORDER BY, and SQLite avoids the sort instead: the cost then grows with the
+ * tenant's history (a case page read every delivery of the tenant; see migrations 0019–0021).
+ */
+describe('query plans of those statements', () => {
+  it('search an index by more than the tenant, for every statement of the hot use cases', async () => {
+    expect(Object.keys(plans).length, 'runs after the budget test').toBeGreaterThan(0);
+    const walks: string[] = [];
+    for (const [useCase, statements] of Object.entries(plans)) {
+      for (const text of new Set(statements)) {
+        const params = Array.from(text.matchAll(/\?/g), () => null);
+        const rows = (await h.db.executeQuery(CompiledQuery.raw(`explain query plan ${text}`, params)))
+          .rows as { detail: string }[];
+        for (const { detail } of rows) {
+          // Allowed: the outbox claim's subquery reads the pending messages (a queue), a VALUES
+          // list, and the ledger balance's derived table of one account's moves.
+          if (/^SCAN (?!outbox\b|moves\b|\d+-ROW VALUES)/.test(detail) || /\(tenant_id=\?\)$/.test(detail))
+            walks.push(`${useCase}: ${detail}\n    ${text.slice(0, 160)}`);
+        }
+      }
+    }
+    expect(walks).toEqual([]);
   });
 });
