@@ -39,6 +39,16 @@ function recorder() {
   return { log, handler, maxInFlight: () => maxInFlight };
 }
 
+function workerWith(handler: ReturnType<typeof recorder>['handler'], concurrency?: number) {
+  return createOutboxWorker({
+    db: h.db,
+    dialect: 'sqlite',
+    clock,
+    handlers: { 'test.work': handler },
+    ...(concurrency ? { concurrency } : {}),
+  });
+}
+
 async function enqueueFor(returnIds: string[]) {
   let i = 0;
   for (const returnId of returnIds) {
@@ -62,13 +72,7 @@ describe('the outbox worker', () => {
   it('runs messages about different returns side by side, up to its concurrency', async () => {
     await enqueueFor(['r1', 'r2', 'r3', 'r4', 'r5']);
     const rec = recorder();
-    const worker = createOutboxWorker({
-      db: h.db,
-      dialect: 'sqlite',
-      clock,
-      handlers: { 'test.work': rec.handler },
-      concurrency: 3,
-    });
+    const worker = workerWith(rec.handler, 3);
     expect(await worker.runOnce()).toBe(5);
     expect(rec.maxInFlight()).toBe(3);
     expect(rec.log.map((e) => e.id).sort()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
@@ -77,13 +81,7 @@ describe('the outbox worker', () => {
   it('runs the messages of one return one after another, in the order they became due', async () => {
     await enqueueFor(['r1', 'r2', 'r1', 'r2', 'r1']);
     const rec = recorder();
-    const worker = createOutboxWorker({
-      db: h.db,
-      dialect: 'sqlite',
-      clock,
-      handlers: { 'test.work': rec.handler },
-      concurrency: 4,
-    });
+    const worker = workerWith(rec.handler, 4);
     await worker.runOnce();
     for (const returnId of ['r1', 'r2']) {
       const mine = rec.log.filter((e) => e.returnId === returnId).sort((a, b) => a.start - b.start);
@@ -97,13 +95,7 @@ describe('the outbox worker', () => {
   it('runs one message at a time by default', async () => {
     await enqueueFor(['r1', 'r2', 'r3']);
     const rec = recorder();
-    const worker = createOutboxWorker({
-      db: h.db,
-      dialect: 'sqlite',
-      clock,
-      handlers: { 'test.work': rec.handler },
-    });
-    await worker.runOnce();
+    await workerWith(rec.handler).runOnce();
     expect(rec.maxInFlight()).toBe(1);
     const done = await h.db.selectFrom('outbox').select('status').execute();
     expect(done.map((r) => r.status)).toEqual(['done', 'done', 'done']);
