@@ -272,6 +272,7 @@ export function createServices(
   const risk = createRiskService({ db, dialect: handle.dialect, clock });
   const macros = createMacros({ db, clock });
   const consoleQueries = createConsoleQueries(db, {
+    boughtAndReturned: (tenantId, customerId) => orders.customerHistory(db, tenantId, customerId),
     sellerDeadlineDue: (tenantId, now) => sourcing.sellerDeadlineDue(tenantId, now),
   });
   const support = createSupportService({

@@ -14,6 +14,11 @@ import { AT_RISK, QUEUES, type Queue, SLA_HOURS } from './console-queue.ts';
 export function createConsoleQueries(
   db: Db,
   ports: {
+    /** What the customer bought and returned (the orders module's count, shared with the policy). */
+    boughtAndReturned: (
+      tenantId: string,
+      customerId: string,
+    ) => Promise<{ orderCount: number; unitsBought: number; unitsReturned: number }>;
     /**
      * The ids of the returns whose seller claim is close to its deadline (the "seller deadline"
      * queue): a subquery the owning module supplies, so its claims table stays its own.
@@ -177,29 +182,10 @@ export function createConsoleQueries(
         .orderBy('createdAt', 'desc')
         .limit(50)
         .execute();
-      // From the customer's orders to their lines (the other way, SQLite read all the tenant's lines).
-      const units = await db
-        .selectFrom('orderLines')
-        .select((eb) => [
-          eb.fn.coalesce(eb.fn.sum<number>('quantity'), eb.lit(0)).as('bought'),
-          eb.fn.coalesce(eb.fn.sum<number>('returnedQuantity'), eb.lit(0)).as('returned'),
-          eb.fn.count<number>('orderId').distinct().as('orders'),
-        ])
-        .where('tenantId', '=', tenantId)
-        .where('orderId', 'in', (eb) =>
-          eb
-            .selectFrom('orders')
-            .select('id')
-            .where('tenantId', '=', tenantId)
-            .where('customerId', '=', customerId),
-        )
-        .executeTakeFirstOrThrow();
-      const bought = Number(units.bought);
+      const units = await ports.boughtAndReturned(tenantId, customerId);
       return {
-        orderCount: Number(units.orders),
-        unitsBought: bought,
-        unitsReturned: Number(units.returned),
-        returnRate: bought ? Number(units.returned) / bought : 0,
+        ...units,
+        returnRate: units.unitsBought ? units.unitsReturned / units.unitsBought : 0,
         returns,
       };
     },
